@@ -1,0 +1,451 @@
+"""Time limits in Vietnamese administrative text → contract deadline values.
+
+``find_deadlines(text, year)`` finds every absolute time limit ("trước ngày 15/9/2025",
+"Từ tháng 9 năm 2026 đến tháng 4 năm 2027", "- Năm 2027: …", "trong quý III/2025") with
+its offsets; ``find_recurrences(text)`` finds frequencies with no date ("hằng năm",
+"01 lần/năm", "định kỳ 6 tháng"), which are no deadline; ``extract_deadlines(ctx)`` builds
+the document-wide ``deadlines`` section, leaving out periods of cited titles, the plan's
+own title, effective dates and past years.
+
+Cue words, frequencies, relative limits and exclusions are data in
+``gazetteer/deadline_phrases.yml``; this module only holds the date grammar (numbers) and
+the rules that combine them. A date is only a deadline after a cue (trước, chậm nhất, đến,
+trong, vào, Từ … đến …), as a field value ("Thời gian thực hiện: …") or as a roadmap label
+at the start of a line ("Năm 2027: …"); bare dates (issue dates of citations) never are.
+"""
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from gazetteer import load_yaml
+from pipeline.models import Context, Section
+
+PHRASES_FILE = "deadline_phrases.yml"
+RECURRENCES = ("yearly", "half_yearly", "quarterly", "monthly")
+
+
+@dataclass(frozen=True)
+class DeadlineHit:
+    """One time limit: ``text == source[start:end]``; values in contract form."""
+
+    start: int
+    end: int
+    text: str
+    start_date: str | None
+    end_date: str | None
+    recurrence: str | None
+
+    def to_contract(self) -> dict:
+        return {"text": self.text, "start": self.start_date, "end": self.end_date,
+                "recurrence": self.recurrence}
+
+    @property
+    def key(self) -> tuple:
+        return (self.start_date, self.end_date, self.recurrence)
+
+
+# --------------------------------------------------------------------------- grammar
+
+_Y = r"(?:19|20)\d{2}"
+_ROMAN = r"(?:IV|I{1,3}|[1-4])(?![\w])"
+_YEAR_TAIL = rf"(?:\s*[/-]\s*|\s+năm\s+){_Y}"
+
+# One date term; each alternative is parsed by the same-named regex in _TERM_PARTS.
+_TERM_PARTS: dict[str, str] = {
+    "dmy_long": rf"ngày\s+(?P<d>\d{{1,2}})\s+(?:tháng|ngày)\s+(?P<m>\d{{1,2}})\s*,?\s+năm\s+(?P<y>{_Y})",
+    "dmy": rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s?(?P<s>[/.-])\s?(?P<m>\d{{1,2}})\s?(?P=s)\s?(?P<y>{_Y})(?!\d)",
+    "dm_long": r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s*,?\s*năm\s+\d)",
+    "dm": r"(?P<day_word>ngày\s+)?(?P<d>\d{1,2})\s?/\s?(?P<m>\d{1,2})(?![\d/])",
+    "my": rf"(?:tháng\s+)?(?P<m>\d{{1,2}})(?:\s*[/-]\s*|\s+năm\s+)(?P<y>{_Y})(?!\d)",
+    "m": r"tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm\s+\d)",
+    "q": rf"quý\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
+    "half": rf"(?:0?6|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?",
+    "y": rf"năm\s+(?P<y>{_Y})(?!\d)",
+    "d": r"ngày\s+(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
+}
+_TERM_RES = {k: re.compile(v, re.I) for k, v in _TERM_PARTS.items()}
+# Transparent prefixes: "đến hết năm 2025", "cuối tháng 6/2025".
+_TERM = r"(?:(?:hết|cuối)\s+)?(?:" + "|".join(
+    re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P=s\)", "[/.-]", v)) for v in _TERM_PARTS.values()) + ")"
+
+
+@dataclass(frozen=True)
+class _Term:
+    kind: str
+    y: int | None
+    m: int | None = None
+    d: int | None = None
+    q: int | None = None
+    h: str | None = None
+    has_day_word: bool = True
+    end_only: bool = False  # "cuối quý III", "hết năm": the end of the period, not all of it
+
+    def with_year(self, year: int | None) -> "_Term":
+        return self if self.y is not None else replace(self, y=year)
+
+    @property
+    def month_key(self) -> tuple[int, int] | None:
+        """(year, first month) for ordering terms of a period."""
+        if self.y is None:
+            return None
+        first = self.m or (3 * self.q - 2 if self.q else (7 if self.h == "cuối" else 1))
+        return (self.y, first)
+
+    def iso(self, side: str) -> str | None:
+        """Contract value of the term as a period's ``start`` or ``end``."""
+        y = self.y
+        if y is None:
+            return None
+        if self.kind in ("dmy", "dmy_long", "dm", "dm_long"):
+            if not (1 <= self.m <= 12 and 1 <= self.d <= calendar.monthrange(y, self.m)[1]):
+                return None
+            return f"{y:04d}-{self.m:02d}-{self.d:02d}"
+        if self.kind in ("my", "m"):
+            return f"{y:04d}-{self.m:02d}" if 1 <= self.m <= 12 else None
+        if self.kind == "q":
+            m = 3 * self.q - 2 if side == "start" else 3 * self.q
+            return f"{y:04d}-{m:02d}"
+        if self.kind == "half":
+            first = 1 if self.h == "đầu" else 7
+            return f"{y:04d}-{first if side == 'start' else first + 5:02d}"
+        if self.kind == "y":
+            return f"{y:04d}"
+        return None  # a bare day has no value without a frequency
+
+    @property
+    def spans_months(self) -> bool:
+        return self.kind in ("q", "half")
+
+
+def _parse_term(s: str) -> _Term | None:
+    s = s.strip()
+    end_only = bool(re.match(r"(?:hết|cuối)\s+", s, re.I))
+    s = re.sub(r"^(?:hết|cuối)\s+", "", s, flags=re.I)
+    if re.fullmatch(_Y, s):
+        return _Term("y", int(s))
+    for kind, rx in _TERM_RES.items():
+        m = rx.fullmatch(s)
+        if not m:
+            continue
+        g = m.groupdict()
+        q = g.get("q")
+        if q:
+            q = int(q) if q.isdigit() else load_phrases()["roman_numerals"][q.upper()]
+        return _Term(kind, int(g["y"]) if g.get("y") else None,
+                     int(g["m"]) if g.get("m") else None, int(g["d"]) if g.get("d") else None,
+                     q or None, (g.get("h") or "").lower() or None,
+                     has_day_word=kind != "dm" or bool(g.get("day_word")), end_only=end_only)
+    return None
+
+
+# --------------------------------------------------------------------------- phrase data
+
+@functools.cache
+def load_phrases() -> dict:
+    data = load_yaml(PHRASES_FILE)
+    for key in ("cues", "field_labels", "frequencies", "relative_limits", "exclusions", "roman_numerals"):
+        if key not in data:
+            raise ValueError(f"{PHRASES_FILE}: missing section {key!r}")
+    return data
+
+
+def _alt(phrases) -> str:
+    """Regex alternation of plain phrases, longest first, spaces as any whitespace."""
+    parts = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts) + ")"
+
+
+def _freq_map() -> dict[str, str | None]:
+    out = {}
+    freqs = load_phrases()["frequencies"]
+    for rec in (*RECURRENCES, "unspecified"):
+        for p in freqs.get(rec, []):
+            out[" ".join(p.lower().split())] = None if rec == "unspecified" else rec
+    return out
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern]:
+    data = load_phrases()
+    cues = data["cues"]
+    freq = _freq_map()
+    unit_freq = _alt([p for p, r in freq.items() if r])
+    # Lead-in frequencies exclude bare "định kỳ" (no unit); tails may be joined by "của".
+    tail = rf"(?P<freq>\s*,?\s*(?:của\s+)?{unit_freq}(?!\w))?"
+    lead = rf"(?:(?P<lfreq>{unit_freq})\s*,?\s*)?"
+    B = r"(?<![\w])"
+    E = r"(?![\w])"
+    point_cues = {k: _alt(cues[k]["phrases"]) for k in ("before", "until", "within")}
+    point = "|".join(f"(?P<{k}>{v})" for k, v in point_cues.items())
+    labels = _alt(data["field_labels"]["phrases"])
+    bullet = r"(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ][)]\s*)*"
+    return {
+        "range": re.compile(
+            rf"{B}{_alt(cues['from']['phrases'])}\s+(?P<a>{_TERM})\s*(?:{_alt(cues['range_joins'])})\s*"
+            rf"(?P<b>{_TERM}|{_Y}(?!\d)){tail}{E}", re.I),
+        "from": re.compile(
+            rf"{B}{_alt(cues['from']['phrases'])}\s+(?P<a>{_TERM})\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
+        "point": re.compile(rf"{B}{lead}(?:{point})\s+(?P<a>{_TERM}){tail}{E}", re.I),
+        "field": re.compile(rf"{B}(?P<label>{labels})\s*:\s*(?P<a>{_TERM}){tail}{E}", re.I),
+        "line_label": re.compile(rf"(?m)^[ \t]*{bullet}(?P<a>{_TERM})\s*:", re.I),
+        "field_line": re.compile(rf"(?m){B}{labels}\s*:[ \t]*(?P<value>[^\n]*)", re.I),
+        "relative": re.compile("|".join(f"(?:{p})" for p in data["relative_limits"]["patterns"]), re.I),
+        "right_before": re.compile(rf"{B}{_alt(data['exclusions']['right_before'])}\s*,?\s*$", re.I),
+        "in_clause": re.compile(rf"{B}{_alt(data['exclusions']['in_clause'])}{E}", re.I),
+        "right_after": re.compile(rf"^\s*{_alt(data['exclusions']['right_after'])}{E}", re.I),
+        "budget": re.compile(rf"{B}{_alt(data['exclusions']['budget_context'])}{E}", re.I),
+        "citation_number": re.compile(data["exclusions"]["citation_number"]),
+        "own_limit": re.compile(rf"{B}{_alt(data['exclusions']['own_limit_before'])}\s*,?\s*$", re.I),
+        "freq": re.compile(rf"{B}{_alt(freq)}{E}", re.I),
+        "per_unit": re.compile(rf"{B}{data['frequencies']['per_unit']['pattern']}{E}", re.I),
+    }
+
+
+def _recurrence_of(phrase: str | None) -> str | None:
+    if not phrase:
+        return None
+    p = " ".join(phrase.lower().replace(",", " ").split())
+    p = re.sub(r"^của\s+", "", p)
+    return _freq_map().get(p)
+
+
+# --------------------------------------------------------------------------- find
+
+def _mask_relative(text: str) -> str:
+    """Blank out relative limits ("trong thời hạn 05 ngày làm việc …"), keeping offsets."""
+    return _patterns()["relative"].sub(lambda m: "\x00" * len(m.group()), text)
+
+
+_CLAUSE_BREAK = re.compile(r"[;\n]|\.\s|\(|\)")
+
+
+def _clause_prefix(text: str, pos: int, window: int = 800) -> str:
+    """Text from the start of the clause that holds ``pos`` up to ``pos`` (at most ``window``)."""
+    last = max(0, pos - window)
+    for m in _CLAUSE_BREAK.finditer(text, last, pos):
+        last = m.end()
+    return text[last:pos]
+
+
+def _excluded(text: str, start: int, end: int) -> bool:
+    """An effective date, a title's period or vision, a cut-off, or past time."""
+    pats = _patterns()
+    before = text[max(0, start - 40):start]
+    if pats["right_before"].search(before):
+        return True
+    if pats["in_clause"].search(_clause_prefix(text, start)):
+        return True
+    return bool(pats["right_after"].match(text[end:end + 20]))
+
+
+def _hit(text: str, start: int, end: int, s: str | None, e: str | None, rec: str | None):
+    while end > start and text[end - 1] in " \t\n,;:.":
+        end -= 1
+    return DeadlineHit(start, end, text[start:end], s, e, rec)
+
+
+def _point_values(cue: str, term: _Term, rec: str | None, year: int | None):
+    if rec and term.y is None:
+        # A repeating date: its values are left to the recurrence (contract: end null).
+        return (None, None, rec)
+    # (a date with its year does not repeat, whatever follows it: "năm 2025 hằng năm")
+    if term.kind == "d" or (term.kind == "dm" and not term.has_day_word):
+        return None  # "trước ngày 25" or "trước 3/4" with no frequency: no date
+    t = term.with_year(year)
+    end = t.iso("end")
+    if end is None:
+        return None
+    start = t.iso("start") if cue == "within" and t.spans_months and not t.end_only else None
+    return (start, end, None)
+
+
+def _range_values(a: _Term, b: _Term, rec: str | None, year: int | None):
+    if rec:
+        return None
+    if a.kind == "d" and b.m is not None:  # "từ ngày 01 đến ngày 15/10/2025"
+        a = replace(a, kind="dm", m=b.m, y=a.y or b.y)
+    if b.y is None:
+        b = b.with_year(a.y if a.y is not None else year)
+        if a.month_key and b.month_key and b.month_key < a.month_key:
+            b = replace(b, y=b.y + 1)
+    if a.y is None:
+        a = a.with_year(b.y)
+        if a.month_key and b.month_key and a.month_key > b.month_key:
+            a = replace(a, y=a.y - 1)
+    s, e = a.iso("start"), b.iso("end")
+    if s is None or e is None:
+        return None
+    return (s, e, None)
+
+
+def _candidates(text: str, masked: str, year: int | None) -> list[tuple[DeadlineHit, bool]]:
+    """(hit, excluded) for every match. An excluded match still claims its text, so a
+    shorter cue inside it ("đến năm 2025" in "giai đoạn từ năm 2021 đến năm 2025") is not
+    read on its own."""
+    pats = _patterns()
+    out: list[tuple[DeadlineHit, bool]] = []
+
+    def add(start: int, end: int, vals, cue_start: int | None = None) -> None:
+        if vals:
+            out.append((_hit(text, start, end, *vals), _excluded(text, cue_start or start, end)))
+
+    for m in pats["range"].finditer(masked):
+        a, b = _parse_term(m["a"]), _parse_term(m["b"])
+        add(m.start(), m.end(), a and b and _range_values(a, b, _recurrence_of(m["freq"]), year))
+    for m in pats["from"].finditer(masked):
+        a = _parse_term(m["a"])
+        s = a and a.with_year(year).iso("start")
+        add(m.start(), m.end(), s and (s, None, None))
+    for m in pats["point"].finditer(masked):
+        cue = next(k for k in ("before", "until", "within") if m[k])
+        term = _parse_term(m["a"])
+        if term and re.search(r"(?i)ngày$", m[cue]):  # "trước ngày 30/6": the cue holds "ngày"
+            term = replace(term, has_day_word=True)
+        rec = _recurrence_of(m["freq"]) or _recurrence_of(m["lfreq"])
+        add(m.start(), m.end(), term and _point_values(cue, term, rec, year), m.start(cue))
+    for name in ("field", "line_label"):
+        for m in pats[name].finditer(masked):
+            term = _parse_term(m["a"])
+            if term is None or (name == "line_label" and term.y is None):
+                continue  # a label needs its year: "Ngày 5/6:" in minutes is no roadmap
+            rec = _recurrence_of(m.groupdict().get("freq"))
+            end = m.end("a") if name == "line_label" else m.end()
+            add(m.start("a"), end, _point_values("within", term, rec, year))
+    return out
+
+
+def _select(cands: list[tuple[DeadlineHit, bool]]) -> list[DeadlineHit]:
+    """Non-overlapping hits: the earliest first, the longest of those starting together;
+    excluded matches take part, then are dropped."""
+    chosen: list[tuple[DeadlineHit, bool]] = []
+    for h, excluded in sorted(cands, key=lambda c: (c[0].start, -(c[0].end - c[0].start))):
+        if chosen and h.start < chosen[-1][0].end:
+            continue
+        chosen.append((h, excluded))
+    return [h for h, excluded in chosen if not excluded]
+
+
+def _widen_fields(text: str, hits: list[DeadlineHit]) -> list[DeadlineHit]:
+    """A "Thời gian thực hiện: …" value holding exactly one limit becomes its text."""
+    for m in _patterns()["field_line"].finditer(text):
+        vs, ve = m.start("value"), m.end("value")
+        while ve > vs and text[ve - 1] in " \t.;,":
+            ve -= 1
+        inside = [i for i, h in enumerate(hits) if vs <= h.start and h.end <= ve]
+        if len(inside) == 1 and ve > vs:
+            h = hits[inside[0]]
+            hits[inside[0]] = DeadlineHit(vs, ve, text[vs:ve], h.start_date, h.end_date, h.recurrence)
+    return hits
+
+
+def find_deadlines(text: str, year: int | None = None) -> list[DeadlineHit]:
+    """Every absolute time limit in ``text``, in order; ``year`` fills dates given without one.
+
+    >>> [h.to_contract() for h in find_deadlines("báo cáo trước ngày 30/6", 2025)]
+    [{'text': 'trước ngày 30/6', 'start': None, 'end': '2025-06-30', 'recurrence': None}]
+    """
+    if not text:
+        return []
+    masked = _mask_relative(text)
+    return _widen_fields(text, _select(_candidates(text, masked, year)))
+
+
+def find_recurrences(text: str) -> list[tuple[int, int, str | None]]:
+    """Frequencies with no date: ``(start, end, recurrence)``; recurrence ``None`` for a bare
+    "định kỳ". Budget cycles ("được phân bổ hàng năm") and frequencies that belong to a
+    dated deadline ("trước ngày 25 hàng quý") are left out.
+    """
+    if not text:
+        return []
+    pats = _patterns()
+    taken = [(h.start, h.end) for h in find_deadlines(text, None)]
+    # a repeating date with no year in scope still owns its frequency
+    taken += [(m.start(), m.end()) for m in pats["point"].finditer(text) if m["freq"] or m["lfreq"]]
+    per_unit = load_phrases()["frequencies"]["per_unit"]
+    found: list[tuple[int, int, str | None]] = []
+    for m in pats["per_unit"].finditer(text):
+        n = m["n"].lower()
+        count = int(n) if n.isdigit() else per_unit["counts"].get(n)
+        rec = per_unit["recurrence"].get(m["unit"].lower(), {}).get(count)
+        if rec:
+            found.append((m.start(), m.end(), rec))
+    for m in pats["freq"].finditer(text):
+        found.append((m.start(), m.end(), _recurrence_of(m.group())))
+    out: list[tuple[int, int, str | None]] = []
+    for s, e, rec in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and s < out[-1][1]:
+            continue
+        # inside a dated deadline, or a bare "định kỳ" that introduces one
+        if any(ts <= s < te or (rec is None and not text[e:ts].strip() and ts >= e) for ts, te in taken):
+            continue
+        if pats["budget"].search(_clause_prefix(text, s)[-40:]):
+            continue
+        # "Định kỳ theo quy định hàng năm": the bare "định kỳ" takes the unit that follows.
+        if out and out[-1][2] is None and rec and not _CLAUSE_BREAK.search(text, out[-1][1], s) \
+                and s - out[-1][1] <= 30:
+            out[-1] = (out[-1][0], e, rec)
+            continue
+        out.append((s, e, rec))
+    return out
+
+
+# --------------------------------------------------------------------------- section
+
+def _citation_cut(ctx: Context) -> list[int]:
+    """Offsets of citation mentions known from the citations section, if it ran."""
+    if not ctx.citations:
+        return []
+    return sorted(sp.start for spans in ctx.citations.spans for sp in spans)
+
+
+def _title_ranges(body: str, title: str | None) -> list[tuple[int, int]]:
+    words = (title or "").split()
+    if len(words) < 4:
+        return []
+    rx = re.compile(r"\s+".join(map(re.escape, words)), re.I)
+    return [(m.start(), m.end()) for m in rx.finditer(body)]
+
+
+def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
+    """A weak cue (đến, trong, vào, a period) in a clause that cites a numbered document
+    reads as part of that document's title: "Quyết định số 2667/QĐ-BKHCN … đến năm 2025"."""
+    if re.match(r"(?i)trước|chậm nhất|muộn nhất|không muộn|hạn", hit.text):
+        return False
+    prefix = _clause_prefix(body, hit.start)
+    if _patterns()["own_limit"].search(prefix[-30:]):
+        return False
+    if _patterns()["citation_number"].search(prefix):
+        return True
+    clause_start = hit.start - len(prefix)
+    return any(clause_start <= c < hit.start for c in cites)
+
+
+def _is_past(hit: DeadlineHit, year: int | None) -> bool:
+    latest = hit.end_date or hit.start_date
+    return bool(year and latest and int(latest[:4]) < year)
+
+
+def extract_deadlines(ctx: Context) -> Section:
+    """The document-wide ``deadlines``: every limit in the body, deduplicated by value."""
+    body = ctx.text.body
+    year = ctx.year
+    cites = _citation_cut(ctx)
+    titles = _title_ranges(body, (ctx.document or {}).get("title"))
+    section = Section()
+    index: dict[tuple, int] = {}
+    for hit in find_deadlines(body, year):
+        if _in_cited_title(body, hit, cites) or _is_past(hit, year):
+            continue
+        if any(s <= hit.start < e for s, e in titles):
+            continue
+        span = ctx.text.span(hit.start, hit.end)
+        if hit.key in index:
+            section.spans[index[hit.key]].append(span)
+            continue
+        index[hit.key] = len(section.items)
+        section.items.append(hit.to_contract())
+        section.spans.append([span])
+    return section

@@ -1,0 +1,334 @@
+"""The outline of a document body: its numbered and bulleted items as a tree.
+
+Vietnamese administrative documents nest their items in a conventional order (Nghị định
+30/2020/NĐ-CP): articles ``Điều 1.``, Roman sections ``I.``, numbers ``1.`` / ``1.1.``,
+letters ``a)`` … ``đ)``, dash bullets ``-`` and plus bullets ``+``. A marker opens an item;
+a line without a marker continues the item above it (a paragraph of its body). The tree
+gives every item its contract ``ref`` (``IV.2.-1.+2``): dash and plus bullets count among
+their own kind under one parent (``-1``, ``+2``); a ``1.1.`` under ``1.`` adds only its
+last number; items of an article that holds Roman sections leave out ``Điều 1``.
+
+The rank order decides nesting when a kind appears for the first time below another (a
+``1.`` after a dash closes the dash), and a kind already open closes back to its level, so
+numbering that restarts inside an article nests under that article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gazetteer import load_yaml
+
+# Ranks: lower is higher in the outline. Numbers rank by their depth ("1." < "1.1.").
+_RANK = {"article": 0, "roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
+
+_ROMAN_RE = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})$")  # I … XXXIX
+
+_ARTICLE = re.compile(r"Điều\s+(\d{1,3}[a-zđ]?)\s*(?:[.:]\s*|$)", re.I)
+_ROMAN = re.compile(r"([IVX]{1,6})\s*[.\-–):]\s*(?!\d)")
+_NUMBER = re.compile(r"(\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})\s?(?:[.)]\s*|(?<=\d)\s+(?=[^\W\d]))(?!\d)")
+_NUMBER_MULTI_BARE = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\s+")
+_LETTER = re.compile(r"([a-zđ])\s?[)/]\s*")
+_LETTER_DOT = re.compile(r"([a-zđ])\.\s+(?=\w)")
+_PLUS = re.compile(r"(?:[-–—•]\s*)?\+\s*")
+_DASH = re.compile(r"(?:[-–—•●▪◦∙·]|\*(?=\s))\s*")
+
+# Markdown and layout residue before a marker: "## II.", "**1.**", "> -", "\- ".
+_PREFIX_JUNK = re.compile(r"^(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
+_EMPHASIS = re.compile(r"(\*\*|__)|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
+_TERMINAL = re.compile(r"[.;:!?]\s*[\"”»)]*\s*$")
+
+
+@dataclass
+class Node:
+    """One item of the outline.
+
+    ``heading`` is the item's first line without its marker; ``body`` the paragraphs that
+    follow it before the next marker; offsets are in the normalised text (``ctx.text``).
+    """
+
+    kind: str  # article | roman | number | letter | dash | plus
+    marker: str  # as read: "Điều 2", "IV", "1.1", "a", "-", "+"
+    heading: str = ""
+    body: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    ref: str = ""
+    start: int = 0  # start of the marker
+    end: int = 0  # end of the item's last line, children included
+    heading_span: tuple[int, int] = (0, 0)
+    body_spans: list[tuple[int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "(Phụ lục … kèm theo)" lines
+    # A paragraph ending in ":" that no item holds and that introduces this top-level item
+    # ("Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh thực hiện một số nội dung sau:").
+    lead_in: tuple[int, int] | None = None
+    parent: Node | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """Heading and body joined with single spaces (the source's line breaks joined)."""
+        return " ".join(p for p in [self.heading, *self.body] if p)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return [s for s in [self.heading_span, *self.body_spans] if s[1] > s[0]]
+
+    @property
+    def depth_key(self) -> tuple[str, int]:
+        return (self.kind, self.marker.count(".") + 1 if self.kind == "number" else 0)
+
+    @property
+    def rank(self) -> int:
+        if self.kind == "number":
+            return _RANK["number"] + self.marker.count(".")
+        return _RANK[self.kind]
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self):
+        if not self.children:
+            yield self
+        for child in self.children:
+            yield from child.leaves()
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+def _compile(patterns) -> list[re.Pattern]:
+    return [re.compile(p.replace(" ", r"\s+"), re.I) for p in patterns or ()]
+
+
+_HEADINGS = load_yaml("section_headings.yml")
+_DUTY = _compile(_HEADINGS["duty"])
+_ORGANISATION = _compile(_HEADINGS["organisation"])
+_NOT_DUTY = _compile(_HEADINGS["not_duty"])
+_DUTY_SUB = _compile(_HEADINGS["duty_subsection"])
+_CLOSING = _compile(_HEADINGS["closing"])
+_STOP = _compile(_HEADINGS["stop"])
+_RECIPIENTS = re.compile(_HEADINGS["recipients"], re.I)
+
+
+def heading_kind(heading: str) -> str | None:
+    """``"organisation"`` (TỔ CHỨC THỰC HIỆN), ``"duty"`` (NHIỆM VỤ …) or None."""
+    h = clean(heading).lower().rstrip(" .:")
+    if any(p.search(h) for p in _ORGANISATION):
+        return "organisation"
+    if any(p.search(h) for p in _NOT_DUTY):
+        return None
+    if any(p.search(h) for p in _DUTY):
+        return "duty"
+    return None
+
+
+def is_duty_subsection(heading: str) -> bool:
+    """A numbered subsection of a non-duty section that is one ("2. Nhiệm vụ")."""
+    h = clean(heading).lower()
+    return any(p.search(h) for p in _DUTY_SUB)
+
+
+# --- text helpers ----------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """Markdown emphasis removed and whitespace collapsed: ``(*khi có yêu cầu*)`` →
+    ``(khi có yêu cầu)``."""
+    text = _EMPHASIS.sub(lambda m: m.group(2) or "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_roman(token: str) -> bool:
+    return bool(_ROMAN_RE.match(token))
+
+
+def read_marker(line: str) -> tuple[str, str, int] | None:
+    """(kind, marker, length of the marker incl. its trailing space) for a line, or None."""
+    if m := _ARTICLE.match(line):
+        return "article", "Điều " + m.group(1), m.end()
+    if (m := _ROMAN.match(line)) and _is_roman(m.group(1)):
+        return "roman", m.group(1), m.end()
+    if m := _NUMBER.match(line + " x"):  # a marker alone on its line (OCR) still opens an item
+        number = re.sub(r"\s", "", m.group(1))
+        bare = not re.match(r"\d{1,2}(?:\s?\.\s?\d{1,2}){0,3}\s?[.)]", line)
+        if not bare or _NUMBER_MULTI_BARE.match(line):
+            return "number", number, min(m.end(), len(line))
+    if m := _LETTER.match(line):
+        return "letter", m.group(1), m.end()
+    if (m := _LETTER_DOT.match(line)) and line[m.end()].isupper():
+        return "letter", m.group(1), m.end()
+    if (m := _PLUS.match(line)) and m.end() < len(line):
+        return "plus", "+", m.end()
+    if (m := _DASH.match(line)) and m.end() < len(line) and not line[m.end()].isdigit():
+        return "dash", "-", m.end()
+    return None
+
+
+def _lines(text: str):
+    """(start, end) of each non-empty line, its leading markup skipped."""
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        junk = _PREFIX_JUNK.match(line)
+        s = start + (junk.end() if junk else 0)
+        e = end
+        while e > s and text[e - 1] in " \t\r":
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def parse_text(text: str) -> list[Node]:
+    """The outline of ``text`` (one logical line per ``\\n``): its top-level items."""
+    roots: list[Node] = []
+    stack: list[Node] = []
+
+    def attach(node: Node) -> None:
+        key = node.depth_key
+        open_at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].depth_key == key), None)
+        if open_at is not None:
+            del stack[open_at:]
+        else:
+            while stack and stack[-1].rank > node.rank:
+                stack.pop()
+        if stack:
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+
+    recipients = False  # inside "Kính gửi: - Sở A; - Sở B;"
+    lead_in: tuple[int, int] | None = None
+    lead_kind: str | None = None
+    for s, e in _lines(text):
+        line = text[s:e]
+        low = clean(line).lower()
+        if _URL_LINE.match(line):
+            continue
+        if any(p.search(low) for p in _STOP):
+            break
+        if _RECIPIENTS.match(low):
+            recipients = True
+            continue
+        marker = read_marker(line)
+        if recipients and marker and len(low.split()) <= 15:
+            continue
+        recipients = False
+        if marker:
+            kind, label, length = marker
+            node = Node(kind=kind, marker=label, start=s, end=e, heading_span=(s + length, e))
+            attach(node)
+            if node.parent is None and lead_in:
+                if lead_kind in (None, node.kind):
+                    node.lead_in, lead_kind = lead_in, node.kind
+                else:  # a new kind of top-level item: the paragraph introduced the others
+                    lead_in = lead_kind = None
+            continue
+        if not stack:
+            lead_in, lead_kind = ((s, e) if low.endswith(":") else None), None
+            continue  # preamble, title, Căn cứ …
+        top = stack[-1]
+        if low.startswith("(") and low.rstrip(" .;").endswith(")"):
+            top.notes.append(clean(line))
+            continue
+        if any(p.search(low) for p in _CLOSING) or (
+            low.endswith("./.") and (top.body_spans or top.children)
+        ):
+            stack.clear()
+            lead_in = lead_kind = None
+            continue
+        prev = _previous_span(top)
+        if prev and line[:1].islower() and not _TERMINAL.search(text[prev[0]:prev[1]]):
+            _extend(top, prev, e)  # a soft line break the normaliser left
+        else:
+            top.body_spans.append((s, e))
+
+    for node in _all(roots):
+        _finish(node, text)
+    _assign_refs(roots)
+    return roots
+
+
+def _previous_span(node: Node) -> tuple[int, int] | None:
+    if node.children:
+        return None
+    if node.body_spans:
+        return node.body_spans[-1]
+    return node.heading_span
+
+
+def _extend(node: Node, prev: tuple[int, int], end: int) -> None:
+    if node.body_spans and node.body_spans[-1] == prev:
+        node.body_spans[-1] = (prev[0], end)
+    else:
+        node.heading_span = (prev[0], end)
+
+
+def _all(roots: list[Node]):
+    for root in roots:
+        yield from root.walk()
+
+
+def _finish(node: Node, text: str) -> None:
+    if node.heading_span[1] <= node.heading_span[0] and node.body_spans:
+        node.heading_span = node.body_spans.pop(0)  # "1." alone, its text on the next line
+    hs, he = node.heading_span
+    node.heading = clean(_drop_urls(text[hs:he]))
+    node.body = [b for b in (clean(_drop_urls(text[s:e])) for s, e in node.body_spans) if b]
+    last = max([node.heading_span[1], *(e for _, e in node.body_spans)])
+    node.end = last
+
+
+def _drop_urls(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not _URL_LINE.match(line))
+
+
+def _component(node: Node) -> str:
+    if node.kind in ("dash", "plus"):
+        siblings = node.parent.children if node.parent else None
+        pool = siblings if siblings is not None else []
+        count = sum(1 for n in pool[: pool.index(node) + 1] if n.kind == node.kind) if pool else 1
+        return ("-" if node.kind == "dash" else "+") + str(count)
+    if node.kind == "number" and node.parent is not None and node.parent.kind == "number":
+        head, _, last = node.marker.rpartition(".")
+        if head and head == node.parent.marker:
+            return last
+    return node.marker
+
+
+def _assign_refs(roots: list[Node]) -> None:
+    top_dashes = {"dash": 0, "plus": 0}
+
+    def visit(node: Node, prefix: str) -> None:
+        if node.parent is None and node.kind in top_dashes:
+            top_dashes[node.kind] += 1
+            comp = ("-" if node.kind == "dash" else "+") + str(top_dashes[node.kind])
+        else:
+            comp = _component(node)
+        node.ref = f"{prefix}.{comp}" if prefix else comp
+        child_prefix = node.ref
+        if node.kind == "article" and any(c.kind == "roman" for c in node.children):
+            child_prefix = ""  # "Điều 1" holding sections I, II … : refs start at the section
+        for child in node.children:
+            visit(child, child_prefix)
+
+    for root in roots:
+        visit(root, "")
+
+
+def parse_outline(ctx) -> list[Node]:
+    """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``)."""
+    return parse_text(ctx.text.body)

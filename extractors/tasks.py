@@ -1,0 +1,559 @@
+"""Tasks: the duties a document assigns, who answers for them, and by when.
+
+A task is a lowest-level item of the outline under a section of duties (NHIỆM VỤ …,
+NỘI DUNG …, TIẾN ĐỘ …, LỘ TRÌNH …) or of TỔ CHỨC THỰC HIỆN; in a Quyết định or Nghị định
+an article that assigns duties; in a Công văn or Chỉ thị, with no such section, each
+numbered or bulleted request. Lines that only introduce sub-items, and sub-items that state
+an attribute of their parent ("Thời gian thực hiện: …", "Cơ quan chủ trì: …"), are not.
+
+Roles follow the contract (cues are data, gazetteer/task_roles.yml): the subject — named at
+the start of the item or of one of its paragraphs or sentences, named by a lead-in, or
+labelling its TỔ CHỨC THỰC HIỆN subsection — takes its role from the item's opening verb;
+every agency named after "phối hợp (với)" is coordinate; nobody else is listed (report
+recipients, targets of guidance). Agency identities come from extractors.agencies, time
+expressions from extractors.deadlines, so tasks agree with those sections.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gazetteer import load_yaml
+from pipeline.models import Context, Section
+
+from .outline import Node, clean, heading_kind, is_duty_subsection, parse_outline
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace(" ", r"\s+"), re.I)
+
+
+def _alt(patterns) -> re.Pattern:
+    """One pattern matching any entry at a word start, followed by a word end."""
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(r"(?<!\w)(?:" + body.replace(" ", r"\s+") + r")(?!\w)", re.I)
+
+
+_ROLES = load_yaml("task_roles.yml")
+_ROLE_CUES = {role: _alt(cues) for role, cues in _ROLES["roles"].items()}
+_ROLE_ORDER = ("lead", "coordinate", "direct")
+_STANDING = _rx(_ROLES["standing_body"])
+_COUNTERPART = _alt(_ROLES["counterpart_cues"])
+_CONNECTOR = _rx(_ROLES["list_connectors"])
+_GAP = _rx(_ROLES["counterpart_gap"])
+_INTRODUCER = _alt(_ROLES["subject_introducers"])
+_TITLE = _alt(_ROLES["subject_titles"])
+_LEADING = _alt(_ROLES["leading_clauses"])
+_MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
+_TAIL = _alt(_ROLES["subject_tails"])
+_REQUEST_VERB = _alt(_ROLES["request_verbs"])
+
+_HEADINGS = load_yaml("section_headings.yml")
+_ATTRIBUTES = {
+    kind: re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")\s*(?::|$)", re.I)
+    for kind, pats in _HEADINGS["attributes"].items()
+}
+_ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
+_ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
+_ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
+
+# A time label that heads a roadmap item ("Năm 2027: …", "Quý III/2026: …").
+_TIME_LABEL = re.compile(
+    r"((?:năm|quý|tháng|giai đoạn|từ|đến|trước|trong|6 tháng|sáu tháng)\b[^:;]{0,40}?"
+    r"(?:\d|\b[IVX]+\b)[^:;]{0,20}?)\s*:\s*",
+    re.I,
+)
+# Kinds of document whose every request is a task when they have no section of duties.
+_REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
+# "các sở, ngành, đơn vị có liên quan": a group left open by "liên quan" is no agency.
+_OPEN_ENDED = re.compile(
+    r"\s*(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\s*)*(?:có\s+)?liên\s+quan\b", re.I
+)
+# Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
+_SENTENCE = re.compile(r"[.!?]\s+(?=[^\W\d_])")  # followed by a capital (checked in code)
+_SPACE = re.compile(r"[\s,;:\-–]*")
+_WS = re.compile(r"\s*")
+# Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
+_SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
+# A heading that is only a label names no verb of duty.
+_LABEL_MAX_WORDS = 15
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An agency named in the text, as extractors.agencies found it."""
+
+    start: int
+    end: int
+    name: str
+    locality: str | None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.name, self.locality)
+
+
+def _as_hit(h) -> Hit:
+    get = h.get if isinstance(h, dict) else lambda k, d=None: getattr(h, k, d)
+    return Hit(int(get("start")), int(get("end")), get("name"), get("locality"))
+
+
+def _get(h, key, default=None):
+    return h.get(key, default) if isinstance(h, dict) else getattr(h, key, default)
+
+
+def _as_deadline(h) -> dict:
+    """A DeadlineHit (start/end are offsets, the dates are start_date/end_date) as the
+    contract's deadline dict; a contract dict passes through."""
+    if not isinstance(h, dict) or "end_date" in h or "start_date" in h:
+        start, end = _get(h, "start_date"), _get(h, "end_date")
+    else:
+        start, end = h.get("start"), h.get("end")
+    return {"text": _get(h, "text"), "start": start, "end": end, "recurrence": _get(h, "recurrence")}
+
+
+@dataclass
+class _Inherited:
+    """What the lead-ins above an item say about it."""
+
+    subjects: list[Hit] = field(default_factory=list)
+    role: str | None = None  # a lead-in's own cue ("Phối hợp với Sở X:" → coordinate)
+    directors: list[Hit] = field(default_factory=list)  # "X chỉ đạo Y:" → X
+    counterparts: list[Hit] = field(default_factory=list)
+    fixed: dict = field(default_factory=dict)  # "Cơ quan chủ trì: X" → {X: lead}
+
+
+class _Doc:
+    """The text and the agency hits of one document, with the readers over them."""
+
+    def __init__(self, text: str, hits: list[Hit]):
+        self.text = text
+        self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
+        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])}
+
+    def hits_in(self, s: int, e: int) -> list[Hit]:
+        return [h for h in self.hits if s <= h.start and h.end <= e]
+
+    def open_ended(self, h: Hit) -> bool:
+        return bool(_OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60)))
+
+    def hit_at(self, pos: int, end: int) -> Hit | None:
+        """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
+        for h in self.hits:
+            if h.start < pos:
+                continue
+            if h.start >= end or h.start - pos > 12:
+                return None
+            if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
+                return None if self.open_ended(h) else h
+            return None
+        return None
+
+    def skip(self, pattern: re.Pattern, pos: int, end: int, clause: bool = False) -> int:
+        """Past ``pattern`` at ``pos`` (and, for a clause, past its comma)."""
+        m = pattern.match(self.text, pos, end)
+        if not m:
+            return pos
+        if not clause:
+            return _SPACE.match(self.text, m.end(), end).end()
+        comma = self.text.find(",", m.end(), min(end, m.end() + 200))
+        return _SPACE.match(self.text, comma + 1, end).end() if comma >= 0 else pos
+
+    def subjects(self, pos: int, end: int) -> tuple[list[Hit], int]:
+        """Agencies named at ``pos`` as the subject, and where their verb starts."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        for _ in range(3):  # "Căn cứ Kế hoạch …, X …"; "Hằng năm X …"
+            after = self.skip(_LEADING, pos, end)
+            after = self.skip(_LEADING, after, end)
+            if after != pos and self.hit_at(self.skip(_TITLE, after, end), end):
+                pos = after
+                break
+            pos = self.skip(_LEADING, pos, end, clause=True)
+        pos = self.skip(_INTRODUCER, pos, end)
+        found: list[Hit] = []
+        while pos < end:
+            at = self.skip(_TITLE, pos, end)
+            hit = self.hit_at(at, end)
+            if hit is None:
+                if not found:
+                    pos = at
+                break
+            found.append(hit)
+            pos = hit.end
+            tail = _WS.match(self.text, pos, end)
+            if m := _TAIL.match(self.text, tail.end(), end):
+                pos = m.end()
+            m = _SUBJECT_SEP.match(self.text, pos, end)
+            if m is None or m.end() == pos or self.hit_at(self.skip(_TITLE, m.end(), end), end) is None:
+                break
+            pos = m.end()
+        return found, pos
+
+    def opening_role(self, pos: int, end: int) -> str | None:
+        """The role that the opening verb at ``pos`` gives (None: no cue)."""
+        for _ in range(4):
+            before = pos
+            pos = _SPACE.match(self.text, pos, end).end()
+            pos = self.skip(_LEADING, pos, end, clause=True)
+            pos = self.skip(_MODIFIER, pos, end)
+            if pos == before:
+                break
+        for role in _ROLE_ORDER:
+            if _ROLE_CUES[role].match(self.text, pos, end):
+                return role
+        return None
+
+    def objects_after_direct(self, pos: int, end: int) -> list[Hit]:
+        """"X chỉ đạo Y:" → [Y]: the bodies right after a directing verb."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        pos = self.skip(_MODIFIER, pos, end)
+        m = _ROLE_CUES["direct"].match(self.text, pos, end)
+        if not m:
+            return []
+        found, _ = self.subjects(m.end(), end)
+        return found
+
+    def counterparts(self, s: int, e: int) -> list[Hit]:
+        """Every agency listed right after "phối hợp (với)"."""
+        out: list[Hit] = []
+        for m in _COUNTERPART.finditer(self.text, s, e):
+            pos, first = m.end(), True
+            for h in self.hits:
+                if h.start < pos:
+                    continue
+                if h.start >= e:
+                    break
+                gap = self.text[pos:h.start]
+                if not (_CONNECTOR.fullmatch(gap) or (first and _GAP.fullmatch(gap))):
+                    break
+                if self.open_ended(h):
+                    break
+                out.append(h)
+                pos, first = h.end, False
+        return out
+
+
+# --- which items are tasks -----------------------------------------------------------
+
+
+def _attribute(node: Node) -> str | None:
+    low = node.heading.lower()
+    for kind, pattern in _ATTRIBUTES.items():
+        if pattern.match(low):
+            return kind
+    return None
+
+
+def _attribute_value(node: Node, text: str) -> tuple[int, int]:
+    """Offsets of an attribute's value: after its colon, else its body."""
+    s, e = node.heading_span
+    colon = text.find(":", s, e)
+    if colon >= 0 and text[colon + 1:e].strip():
+        return colon + 1, e
+    if node.body_spans:
+        return node.body_spans[0]
+    return e, e
+
+
+def _article_assigns(node: Node) -> bool:
+    text = node.text
+    kept = [s for s in re.split(r"(?<=[.;])\s+", text) if not any(p.search(s) for p in _ARTICLE_CLOSING)]
+    rest = " ".join(kept)
+    if not rest or any(p.match(rest) for p in _ARTICLE_NOT_DUTY):
+        return False
+    return bool(_ARTICLE_DUTY.search(rest))
+
+
+def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str]]:
+    """The sections whose items are tasks, with their kind (duty, organisation, article,
+    request)."""
+    scopes: list[tuple[Node, str]] = []
+
+    def consider(nodes: list[Node]) -> None:
+        for node in nodes:
+            kind = heading_kind(node.heading)
+            if node.kind == "article":
+                if any(c.kind == "roman" or heading_kind(c.heading) for c in node.children):
+                    consider(node.children)
+                elif kind:
+                    scopes.append((node, kind))
+                elif _article_assigns(node) or any(_article_assigns(c) for c in node.children):
+                    scopes.append((node, "article"))
+                continue
+            if kind:
+                scopes.append((node, kind))
+                continue
+            for child in node.children:
+                if child.kind == "number" and is_duty_subsection(child.heading):
+                    scopes.append((child, "duty"))
+
+    consider(roots)
+    if not scopes and (doc_type or "").upper() in _REQUEST_KINDS:
+        scopes = [(root, "request") for root in roots]
+    return scopes
+
+
+def _task_nodes(scope: Node):
+    """Lowest-level items of a scope that are duties (attributes and lead-ins are not)."""
+
+    def visit(node: Node):
+        if node is not scope and _attribute(node):
+            return
+        duties = [c for c in node.children if not _attribute(c)]
+        if duties:
+            for child in duties:
+                yield from visit(child)
+        elif node is not scope or node.body or node.kind == "article" or (
+            node.heading and node.kind in ("dash", "plus", "letter", "number")
+        ):
+            yield node
+
+    yield from visit(scope)
+
+
+# --- one task --------------------------------------------------------------------------
+
+
+class _Extractor:
+    def __init__(self, ctx: Context, hits: list[Hit], find_deadlines):
+        self.ctx = ctx
+        self.text = ctx.text.text
+        self.doc = _Doc(self.text, hits)
+        self.find_deadlines = find_deadlines
+        self.year = ctx.year
+
+    # text --------------------------------------------------------------------------
+
+    def label(self, node: Node, scope: Node, kind: str) -> tuple[list[Hit], int | None, bool]:
+        """For a subsection of TỔ CHỨC THỰC HIỆN: the subjects its label names, where the
+        item's text starts after an inline label ("Ban chỉ đạo 19 tỉnh: Chỉ đạo …"), and
+        whether the whole heading is a label ("2. Sở Khoa học và Công nghệ", then items)."""
+        if kind != "organisation" or node.parent is not scope:
+            return [], None, False
+        s, e = node.heading_span
+        subjects, pos = self.doc.subjects(s, e)
+        rest = self.text[pos:e].lstrip()
+        if subjects and rest.startswith(":") and rest[1:].strip():
+            return subjects, self.text.index(":", pos, e) + 1, False
+        heading = self.text[s:e]
+        whole = (
+            bool(node.children or node.body_spans)
+            and not re.search(r"[.;]\s*$", heading)
+            and len(heading.split()) <= _LABEL_MAX_WORDS
+            and (bool(subjects) or bool(_INTRODUCER.match(heading)))
+            and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
+        )
+        return (subjects if whole else []), None, whole
+
+    def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:
+        """Offsets of the item's own text (labels left out) and its time label, if any."""
+        _, inline, whole = self.label(node, scope, kind)
+        segs = list(node.spans)
+        if node is scope and kind in ("duty", "organisation"):
+            segs = list(node.body_spans)  # a section with paragraphs only: not its title
+        elif whole and node.body_spans:
+            segs = list(node.body_spans)
+        elif inline is not None:
+            segs[0] = (_SPACE.match(self.text, inline, segs[0][1]).end(), segs[0][1])
+        for child in node.children:  # "- Nội dung: …" describes this item's duty
+            if _attribute(child) == "content":
+                value = _attribute_value(child, self.text)
+                segs += [value, *(b for b in child.body_spans if b != value)]
+        time_label = None
+        if not segs:
+            return [], None
+        s, e = segs[0]
+        m = _TIME_LABEL.match(self.text, s, e)
+        if m and self.text[m.end():e].strip():
+            time_label = self.text[s:m.end()].strip()  # "Năm 2027:" (a label, with its colon)
+            segs[0] = (m.end(), e)
+        return [(a, b) for a, b in segs if b > a], time_label
+
+    def joined(self, segs: list[tuple[int, int]]) -> str:
+        parts = []
+        for s, e in segs:
+            lines = [ln for ln in self.text[s:e].split("\n") if not re.match(r"\s*https?://", ln)]
+            parts.append(clean(" ".join(lines)))
+        return " ".join(p for p in parts if p)
+
+    # who ---------------------------------------------------------------------------
+
+    def inherited(self, node: Node, scope: Node, kind: str) -> _Inherited:
+        """Subjects, roles and counterparts that the lead-ins above ``node`` pass down."""
+        chain = [a for a in node.ancestors() if a is scope or _within(a, scope)]
+        inh = _Inherited()
+        for anc in reversed(chain):
+            self._attributes_of(anc, inh)
+            if anc is scope:
+                # "Điều 5. Trách nhiệm của Sở Tài chính", "II. NHIỆM VỤ CỦA CÁC SỞ"
+                inh.subjects = self.doc.subjects(*anc.heading_span)[0]
+                if not inh.subjects:
+                    inh.subjects, inh.role = self.introduced(anc, kind)
+                continue
+            label, _, whole = self.label(anc, scope, kind)
+            if whole:
+                inh.subjects, inh.role, inh.directors = label, None, []
+                continue
+            s, e = anc.heading_span
+            subjects, pos = self.doc.subjects(s, e)
+            role = self.doc.opening_role(pos, e)
+            if subjects:
+                objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
+                if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã:"
+                    inh.directors, inh.subjects, inh.role = subjects, objects, None
+                else:
+                    inh.subjects, inh.role, inh.directors = subjects, role, []
+            elif role:
+                inh.role = role
+            for seg in anc.spans:
+                inh.counterparts += self.doc.counterparts(*seg)
+        self._attributes_of(node, inh)
+        if node is scope and kind == "request":
+            inh.subjects, inh.role = self.introduced(node, kind)
+        label, _, _ = self.label(node, scope, kind)
+        if label:  # "4. UBND các huyện …" + its paragraph; "1. Ban chỉ đạo 19 tỉnh: Chỉ đạo …"
+            inh.subjects, inh.role, inh.directors = label, None, []
+        return inh
+
+    def introduced(self, node: Node, kind: str) -> tuple[list[Hit], str | None]:
+        """Bodies named after "đề nghị / giao / yêu cầu" in a paragraph that ends with ":"
+        and introduces the items of ``node`` ("… đề nghị Ủy ban nhân dân các tỉnh:"), with
+        the role its verb gives them ("Giao Sở Nội vụ chủ trì …:" → lead)."""
+        spans = [b for b in node.body_spans if self.text[b[0]:b[1]].rstrip().endswith(":")]
+        if node.lead_in and kind == "request":
+            spans.append(node.lead_in)
+        for s, e in reversed(spans):
+            for m in reversed(list(_REQUEST_VERB.finditer(self.text, s, e))):
+                found, pos = self.doc.subjects(m.end(), e)
+                if found:
+                    return found, self.doc.opening_role(pos, e)
+        return [], None
+
+    def _attributes_of(self, node: Node, inh: _Inherited) -> None:
+        for child in node.children:
+            kind = _attribute(child)
+            if kind in ("lead", "coordinate", "responsible"):
+                s, e = _attribute_value(child, self.text)
+                for h in self.doc.hits_in(s, e):
+                    inh.fixed.setdefault(h.key, (h, kind))
+
+    def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
+        roles: dict[tuple, tuple[Hit, str]] = {}
+
+        def put(hit: Hit, role: str) -> None:
+            if hit.key in self.doc.standing:  # a cơ quan thường trực leads all its items
+                role = "lead"
+            roles.setdefault(hit.key, (hit, role))
+
+        for key, (hit, role) in inh.fixed.items():
+            roles.setdefault(key, (hit, role))
+        starts = []
+        for i, (s, e) in enumerate(segs):
+            starts.append((s, e, i == 0))
+            starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
+                       if self.text[m.end()].isupper()]
+        for s, e, first in starts:
+            subjects, pos = self.doc.subjects(s, e)
+            role = self.doc.opening_role(pos, e)
+            if not subjects and first and not inh.fixed:
+                subjects = inh.subjects
+                role = role or inh.role
+            for hit in subjects:
+                put(hit, role or "responsible")
+        for hit in inh.directors:
+            put(hit, "direct")
+        for s, e in segs:
+            for hit in self.doc.counterparts(s, e):
+                roles.setdefault(hit.key, (hit, "coordinate"))
+        for hit in inh.counterparts:
+            roles.setdefault(hit.key, (hit, "coordinate"))
+        return [{"name": h.name, "locality": h.locality, "role": r} for h, r in roles.values()]
+
+    # when ----------------------------------------------------------------------------
+
+    def deadline_in(self, text: str) -> dict | None:
+        if not text or self.find_deadlines is None:
+            return None
+        hits = sorted(self.find_deadlines(text, self.year), key=lambda h: _get(h, "start", 0))
+        return _as_deadline(hits[0]) if hits else None
+
+    def deadline(self, node: Node, scope: Node, kind: str, text: str, time_label: str | None) -> dict | None:
+        if time_label and (d := self.deadline_in(time_label)):
+            return d
+        if d := self.deadline_in(text):
+            return d
+        for anc in [node, *node.ancestors()]:
+            for child in anc.children:
+                if _attribute(child) == "deadline":  # "Thời gian thực hiện: …", label included
+                    if d := self.deadline_in(self.joined(child.spans)):
+                        return d
+            if anc is scope:
+                break
+            if anc is not node:
+                segs, label = self.segments(anc, scope, kind)
+                if label and (d := self.deadline_in(label)):
+                    return d
+                if anc.children and (d := self.deadline_in(self.joined(segs[:1]))):
+                    return d
+        return None
+
+    # all ----------------------------------------------------------------------------
+
+    def task(self, node: Node, scope: Node, kind: str) -> tuple[dict, list] | None:
+        segs, time_label = self.segments(node, scope, kind)
+        text = self.joined(segs)
+        if not text:
+            return None
+        inh = self.inherited(node, scope, kind)
+        item = {
+            "ref": node.ref,
+            "text": text,
+            "agencies": self.agencies(node, segs, inh),
+            "deadline": self.deadline(node, scope, kind, text, time_label),
+        }
+        return item, [self.ctx.text.span(s, e) for s, e in segs]
+
+
+def _within(node: Node, scope: Node) -> bool:
+    return any(a is scope for a in node.ancestors())
+
+
+def _default_find_agencies():
+    try:
+        from .agencies import find_agencies
+    except ImportError:  # the agencies extractor is not there yet: tasks name nobody
+        return None
+    return find_agencies
+
+
+def _default_find_deadlines():
+    try:
+        from .deadlines import find_deadlines
+    except ImportError:
+        return None
+    return find_deadlines
+
+
+def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> Section:
+    """Tasks of a document, as contract dicts with the spans of their text.
+
+    ``find_agencies(ctx, start, end)`` and ``find_deadlines(text, year)`` default to the
+    agencies and deadlines extractors; tests may pass their own.
+    """
+    find_agencies = find_agencies or _default_find_agencies()
+    find_deadlines = find_deadlines or _default_find_deadlines()
+    body_end = len(ctx.text.body)
+    hits = [_as_hit(h) for h in (find_agencies(ctx, 0, body_end) if find_agencies else [])]
+    ex = _Extractor(ctx, hits, find_deadlines)
+    section = Section()
+    seen: set[int] = set()
+    for scope, kind in task_scopes(parse_outline(ctx), ctx.document.get("doc_type")):
+        for node in _task_nodes(scope):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            found = ex.task(node, scope, kind)
+            if found:
+                section.items.append(found[0])
+                section.spans.append(found[1])
+    return section

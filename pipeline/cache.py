@@ -1,0 +1,123 @@
+"""The per-source result cache of the batch build, and the JSON form of an Extraction.
+
+One file per (content, extractor version): ``<dir>/<sha256>-<version>.json`` holding the
+source's row for the ``sources`` table and, when it was read, its Extraction (contract,
+provenance spans, normalised text). Files are written to a temporary name and renamed, so
+a killed build never leaves a half-written entry.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+from .models import Extraction, NormalisedText, Span
+
+CACHE_FORMAT = 1
+
+
+def span_to_json(span: Span) -> list:
+    return [span.start, span.end, span.page, span.text]
+
+
+def span_from_json(data) -> Span:
+    if isinstance(data, dict):
+        return Span(data["start"], data["end"], data["page"], data["text"])
+    return Span(*data)
+
+
+def _prov_to_json(prov: dict) -> dict:
+    out: dict = {}
+    for section, value in prov.items():
+        if isinstance(value, dict):  # document: field → spans
+            out[section] = {k: [span_to_json(s) for s in spans] for k, spans in value.items()}
+        else:
+            out[section] = [[span_to_json(s) for s in spans] for spans in value]
+    return out
+
+
+def _prov_from_json(data: dict) -> dict:
+    out: dict = {}
+    for section, value in data.items():
+        if isinstance(value, dict):
+            out[section] = {k: [span_from_json(s) for s in spans] for k, spans in value.items()}
+        else:
+            out[section] = [[span_from_json(s) for s in spans] for spans in value]
+    return out
+
+
+def extraction_to_json(e: Extraction) -> dict:
+    return {
+        "contract": e.contract,
+        "provenance": _prov_to_json(e.provenance or {}),
+        "text": asdict(e.text) if e.text is not None else None,
+    }
+
+
+def extraction_from_json(data: dict) -> Extraction:
+    text = data.get("text")
+    nt = None
+    if text is not None:
+        nt = NormalisedText(text["text"], text["footnote_start"], list(text.get("line_starts", [])),
+                            [tuple(o) for o in text.get("line_origins", [])])
+    return Extraction(data["contract"], _prov_from_json(data.get("provenance") or {}), nt)
+
+
+def version_tag(version: str) -> str:
+    """A file-name-safe form of a version string."""
+    return re.sub(r"[^\w.+-]", "_", version)
+
+
+class ResultCache:
+    """Entries under ``root``, keyed by content hash and version."""
+
+    def __init__(self, root: str | os.PathLike, version: str):
+        self.root = Path(root)
+        self.version = version
+        self.tag = version_tag(version)
+
+    def path(self, sha: str) -> Path:
+        return self.root / f"{sha}-{self.tag}.json"
+
+    def get(self, sha: str) -> dict | None:
+        try:
+            with open(self.path(sha), encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        if data.get("format") != CACHE_FORMAT or data.get("version") != self.version:
+            return None
+        return data
+
+    def put(self, sha: str, entry: dict) -> None:
+        entry = {"format": CACHE_FORMAT, "version": self.version, **entry}
+        write_json_atomic(self.path(sha), entry)
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove entries of other versions, and of this one whose sha is not in ``keep``
+        and which are older than a week (a file taken out and put back stays cheap)."""
+        import time
+
+        removed = 0
+        week_ago = time.time() - 7 * 86400
+        for p in self.root.glob("*-*.json"):
+            sha, _, tag = p.stem.partition("-")
+            if len(sha) != 64:
+                continue
+            try:
+                if tag != self.tag or (sha not in keep and p.stat().st_mtime < week_ago):
+                    p.unlink()
+                    removed += 1
+            except OSError:
+                pass
+        return removed
+
+
+def write_json_atomic(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, path)

@@ -1,0 +1,110 @@
+"""One document, end to end: source → normalised text → every extractor → contract.
+
+Extractors run in dependency order (the header first: its issuer and date inform
+citations and agencies; agencies before tasks). An extractor that fails on odd input
+costs only its own section, recorded as an ``extractor_error`` warning — one bad table
+must not lose a document's citations.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from .models import Context, Extraction, Section, Source, SourceFormat, warning
+from .normalize import normalize_pages
+
+SCHEMA = "vanban.extraction/1"
+SECTIONS = ("citations", "standards", "agencies", "tasks", "deadlines")
+_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A digest of the extraction code and vocabularies: a change re-runs what it affects."""
+    digest = hashlib.sha256()
+    for folder, patterns in (("extractors", ("*.py",)), ("gazetteer", ("*.py", "*.tsv", "*.yml")),
+                             ("pipeline", ("normalize.py", "ocr_repair.py", "extract.py", "models.py"))):
+        for pattern in patterns:
+            for path in sorted((_ROOT / folder).glob(pattern)):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def __getattr__(name: str):  # EXTRACTOR_VERSION, computed on first use
+    if name == "EXTRACTOR_VERSION":
+        return extractor_version()
+    raise AttributeError(name)
+
+
+def build_context(source: Source) -> Context:
+    """Normalise a source and wrap it for the extractors."""
+    text = normalize_pages(source.pages, ocr=source.format == SourceFormat.OCR)
+    return Context(source=source, text=text)
+
+
+def _run(name: str, fn: Callable[[Context], Section], ctx: Context, warnings: list[dict]) -> Section:
+    try:
+        return fn(ctx)
+    except Exception as exc:  # noqa: BLE001 — one section's failure must not lose the rest
+        log.warning("%s: %s extractor failed: %r", ctx.source.path, name, exc)
+        warnings.append(warning("extractor_error", f"{name}: {type(exc).__name__}: {exc}"))
+        return Section()
+
+
+def _extractors() -> list[tuple[str, Callable[[Context], Section]]]:
+    from extractors.agencies import extract_agencies
+    from extractors.citations import extract_citations
+    from extractors.deadlines import extract_deadlines
+    from extractors.standards import extract_standards
+    from extractors.tasks import extract_tasks
+
+    return [("citations", extract_citations), ("standards", extract_standards),
+            ("agencies", extract_agencies), ("tasks", extract_tasks), ("deadlines", extract_deadlines)]
+
+
+def extract_context(ctx: Context) -> Extraction:
+    from extractors.header import extract_header
+
+    warnings: list[dict] = []
+    header = _run("header", extract_header, ctx, warnings)
+    document = header.items[0] if header.items else {
+        k: None for k in ("doc_type", "number", "issuer", "place", "issued_date", "title", "signer")}
+    warnings[:0] = header.warnings
+    sections: dict[str, Section] = {}
+    for name, fn in _extractors():
+        section = _run(name, fn, ctx, warnings)
+        sections[name] = section
+        if name == "citations":
+            ctx.citations = section
+        elif name == "agencies":
+            ctx.agencies = section
+        warnings.extend(section.warnings)
+    source = ctx.source
+    contract = {
+        "schema": SCHEMA,
+        "source": {"path": source.path, "sha256": source.sha256, "format": str(source.format),
+                   "pages": source.page_count},
+        "document": document,
+        **{name: sections[name].items for name in SECTIONS},
+        "warnings": warnings,
+    }
+    provenance = {name: sections[name].spans for name in SECTIONS}
+    provenance["document"] = {"header": header.spans[0] if header.spans else []}
+    return Extraction(contract=contract, provenance=provenance, text=ctx.text)
+
+
+def extract_source(source: Source) -> Extraction:
+    """A read source → its :class:`Extraction` (contract + provenance + text)."""
+    return extract_context(build_context(source))
+
+
+def extract_path(path: str | Path) -> Extraction:
+    """Read and extract one file; raises ``pipeline.ingest.IngestError`` on unreadable input."""
+    from .ingest import read_source
+
+    return extract_source(read_source(path))

@@ -1,0 +1,163 @@
+"""The corpus as one graph: documents, agencies, localities and tasks (networkx).
+
+Node ids derive from row ids (``doc:d…``, ``agency:a…``, ``locality:tinh-…``,
+``task:t…``), which derive from normalised identity. Edges:
+
+- ``cites``        document → document (``relation``, ``mentions``)
+- ``issued_by``    document → agency
+- ``assigned``     task → agency (``role``)
+- ``part_of``      task → document
+- ``located_in``   agency → locality
+- ``successor_of`` locality → the locality it replaced (``kind``, ``effective``)
+
+Citation measures are stored back on ``documents``: ``in_degree`` (documents citing
+it), ``pagerank`` and ``component`` (weakly connected component, 1 = largest) over the
+citation graph, and ``chain_depth`` — the longest chain of citations it rests on.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import sqlite_utils
+
+PAGERANK_DIGITS = 8
+
+
+def _db(db) -> sqlite_utils.Database:
+    return db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
+
+
+def _clean(attrs: dict) -> dict:
+    # GraphML/GEXF take no None values.
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def build_graph(db) -> nx.MultiDiGraph:
+    """The graph of a published database (a path or a ``sqlite_utils.Database``)."""
+    db = _db(db)
+    g = nx.MultiDiGraph()
+    q = lambda sql: list(db.query(sql))  # noqa: E731
+    for r in q("select id, name, full_name, level, code from localities order by id"):
+        g.add_node(f"locality:{r['id']}", kind="locality", label=r["full_name"] or r["name"],
+                   **_clean({"level": r["level"], "code": r["code"]}))
+    for r in q("select id, name, locality, kind as agency_kind, level from agencies order by id"):
+        g.add_node(f"agency:{r['id']}", kind="agency", label=r["name"],
+                   **_clean({"locality": r["locality"], "agency_kind": r["agency_kind"], "level": r["level"]}))
+    for r in q("""select d.id, d.label, d.number, t.code as doc_type, d.issuer, d.issued_date, d.year,
+                         d.ingested from documents d left join doc_types t on t.id = d.doc_type
+                  order by d.id"""):
+        g.add_node(f"doc:{r['id']}", kind="document", label=r["label"],
+                   **_clean({k: r[k] for k in ("number", "doc_type", "issuer", "issued_date", "year", "ingested")}))
+    for r in q("select id, label, ref, document_id from tasks order by id"):
+        g.add_node(f"task:{r['id']}", kind="task", label=r["label"], ref=r["ref"])
+
+    for r in q("select id, successor_id, succession_kind, succession_effective from localities "
+               "where successor_id is not null order by id"):
+        g.add_edge(f"locality:{r['successor_id']}", f"locality:{r['id']}", key="successor_of",
+                   kind="successor_of", **_clean({"succession": r["succession_kind"],
+                                                  "effective": r["succession_effective"]}))
+    for r in q("select id, locality_id from agencies where locality_id is not null order by id"):
+        g.add_edge(f"agency:{r['id']}", f"locality:{r['locality_id']}", key="located_in", kind="located_in")
+    for r in q("select id, issuer_id from documents where issuer_id is not null order by id"):
+        g.add_edge(f"doc:{r['id']}", f"agency:{r['issuer_id']}", key="issued_by", kind="issued_by")
+    for r in q("select citing_id, cited_id, relation, mentions from citations order by id"):
+        g.add_edge(f"doc:{r['citing_id']}", f"doc:{r['cited_id']}", key="cites", kind="cites",
+                   relation=r["relation"], mentions=r["mentions"] or 0)
+    for r in q("select id, document_id from tasks order by id"):
+        g.add_edge(f"task:{r['id']}", f"doc:{r['document_id']}", key="part_of", kind="part_of")
+    for r in q("""select ta.task_id, ta.agency_id, r.code as role from task_agencies ta
+                  join roles r on r.id = ta.role order by ta.task_id, ta.agency_id, r.code"""):
+        g.add_edge(f"task:{r['task_id']}", f"agency:{r['agency_id']}", key=f"assigned:{r['role']}",
+                   kind="assigned", role=r["role"])
+    annotate(g)
+    return g
+
+
+def citation_graph(g: nx.MultiDiGraph) -> nx.DiGraph:
+    """Documents and the ``cites`` edges between them (parallel edges merged)."""
+    c = nx.DiGraph()
+    c.add_nodes_from(sorted(n for n, k in g.nodes(data="kind") if k == "document"))
+    c.add_edges_from(sorted((u, v) for u, v, k in g.edges(data="kind") if k == "cites"))
+    return c
+
+
+def chain_depths(c: nx.DiGraph) -> dict[str, int]:
+    """Longest chain of citations below each document (0 when it cites nothing).
+
+    Cycles (two documents citing each other) are collapsed first, so the depth is finite.
+    """
+    cond = nx.condensation(c)
+    depth: dict[int, int] = {}
+    for comp in reversed(list(nx.topological_sort(cond))):
+        succ = list(cond.successors(comp))
+        depth[comp] = 1 + max(depth[s] for s in succ) if succ else 0
+    return {n: depth[cond.graph["mapping"][n]] for n in c.nodes}
+
+
+def pagerank(c: nx.DiGraph, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200) -> dict:
+    """PageRank by power iteration in sorted node order (no SciPy; deterministic).
+
+    Same definition as ``networkx.pagerank``: dangling nodes spread their rank evenly.
+    """
+    nodes = sorted(c.nodes)
+    n = len(nodes)
+    rank = dict.fromkeys(nodes, 1.0 / n)
+    out = {u: sorted(c.successors(u)) for u in nodes}
+    for _ in range(max_iter):
+        dangling = alpha * sum(rank[u] for u in nodes if not out[u]) / n
+        new = dict.fromkeys(nodes, (1.0 - alpha) / n + dangling)
+        for u in nodes:
+            if out[u]:
+                share = alpha * rank[u] / len(out[u])
+                for v in out[u]:
+                    new[v] += share
+        delta = sum(abs(new[u] - rank[u]) for u in nodes)
+        rank = new
+        if delta < n * tol:
+            break
+    return rank
+
+
+def annotate(g: nx.MultiDiGraph) -> None:
+    """Set in_degree, pagerank, component and chain_depth on every document node."""
+    c = citation_graph(g)
+    if not c:
+        return
+    rank = pagerank(c)
+    comps = sorted(nx.weakly_connected_components(c), key=lambda s: (-len(s), min(s)))
+    comp_of = {n: i for i, s in enumerate(comps, start=1) for n in s}
+    depths = chain_depths(c)
+    for n in c.nodes:
+        g.nodes[n].update(in_degree=c.in_degree(n), pagerank=round(rank[n], PAGERANK_DIGITS),
+                          component=comp_of[n], chain_depth=depths[n])
+
+
+def store_metrics(db, g: nx.MultiDiGraph) -> None:
+    """Write the document measures of ``g`` into the ``documents`` table."""
+    db = _db(db)
+    rows = sorted(
+        (a["in_degree"], a["pagerank"], a["component"], a["chain_depth"], n.split(":", 1)[1])
+        for n, a in g.nodes(data=True) if a.get("kind") == "document" and "pagerank" in a
+    )
+    rows.sort(key=lambda r: r[-1])
+    db.conn.executemany(
+        "update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? where id = ?",
+        rows)
+
+
+def export_graph(g: nx.MultiDiGraph, out_dir: str | Path, stem: str = "vanban") -> list[Path]:
+    """Write ``<stem>.graphml``, ``<stem>.gexf`` (Gephi) and ``<stem>.json`` (node-link)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plain = nx.MultiDiGraph()
+    plain.add_nodes_from((n, _clean(a)) for n, a in sorted(g.nodes(data=True)))
+    plain.add_edges_from((u, v, k, _clean(a)) for u, v, k, a in sorted(g.edges(keys=True, data=True),
+                                                                         key=lambda e: (e[0], e[1], e[2])))
+    paths = [out / f"{stem}.graphml", out / f"{stem}.gexf", out / f"{stem}.json"]
+    nx.write_graphml(plain, paths[0])
+    nx.write_gexf(plain, paths[1])
+    data = nx.node_link_data(plain, edges="edges")
+    paths[2].write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return paths

@@ -1,0 +1,365 @@
+"""Normalise raw page text into one logical line per heading, paragraph or list item.
+
+The work is a chain of small named steps, each a plain function tested on its own:
+
+* character steps (per line): :func:`to_nfc`, :func:`fix_tone_placement`,
+  :func:`clean_spaces`, :func:`strip_markup`, :func:`tidy_symbols`;
+* line steps: drop URL lines, page numbers and running headers/footers
+  (:func:`is_noise_line`, :func:`running_lines`), split pdftotext layout columns in the
+  header and signature blocks (:func:`split_layout_columns`), set footnotes apart
+  (:func:`split_footnotes`);
+* reflow: :func:`should_join` decides whether a PDF/OCR line break is soft.
+
+The result keeps, for every logical line, the page and character where it began in the
+source, so extractors can report provenance (``NormalisedText.origin_at``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from .models import NormalisedText
+
+# --- character steps -------------------------------------------------------------------
+
+# Old-style tone placement on open syllables (hoà, thuỷ, UỶ) → the placement used in the
+# official bodies' own names (hòa, thủy, ỦY). Only word-final clusters move: "toàn",
+# "khuỷu" keep theirs, and after "q" the "u" is part of the consonant ("quý" stays).
+_TONED = {
+    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ",
+    "A": "ÀÁẢÃẠ", "E": "ÈÉẺẼẸ", "Y": "ỲÝỶỸỴ",
+}
+_TONE_CARRIER = {  # base vowel → its five toned forms, same order as _TONED
+    "o": "òóỏõọ", "u": "ùúủũụ", "O": "ÒÓỎÕỌ", "U": "ÙÚỦŨỤ",
+}
+_TONE_PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
+
+
+def _tone_table() -> dict[str, str]:
+    table = {}
+    for first, second in _TONE_PAIRS:
+        for f in (first, first.upper()):
+            for s in (second, second.upper()):
+                for i, toned in enumerate(_TONED[s]):
+                    table[f + toned] = _TONE_CARRIER[f][i] + s
+    return table
+
+
+TONE_TABLE = _tone_table()
+_TONE_RE = re.compile(r"\b(\w*?)(" + "|".join(TONE_TABLE) + r")\b")
+
+
+def to_nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fix_tone_placement(text: str) -> str:
+    """``UỶ BAN`` → ``ỦY BAN``, ``hoà`` → ``hòa``; ``toàn``, ``quý`` unchanged."""
+
+    def move(m: re.Match) -> str:
+        head, cluster = m.group(1), m.group(2)
+        if head[-1:] in "qQ":  # "quý": u belongs to the consonant
+            return m.group(0)
+        return head + TONE_TABLE[cluster]
+
+    return _TONE_RE.sub(move, text)
+
+
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t]")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c-\u200f\u2028\u2029\u00ad]")
+
+
+def clean_spaces(text: str) -> str:
+    """Odd spaces become one space; control characters and soft hyphens go."""
+    text = _ODD_SPACES.sub(" ", text)
+    text = _CONTROL.sub("", text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+_MARKUP = (
+    (re.compile(r"\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,}"), ""),  # **bold**, __bold__
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
+    (re.compile(r"^\s*#{1,6}\s+"), ""),  # markdown headings
+    (re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$"), ""),  # table rule |---|---|
+    (re.compile(r"\s*\|\s*"), " "),  # table cell borders
+)
+
+
+def strip_markup(text: str) -> str:
+    """Markdown and table residue (``**``, ``*x*``, ``|``) left by converters."""
+    for pattern, repl in _MARKUP:
+        text = pattern.sub(repl, text)
+    return text
+
+
+_SYMBOL_SLASH = re.compile(r"(?<=[\dA-ZĐ])\s*/\s*(?=[A-ZĐ])|(?<=\d)\s+/(?=\d)|(?<=\d)/\s+(?=\d{4}/)")
+
+
+def tidy_symbols(text: str) -> str:
+    """``Số:  231 /KH-UBND`` → ``Số: 231/KH-UBND``; spaces inside document symbols go."""
+    text = _SYMBOL_SLASH.sub("/", text)
+    text = re.sub(r"\bSố\s*:\s*", "Số: ", text)
+    return text
+
+
+def normalize_line(line: str) -> str:
+    """Every character step, in order. Idempotent."""
+    line = to_nfc(line)
+    line = strip_markup(line)
+    line = clean_spaces(line)
+    line = fix_tone_placement(line)
+    line = tidy_symbols(line)
+    return clean_spaces(line)
+
+
+# --- line classification -------------------------------------------------------------
+
+_RULE_LINE = re.compile(r"^[\s_\-–—=.·*]+$")
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
+
+
+def is_noise_line(line: str) -> bool:
+    """URL-only lines (footnote link targets) and bare page numbers."""
+    return bool(_URL_LINE.match(line) or _PAGE_NUMBER.match(line) or _RULE_LINE.match(line))
+
+
+def running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines that open or close at least three pages (and half of them): running headers."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        edge = [ln for ln in lines if ln.strip()]
+        for ln in set(edge[:2] + edge[-2:]):
+            key = re.sub(r"\d+", "#", clean_spaces(ln))
+            if len(key) > 3:
+                seen[key] += 1
+    limit = max(3, len(pages) // 2)
+    return {k for k, n in seen.items() if n >= limit}
+
+
+_LAYOUT_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
+
+
+def split_layout_columns(line: str) -> list[str]:
+    """pdftotext -layout puts two columns on one line with a wide gap: split them."""
+    return [part for part in _LAYOUT_GAP.split(line.strip()) if part]
+
+
+# List markers and the openings that always start a new logical line.
+_MARKER = re.compile(
+    r"""^(?:
+        [IVXLC]{1,6}\s*[.)]\s |          # I.  IV)
+        \d{1,2}(?:\.\d{1,2}){0,3}\.?\)?\s+(?=\S) (?<!\d\s) |  # 1.  1.1.  2)
+        [a-zđ]\)\s* |                     # a)  đ)
+        [-–—+•·*∙●○■▪]\s* |               # bullets
+        (?:Điều|Chương|Mục|Phần|Phụ\ lục)\s+[\dIVXLC]+
+    )""",
+    re.X,
+)
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}(?:\.|\))\s")
+_OPENINGS = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Triển khai|Xét đề nghị|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|"
+    r"V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.|QUYẾT ĐỊNH|Trên đây)",
+)
+
+
+def starts_item(line: str) -> bool:
+    if _OPENINGS.match(line):
+        return True
+    if _NUMBERED.match(line):
+        return True
+    m = _MARKER.match(line)
+    if not m:
+        return False
+    # "2015; Luật …" is a wrapped date, not an item: numbered markers need their dot.
+    return not re.match(r"^\d", line) or bool(_NUMBERED.match(line))
+
+
+def is_all_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
+DANGLING_WORDS = frozenset(
+    "của và với các cho tại về để trong theo những được là từ đến hoặc như một số "
+    "thuộc trên dưới giữa đối vào bằng nhằm qua do mà thì nếu khi".split()
+)
+
+_SYMBOL_TAIL = re.compile(r"(?:^|\s)[\w./]*[\dA-ZĐ][-/]$")
+
+
+def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False) -> bool:
+    """Is the break between ``prev`` and ``nxt`` a soft (layout) break?
+
+    ``wide`` is the length from which a line counts as running to the margin; ``full``
+    the stricter length a numbered heading must reach before an upper-case line can
+    continue it; ``gap`` says a blank line stood between them in a source whose blank
+    lines mean something.
+    """
+    if not prev or not nxt or starts_item(nxt):
+        return False
+    if is_all_caps(prev):
+        return False
+    ends_clause = prev[-1] in ".;:!?…"
+    if is_all_caps(nxt):
+        # Upper-case runs on only as a code or acronym ("TCVN ISO 9001:2015;", "HTQLCL.")
+        # after a line cut at the margin; otherwise it is a heading.
+        code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
+        dangling = prev.rsplit(" ", 1)[-1].lower() in DANGLING_WORDS
+        if ends_clause or gap or not (dangling or (code_like and len(prev) >= wide)):
+            return False
+    first = nxt[0]
+    if first.islower() or first in ",;)" or (first.isdigit() and not ends_clause):
+        return True
+    if prev.endswith((",", "(")) or (prev.endswith("-") and not prev.endswith(" -")):
+        return True
+    if gap or ends_clause:
+        return False
+    if prev.rsplit(" ", 1)[-1].lower() in DANGLING_WORDS:
+        return True
+    if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
+        return len(prev) >= full
+    return len(prev) >= wide
+
+
+def glue(prev: str, nxt: str) -> str:
+    """Join two halves of a line; a symbol cut after its hyphen rejoins without a space."""
+    if _SYMBOL_TAIL.search(prev) and re.match(r"[\dA-ZĐ]", nxt):
+        return prev + nxt
+    return prev + " " + nxt
+
+
+# --- footnotes ------------------------------------------------------------------------
+
+_FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+(?=\S)(?!\d)")
+_GLUED_MARKER = r"(?<=[a-zà-ỹđ\)”])({n})(?=[\s(.,;:)]|$)"
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    char: int
+    blank_before: bool = False
+
+
+def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
+    """Footnote bodies (``1 về việc …`` answering a ``phủ1`` marker) go out of the body.
+
+    A footnote starts with its number and a space, and counts only if the body before it
+    carries that number glued to a word; it runs on over lower-case continuation lines.
+    The markers are removed from the body.
+    """
+    body: list[_Line] = []
+    notes: list[_Line] = []
+    in_note = False
+    numbers: list[str] = []
+    for ln in lines:
+        m = _FOOTNOTE_START.match(ln.text)
+        prior = " ".join(b.text for b in body[-60:])
+        if m and not _NUMBERED.match(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)), prior):
+            in_note = True
+            numbers.append(m.group(1))
+            notes.append(ln)
+            continue
+        if in_note and ln.text[:1].islower():
+            notes[-1] = _Line(notes[-1].text + " " + ln.text, notes[-1].page, notes[-1].char)
+            continue
+        in_note = False
+        body.append(ln)
+    for n in numbers:
+        marker = re.compile(_GLUED_MARKER.format(n=n))
+        for b in body:
+            b.text = marker.sub("", b.text, count=1) if marker.search(b.text) else b.text
+    return body, notes
+
+
+# --- the whole chain -----------------------------------------------------------------
+
+
+def _raw_lines(pages: list[str]) -> list[list[tuple[str, int]]]:
+    """Each page's lines with their character offset in that page."""
+    out = []
+    for page in pages:
+        offs, pos = [], 0
+        for raw in page.split("\n"):
+            offs.append((raw, pos))
+            pos += len(raw) + 1
+        out.append(offs)
+    return out
+
+
+def _widths(lines: list[str]) -> tuple[int, int]:
+    """(wide, full): 62% and 85% of the 80th-percentile line length."""
+    lengths = sorted(len(x) for x in lines if len(x) > 20)
+    if not lengths:
+        return 60, 80
+    p80 = lengths[int(len(lengths) * 0.8)]
+    return int(p80 * 0.62), int(p80 * 0.85)
+
+
+def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
+    """Raw page texts → :class:`NormalisedText` (see module docstring)."""
+    if ocr:
+        from .ocr_repair import repair_ocr_text
+
+        pages = [repair_ocr_text(p) for p in pages]
+    paged = _raw_lines(pages)
+    running = running_lines([[raw for raw, _ in p] for p in paged])
+    total = sum(len(p) for p in paged)
+    lines: list[_Line] = []
+    seen = 0
+    blank = False
+    for page_no, page in enumerate(paged, start=1):
+        for raw, char in page:
+            seen += 1
+            # Columns side by side only matter in the header and signature blocks.
+            edge = seen <= 14 or seen > total - 45
+            parts = split_layout_columns(raw) if edge else [raw]
+            for part in parts:
+                text = normalize_line(part)
+                if not text or is_noise_line(text):
+                    blank = blank or not text
+                    continue
+                if re.sub(r"\d+", "#", text) in running:
+                    continue
+                lines.append(_Line(text, page_no, char, blank))
+                blank = False
+    body, notes = split_footnotes(lines)
+    wide, full = _widths([b.text for b in body])
+    # Blank lines separate paragraphs only where they are not between every line.
+    blanks_mean_breaks = sum(b.blank_before for b in body) < 0.5 * max(1, len(body))
+
+    logical: list[_Line] = []
+    for ln in body:
+        gap = ln.blank_before and blanks_mean_breaks
+        if logical and should_join(logical[-1].text, ln.text, wide, full, gap):
+            logical[-1].text = glue(logical[-1].text, ln.text)
+        else:
+            logical.append(_Line(ln.text, ln.page, ln.char))
+
+    text_parts: list[str] = []
+    starts: list[int] = []
+    origins: list[tuple[int, int]] = []
+    pos = 0
+    for group in (logical, notes):
+        for ln in group:
+            starts.append(pos)
+            origins.append((ln.page, ln.char))
+            text_parts.append(ln.text)
+            pos += len(ln.text) + 1
+        if group is logical:
+            footnote_start = pos
+    text = "\n".join(text_parts)
+    return NormalisedText(text=text, footnote_start=min(footnote_start, len(text)),
+                          line_starts=starts, line_origins=origins)
+
+
+def normalize_text(raw: str) -> NormalisedText:
+    """One raw text (pages separated by form feeds) → :class:`NormalisedText`."""
+    return normalize_pages(raw.split("\f"))

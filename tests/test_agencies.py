@@ -1,0 +1,229 @@
+"""Agencies: raw mention → canonical (name, locality); identities; golden seeds."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from extractors.agencies import AgencyHit, canonical_agency, extract_agencies, find_agencies
+from pipeline.models import Context, NormalisedText, Source, SourceFormat
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def normalise(raw: str) -> NormalisedText:
+    try:
+        from pipeline.normalize import normalize_text
+    except ImportError:  # before the normaliser lands: one line per source line
+        text = "\n".join(" ".join(ln.split()) for ln in raw.splitlines() if ln.strip())
+        return NormalisedText(text, len(text), [0], [(1, 0)])
+    return normalize_text(raw)
+
+
+def make_ctx(text: str, issuer: str | None, locality: str | None, level: str | None = None,
+             date: str | None = None, parent: str | None = None) -> Context:
+    doc = {"issuer": {"name": issuer, "locality": locality} if issuer else None, "issued_date": date}
+    return Context(source=Source("t.txt", "", SourceFormat.TXT, [text]), text=normalise(text),
+                   document=doc, locality=locality, level=level, parent_locality=parent)
+
+
+PROVINCE = make_ctx("", "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province", "2021-03-01")
+CITY = make_ctx("", "Ủy ban nhân dân thành phố Huế", "Huế", "province", "2025-07-23")
+COMMUNE = make_ctx("", "Ủy ban nhân dân xã Hà Đông", "Hà Đông", "commune", "2026-07-06", "Hải Phòng")
+
+
+@pytest.mark.parametrize("ctx,raw,expected", [
+    (PROVINCE, "Sở KH&CN", ("Sở Khoa học và Công nghệ", "Kon Tum")),
+    (PROVINCE, "Sở Khoa hoc và Công nghê", ("Sở Khoa học và Công nghệ", "Kon Tum")),
+    (PROVINCE, "UBND tỉnh", ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")),
+    (PROVINCE, "Chủ tịch, các PCT UBND tỉnh", ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")),
+    (PROVINCE, "CVP, các PCVP UBND tỉnh", ("Văn phòng Ủy ban nhân dân tỉnh", "Kon Tum")),
+    (PROVINCE, "Giám đốc Sở Tài chính", ("Sở Tài chính", "Kon Tum")),
+    (PROVINCE, "Tổng cục TCDLCL", ("Tổng cục Tiêu chuẩn Đo lường Chất lượng", None)),
+    (PROVINCE, "Tổng cục TCĐLCL", ("Tổng cục Tiêu chuẩn Đo lường Chất lượng", None)),
+    (PROVINCE, "Tổng cục Tiêu Chuẩn Đo Lường Chất lượng", ("Tổng cục Tiêu chuẩn Đo lường Chất lượng", None)),
+    (PROVINCE, "Bộ KH&CN", ("Bộ Khoa học và Công nghệ", None)),
+    (PROVINCE, "Bộ trưởng Bộ Tài chính", ("Bộ Tài chính", None)),
+    (PROVINCE, "Bộ Thông tin và Truyền thông", ("Bộ Thông tin và Truyền thông", None)),
+    (PROVINCE, "BCĐ 19", ("Ban Chỉ đạo 19", "Kon Tum")),
+    (PROVINCE, "Ban chỉ đạo 19 tỉnh", ("Ban Chỉ đạo 19", "Kon Tum")),
+    (PROVINCE, "Ban Chỉ đạo cải cách hành chính của Chính phủ",
+     ("Ban Chỉ đạo cải cách hành chính của Chính phủ", None)),
+    (PROVINCE, "Đài PTTH tỉnh", ("Đài Phát thanh - Truyền hình tỉnh", "Kon Tum")),
+    (PROVINCE, "Cổng TTĐT tỉnh", ("Cổng Thông tin điện tử tỉnh", "Kon Tum")),
+    (PROVINCE, "Thường trực HĐND tỉnh", ("Thường trực Hội đồng nhân dân tỉnh", "Kon Tum")),
+    (PROVINCE, "Thường trực Tỉnh ủy", ("Thường trực Tỉnh ủy", "Kon Tum")),
+    (PROVINCE, "Báo Kon Tum", ("Báo Kon Tum", "Kon Tum")),
+    (PROVINCE, "Ban TĐKT", ("Ban Thi đua - Khen thưởng", "Kon Tum")),
+    (PROVINCE, "UBND cấp xã", ("Ủy ban nhân dân cấp xã", "Kon Tum")),
+    (PROVINCE, "HĐND tỉnh Kon Tum", ("Hội đồng nhân dân tỉnh Kon Tum", "Kon Tum")),
+    (PROVINCE, "Ủy ban nhân dân tỉnh Thừa Thiên Huế", ("Ủy ban nhân dân tỉnh Thừa Thiên Huế", "Thừa Thiên Huế")),
+    (CITY, "UBND thành phố", ("Ủy ban nhân dân thành phố Huế", "Huế")),
+    (CITY, "Văn phòng UBND thành phố Huế", ("Văn phòng Ủy ban nhân dân thành phố", "Huế")),
+    (CITY, "Tổ giúp việc Ban chỉ đạo 19", ("Tổ giúp việc Ban Chỉ đạo 19", "Huế")),
+    (CITY, "Sở Nội vụ", ("Sở Nội vụ", "Huế")),
+    (COMMUNE, "Sở Khoa học và Công nghệ", ("Sở Khoa học và Công nghệ", "Hải Phòng")),
+    (COMMUNE, "Chi cục TĐC", ("Chi cục Tiêu chuẩn Đo lường Chất lượng", "Hải Phòng")),
+    (COMMUNE, "Phòng Văn hóa- Xã hội", ("Phòng Văn hóa - Xã hội", "Hà Đông")),
+    (COMMUNE, "Phòng Văn hoá - Xã hội", ("Phòng Văn hóa - Xã hội", "Hà Đông")),
+    (COMMUNE, "Trung tâm Phục vụ hành chính công xã", ("Trung tâm Phục vụ hành chính công", "Hà Đông")),
+    (COMMUNE, "BCĐ ISO xã", ("Ban Chỉ đạo ISO", "Hà Đông")),
+    (COMMUNE, "UBND xã", ("Ủy ban nhân dân xã Hà Đông", "Hà Đông")),
+    (COMMUNE, "UBND thành phố", ("Ủy ban nhân dân thành phố Hải Phòng", "Hải Phòng")),
+    (COMMUNE, "Các phòng ban chuyên môn xã", ("Các cơ quan chuyên môn thuộc Ủy ban nhân dân xã", "Hà Đông")),
+    (COMMUNE, "Chính phủ", ("Chính phủ", None)),
+    (COMMUNE, "Ban Bí thư", ("Ban Bí thư", None)),
+])
+def test_canonical_agency(ctx, raw, expected):
+    assert canonical_agency(raw, ctx) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "các cơ quan, đơn vị liên quan", "thủ tục hành chính", "xyz",
+                                 "Sở Tài chính hướng dẫn các đơn vị lập dự toán"])
+def test_not_an_agency(raw):
+    assert canonical_agency(raw, PROVINCE) is None
+
+
+def names(ctx: Context) -> set[tuple[str, str | None]]:
+    return {(a["name"], a["locality"]) for a in extract_agencies(ctx).items}
+
+
+def test_a_body_named_two_ways_is_one_identity():
+    text = ("1. Sở Khoa học và Công nghệ chủ trì.\n2. Sở KH&CN tổng hợp, báo cáo UBND tỉnh.\n"
+            "3. Giám đốc Sở Khoa học và Công nghệ; Chủ tịch Ủy ban nhân dân tỉnh Kon Tum.\n"
+            "- Tổng cục TCĐLCL;\n- Tổng cục Tiêu Chuẩn Đo lường Chất lượng.\n")
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province")
+    sec = extract_agencies(ctx)
+    by_name = {(a["name"], a["locality"]): a["mentions"] for a in sec.items}
+    assert by_name == {("Sở Khoa học và Công nghệ", "Kon Tum"): 3,
+                       ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum"): 2,
+                       ("Tổng cục Tiêu chuẩn Đo lường Chất lượng", None): 2}
+    assert [len(s) for s in sec.spans] == [a["mentions"] for a in sec.items]
+
+
+def test_the_same_name_in_two_provinces_is_two():
+    text = "Căn cứ Quyết định số 12/2015/QĐ-UBND của Ủy ban nhân dân tỉnh Thừa Thiên Huế;\nUBND thành phố Huế giao Sở Tài chính."
+    ctx = make_ctx(text, "Ủy ban nhân dân thành phố Huế", "Huế", "province")
+    assert {("Ủy ban nhân dân tỉnh Thừa Thiên Huế", "Thừa Thiên Huế"),
+            ("Ủy ban nhân dân thành phố Huế", "Huế")} <= names(ctx)
+    assert names(make_ctx("Sở Tài chính chủ trì.", "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")) == {
+        ("Sở Tài chính", "Kon Tum")}
+    assert names(make_ctx("Sở Tài chính chủ trì.", "Ủy ban nhân dân thành phố Huế", "Huế")) == {
+        ("Sở Tài chính", "Huế")}
+
+
+def test_open_ended_groups_never_count_definite_ones_do():
+    text = ("5. Các sở, ngành, đơn vị có liên quan phối hợp.\n"
+            "- UBND các huyện, thị xã, thành phố liên quan;\n"
+            "- Các Sở, ban ngành, đơn vị thuộc tỉnh;\n"
+            "Văn phòng phối hợp với các cơ quan, đơn vị liên quan.\n")
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province")
+    assert names(ctx) == {("Các sở, ban, ngành", "Kon Tum")}
+
+
+def test_categories_count_only_when_assigned_duties():
+    named = "Nâng cao hiệu quả của cơ quan hành chính nhà nước.\n"
+    assigned = named + "6. Các cơ quan hành chính nhà nước trên địa bàn tỉnh\na) Xây dựng kế hoạch.\n"
+    issuer = ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province")
+    assert names(make_ctx(named, *issuer)) == set()
+    got = extract_agencies(make_ctx(assigned, *issuer)).items
+    assert got == [{"name": "Các cơ quan hành chính nhà nước", "locality": "Kon Tum", "mentions": 2}]
+
+
+def test_groups_inside_a_cited_title_are_not_this_documents():
+    text = ("Căn cứ Nghị định số 150/2025/NĐ-CP ngày 12 tháng 6 năm 2025 của Chính phủ quy định tổ chức "
+            "các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh và Ủy ban nhân dân xã, phường, đặc khu;\n")
+    ctx = make_ctx(text, "Ủy ban nhân dân thành phố Huế", "Huế", "province")
+    assert names(ctx) == {("Chính phủ", None)}
+
+
+def test_district_groups_take_the_commonest_wording():
+    text = ("Kế hoạch đối với Ủy ban nhân dân các huyện, thị xã và thành phố.\n"
+            "- Tại một số UBND các huyện, thị xã và thành phố trên địa bàn tỉnh.\n"
+            "- Triển khai tại 02 UBND cấp huyện.\n"
+            "4. UBND các huyện triển khai thí điểm\n"
+            "- UBND huyện, thị xã được thí điểm có trách nhiệm phối hợp.\n")
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Thừa Thiên Huế", "Thừa Thiên Huế", "province")
+    got = {a["name"]: a["mentions"] for a in extract_agencies(ctx).items}
+    assert got == {"Ủy ban nhân dân các huyện, thị xã và thành phố": 3,
+                   "Ủy ban nhân dân các huyện triển khai thí điểm": 2}
+    tie = "- Ủy ban nhân dân các huyện, thành phố;\n- Ủy ban nhân dân cấp huyện chỉ đạo.\n"
+    ctx = make_ctx(tie, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province")
+    assert names(ctx) == {("Ủy ban nhân dân cấp huyện", "Kon Tum")}
+
+
+def test_channels_and_filing_codes_are_not_agencies():
+    text = ("- Tuyên truyền trên Cổng thông tin điện tử xã, hệ thống Đài truyền thanh xã.\n"
+            "- Rà soát lại thành phần Ban chỉ đạo ISO tại các cơ quan, tổ chức.\n"
+            "- Lưu: VT, VHXH.\n")
+    assert names(make_ctx(text, "Ủy ban nhân dân xã Hà Đông", "Hà Đông", "commune")) == set()
+
+
+def test_find_agencies_matches_extract_agencies():
+    text = "2. Sở KH&CN\n- Chủ trì, phối hợp với Sở Tài chính, UBND các huyện báo cáo UBND tỉnh.\n"
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "province")
+    line = ctx.text.text.index("- Chủ trì")
+    hits = find_agencies(ctx, line, len(ctx.text.text))
+    assert all(isinstance(h, AgencyHit) for h in hits)
+    assert [(h.name, h.locality) for h in hits] == [
+        ("Sở Tài chính", "Kon Tum"), ("Ủy ban nhân dân các huyện", "Kon Tum"),
+        ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")]
+    assert find_agencies(ctx, 0, line)[0].name == "Sở Khoa học và Công nghệ"
+
+
+SEED_CTX = {}
+
+
+def seed_context(stem: str) -> tuple[Context, dict]:
+    if stem not in SEED_CTX:
+        gold = json.loads((FIXTURES / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+        raw = (FIXTURES / "seeds" / f"{stem}.txt").read_text(encoding="utf-8")
+        doc = gold["document"]
+        issuer = doc["issuer"]
+        ctx = make_ctx(raw, issuer["name"], issuer["locality"], None, doc["issued_date"])
+        SEED_CTX[stem] = (ctx, gold)
+    return SEED_CTX[stem]
+
+
+STEMS = sorted(p.stem for p in (FIXTURES / "gold").glob("*.json"))
+
+
+@given(st.sampled_from(STEMS), st.integers(0, 40000), st.integers(0, 3000))
+@settings(max_examples=60, deadline=None)
+def test_find_agencies_stays_inside_and_agrees(stem, start, length):
+    ctx, _ = seed_context(stem)
+    known = {(a["name"], a["locality"]) for a in extract_agencies(ctx).items}
+    for h in find_agencies(ctx, start, start + length):
+        assert start <= h.start < h.end <= start + length
+        assert (h.name, h.locality) in known
+
+
+def test_golden_seeds_agencies():
+    sys.path.insert(0, str(FIXTURES))
+    import score  # the scorer's own keys and matching
+
+    tally = {False: [0, 0, 0], True: [0, 0, 0]}
+    for stem in STEMS:
+        ctx, gold = seed_context(stem)
+        pred = extract_agencies(ctx).items
+        for loc in (False, True):
+            pk = sorted({score.agency_key(a, loc) for a in pred})
+            gk = sorted({score.agency_key(a, loc) for a in gold["agencies"]})
+            tp, fp, fn, _ = score.match_sets(pk, gk, score.near_key)
+            for i, v in enumerate((tp, fp, fn)):
+                tally[loc][i] += v
+
+    def f1(tp, fp, fn):
+        return 2 * tp / (2 * tp + fp + fn)
+
+    assert f1(*tally[False]) >= 0.93
+    assert f1(*tally[True]) >= 0.90
+
+
+def test_broken_and_clean_renderings_agree():
+    a, _ = seed_context("000_3677fabeb5caf27f")
+    b, _ = seed_context("001_229f55b587587d45")
+    assert names(a) == names(b)

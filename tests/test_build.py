@@ -1,0 +1,249 @@
+"""The batch build: incremental by content hash, parallel with the same result for any N,
+atomic (a killed build leaves the previous database), and pluggable runners."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import build_fixtures as bf
+from pdf_fixtures import ROOT
+import pipeline.build as build_module
+from pipeline.build import build_database, discover
+
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+TESTS = ROOT / "tests"
+
+
+@pytest.fixture(autouse=True)
+def steady_code(monkeypatch):
+    """Other work on the tree changes the code fingerprint (which re-publishes); hold it."""
+    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "test")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_corpus(root: Path, n: int = 6) -> Path:
+    """``n`` small documents: the seeds with their numbers varied, as .txt and one PDF."""
+    raw = root / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(n):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        (raw / f"doc {i:02d}.txt").write_text(f"Số: {100 + i}/KH-UBND\n" + text, encoding="utf-8")
+    shutil.copy(ROOT / "data" / "raw" / "002_a91ec36326a737e9.pdf", raw / "Kế hoạch 314.pdf")
+    return raw
+
+
+def build(raw: Path, db: Path, **kw):
+    kw.setdefault("workers", 0)
+    kw.setdefault("extractor", bf.standin_extract)
+    kw.setdefault("version", bf.VERSION)
+    return build_database([raw], db, progress=False, **kw)
+
+
+def source_paths(db: Path) -> list[str]:
+    con = sqlite3.connect(db)
+    try:
+        return [Path(p).name for (p,) in con.execute("select path from sources order by path")]
+    finally:
+        con.close()
+
+
+def test_discover_walks_folders_in_order(tmp_path):
+    raw = make_corpus(tmp_path, 3)
+    (raw / "sub").mkdir()
+    (raw / "sub" / "b.TXT").write_text("x")
+    (raw / ".cache").mkdir()
+    (raw / ".cache" / "hidden.txt").write_text("x")
+    (raw / "~$lock.txt").write_text("x")
+    (raw / "notes.md").write_text("x")
+    names = [d for d, _ in discover([raw, raw / "doc 00.txt"])]
+    assert names == sorted(names)
+    assert [Path(n).name for n in names] == ["Kế hoạch 314.pdf", "doc 00.txt", "doc 01.txt", "doc 02.txt", "b.TXT"]
+
+
+def test_incremental_rebuild(tmp_path):
+    raw, db = make_corpus(tmp_path), tmp_path / "out" / "v.db"
+    first = build(raw, db)
+    assert (first.processed, first.cached, first.unchanged) == (7, 0, False)
+    assert first.documents == 7
+
+    again = build(raw, db)  # nothing changed: the database is left as it was
+    assert again.unchanged and again.processed == 0 and again.documents == 7
+
+    (raw / "doc 06.txt").write_text("Số: 999/KH-UBND\nMột văn bản mới về kế hoạch.", encoding="utf-8")
+    (raw / "doc 01.txt").write_text("Số: 555/KH-UBND\nNội dung đã sửa đổi.", encoding="utf-8")
+    (raw / "doc 02.txt").unlink()
+    changed = build(raw, db)
+    assert (changed.processed, changed.cached, changed.unchanged) == (2, 5, False)
+    names = source_paths(db)
+    assert "doc 02.txt" not in names and "doc 06.txt" in names and len(names) == 7
+
+    bumped = build(raw, db, version="stand-in-2")  # a new extractor version re-runs all
+    assert (bumped.processed, bumped.cached) == (7, 0)
+
+
+def test_renamed_file_reuses_its_cached_result(tmp_path):
+    raw, db = make_corpus(tmp_path, 3), tmp_path / "v.db"
+    build(raw, db)
+    (raw / "doc 00.txt").rename(raw / "đổi tên.txt")
+    report = build(raw, db)
+    assert report.processed == 0 and report.cached == 4 and not report.unchanged
+    assert "đổi tên.txt" in source_paths(db)
+
+
+def test_touched_file_keeps_its_hash_and_result(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "v.db"
+    build(raw, db)
+    os.utime(raw / "doc 00.txt")  # new mtime, same bytes
+    report = build(raw, db)
+    assert report.unchanged
+
+
+def test_database_is_identical_for_any_number_of_workers(tmp_path):
+    raw = make_corpus(tmp_path, 8)
+    digests = set()
+    for workers in (0, 1, 2, 3):
+        db = tmp_path / f"w{workers}" / "v.db"
+        build(raw, db, workers=workers)
+        digests.add(sha(db))
+    assert len(digests) == 1
+
+
+def test_duplicate_content_is_one_document_two_sources(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "v.db"
+    shutil.copy(raw / "doc 01.txt", raw / "doc 01 (bản sao).txt")
+    report = build(raw, db)
+    con = sqlite3.connect(db)
+    rows = con.execute("select path, status, error, document_id from sources where path like '%doc 01%' order by path").fetchall()
+    # the first name in path order holds the document ("doc 01 (…" < "doc 01.txt")
+    assert [r[1] for r in rows] == ["ok", "duplicate"]
+    assert rows[1][2] == f"same content as {raw / 'doc 01 (bản sao).txt'}"
+    assert rows[0][3] == rows[1][3] is not None  # both point at the one document
+    assert report.duplicates == 1 and report.processed == 3  # the copy was not read again
+
+
+def test_extractor_failure_is_recorded_and_the_batch_goes_on(tmp_path, capfd):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "v.db"
+    (raw / "boom.txt").write_text("Số: 1/KH-UBND\nnội dung", encoding="utf-8")
+    report = build(raw, db, workers=2, extractor=bf.failing_extract)
+    assert report.failed == 1 and report.documents == 3
+    assert f"vanban: {raw / 'boom.txt'}: extraction failed: ValueError: extractor bug" in capfd.readouterr().err
+
+
+def test_a_crashing_reader_costs_only_its_file(tmp_path):
+    raw, db = make_corpus(tmp_path, 4), tmp_path / "v.db"
+    (raw / "crash.txt").write_text("Số: 2/KH-UBND\nnội dung", encoding="utf-8")
+    report = build(raw, db, workers=2, extractor=bf.crashing_extract)
+    con = sqlite3.connect(db)
+    status = dict(con.execute("select path, status from sources").fetchall())
+    assert status[str(raw / "crash.txt")] == "error"
+    assert sum(s == "ok" for s in status.values()) == 5 and report.documents == 5
+
+
+def test_progress_bar_on_stderr(tmp_path, capfd):
+    raw = make_corpus(tmp_path, 2)
+    build_database([raw], tmp_path / "v.db", workers=0, progress=True,
+                   extractor=bf.standin_extract, version=bf.VERSION)
+    captured = capfd.readouterr()
+    assert "3/3" in captured.err and captured.out == ""
+
+
+# --- atomic: kill the build at any moment -----------------------------------------------------
+
+KILLER = """
+import sys, time
+sys.path[:0] = [{tests!r}, {root!r}]
+from pathlib import Path
+import build_fixtures as bf
+import pipeline.publish as P
+from pipeline.build import build_database
+
+stage = {stage!r}
+original = P.publish
+def publish(extractions, sources, path):
+    if stage == "mid-publish":          # a partial file beside the old database
+        Path(path).write_bytes(b"SQLite format 3\\x00 half written")
+        print("PUBLISHING", flush=True); time.sleep(60)
+    original(extractions, sources, path)
+    if stage == "before-swap":          # complete, not yet swapped in
+        print("PUBLISHED", flush=True); time.sleep(60)
+P.publish = publish
+build_database([Path({raw!r})], Path({db!r}), workers={workers}, progress=False,
+               extractor=bf.slow_extract, version=bf.VERSION)
+print("DONE", flush=True)
+"""
+
+
+@pytest.mark.parametrize("stage, signal_word, workers", [
+    ("extracting", "EXTRACTING", 1),
+    ("extracting", "EXTRACTING", 2),
+    ("mid-publish", "PUBLISHING", 2),
+    ("before-swap", "PUBLISHED", 1),
+])
+def test_killing_the_build_leaves_the_previous_database(tmp_path, stage, signal_word, workers):
+    raw, db = make_corpus(tmp_path, 3), tmp_path / "out" / "v.db"
+    build(raw, db)
+    before = sha(db)
+    (raw / "new.txt").write_text("Số: 77/KH-UBND\nvăn bản mới", encoding="utf-8")
+    script = KILLER.format(tests=str(TESTS), root=str(ROOT), stage=stage, raw=str(raw), db=str(db),
+                           workers=workers)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "VANBAN_TEST_SLEEP": "30" if stage == "extracting" else "0"},
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line or line.startswith(signal_word):
+                break
+        assert line.startswith(signal_word), f"the build never reached {stage}"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, at once
+        proc.wait(timeout=30)
+    assert sha(db) == before
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert "new.txt" not in source_paths(db)
+    con.close()
+    # and the next build cleans up after the killed one
+    report = build(raw, db)
+    assert "new.txt" in source_paths(db) and report.documents == 5
+    assert not list(db.parent.glob(".v.db.tmp-*"))
+
+
+# --- runners ----------------------------------------------------------------------------------
+
+def test_dask_runner_gives_the_same_database(tmp_path):
+    pytest.importorskip("dask")
+    from pipeline.runners.dask_runner import dask_runner
+
+    raw = make_corpus(tmp_path, 5)
+    build(raw, tmp_path / "pool" / "v.db", workers=2)
+    report = build(raw, tmp_path / "dask" / "v.db", runner=dask_runner(scheduler="sync", batch=2))
+    assert report.processed == 6
+    assert sha(tmp_path / "dask" / "v.db") == sha(tmp_path / "pool" / "v.db")
+
+
+def test_real_extractor_builds_the_seeds(tmp_path):
+    extract = pytest.importorskip("pipeline.extract")
+    if not hasattr(extract, "extract_source"):
+        pytest.skip("pipeline.extract.extract_source not there yet")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(p, raw / p.name)
+    report = build_database([raw], tmp_path / "v.db", workers=1, progress=False)
+    assert report.failed == 0 and report.documents >= 2

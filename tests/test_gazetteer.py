@@ -1,0 +1,149 @@
+"""Gazetteer files: schema, unique aliases, and the examples they promise."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gazetteer import DATA_DIR, duplicates, load_tsv, split_list
+from gazetteer.localities import lookup_unit, successor, unit_on
+from gazetteer.successions import issuer_name_on, successor_on
+
+SCHEMAS = {
+    "agencies.tsv": ("name", "kind", "level", "aliases", "abbreviations", "symbols", "valid_from",
+                     "valid_to", "successor"),
+    "local_agencies.tsv": ("name", "kind", "levels", "aliases", "abbreviations", "valid_to"),
+    "body_kinds.tsv": ("kind", "heads", "canonical", "levels", "naming", "examples"),
+    "abbreviations.tsv": ("abbr", "expansion", "category", "body"),
+    "groups.tsv": ("name", "pattern", "condition", "example"),
+    "provinces_2024.tsv": ("code", "name", "kind"),
+    "successions.tsv": ("old_name", "new_name", "effective", "kind"),
+}
+
+
+@pytest.mark.parametrize("name,columns", SCHEMAS.items())
+def test_file_has_source_header_and_schema(name, columns):
+    head = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith("#")
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    assert re.search(r"Source|Nghị (định|quyết)", text), "header must state its source"
+    assert re.search(r"Compiled 20\d\d", text), "header must state its date"
+    rows = load_tsv(name, required=columns)
+    assert rows and all(set(columns) <= set(r) for r in rows)
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().replace("-", " - ").split())
+
+
+def test_every_alias_names_one_body():
+    spellings = []
+    for file in ("agencies.tsv", "local_agencies.tsv"):
+        for row in load_tsv(file):
+            spellings += [_fold(x) for x in [row["name"], *split_list(row["aliases"])]]
+            spellings += split_list(row["abbreviations"])
+    assert duplicates(spellings) == []
+
+
+def test_names_are_unique_and_spelled_with_contract_tones():
+    names = [r["name"] for f in ("agencies.tsv", "local_agencies.tsv") for r in load_tsv(f)]
+    assert duplicates(names) == []
+    for name in names:
+        assert not re.search(r"(?:uỷ|oà|oá|oạ|Uỷ)(?!\w)", name), name
+
+
+def test_successors_are_listed_bodies():
+    names = {r["name"] for r in load_tsv("agencies.tsv")}
+    for row in load_tsv("agencies.tsv"):
+        if row["successor"]:
+            assert row["valid_to"], row["name"]
+            assert row["successor"] in names, row["successor"]
+
+
+def test_local_agency_kinds_and_levels_are_known():
+    kinds = {r["kind"] for r in load_tsv("body_kinds.tsv")}
+    for row in load_tsv("local_agencies.tsv"):
+        assert row["kind"] in kinds
+        assert set(split_list(row["levels"])) <= {"province", "district", "commune"}
+        assert row["name"].startswith(row["kind"] + " ")
+
+
+def test_body_kind_namings_are_known():
+    for row in load_tsv("body_kinds.tsv"):
+        assert row["naming"] in {"unit", "listed", "designator", "level_word", "proper", "bare", "of_body"}
+        assert "→" in row["examples"]
+
+
+def test_abbreviation_categories():
+    rows = load_tsv("abbreviations.tsv")
+    assert duplicates([r["abbr"] for r in rows]) == []
+    assert {r["category"] for r in rows} <= {"body_kind", "domain", "division", "position", "group", "not_body"}
+    must = {"UBND", "HĐND", "BCĐ", "KH&CN", "TCĐLCL", "PTTH", "TTĐT", "CQHCNN", "CCHC", "TTHC"}
+    assert must <= {r["abbr"] for r in rows}
+    for r in rows:
+        assert bool(r["body"]) == (r["category"] == "position"), r["abbr"]
+
+
+def test_group_patterns_compile_and_match_their_example():
+    for row in load_tsv("groups.tsv"):
+        assert re.search(row["pattern"], row["example"].lower()), row["name"]
+        assert row["condition"] in {"always", "assigned"}
+
+
+@pytest.mark.parametrize("name,kind,province,current", [
+    ("Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế", False),
+    ("tỉnh Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế", False),
+    ("Kon Tum", "tỉnh", "Kon Tum", False),
+    ("Huế", "thành phố", "Huế", True),
+    ("Hải Phòng", "thành phố", "Hải Phòng", True),
+    ("TP. Hải Phòng", "thành phố", "Hải Phòng", True),
+    ("xã Hà Đông", "xã", "Hải Phòng", True),
+    ("phường Hà Đông", "phường", "Hà Nội", True),
+    ("Thanh Hoá", "tỉnh", "Thanh Hóa", True),
+    ("Bà Rịa - Vũng Tàu", "tỉnh", "Bà Rịa - Vũng Tàu", False),
+])
+def test_lookup_unit(name, kind, province, current):
+    unit = lookup_unit(name)
+    assert unit is not None
+    assert (unit.kind, unit.province, unit.current) == (kind, province, current)
+
+
+def test_lookup_unit_picks_commune_by_province_and_rejects_nonsense():
+    assert lookup_unit("Hà Đông", province="Hải Phòng").kind == "xã"
+    assert lookup_unit("Hà Đông", province="Hà Nội").kind == "phường"
+    assert lookup_unit("Không Có Nơi Này") is None
+    assert lookup_unit("") is None
+
+
+def test_every_former_province_has_a_successor():
+    for row in load_tsv("provinces_2024.tsv"):
+        unit = lookup_unit(f"{row['kind']} {row['name']}")
+        assert unit is not None, row["name"]
+        if not unit.current:
+            assert unit.successor, row["name"]
+            after = lookup_unit(unit.successor)
+            assert after is not None and after.current, unit.successor
+    current = [u for u in map(lambda r: lookup_unit(f"{r['kind']} {r['name']}"),
+                              load_tsv("provinces_2024.tsv")) if u.current]
+    assert len(current) == 34 - 1  # thành phố Huế exists only under its new name
+
+
+@pytest.mark.parametrize("unit,date,expected", [
+    ("tỉnh Thừa Thiên Huế", "2024-12-31", "tỉnh Thừa Thiên Huế"),
+    ("tỉnh Thừa Thiên Huế", "2025-01-01", "thành phố Huế"),
+    ("tỉnh Kon Tum", "2025-06-30", "tỉnh Kon Tum"),
+    ("tỉnh Kon Tum", "2025-07-01", "tỉnh Quảng Ngãi"),
+    ("tỉnh Hải Dương", "2026", "thành phố Hải Phòng"),
+])
+def test_successor_on(unit, date, expected):
+    assert successor_on(unit, date) == expected
+    assert unit_on(unit, date) == expected
+
+
+def test_successor_and_issuer_name_on():
+    assert successor("Kon Tum") == ("tỉnh Quảng Ngãi", "2025-07-01", "merged")
+    assert successor("Huế") is None
+    assert issuer_name_on("Ủy ban nhân dân thành phố Huế", "2022-09-21") == "Ủy ban nhân dân tỉnh Thừa Thiên Huế"
+    assert issuer_name_on("Ủy ban nhân dân thành phố Huế", "2025-01-03") == "Ủy ban nhân dân thành phố Huế"
+    # merged provinces are not renamed backwards: Quảng Ngãi's committee was not Kon Tum's
+    assert issuer_name_on("Ủy ban nhân dân tỉnh Quảng Ngãi", "2024-01-01") == "Ủy ban nhân dân tỉnh Quảng Ngãi"

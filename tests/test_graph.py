@@ -1,0 +1,126 @@
+"""The citation and responsibility graph, its measures, its exports and `vanban chain`."""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+
+import networkx as nx
+import pytest
+
+from pipeline.chain import chain_lines, print_chain
+from pipeline.graph import build_graph, chain_depths, citation_graph, export_graph, pagerank
+from publish_fixtures import gold_db  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def graph(gold_db):
+    return build_graph(gold_db)
+
+
+def _rows(db, sql, params=()):
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def test_nodes_and_edges_of_every_kind(graph, gold_db):
+    kinds = {k for _, k in graph.nodes(data="kind")}
+    assert kinds == {"document", "agency", "locality", "task"}
+    edge_kinds = {k for *_, k in graph.edges(data="kind")}
+    assert {"cites", "issued_by", "assigned", "successor_of", "part_of", "located_in"} <= edge_kinds
+    n_cites = sum(1 for *_, k in graph.edges(data="kind") if k == "cites")
+    assert n_cites == _rows(gold_db, "select count(*) n from citations")[0]["n"]
+    roles = {d["role"] for *_, d in graph.edges(data=True) if d["kind"] == "assigned"}
+    assert roles == {"lead", "coordinate", "responsible", "direct"}
+
+
+def test_node_ids_derive_from_identity(graph, gold_db):
+    did = _rows(gold_db, "select id from documents where number = '19/2014/QĐ-TTg'")[0]["id"]
+    node = graph.nodes[f"doc:{did}"]
+    assert node["in_degree"] == 2 and node["chain_depth"] == 0 and node["ingested"] == 0
+    assert ("locality:thanh-pho-hue", "locality:tinh-thua-thien-hue") in {
+        (u, v) for u, v, k in graph.edges(data="kind") if k == "successor_of"}
+
+
+def test_measures_are_stored_on_documents(graph, gold_db):
+    rows = _rows(gold_db, "select id, in_degree, pagerank, component, chain_depth, ingested from documents")
+    assert all(r["pagerank"] is not None for r in rows)
+    assert abs(sum(r["pagerank"] for r in rows) - 1) < 1e-6
+    for r in rows:
+        node = graph.nodes[f"doc:{r['id']}"]
+        assert (node["in_degree"], node["component"], node["chain_depth"]) == (
+            r["in_degree"], r["component"], r["chain_depth"])
+    ingested = [r for r in rows if r["ingested"]]
+    assert all(r["chain_depth"] == 1 and r["in_degree"] == 0 for r in ingested)
+    # The gold corpus has three citation islands: Huế and Kon Tum share decrees, Hà Đông and 231 stand alone.
+    assert sorted({r["component"] for r in rows}) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("edges, expected", [
+    ([], {}),
+    ([("a", "b"), ("b", "c")], {"a": 2, "b": 1, "c": 0}),
+    ([("a", "b"), ("a", "c"), ("c", "d"), ("d", "e")], {"a": 3, "b": 0, "c": 2, "d": 1, "e": 0}),
+    ([("a", "b"), ("b", "a"), ("b", "c")], {"a": 1, "b": 1, "c": 0}),  # a cycle is one step
+])
+def test_chain_depths(edges, expected):
+    g = nx.DiGraph(edges)
+    assert chain_depths(g) == expected
+
+
+def test_pagerank_favours_the_cited():
+    g = nx.DiGraph([("a", "c"), ("b", "c"), ("c", "d")])
+    rank = pagerank(g)
+    assert abs(sum(rank.values()) - 1) < 1e-9
+    assert rank["d"] > rank["c"] > rank["a"] == rank["b"]
+
+
+def test_citation_graph_is_documents_only(graph):
+    c = citation_graph(graph)
+    assert all(n.startswith("doc:") for n in c.nodes)
+
+
+def test_exports_round_trip(graph, tmp_path):
+    paths = export_graph(graph, tmp_path)
+    assert [p.suffix for p in paths] == [".graphml", ".gexf", ".json"]
+    back = nx.read_graphml(paths[0])
+    assert back.number_of_nodes() == graph.number_of_nodes()
+    assert back.number_of_edges() == graph.number_of_edges()
+    assert nx.read_gexf(paths[1]).number_of_nodes() == graph.number_of_nodes()
+    data = json.loads(paths[2].read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == graph.number_of_nodes() and len(data["edges"]) == graph.number_of_edges()
+    again = export_graph(graph, tmp_path / "again")
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
+
+
+def test_chain_lists_citing_plans(gold_db):
+    out = io.StringIO()
+    print_chain(gold_db, "19/2014/QĐ-TTg", file=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("19/2014/QĐ-TTg (QĐ, Thủ tướng Chính phủ, 2014-03-05")
+    assert any("based_on ← 314/KH-UBND" in line for line in lines[1:])
+    assert len(lines) == 3 and lines[-1].startswith("└── ")
+
+
+def test_chain_downwards_and_unknown(gold_db):
+    lines = chain_lines(gold_db, "314/KH-UBND", direction="cited")
+    assert any("replaces → 02/KH-UBND" in line for line in lines)
+    assert len(lines) == 12
+    assert chain_lines(gold_db, "999/XX-YY") == ["no document numbered '999/XX-YY'"]
+    with pytest.raises(ValueError):
+        chain_lines(gold_db, "314/KH-UBND", direction="sideways")
+
+
+def test_chain_command(gold_db):
+    from click.testing import CliRunner
+
+    from pipeline.chain import chain_command
+
+    result = CliRunner().invoke(chain_command, ["19/2014/QĐ-TTg", "--db", str(gold_db)])
+    assert result.exit_code == 0, result.output
+    assert "based_on ← 314/KH-UBND" in result.output
+    result = CliRunner().invoke(chain_command, ["314/KH-UBND", "--db", str(gold_db), "--direction", "cited"])
+    assert "replaces → 02/KH-UBND" in result.output

@@ -1,0 +1,320 @@
+"""Tasks: which items are tasks, their text, roles and deadlines (extractors/tasks.py)."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors.tasks import extract_tasks
+from gazetteer import load_yaml
+from pipeline.models import Context, NormalisedText, Source, SourceFormat
+
+FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+import score  # noqa: E402  (the scorer copy in tests/fixtures)
+
+SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _normalised(raw: str) -> NormalisedText:
+    try:
+        from pipeline.normalize import normalize_text
+    except ImportError:  # before the normaliser: the clean seeds are close to normalised
+        text = "\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
+        return NormalisedText(text=text, footnote_start=len(text))
+    return normalize_text(raw)
+
+
+def seed_context(stem: str) -> Context:
+    raw = (FIXTURES / "seeds" / f"{stem}.txt").read_text(encoding="utf-8")
+    gold = json.loads((FIXTURES / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+    doc = dict(gold["document"])
+    return Context(source=Source(stem, "", SourceFormat.TXT, [raw]), text=_normalised(raw),
+                   document=doc, locality=(doc.get("issuer") or {}).get("locality"))
+
+
+def gold_tasks(stem: str) -> list[dict]:
+    return json.loads((FIXTURES / "gold" / f"{stem}.json").read_text(encoding="utf-8"))["tasks"]
+
+
+def text_context(text: str, doc_type: str = "KH", locality: str | None = "Thừa Thiên Huế") -> Context:
+    nt = NormalisedText(text=text, footnote_start=len(text))
+    doc = {"doc_type": doc_type, "issued_date": "2025-07-01",
+           "issuer": {"name": "Ủy ban nhân dân tỉnh", "locality": locality}}
+    return Context(source=Source("t", "", SourceFormat.TXT, [text]), text=nt, document=doc, locality=locality)
+
+
+def fake_agencies(names: list[str]):
+    """A tiny stand-in for extractors.agencies.find_agencies: exact names, longest first,
+    Bộ/Tổng cục national, the rest local."""
+
+    def find(ctx, start, end):
+        text = ctx.text.text
+        taken: list[tuple[int, int]] = []
+        hits = []
+        for name in sorted(names, key=len, reverse=True):
+            for m in re.finditer(re.escape(name), text[:end], re.I):
+                s, e = m.span()
+                if s < start or any(s < b and a < e for a, b in taken):
+                    continue
+                taken.append((s, e))
+                national = name.startswith(("Bộ", "Tổng cục"))
+                hits.append({"start": s, "end": e, "name": name,
+                             "locality": None if national else ctx.locality})
+        return sorted(hits, key=lambda h: h["start"])
+
+    return find
+
+
+def fake_deadlines(text: str, year: int | None):
+    """Stand-in for extractors.deadlines.find_deadlines: "trước ngày D/M/YYYY" only."""
+    out = []
+    for m in re.finditer(r"trước ngày (\d{1,2})/(\d{1,2})/(\d{4})", text):
+        d, mo, y = m.groups()
+        out.append({"start": m.start(), "end": m.end(), "text": m.group(0), "start_date": None,
+                    "end_date": f"{y}-{int(mo):02d}-{int(d):02d}", "recurrence": None})
+    return out
+
+
+def roles(item: dict) -> dict[str, str]:
+    return {a["name"]: a["role"] for a in item["agencies"]}
+
+
+# --- golden ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def predicted() -> dict[str, list[dict]]:
+    return {stem: extract_tasks(seed_context(stem)).items for stem in SEEDS}
+
+
+@pytest.mark.parametrize("stem", SEEDS)
+def test_golden_refs(predicted, stem):
+    """The outline and the choice of tasks are this module's alone: refs match exactly."""
+    assert [t["ref"] for t in predicted[stem]] == [t["ref"] for t in gold_tasks(stem)]
+
+
+@pytest.mark.parametrize("stem", SEEDS)
+def test_golden_texts(predicted, stem):
+    pred = {t["ref"]: t["text"] for t in predicted[stem]}
+    for task in gold_tasks(stem):
+        assert score.token_f1(pred.get(task["ref"]), task["text"]) >= 0.95, task["ref"]
+
+
+def test_golden_scores(predicted):
+    pairs = []
+    for stem in SEEDS:
+        gold = json.loads((FIXTURES / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+        pairs.append(({**gold, "tasks": predicted[stem]}, gold))
+    result = score.score(pairs)
+    assert result["sections"]["tasks"]["f1"] >= 0.95
+    assert result["sections"]["task_agencies"]["f1"] >= 0.85
+    assert result["accuracy"]["task.deadline"] >= 0.9
+
+
+def test_broken_and_clean_renderings_agree(predicted):
+    assert predicted["000_3677fabeb5caf27f"] == predicted["001_229f55b587587d45"]
+
+
+def test_spans_cover_the_task_text():
+    ctx = seed_context("001_229f55b587587d45")
+    section = extract_tasks(ctx)
+    assert len(section.spans) == len(section.items)
+    for item, spans in zip(section.items, section.spans):
+        assert " ".join(" ".join(s.text.split()) for s in spans) == item["text"]
+
+
+# --- which items are tasks --------------------------------------------------------------
+
+PLAN = """I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao chất lượng.
+II. NHIỆM VỤ TRỌNG TÂM
+1. Triển khai xây dựng hệ thống:
+- Xây dựng bộ mẫu;
+- Sở Nội vụ rà soát tài liệu.
+2. Hội nghị tổng kết.
+III. KINH PHÍ THỰC HIỆN
+1. Nguồn kinh phí: ngân sách tỉnh.
+IV. TIẾN ĐỘ THỰC HIỆN
+1. Đào tạo
+1.1. Nhiệm vụ:
+- Cử cán bộ tham gia.
+1.2. Thời gian thực hiện: trước ngày 30/9/2025.
+V. TỔ CHỨC THỰC HIỆN
+1. Ban chỉ đạo: Chỉ đạo, đôn đốc việc thực hiện.
+2. Sở Tài chính
+- Chủ trì, phối hợp với Sở Nội vụ bố trí kinh phí.
+- Hướng dẫn thanh quyết toán trước ngày 31/12/2025.
+3. Sở Nội vụ
+Phối hợp với Sở Tài chính kiểm tra.
+Trong quá trình thực hiện, nếu có vướng mắc, báo cáo Ủy ban nhân dân tỉnh./.
+"""
+PLAN_AGENCIES = ["Sở Tài chính", "Sở Nội vụ", "Ban chỉ đạo", "Ủy ban nhân dân tỉnh"]
+
+
+@pytest.fixture(scope="module")
+def plan() -> dict[str, dict]:
+    items = extract_tasks(text_context(PLAN), find_agencies=fake_agencies(PLAN_AGENCIES),
+                          find_deadlines=fake_deadlines).items
+    return {t["ref"]: t for t in items}
+
+
+def test_plan_task_refs(plan):
+    assert list(plan) == ["II.1.-1", "II.1.-2", "II.2", "IV.1.1.-1", "V.1", "V.2.-1", "V.2.-2", "V.3"]
+
+
+@pytest.mark.parametrize("ref, text", [
+    ("II.1.-1", "Xây dựng bộ mẫu;"),
+    ("V.1", "Chỉ đạo, đôn đốc việc thực hiện."),  # the subsection label is dropped
+    ("V.3", "Phối hợp với Sở Tài chính kiểm tra."),  # label heading dropped, closing left out
+])
+def test_plan_task_text(plan, ref, text):
+    assert plan[ref]["text"] == text
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("II.1.-1", {}),
+    ("II.1.-2", {"Sở Nội vụ": "responsible"}),
+    ("V.1", {"Ban chỉ đạo": "direct"}),
+    ("V.2.-1", {"Sở Tài chính": "lead", "Sở Nội vụ": "coordinate"}),
+    ("V.2.-2", {"Sở Tài chính": "responsible"}),
+    ("V.3", {"Sở Nội vụ": "coordinate", "Sở Tài chính": "coordinate"}),
+])
+def test_plan_roles(plan, ref, expected):
+    assert roles(plan[ref]) == expected
+
+
+@pytest.mark.parametrize("ref, end", [
+    ("IV.1.1.-1", "2025-09-30"),  # the section's "Thời gian thực hiện"
+    ("V.2.-2", "2025-12-31"),  # its own
+    ("V.2.-1", None),
+])
+def test_plan_deadlines(plan, ref, end):
+    assert (plan[ref]["deadline"] or {}).get("end") == end
+
+
+DECISION = """QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp.
+Điều 2. Giao Giám đốc Sở Tư pháp chịu trách nhiệm chủ trì, hướng dẫn, kiểm tra và báo cáo Chủ tịch Ủy ban nhân dân tỉnh.
+Điều 3. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Tư pháp chịu trách nhiệm thi hành Quyết định này./.
+"""
+
+
+def test_decision_articles():
+    items = extract_tasks(text_context(DECISION, "QĐ"),
+                          find_agencies=fake_agencies(["Sở Tư pháp", "Ủy ban nhân dân tỉnh",
+                                                       "Văn phòng Ủy ban nhân dân tỉnh"]),
+                          find_deadlines=fake_deadlines).items
+    assert [t["ref"] for t in items] == ["Điều 2"]
+    assert roles(items[0]) == {"Sở Tư pháp": "lead"}
+
+
+LETTER = """Kính gửi:
+- Ủy ban nhân dân các tỉnh;
+- Sở Tài chính.
+Thực hiện chỉ đạo của Thủ tướng Chính phủ, Bộ Tài chính đề nghị:
+1. Ủy ban nhân dân các tỉnh chỉ đạo rà soát, báo cáo trước ngày 30/6/2025.
+2. Đề nghị Sở Tài chính:
+a) Phối hợp với Bộ Tài chính kiểm tra;
+b) Tổng hợp số liệu.
+Trân trọng./.
+"""
+
+
+def test_letter_requests():
+    items = extract_tasks(text_context(LETTER, "CV", None),
+                          find_agencies=fake_agencies(["Ủy ban nhân dân các tỉnh", "Sở Tài chính",
+                                                       "Bộ Tài chính", "Thủ tướng Chính phủ"]),
+                          find_deadlines=fake_deadlines).items
+    got = {t["ref"]: (roles(t), (t["deadline"] or {}).get("end")) for t in items}
+    assert got == {
+        "1": ({"Ủy ban nhân dân các tỉnh": "direct"}, "2025-06-30"),
+        "2.a": ({"Sở Tài chính": "coordinate", "Bộ Tài chính": "coordinate"}, None),
+        "2.b": ({"Sở Tài chính": "responsible"}, None),
+    }
+    assert items[-1]["text"] == "Tổng hợp số liệu."  # "Trân trọng./." is not part of it
+
+
+def test_attribute_items_belong_to_their_parent():
+    text = ("II. NHIỆM VỤ VÀ GIẢI PHÁP\n1. Rà soát thủ tục hành chính\n- Cơ quan chủ trì: Sở Tư pháp\n"
+            "- Cơ quan phối hợp: Sở Nội vụ, Sở Tài chính\n- Thời gian thực hiện: trước ngày 30/9/2025\n"
+            "2. Số hóa hồ sơ\n- Nội dung: số hóa toàn bộ hồ sơ.\n")
+    items = extract_tasks(text_context(text), find_agencies=fake_agencies(["Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"]),
+                          find_deadlines=fake_deadlines).items
+    assert [t["ref"] for t in items] == ["II.1", "II.2"]
+    assert roles(items[0]) == {"Sở Tư pháp": "lead", "Sở Nội vụ": "coordinate", "Sở Tài chính": "coordinate"}
+    assert items[0]["deadline"]["end"] == "2025-09-30"
+    assert items[1]["text"] == "Số hóa hồ sơ số hóa toàn bộ hồ sơ."
+
+
+def test_standing_body_leads_all_its_items():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n- Phối hợp với Sở Tài chính kiểm tra.\n- Tổng hợp báo cáo.\n"
+            "2. Sở Tài chính\nPhối hợp với Sở Nội vụ thẩm định.\n"
+            "Các đơn vị phản ánh về Sở Nội vụ (cơ quan thường trực Ban chỉ đạo) để tổng hợp./.")
+    items = extract_tasks(text_context(text), find_agencies=fake_agencies(["Sở Nội vụ", "Sở Tài chính"]),
+                          find_deadlines=fake_deadlines).items
+    assert [roles(t) for t in items] == [
+        {"Sở Nội vụ": "lead", "Sở Tài chính": "coordinate"},
+        {"Sở Nội vụ": "lead"},
+        {"Sở Tài chính": "coordinate", "Sở Nội vụ": "coordinate"},  # a counterpart stays coordinate
+    ]
+
+
+def test_director_lead_in():
+    text = ("VI. TỔ CHỨC THỰC HIỆN\n4. Ủy ban nhân dân cấp huyện\n- Ủy ban nhân dân cấp huyện chỉ đạo Ủy ban nhân dân cấp xã:\n"
+            "+ Tổ chức triển khai.\n+ Chủ tịch Ủy ban nhân dân cấp xã có trách nhiệm kiểm soát.")
+    items = extract_tasks(text_context(text), find_agencies=fake_agencies(["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"]),
+                          find_deadlines=fake_deadlines).items
+    assert [roles(t) for t in items] == [
+        {"Ủy ban nhân dân cấp xã": "responsible", "Ủy ban nhân dân cấp huyện": "direct"},
+    ] * 2
+
+
+# --- role table (gazetteer/task_roles.yml examples) ----------------------------------------
+
+ROLE_EXAMPLES = load_yaml("task_roles.yml")["examples"]
+
+
+@pytest.mark.parametrize("example", ROLE_EXAMPLES, ids=lambda e: e["text"][:40])
+def test_role_examples(example):
+    subject = example["subject"]
+    names = {*(example["agencies"] or {}), "Ủy ban nhân dân tỉnh", "Sở Tài chính", "Sở Nội vụ"}
+    if subject:
+        text = f"IV. TỔ CHỨC THỰC HIỆN\n1. {subject}\n- {example['text']}"
+        names.add(subject)
+        ref = "IV.1.-1"
+    else:
+        text = f"II. NHIỆM VỤ\n1. {example['text']}"
+        ref = "II.1"
+    items = extract_tasks(text_context(text), find_agencies=fake_agencies(sorted(names)),
+                          find_deadlines=fake_deadlines).items
+    assert [t["ref"] for t in items] == [ref]
+    assert roles(items[0]) == (example["agencies"] or {})
+
+
+def test_letter_lead_in_paragraph_names_the_subject():
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh.\n"
+            "Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh thực hiện một số nội dung sau:\n"
+            "1. Rà soát kinh phí.\n2. Phối hợp với Bộ Tài chính kiểm tra.\n"
+            "V. TỔ CHỨC THỰC HIỆN\nGiao Sở Nội vụ chủ trì thực hiện các nội dung sau:\n- Hướng dẫn.\n")
+    items = extract_tasks(text_context(text, "CV", None),
+                          find_agencies=fake_agencies(["Ủy ban nhân dân các tỉnh", "Bộ Tài chính", "Sở Nội vụ"]),
+                          find_deadlines=fake_deadlines).items
+    assert {t["ref"]: roles(t) for t in items} == {
+        "V.-1": {"Sở Nội vụ": "lead"},
+    }
+    items = extract_tasks(text_context(text.split("V.")[0], "CV", None),
+                          find_agencies=fake_agencies(["Ủy ban nhân dân các tỉnh", "Bộ Tài chính"]),
+                          find_deadlines=fake_deadlines).items
+    assert {t["ref"]: roles(t) for t in items} == {
+        "1": {"Ủy ban nhân dân các tỉnh": "responsible"},
+        "2": {"Ủy ban nhân dân các tỉnh": "coordinate", "Bộ Tài chính": "coordinate"},
+    }
