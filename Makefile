@@ -25,7 +25,7 @@ setup: $(STAMP) ## Create .venv and install vanban with its test extras (re-runs
 system-deps: ## Install the Debian packages the tests need (tesseract, chromium, fonts), when missing
 	bash scripts/system-deps.sh
 
-extract: $(STAMP) ## Run the pipeline on data/raw into data/out/vanban.db
+extract: $(STAMP) system-deps ## Run the pipeline on data/raw into data/out/vanban.db
 	$(BIN)/vanban build $(RAW) --out $(DB)
 
 test: $(STAMP) system-deps ## Run the whole test suite (notebooks and browser test included)
@@ -38,8 +38,9 @@ serve: $(STAMP) ## Serve data/out/vanban.db with Datasette on 127.0.0.1 (after m
 	@test -f $(DB) || $(MAKE) extract
 	$(BIN)/vanban serve $(DB)
 
-bench: $(STAMP) system-deps ## Benchmark ingest → database against bare PDF readers
+bench: $(STAMP) system-deps ## Benchmark ingest → database against bare PDF readers, and OCR against bare tesseract
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/ocr_bench.py
 
 pdfs: $(STAMP) ## Re-render the seed PDFs in data/raw from the seed texts
 	$(BIN)/python scripts/make_pdfs.py

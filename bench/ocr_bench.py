@@ -10,7 +10,8 @@ Runs, on the same pages (default: data/raw/scanned/*.pdf, first ``--max-pages`` 
 * ``vanban cached`` — the same call again: every page from the cache;
 * ``tesseract``     — the bare CLI as one would script it: ``pdftoppm -r 300 -gray`` then
                       ``tesseract page.pgm - -l vie`` page after page, with tesseract's
-                      default OpenMP threading;
+                      default OpenMP threading (and ``tesseract 1thr``: the same with
+                      OMP_THREAD_LIMIT=1, one page at a time);
 * ``ocrmypdf``      — ``ocrmypdf --force-ocr -l vie --sidecar`` when it is installed.
 
 and prints pages/s for each and the ratio of vanban to each bare tool (> 1: vanban is
@@ -77,13 +78,17 @@ def run_vanban(files: list[Path], workers: int, cache: Path) -> None:
         ocr.ocr_pdf(f, workers=workers, cache_dir=cache)
 
 
-def run_bare_tesseract(files: list[Path], tmp: Path) -> None:
+def run_bare_tesseract(files: list[Path], tmp: Path, threads: int | None = None) -> None:
+    env = dict(os.environ)
+    env.pop("OMP_THREAD_LIMIT", None)
+    if threads:
+        env["OMP_THREAD_LIMIT"] = str(threads)
     for f in files:
         stem = tmp / f.stem
         subprocess.run(["pdftoppm", "-r", "300", "-gray", str(f), str(stem)], check=True)
         for page in sorted(tmp.glob(f"{f.stem}-*.pgm")):
             subprocess.run(["tesseract", str(page), "-", "-l", "vie"], check=True,
-                           capture_output=True)
+                           capture_output=True, env=env)
             page.unlink()
 
 
@@ -129,15 +134,17 @@ def main(argv: list[str] | None = None) -> int:
             work = tmp / "bare"
             work.mkdir()
             record("tesseract", timed(lambda: run_bare_tesseract(files, work)))
+            record("tesseract 1thr", timed(lambda: run_bare_tesseract(files, work, threads=1)))
         if shutil.which("ocrmypdf"):
             work = tmp / "ocrmypdf"
             work.mkdir()
             record("ocrmypdf", timed(lambda: run_ocrmypdf(files, work, workers)))
 
     ours = results["vanban"]["pages_per_s"]
-    for name in ("tesseract", "ocrmypdf"):
+    for name in ("tesseract", "tesseract 1thr", "ocrmypdf"):
         if name in results and results[name]["pages_per_s"]:
-            results["vanban"][f"ratio_to_{name}"] = round(ours / results[name]["pages_per_s"], 2)
+            key = "ratio_to_" + name.replace(" ", "_")
+            results["vanban"][key] = round(ours / results[name]["pages_per_s"], 2)
     meta = {"workers": workers, "cores": os.cpu_count(), "engine": ocr.tesseract_version()}
     if args.json:
         print(json.dumps({"ocr": results, **meta}, indent=2))

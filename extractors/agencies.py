@@ -3,10 +3,14 @@
 The text is scanned once (cached on the Context) by patterns compiled from the gazetteer:
 national bodies (``agencies.tsv``), named local bodies (``local_agencies.tsv``), kinds of
 local bodies and how each is named (``body_kinds.tsv``), plural groups (``groups.tsv``),
-People's Committees and their groups. Overlapping candidates are settled by pass order,
-then length. Each mention then gets its canonical name (full, no abbreviation, division
-word dropped where the kind's naming says so) and locality (the issuer's unless the text
-names another, or the kind does not exist at the issuer's level — a commune has no Sở).
+People's Committees and their groups ("UBND các tỉnh, TP trực thuộc TW", "HĐND, UBND xã",
+"UBND cấp huyện, cấp xã"), bodies named by capitalisation alone ("Trường Tiểu học X", cut at
+the words of ``name_stops.tsv``), and the same names with OCR-damaged marks (matched on a
+mark-less copy of the text). Overlapping candidates are settled by length, then pass order.
+Each mention then gets its canonical name (full, no abbreviation, division word dropped
+where the kind's naming says so) and locality (the issuer's unless the text names another,
+or the kind does not exist at the issuer's level — a commune has no Sở; a ministry's
+document names local bodies of no single province: null). A mention never crosses a line.
 
 Public API: :func:`extract_agencies`, :func:`find_agencies`, :func:`canonical_agency`.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,6 +41,16 @@ _TONE_RE = re.compile("|".join(_TONE_FIX) + r"(?!\w)")
 def fold(text: str) -> str:
     low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     return _TONE_RE.sub(lambda m: _TONE_FIX[m.group(0)], low)
+
+
+def bare(text: str) -> str:
+    """Folded text without marks (đ → d), same length: OCR drops and swaps marks
+    ("Môi truờng", "Cuc Thuế", "Kho bac"), so names are also looked for in this form."""
+    out = []
+    for ch in fold(text):
+        b = unicodedata.normalize("NFD", ch)[0]
+        out.append("d" if b == "đ" else b)
+    return "".join(out)
 
 
 def _tidy(name: str) -> str:
@@ -81,7 +96,7 @@ _OPEN_TAIL = re.compile(
     r"(?:\s*(?:,|và)\s*(?:các\s+)?(?:đơn vị|cơ quan|tổ chức|địa phương|ban|ngành|sở|phòng))*"
     r"(?:\s+\w+){0,2}?\s*(?:có\s+)?liên quan\b")
 # A restrictive qualifier that makes a subgroup ("UBND các huyện triển khai thí điểm").
-_QUALIFIER = re.compile(r"\s+((?:được\s+|triển khai\s+|tham gia\s+|áp dụng\s+)?thí điểm)\b")
+_QUALIFIER = re.compile(r"[^\S\n]+((?:được[^\S\n]+|triển khai[^\S\n]+|tham gia[^\S\n]+|áp dụng[^\S\n]+)?thí điểm)\b")
 # Headings and lead-ins that assign duties to the group that follows.
 _ASSIGN_PREFIX = re.compile(
     r"\s*(?:(?:[-+•*]|(?:[ivxlc]+|\d+|[a-zđ])[.)]|\d+(?:\.\d+)+\.?)\s*)*"
@@ -94,9 +109,13 @@ _CITATION_HEAD = re.compile(
     r"chương trình|hướng dẫn|thông báo|đề án|văn bản)\s+(?:số\s+)?\d+[^\s,;]*")
 _TITLE_END = re.compile(r";|\.(?=\s|$)|\n|,\s+(?=[A-ZĐÀ-Ỹ])")
 # "Ban chỉ đạo ISO tại các cơ quan": one such body in each of many, not a body.
-_DISTRIBUTIVE = re.compile(r"\s+(?:tại|của|ở|trong)\s+(?:các|mỗi|từng)\s")
+_DISTRIBUTIVE = re.compile(r"[^\S\n]+(?:tại|của|ở|trong)[^\S\n]+(?:các|mỗi|từng)\s")
 _POSITION_VP = re.compile(
     r"(?:(?:cvp|pcvp|chánh văn phòng|phó chánh văn phòng)(?:\s*,\s*|\s+và\s+|\s+)(?:các\s+)?)+$")
+# "cơ quan thuộc Chính phủ": a category named after its parent, not the parent acting.
+_CATEGORY_OF = re.compile(r"(?:cơ quan|đơn vị)\s+(?:trực\s+)?thuộc\s+$")
+# After a group's head words: an open or other set, not the group named before.
+_SHORTHAND_NOT = re.compile(r"[^\S\n]*(?:,[^\S\n]*)?(?:khác|có liên quan|liên quan|cá nhân|và cá nhân)\b")
 _LAW_PREFIX = re.compile(r"luật (?:tổ chức|sửa đổi[^;]{0,80}?)\s+$")
 
 
@@ -122,14 +141,17 @@ class _Gaz:
     kinds: dict[str, dict] = field(default_factory=dict)
     kind_heads: dict[str, str] = field(default_factory=dict)    # folded head → kind
     kind_abbr: dict[str, str] = field(default_factory=dict)     # exact head → kind
-    groups: list[tuple[str, re.Pattern, str]] = field(default_factory=list)
+    groups: list[tuple[str, re.Pattern, str, str]] = field(default_factory=list)
+    shorthands: list[tuple[str, re.Pattern]] = field(default_factory=list)  # (group, head words)
     national_re: re.Pattern | None = None
     national_abbr_re: re.Pattern | None = None
     local_re: re.Pattern | None = None
     local_abbr_re: re.Pattern | None = None
     compound_re: re.Pattern | None = None
     compound_abbr_re: re.Pattern | None = None
-    fuzzy_names: dict[str, str] = field(default_factory=dict)   # folded name → name
+    # Mark-less forms of multi-word names and heads → their folded key (OCR tolerance).
+    bare_keys: dict[str, str] = field(default_factory=dict)
+    bare_re: re.Pattern | None = None
 
 
 def _alternation(keys) -> str:
@@ -146,7 +168,6 @@ def gazetteer() -> _Gaz:
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
                 g.national_abbr[v] = name
-        g.fuzzy_names[fold(name)] = name
     for row in load_tsv("local_agencies.tsv", required=("name", "kind", "levels", "aliases", "abbreviations")):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *_split(row["aliases"])]:
@@ -154,7 +175,6 @@ def gazetteer() -> _Gaz:
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
                 g.local_abbr[v] = entry
-        g.fuzzy_names[fold(row["name"])] = row["name"]
     for row in load_tsv("body_kinds.tsv", required=("kind", "heads", "canonical", "levels", "naming")):
         row = dict(row, levels=set(_split(row["levels"])))
         g.kinds[row["kind"]] = row
@@ -165,8 +185,10 @@ def gazetteer() -> _Gaz:
                 g.kind_abbr[head] = row["kind"]
             else:
                 g.kind_heads[fold(_tidy(head))] = row["kind"]
-    for row in load_tsv("groups.tsv", required=("name", "pattern", "condition")):
-        g.groups.append((row["name"], re.compile(row["pattern"]), row["condition"]))
+    for row in load_tsv("groups.tsv", required=("name", "pattern", "condition", "scope")):
+        g.groups.append((row["name"], re.compile(row["pattern"]), row["condition"], row["scope"]))
+        if row.get("shorthand"):
+            g.shorthands.append((row["name"], re.compile(_W + _alias_re(row["shorthand"]) + _WE)))
 
     g.national_re = re.compile(_W + "(" + _alternation(_alias_re(a) for a in g.national) + ")" + _WE)
     g.national_abbr_re = re.compile(
@@ -178,9 +200,18 @@ def gazetteer() -> _Gaz:
     compound = [h for h, k in g.kind_heads.items() if g.kinds[k]["naming"] not in ("unit", "listed")]
     g.compound_re = re.compile(_W + "(" + _alternation(_alias_re(h) for h in compound) + ")" + _WE)
     cabbr = [h for h, k in g.kind_abbr.items() if g.kinds[k]["naming"] not in ("unit", "listed")]
+    # Abbreviated heads match case-sensitively in the unfolded text ("TT HĐND", "Đài PTTH").
     g.compound_abbr_re = re.compile(
-        _ABBR_START + "(" + _alternation(_alias_re(h) if " " in h else re.escape(h) for h in cabbr) + ")"
+        _ABBR_START + "(" + _alternation(r"\s+".join(map(re.escape, h.split())) for h in cabbr) + ")"
         + _ABBR_END) if cabbr else None
+    # Names of three words or more (heads of two or more) are distinctive enough to be
+    # matched without their marks; the same key is then resolved as if matched exactly.
+    for key in [*g.national, *g.local, *[h for h in g.kind_heads if g.kinds[g.kind_heads[h]]["naming"]
+                                         not in ("unit", "listed")]]:
+        words = len(key.split())
+        if words >= 3 or (words == 2 and key in g.kind_heads):
+            g.bare_keys.setdefault(bare(key), key)
+    g.bare_re = re.compile(_W + "(" + _alternation(_alias_re(b) for b in g.bare_keys) + ")" + _WE)
     return g
 
 
@@ -210,10 +241,23 @@ def _place(ctx: Context) -> _Place:
     date = doc.get("issued_date")
     kind = None
     if name:
+        name = _tidy(name)
         m = _ISSUER_UNIT.search(name)
         if m:
             kind = m.group(1).lower()
-            locality = locality or m.group(2).strip()
+            # The header may hand over a place with layout residue ("Nghĩa Đàn Cộng Hòa …")
+            # or in capitals: the longest leading run of words that is a known unit wins.
+            unit = _unit_prefix(m.group(2), kind, date)
+            if unit is not None:
+                head = "Ủy ban nhân dân" if fold(name).startswith("ủy") else "Hội đồng nhân dân"
+                name = f"{head} {kind} {unit.name}"
+                if not locality or lookup_unit(locality, date) is None or fold(locality) != fold(unit.name):
+                    locality = unit.name
+            else:
+                locality = locality or m.group(2).strip()
+    if locality and lookup_unit(locality, date) is None:
+        unit = _unit_prefix(locality, kind, date)
+        locality = unit.name if unit else locality
     if locality and not kind:
         unit = lookup_unit(locality, date)
         kind = unit.kind if unit else None
@@ -225,11 +269,33 @@ def _place(ctx: Context) -> _Place:
     parent = ctx.parent_locality
     if tier == "commune" and locality and not parent:
         parent = _infer_parent(locality, kind, ctx.text.text)
+    if tier == "district" and not parent:
+        parent = _named_province(ctx.text.text, date)
     parent_kind = None
     if parent:
         unit = lookup_unit(parent, date)
         parent_kind = unit.kind if unit else "tỉnh"
     return _Place(locality, kind, tier, parent, parent_kind, name, date)
+
+
+def _unit_prefix(words: str, kind: str | None, date: str | None):
+    """The unit named by the longest leading run of ``words`` ("krông pắc", "Nghĩa Đàn Cộng …")."""
+    parts = words.replace("*", " ").split()
+    for n in range(min(len(parts), 5), 0, -1):
+        unit = lookup_unit(" ".join(parts[:n]), date, kind=kind)
+        if unit is not None:
+            return unit
+    return None
+
+
+def _named_province(text: str, date: str | None) -> str | None:
+    """A district's province (the package lists no districts): the one the text names most."""
+    named = Counter()
+    for m in re.finditer(r"(?:tỉnh|thành phố)[^\S\n]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})", text):
+        unit = _unit_prefix(m.group(1), None, date)
+        if unit is not None and unit.tier == "province":
+            named[unit.name] += 1
+    return named.most_common(1)[0][0] if named else None
 
 
 def _infer_parent(locality: str, kind: str | None, text: str) -> str | None:
@@ -257,6 +323,8 @@ class _Mention:
     condition: str = "always"
     assigned: bool = False
     generic: bool = False             # level-generic (dropped inside a cited title)
+    shorthand: bool = False           # a group's head words alone (kept if named in full too)
+    anaphor: bool = False             # "Ban Chỉ đạo" alone: the one committee the text names
 
 
 @dataclass(frozen=True)
@@ -277,7 +345,7 @@ def _caps_line(t: str, pos: int) -> bool:
 
 def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
     """A capitalised place name right after ``pos`` ("Thừa Thiên Huế", "KON TUM")."""
-    m = re.match(r"\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s*-\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)", t[pos:])
+    m = re.match(r"[^\S\n]+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:[^\S\n]*-[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|[^\S\n]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)", t[pos:])
     if not m:
         return None
     name = m.group(1)
@@ -288,7 +356,7 @@ def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
 
 def _division_after(f: str, t: str, pos: int, allow_proper: bool = True):
     """`` tỉnh Kon Tum`` / `` xã`` after pos → (division, proper or None, end)."""
-    m = re.match(r"\s+(" + _DIV_ALT + r")" + _WE, f[pos:])
+    m = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[pos:])
     if not m:
         return None
     end = pos + m.end()
@@ -299,6 +367,30 @@ def _division_after(f: str, t: str, pos: int, allow_proper: bool = True):
         if unit is not None or DIVISIONS[div] == "district":
             return div, (unit.name if unit else proper[0]), proper[1]
     return div, None, end
+
+
+# "các tỉnh, thành phố trực thuộc Trung ương", "các huyện, thị xã": one body in each unit.
+_ENUM_DIV = r"(?:" + _DIV_ALT + r"|tp\.?)"
+_PLURAL_SCOPE = re.compile(
+    r"[^\S\n]+(các[^\S\n]+)?(" + _ENUM_DIV + r"(?:(?:[^\S\n]*[,/][^\S\n]*(?:và[^\S\n]+)?|[^\S\n]+và[^\S\n]+)"
+    + _ENUM_DIV + r")*)(?![\w&])((?:[^\S\n]*,)?[^\S\n]+trực thuộc[^\S\n]+(?:trung ương|tw)(?![\w&]))?")
+
+
+def _scope_form(f: str, pos: int, require_cac: bool = True) -> tuple[str, list[str], int] | None:
+    """The enumeration of unit kinds at ``pos`` → ("các tỉnh, thành phố trực thuộc Trung ương",
+    ["tỉnh", "thành phố"], end); None when there is none (or no "các" where one is required)."""
+    m = _PLURAL_SCOPE.match(f, pos)
+    if not m or (require_cac and not m.group(1)):
+        return None
+    divs = [("thành phố" if d.startswith("tp") else d)
+            for d in re.split(r"[^\S\n]*[,/][^\S\n]*(?:và[^\S\n]+)?|[^\S\n]+và[^\S\n]+", m.group(2))]
+    joined = m.group(2)
+    for d in re.findall(r"(?<![\w])tp\.?(?![\w])", joined):
+        joined = joined.replace(d, "thành phố", 1)
+    form = "các " + _tidy(joined.replace("/", ", "))
+    if m.group(3):
+        form += " trực thuộc Trung ương"
+    return form, divs, m.end()
 
 
 class _Resolver:
@@ -329,17 +421,21 @@ class _Resolver:
         if p.tier == "district":
             if tier == "district":
                 return p.locality, p.kind
+            if tier == "province" and p.parent:
+                return p.parent, p.parent_kind
             return None, None
         return None, None
 
     def default_locality(self, levels: set[str]) -> str | None:
         """Locality of a body of a kind existing at ``levels``, named without its place."""
         p = self.p
+        if "national" in levels:  # a national body's regional unit ("Kho bạc Nhà nước khu vực VI")
+            return None
         if p.tier == "national" or p.tier is None:
             return p.locality
         if p.tier in levels:
             return p.locality
-        if p.tier == "commune" and p.parent and "province" in levels:
+        if p.tier in ("commune", "district") and p.parent and "province" in levels:
             return p.parent
         return p.locality
 
@@ -367,6 +463,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     for m in g.national_re.finditer(f):
         if _LAW_PREFIX.search(f[max(0, m.start() - 100): m.start()]):
             continue
+        if _CATEGORY_OF.search(f[max(0, m.start() - 30): m.start()]):
+            continue
         name = g.national.get(_alias_key(m.group(1), g.national))
         if name:
             cands.append(_Mention(m.start(), m.end(), 1, name, None))
@@ -393,17 +491,51 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                 continue
             name, kind = entry
             cands.append(_listed(name, kind, m.start(), m.end(), f, t, res, g))
-    for m in re.finditer(r"(?<![\w])(Sở|Phòng|Chi cục|Trung tâm)\s+(?=[A-ZĐÀ-Ỹ])", t):
+    for m in _listed_heads().finditer(t):
         mention = _fallback_listed(m, f, t, res, g)
         if mention:
             cands.append(mention)
 
+    # 3a. "Giám đốc các sở: Nội vụ, Tài chính, Y tế": each listed domain names one Sở.
+    for m in re.finditer(r"(?<![\w])các[^\S\n]+sở[^\S\n]*:[^\S\n]*", f):
+        pos = m.end()
+        while True:
+            d = _sector_re().match(f, pos)
+            if not d or not t[pos].isupper():
+                break
+            name, kind = g.local[_alias_key("sở " + d.group(1), g.local)]
+            cands.append(_listed(name, kind, pos, d.end(1), f, t, res, g))
+            sep = re.match(r"[^\S\n]*(?:,|và|;)[^\S\n]*(?:sở[^\S\n]+)?", f[d.end(1):])
+            if not sep or f[d.end(1):d.end(1) + sep.end()].strip() == ";":
+                break
+            pos = d.end(1) + sep.end()
+
+    # 3b. The same names with OCR-damaged marks, where no exact name stands.
+    bt = bare(t)
+    for m in g.bare_re.finditer(bt):
+        key = g.bare_keys.get(_alias_key(m.group(1), g.bare_keys))
+        if key is None or f[m.start():m.end()] == key:
+            continue  # found exactly above
+        if key in g.national:
+            cands.append(_Mention(m.start(), m.end(), 7, g.national[key], None))
+        if key in g.local:
+            if t[m.start()].isupper():
+                name, kind = g.local[key]
+                mention = _listed(name, kind, m.start(), m.end(), f, t, res, g)
+                mention.prio = 7
+                cands.append(mention)
+        if key in g.kind_heads:
+            mention = _compound(g.kind_heads[key], m, f, t, res, g)
+            if mention:
+                mention.prio = 7
+                cands.append(mention)
+
     # 4. Plural groups.
-    for name, regex, condition in g.groups:
+    for name, regex, condition, scope in g.groups:
         for m in regex.finditer(f):
             if _OPEN_TAIL.match(f, m.end()):
                 continue
-            loc, _ = res.division(None)
+            loc = res.division(None)[0] if scope == "local" else None
             cands.append(_Mention(m.start(), m.end(), 4, name, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
     for m in re.finditer(
@@ -426,11 +558,38 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if mention:
             cands.append(mention)
 
+    # "UBND cấp huyện, cấp xã": each further tier of the chain is one more mention.
+    for m in re.finditer(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)[^\S\n]+cấp[^\S\n]+(?:tỉnh|huyện|xã)"
+                         r"((?:(?:[^\S\n]*,[^\S\n]*|[^\S\n]+)(?:và[^\S\n]+)?cấp[^\S\n]+(?:tỉnh|huyện|xã)" + _WE + ")+)", f):
+        head = "Ủy ban nhân dân" if m.group(1) in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
+        for c in re.finditer(r"cấp[^\S\n]+(tỉnh|huyện|xã)", f[m.start(2):m.end(2)]):
+            mention = _tier_mention(head, c.group(1), m.start(2) + c.start(), m.start(2) + c.end(), res)
+            if mention:
+                cands.append(mention)
+
+    # A duty heading that names a group by its head words alone ("1. Đối với các cơ quan, tổ
+    # chức đang áp dụng …") repeats the group named in full elsewhere in the document.
+    for name, regex in g.shorthands:
+        for m in regex.finditer(f):
+            if _assigned(f, m.start()) and not _SHORTHAND_NOT.match(f, m.end()):
+                loc = res.division(None)[0]
+                cands.append(_Mention(m.start(), m.end(), 8, name, loc, condition="assigned",
+                                      assigned=True, generic=True, shorthand=True))
+
     chosen = _select(cands, skip)
     # Level-generic mentions and groups inside the trích yếu of a cited document are the
     # cited document's words, not this document's bodies.
     titles = _title_regions(t, f)
-    return [c for c in chosen if not (c.generic and any(s <= c.start < e for s, e in titles))]
+    chosen = [c for c in chosen if not (c.generic and any(s <= c.start < e for s, e in titles))]
+    named = {c.name for c in chosen if not c.shorthand}
+    chosen = [c for c in chosen if not c.shorthand or c.name in named]
+    # "Ban Chỉ đạo" alone is the document's committee when it names exactly one of its own.
+    own = {c.name for c in chosen if not c.anaphor and c.locality is not None and c.name
+           and c.name.startswith("Ban Chỉ đạo ")}
+    for c in chosen:
+        if c.anaphor:
+            c.name = next(iter(own)) if len(own) == 1 else None
+    return [c for c in chosen if not c.anaphor or c.name]
 
 
 def _fold_keep_abbr(f: str, t: str) -> str:
@@ -439,6 +598,13 @@ def _fold_keep_abbr(f: str, t: str) -> str:
     for m in re.finditer(r"UBND|HĐND", t):
         out[m.start():m.end()] = list(m.group(0))
     return "".join(out)
+
+
+@functools.cache
+def _sector_re() -> re.Pattern:
+    """The domain part of every Sở's name and alias ("tài nguyên và môi trường")."""
+    domains = [k[3:] for k in gazetteer().local if k.startswith("sở ")]
+    return re.compile("(" + _alternation(_alias_re(d) for d in domains) + ")" + _WE)
 
 
 def _alias_key(matched: str, table: dict) -> str:
@@ -468,7 +634,10 @@ def _title_regions(t: str, f: str) -> list[tuple[int, int]]:
 def _select(cands: list[_Mention], skip: list[tuple[int, int]]) -> list[_Mention]:
     taken: list[tuple[int, int]] = []
     out = []
-    for c in sorted(cands, key=lambda c: (c.prio, -(c.end - c.start), c.start)):
+    # The longest name wins ("Kho bạc Nhà nước tỉnh" over "Kho bạc Nhà nước"), exact before
+    # mark-less (prio 7) on a tie; guesses from capitalisation alone (prio 6) only where no
+    # known name stands.
+    for c in sorted(cands, key=lambda c: (c.prio == 6, -(c.end - c.start), c.prio, c.start)):
         if any(s <= c.start < e for s, e in skip):
             continue
         if any(c.start < e and s < c.end for s, e in taken):
@@ -484,23 +653,37 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
     start, end = m.start(), m.end()
     head_text = t[start:end]
     single_word = " " not in canonical
-    if single_word and not head_text[:1].isupper():
+    # A body's name is capitalised; the same words in lower case are a field or a fund
+    # ("quỹ bảo hiểm xã hội", "thanh tra, kiểm tra", "công an xã" in running text aside).
+    if not head_text[:1].isupper():
         return None
     if naming in ("level_word",) and ("Đài" in canonical or "Cổng" in canonical):
         if _CHANNEL_BEFORE.search(f[max(0, start - 12):start]):
             return None
     if naming == "designator":
-        d = re.match(r"\s+(\d+|[A-Z][A-Z0-9&]+)" + _WE, t[end:])
+        d = re.match(r"[^\S\n]+(\d+|[A-Z][A-Z0-9&]+)" + _WE, t[end:])
         if not d:  # "Ban Chỉ đạo chuyển đổi số xã": a named purpose closed by a division word
-            d = re.match(r"\s+((?:[a-zđà-ỹ]+\s+){0,6}?[a-zđà-ỹ]+)(?=\s+(?:" + _DIV_ALT + r")" + _WE + ")",
-                         f[end:])
-            if not d or re.search(r"\b(?:và|của|các|cho|với|để)\b", d.group(1)):
+            d = re.match(r"[^\S\n]+((?:[a-zđà-ỹ]+,?[^\S\n]+){0,15}?[a-zđà-ỹ]+)(?=[^\S\n]+(?:(?:của|cấp)[^\S\n]+)?(?:"
+                         + _DIV_ALT + r")" + _WE + ")", f[end:])
+            if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo)\b", d.group(1)):
+                # "(sau đây gọi là Ban Chỉ đạo)": the document's own committee, named again
+                if naming == "designator" and head_text[:1].isupper() and not re.match(r"[^\S\n]+[A-ZĐ\d]", t[end:]):
+                    return _Mention(start, end, 2, canonical, res.default_locality(levels), anaphor=True)
                 return None
-            d = re.match(r"\s+(" + re.escape(t[end:end + d.end()].strip()) + ")", t[end:])
+            d = re.match(r"[^\S\n]+(" + re.escape(t[end:end + d.end()].strip()) + ")", t[end:])
         end += d.end()
         if _DISTRIBUTIVE.match(f, end):
             return None
         name = f"{canonical} {d.group(1)}"
+        # "… của huyện": the unit's own; "… cấp xã" below the issuer: one in each such unit
+        link = re.match(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")", f[end:])
+        if link:
+            below = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end + link.end():])
+            tier = DIVISIONS[below.group(1)]
+            if link.group(1) == "cấp" and res.p.tier in _TIERS and _TIERS[tier] > _TIERS[res.p.tier]:
+                end += link.end() + below.end()
+                return _Mention(start, end, 2, f"{name} cấp {below.group(1)}", res.p.locality)
+            end += link.end()
         div = _division_after(f, t, end)
         loc = None
         if div:
@@ -508,9 +691,13 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             end = div[2]
         return _Mention(start, end, 2, name, loc or res.default_locality(levels))
     if naming == "of_body":
-        inner = re.match(r"\s+(?:ban chỉ đạo|bcđ)\s+(\d+|[a-z][a-z0-9&]+)" + _WE, f[end:])
-        if not inner:
-            return None
+        inner = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)[^\S\n]+(\d+|[a-z][a-z0-9&]+)" + _WE, f[end:])
+        if not inner:  # "Tổ giúp việc Ban Chỉ đạo": of the committee the document sets up
+            bare_body = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:])
+            if not bare_body:
+                return None
+            return _Mention(start, end + bare_body.end(), 2, f"{canonical} Ban Chỉ đạo",
+                            res.default_locality(levels))
         des = t[end:end + inner.end()].split()[-1]
         end += inner.end()
         div = _division_after(f, t, end)
@@ -535,7 +722,13 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             loc2, _ = res.division(div[0], div[1])
             loc, end = loc2 or loc, div[2]
         return _Mention(start, end, 2, canonical, loc)
-    # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh")
+    # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
+    # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
+    if not div and not _caps_line(t, start):
+        proper = _proper_after(t, end)
+        unit = lookup_unit(proper[0], res.p.date) if proper else None
+        if unit is not None and unit.tier == "province":
+            return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", unit.name)
     if div:
         loc, _ = res.division(div[0], div[1])
         word = div[0]
@@ -553,6 +746,9 @@ def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Re
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
+    scope = _scope_form(f, end)
+    if scope:  # "Sở Tài chính các tỉnh, thành phố trực thuộc Trung ương": that body of each unit
+        return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
     div = _division_after(f, t, end)
     loc = None
     if div:
@@ -566,109 +762,187 @@ def _local_levels() -> dict[str, set[str]]:
     return {r["name"]: set(_split(r["levels"])) for r in load_tsv("local_agencies.tsv")}
 
 
-_NAME_TOKEN = re.compile(r"\s*([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[a-zđà-ỹ][\wà-ỹ]*)?)")
-_NAME_LINK = re.compile(r"\s*(-|,|và)(?=\s*[A-ZĐÀ-Ỹ])")
+@functools.cache
+def _name_stops() -> tuple[frozenset, re.Pattern]:
+    words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind")))
+    return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
+
+
+@functools.cache
+def _listed_heads() -> re.Pattern:
+    """Heads of kinds named by a name of their own ("Sở", "Trường", "Bệnh viện" …)."""
+    heads = [h for r in load_tsv("body_kinds.tsv") if r["naming"] == "listed" for h in _split(r["heads"])]
+    return re.compile(r"(?<![\w&])(" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
+                      + r")(?=[^\S\n]+[A-ZĐÀ-Ỹ])")
+
+
+# Words that open another body, so never continue a name ("Sở Tài chính và Sở Xây dựng").
+_BODY_START = re.compile(r"(?:Sở|Phòng|Bộ|Ban|Chi cục|Cục|Tổng cục|Trung tâm|Ủy ban|UBND|HĐND|Hội đồng|Công an|"
+                         r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|"
+                         r"Liên đoàn|Đoàn|Huyện|Tỉnh|Thành|Chủ tịch|Giám đốc|Thủ trưởng|Cơ quan|Thường trực)(?![\w])")
+_WORD = re.compile(r"[^\S\n]*([\wÀ-ỹ&]+)")
+
+
+def _name_extent(t: str, f: str, pos: int) -> int:
+    """End of a body's name that starts with a capitalised word at ``pos``: capitalised
+    words, lower-case words up to a stop word or a division word, ``-``, and ``,`` / ``và`` /
+    ``các`` where the name plainly goes on ("Phòng Phổ biến, giáo dục pháp luật", "Ban Quản lý
+    các Khu kinh tế và Khu công nghiệp")."""
+    stops, stop_re = _name_stops()
+    end = pos
+    lower_run = 0
+    while True:
+        w = _WORD.match(t, end)
+        if not w:
+            break
+        word = w.group(1)
+        if word[0].isupper() or word[0].isdigit():
+            if end > pos and _BODY_START.match(t, w.start(1)):
+                break
+            end, lower_run = w.end(), 0
+        elif (stop_re.match(f, w.start(1)) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
+              or lower_run >= 6):
+            # "và" / "các" go on only before a capitalised word that opens no new body.
+            if word in ("và", "các"):
+                nxt = _WORD.match(t, w.end())
+                if nxt and nxt.group(1)[0].isupper() and not _BODY_START.match(t, nxt.start(1)):
+                    end, lower_run = nxt.end(), 0
+                    continue
+            break
+        else:
+            end, lower_run = w.end(), lower_run + 1
+        link = re.match(r"[^\S\n]*(-|–|,)[^\S\n]*", t[end:])
+        if link:
+            nxt = _WORD.match(t, end + link.end())
+            if not nxt:
+                break
+            first = nxt.group(1)
+            if link.group(1) == ",":
+                # a comma goes on into lower case words only ("…, giáo dục pháp luật")
+                if first[0].isupper() or stop_re.match(f, nxt.start(1)):
+                    break
+                if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):]):
+                    break
+            elif _BODY_START.match(t, nxt.start(1)):
+                break
+            end = nxt.start(1)
+            end = _WORD.match(t, end).end()
+            lower_run = 0 if first[0].isupper() else lower_run + 1
+    return end
 
 
 def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
-    """``Sở Xyz abc`` not in the gazetteer: capitalised words, each with at most one more
-    syllable, joined by ``-``, ``,`` or ``và``; matched fuzzily against known names."""
+    """``Trường Tiểu học Nghĩa Đàn`` not in the gazetteer: the head and the name after it
+    (:func:`_name_extent`), matched fuzzily against known names (OCR-damaged spellings)."""
     if _caps_line(t, m.start()):
         return None
     head = m.group(1)
-    pos = m.end()
-    parts: list[str] = []
-    while True:
-        tok = _NAME_TOKEN.match(t, pos)
-        if not tok:
-            break
-        parts.append(tok.group(1))
-        pos = tok.end()
-        link = _NAME_LINK.match(t, pos)
-        if not link:
-            break
-        parts.append({"-": " - ", ",": ", ", "và": " và "}[link.group(1)])
-        pos = link.end()
-    if not parts:
+    first = _WORD.match(t, m.end())
+    if not first:
         return None
-    raw = _tidy(head + " " + "".join(parts))
+    pos = _name_extent(t, f, first.start(1))
+    raw = _tidy(t[m.start():pos])
+    if raw == head:
+        return None
     from rapidfuzz import fuzz, process  # lazy: only for names outside the gazetteer
 
-    best = process.extractOne(fold(raw), list(g.local), scorer=fuzz.ratio, score_cutoff=90)
+    # only names of the same head: "Cục Quản lý thị trường" is not "Chi cục Quản lý thị trường"
+    same_head = [k for k in g.local if k.startswith(fold(head) + " ")]
+    best = process.extractOne(fold(raw), same_head, scorer=fuzz.ratio, score_cutoff=90)
     name, kind = g.local[best[0]] if best else (raw, head)
     mention = _listed(name, kind, m.start(), pos, f, t, res, g)
     mention.prio = 6
+    # A known name followed by more of a name ("Trung tâm Văn hóa - Thể thao | và Truyền thanh
+    # - Truyền hình") is a longer body, unless what follows is a place ("… | Kon Tum").
+    known = g.local_re.match(f, m.start()) if not best else None
+    if known and known.end() < pos:
+        rest = t[known.end():pos].strip(" ,-–")
+        rest = re.sub(r"^và\s+", "", rest)
+        if rest[:1].isupper() and lookup_unit(rest) is None:
+            mention.prio = 3
     return mention
+
+
+_CAP_TIER = {"tỉnh": "province", "huyện": "district", "xã": "commune"}
+# "HĐND, UBND các tỉnh …", "HĐND và UBND xã": the first head shares the second's unit words.
+_ELLIPSIS = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)(?=[^\S\n])")
+
+
+def _tier_mention(head: str, word: str, start: int, end: int, res: _Resolver) -> _Mention | None:
+    """``UBND cấp huyện``: the tier's bodies as a group below the issuer, or one body."""
+    tier = _CAP_TIER[word]
+    p = res.p
+    if p.tier not in _TIERS or _TIERS[tier] > _TIERS[p.tier]:
+        loc = p.locality if p.tier in _TIERS else None
+        return _Mention(start, end, 5, None, loc, group=("ubnd", head, tier, ""),
+                        form="cấp " + word, generic=True)
+    div = {"province": None, "district": "huyện", "commune": "xã"}[tier]
+    loc, kind = res.division(div) if div else res.division(p.kind if tier == p.tier else "tỉnh")
+    name = res.unit_name(head, loc, kind)
+    return _Mention(start, end, 5, name, loc, generic=True) if name else None
 
 
 def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
     head_key = (m.group(1) or m.group(3) or "").lower()
     head = "Ủy ban nhân dân" if head_key in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
     start, end = m.start(), m.end()
-    rest = f[end:]
+    at = end      # where the unit words are read; past a shared second head in an ellipsis
+    own = True    # the unit words follow this head itself (its span includes them)
+    ell = _ELLIPSIS.match(f, end)
+    if ell and not re.match(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE, f[end:]):
+        at, own = ell.end(), False
     # Positions of the Văn phòng: "CVP, các PCVP UBND tỉnh" names the Văn phòng.
     before = f[max(0, start - 60):start]
     vp = head == "Ủy ban nhân dân" and _POSITION_VP.search(before)
-    # "cấp huyện", "cấp xã": a tier.
-    cap = re.match(r"\s+cấp\s+(tỉnh|huyện|xã)" + _WE, rest)
+    p = res.p
+
+    def span_end(pos: int) -> int:
+        return pos if own else end
+
+    cap = re.match(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[at:])
     if cap:
-        tier = {"tỉnh": "province", "huyện": "district", "xã": "commune"}[cap.group(1)]
-        end += cap.end()
-        p = res.p
-        if p.tier in _TIERS and _TIERS[tier] > _TIERS[p.tier]:
-            return _Mention(start, end, 5, None, p.locality, group=("ubnd", head, tier, ""),
-                            form="cấp " + cap.group(1), generic=True)
-        word = {"province": None, "district": "huyện", "commune": "xã"}[tier]
-        loc, kind = res.division(word) if word else res.division(p.kind if tier == p.tier else "tỉnh")
-        name = res.unit_name(head, loc, kind)
-        return _Mention(start, end, 5, name, loc, generic=True) if name else None
-    enum = re.match(r"\s+(các\s+)?((?:" + _DIV_ALT + r")(?:(?:\s*,\s*(?:và\s+)?|\s+và\s+)(?:" + _DIV_ALT
-                    + r"))*)" + _WE, rest)
-    if not enum:
+        return _tier_mention(head, cap.group(1), start, span_end(at + cap.end()), res)
+    scope = _scope_form(f, at, require_cac=False)
+    if not scope:
         # A bare head: the issuer (signature "TM. ỦY BAN NHÂN DÂN", "Ủy ban nhân dân ban hành").
-        p = res.p
-        if p.issuer and p.issuer.startswith(head) and not vp:
+        if own and p.issuer and p.issuer.startswith(head) and not vp:
             return _Mention(start, end, 5, p.issuer, p.locality, generic=True)
         return None
-    divs = re.split(r"\s*,\s*(?:và\s+)?|\s+và\s+", enum.group(2))
-    plural = bool(enum.group(1)) or len(divs) > 1
-    end += enum.end()
+    form, divs, after = scope
+    plural = f[at:after].split()[0] == "các" or len(divs) > 1
     if plural:
-        if _OPEN_TAIL.match(f, end):
+        if _OPEN_TAIL.match(f, after):
             return None
-        tier = DIVISIONS[divs[0]]
-        p = res.p
-        qual = _QUALIFIER.match(f, end)
+        tier = DIVISIONS.get(divs[0], "province")
         key = ""
+        qual = _QUALIFIER.match(f, after)
         if qual:
-            end = qual.end()
-            key = "thí điểm"
-        # a group of the issuer's level or above ("UBND các tỉnh") in a local document
-        # is out of its locality only when the text names it so; keep the issuer's.
-        return _Mention(start, end, 5, None, p.locality, group=("ubnd", head, tier, key),
-                        form="các " + _tidy(t[m.end() + enum.start(2): m.end() + enum.end(2)].lower())
-                        if not key else _surface(t, start, end, head), generic=True)
+            after, key = qual.end(), "thí điểm"
+        # Groups take the issuer's locality (a national issuer has none).
+        return _Mention(start, span_end(after), 5, None, p.locality, group=("ubnd", head, tier, key),
+                        form=form if not key else _surface(t, start, after, head), generic=True)
     div = divs[0]
+    pos = after
     proper = None
-    pr = _proper_after(t, end)
+    pr = _proper_after(t, pos)
     if pr:
         unit = lookup_unit(pr[0], kind=div)
         if unit is not None or DIVISIONS[div] == "district":
-            proper, end = (unit.name if unit else pr[0]), pr[1]
-    qual = _QUALIFIER.match(f, end)
+            proper, pos = (unit.name if unit else pr[0]), pr[1]
+    qual = _QUALIFIER.match(f, pos)
     if qual and not proper:
-        end = qual.end()
-        return _Mention(start, end, 5, None, res.p.locality, group=("ubnd", head, DIVISIONS[div], "thí điểm"),
-                        form=_surface(t, start, end, head), generic=True)
+        pos = qual.end()
+        return _Mention(start, span_end(pos), 5, None, p.locality, group=("ubnd", head, DIVISIONS[div], "thí điểm"),
+                        form=_surface(t, start, pos, head), generic=True)
     loc, kind = res.division(div, proper)
     if loc is None:
         return None
     if vp:
-        return _Mention(start, end, 5, f"Văn phòng {head} {div}", loc)
+        return _Mention(start, span_end(pos), 5, f"Văn phòng {head} {div}", loc)
     if proper:
-        return _Mention(start, end, 5, f"{head} {div} {proper}", loc)
+        return _Mention(start, span_end(pos), 5, f"{head} {div} {proper}", loc)
     name = res.unit_name(head, loc, kind)
-    return _Mention(start, end, 5, name, loc, generic=True) if name else None
+    return _Mention(start, span_end(pos), 5, name, loc, generic=True) if name else None
 
 
 def _surface(t: str, start: int, end: int, head: str) -> str:
@@ -737,6 +1011,11 @@ def _analyse(ctx: Context) -> _Analysis:
         if not name or (mt.condition == "assigned" and mt.name not in assigned):
             continue
         hits.append(AgencyHit(mt.start, mt.end, name, mt.locality))
+    # The letterhead (capital lines above "Số:") repeats the issuer a rendering may lack:
+    # it counts only for a body the text names nowhere else (000 and 001 must agree).
+    head_end = _letterhead_end(t)
+    elsewhere = {(h.name, h.locality) for h in hits if h.start >= head_end}
+    hits = [h for h in hits if h.start >= head_end or (h.name, h.locality) not in elsewhere]
     order: dict[tuple, int] = {}
     items, spans = [], []
     for h in hits:
@@ -754,6 +1033,16 @@ def _analyse(ctx: Context) -> _Analysis:
     except (AttributeError, TypeError):
         pass
     return result
+
+
+def _letterhead_end(t: str) -> int:
+    """Offset of the "Số: …" line when only a letterhead (a few short lines: issuing body,
+    Quốc hiệu) stands above it, else 0."""
+    m = re.search(r"(?m)^[^\S\n]*Số[^\S\n]*[:.]", t[:800])
+    if not m:
+        return 0
+    above = [ln for ln in t[:m.start()].split("\n") if ln.strip()]
+    return m.start() if 0 < len(above) <= 8 and all(len(ln) <= 120 for ln in above) else 0
 
 
 def _line_end(t: str, end: int) -> bool:

@@ -41,12 +41,14 @@ def kind_by_symbol() -> dict[str, str]:
 
 @functools.cache
 def canonical_symbol_code() -> dict[str, str]:
-    """OCR or typing variants of a kind code → the code as the kind's first symbol: QD → QĐ."""
+    """Kind codes typed or read without their Đ → as printed officially: QD → QĐ, ND → NĐ.
+    Distinct codes of one kind (QĐi, a Party Quy định) stay as printed."""
     out: dict[str, str] = {}
     for r in kinds():
         syms = [x.strip() for x in r["symbols"].split(",") if x.strip()]
         for s in syms:
-            out.setdefault(s.upper(), syms[0])
+            if fold(s) == fold(syms[0]):
+                out.setdefault(s.upper(), syms[0])
     return out
 
 
@@ -59,7 +61,14 @@ def kind_name(code: str) -> str:
 
 @functools.cache
 def issuer_rows() -> tuple[dict, ...]:
-    return load_tsv("issuer_codes.tsv", required=("code", "kind", "name", "level", "aliases", "until"))
+    return load_tsv("issuer_codes.tsv",
+                    required=("code", "kind", "name", "level", "aliases", "until", "default_kind"))
+
+
+def default_kind(code: str | None) -> str | None:
+    """doc_type of a symbol whose only code is its issuer's (77/2015/QH13 → Luật)."""
+    code = re.sub(r"\d+$", "", code or "").upper()
+    return next((r["default_kind"] for r in issuer_rows() if r["code"].upper() == code and r["default_kind"]), None)
 
 
 @functools.cache
@@ -207,9 +216,9 @@ LOCAL_BODIES = {
 UNITS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",
          "huyện": "huyện", "quận": "quận", "thị xã": "thị xã", "tx.": "thị xã",
          "thị trấn": "thị trấn", "xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
-_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 # A place name: capitalised words, or a number ("Phường 5"), joined by spaces or " - ".
-PLACE = rf"(?:[{_UPPER}][\w]*|\d{{1,2}})(?:(?:\s+|\s?-\s?)(?:[{_UPPER}][\w]*|\d{{1,2}}))*"
+PLACE = rf"(?:[{UPPER}][\w]*|\d{{1,2}})(?:(?:\s+|\s?-\s?)(?:[{UPPER}][\w]*|\d{{1,2}}))*"
 _NOT_LETTER = r"(?![^\W\d_])"
 
 
@@ -231,11 +240,6 @@ class Issuer:
     locality: str | None
     explicit: bool = True      # named in the text (False: implied by symbol or context)
     end: int = 0
-
-
-def _place_of(unit_and_place: str) -> str | None:
-    m = UNIT_RE.search(unit_and_place)
-    return m.group("place") if m else None
 
 
 def locality_of(name: str | None) -> str | None:
@@ -309,7 +313,9 @@ class Citer:
         m = LOCAL_RE.match(self.issuer or "")
         if m and m.group("unit") and m.group("place"):
             return f"{UNITS[m.group('unit').lower()]} {m.group('place')}"
-        return None
+        # a department or agency of a province ("Sở Tài chính", Kon Tum): its province
+        division = _division_of(self.locality) if self.locality and self.level != "commune" else None
+        return f"{division} {self.locality}" if division else None
 
     @property
     def province(self) -> str | None:
@@ -320,11 +326,12 @@ class Citer:
         name = self.parent_locality
         if not name:
             return None
-        return f"{_division_of(name)} {name}"
+        return f"{_division_of(name) or 'tỉnh'} {name}"
 
 
 @functools.cache
-def _division_of(province: str) -> str:
+def _division_of(province: str) -> str | None:
+    """``Hải Phòng`` → ``thành phố``, ``Kon Tum`` → ``tỉnh``; None for a place that is no province."""
     for r in load_tsv("provinces_2024.tsv"):
         if fold(r["name"]) == fold(province) and r.get("kind"):
             return r["kind"]
@@ -336,7 +343,7 @@ def _division_of(province: str) -> str:
             return unit.division
     except Exception:  # noqa: BLE001 - a locality lookup never breaks extraction
         pass
-    return "tỉnh"
+    return None
 
 
 _PARTY_PROVINCE = ("Tỉnh ủy", "Thành ủy", "Ban Thường vụ Tỉnh ủy")
@@ -362,12 +369,8 @@ def _local_name(body: str, unit: str | None, place: str | None, citer: Citer) ->
     return (f"{body} {unit}" if unit else body), True
 
 
-def _position_re() -> re.Pattern:
-    return _compiled_positions()
-
-
 @functools.cache
-def _compiled_positions() -> re.Pattern:
+def _position_re() -> re.Pattern:
     return re.compile(rf"(?:{_alternation(cues()['issuer_positions'])})(?:\s*,\s*|\s+)")
 
 

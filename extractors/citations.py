@@ -63,19 +63,22 @@ def _prefix_re() -> re.Pattern:
                       rf"(?:(?P<so>(?i:số))\s*(?P<colon>:)?\s*)?$")
 
 
+_BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
+_BEFORE_ISSUER = re.compile(r"[\s,]*(?i:của|do)\s+")
+
+
 def _trailer(view: str, pos: int, citer: P.Citer) -> tuple[P.Date | None, P.Issuer | None, int]:
     """Date and issuer after a number or name: ", ngày … của …" in either order."""
     date = issuer = None
     end = pos
     for _ in range(2):
-        m = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?").match(view, end)
-        at = m.end()
+        at = _BEFORE_DATE.match(view, end).end()
         if date is None and view[at:at + 4].lower() == "ngày":
             date = P.read_date(view, at)
             if date:
                 end = date.end
                 continue
-        m = re.compile(r"[\s,]*(?i:của|do)\s+").match(view, end)
+        m = _BEFORE_ISSUER.match(view, end)
         if issuer is None and m:
             issuer = P.read_issuer(view, m.end(), citer)
             if issuer:
@@ -100,12 +103,14 @@ def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> l
         if pre.group("colon") and not view[line_start:pre.start()].strip():
             continue  # "Số: 231/KH-UBND": the document's own number line
         sym = P.read_symbol(m)
-        if not kind and not so and not (sym.kind_code or P.is_issuer_code(sym.issuer_code)):
+        if not kind and not (sym.kind_code or P.is_issuer_code(sym.issuer_code)):
             continue  # a bare code of unknown shape: not a document symbol
         if not kind and _not_citation_re().search(view, max(0, m.start() - 40), pre.start()):
-            continue  # "Hiệp định số …": international agreements are not citations
+            continue  # "Hiệp định số …", "Mẫu số 01/BC": not a cited document
         row = _kind_row(kind)
-        doc_type = sym.kind_code or "CV" if row is None or row["generic"] == "yes" else row["code"]
+        # the symbol's kind code is the formal one; the kind word serves when it has none
+        doc_type = sym.kind_code or (row["code"] if row and row["generic"] != "yes" else None) \
+            or P.default_kind(sym.issuer_code) or "CV"
         date, issuer, end = _trailer(view, m.end(), citer)
         out.append(Mention(pre.start() if (kind or so) else m.start(), end, end, "numbered", doc_type,
                            sym.number, None, sym, date, issuer, kind))
@@ -114,8 +119,8 @@ def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> l
 
 @functools.cache
 def _not_citation_re() -> re.Pattern:
-    words = "|".join(re.escape(w) for w in P.cues()["not_citations"])
-    return re.compile(rf"(?i:{words})\s*$")
+    words = "|".join(re.escape(w) for w in P.cues()["not_citations"] + P.cues()["not_document_words"])
+    return re.compile(rf"{_LETTER_BEFORE}(?i:{words})\s*(?:(?i:số)\s*)?$")
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -124,10 +129,15 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 # Laws by name --------------------------------------------------------------------------------
 
-_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P._UPPER}]|sửa đổi)")
+_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
 _AMEND_RE = re.compile(r"(?:sửa đổi,? bổ sung|sửa đổi)(?:\s+(?:một số điều|một số điều của các|"
                        r"các điều)\s*)?(?:\s*của)?(?:\s+các)?\s+")
 _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
+_WORD = re.compile(r"\s*([^\s,;.:()“”\"]+)")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
+_LAW_SEP = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)")
+_LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
+_LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
@@ -143,15 +153,15 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     end = at = kw.end()
     words = 0
     while True:
-        m = re.compile(r"\s*([^\s,;.:()“”\"]+)").match(view, at)
-        if not m or (words and view[at:m.start(1)] == ""):
+        m = _WORD.match(view, at)
+        if not m:
             break
         low = view[m.start(1):].lower()
         if words and any(low.startswith(s + " ") or low == s for s in stops):
             break
         word = m.group(1)
         if word.lower() in ("và", "hoặc"):
-            nxt = re.compile(r"\s*(\S+)").match(view, m.end())
+            nxt = _NEXT_WORD.match(view, m.end())
             if not nxt or not nxt.group(1)[:1].isupper() or nxt.group(1) in ("Luật", "Bộ"):
                 break
         elif re.fullmatch(r"\d{4}", word):
@@ -177,7 +187,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 if not inner:
                     break
                 end = inner[1]
-                sep = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)").match(view, end)
+                sep = _LAW_SEP.match(view, end)
                 if not sep:
                     break
                 at = sep.end()
@@ -191,7 +201,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 continue
             title, end = found
         number = None
-        num = re.compile(r"\s*,?\s*(?i:số)\s+").match(view, end)
+        num = _LAW_NUMBER.match(view, end)
         if num and not nested:
             sm = P.SYMBOL_RE.match(view, num.end())
             if sm:
@@ -199,7 +209,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 end = sm.end()
         date, issuer, tail = (None, None, end) if nested else _trailer(view, end, citer)
         if date is None and not nested:
-            year = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)").match(view, end)
+            year = _LAW_YEAR.match(view, end)
             if year:
                 date = P.Date(year.group(1), year.start(1), year.end(), year.group(0))
                 tail = year.end()
@@ -237,7 +247,7 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
             continue
         title = " ".join(view[m.start():cua].strip(" ,").split())
         rest = title[len(m.group("kind")):]
-        words = [w for w in re.findall(r"[^\W\d_]+", rest)]
+        words = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in cfg["named_filler_words"]]
         if (len(words) < cfg["named_min_words"] or len(words) > 30 or words[0].lower() in cfg["named_stop_words"]
                 or _named_re().search(rest) or P.SYMBOL_RE.search(rest) or re.search(r"[“”\"]", rest)):
             continue
@@ -248,6 +258,18 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
         row = _kind_row(m.group("kind"))
         out.append(Mention(m.start(), end, end, "named", row["code"] if row else None, None,
                            title, None, date, issuer, m.group("kind")))
+    return out
+
+
+def _repeated_names(view: str, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
+    """Later places where a programme or plan named with its issuer is named again alone."""
+    out = []
+    for title in dict.fromkeys(m.title for m in named):
+        first = next(m for m in named if m.title == title)
+        for hit in re.finditer(re.escape(title) + r"(?![^\W\d_])", view, re.IGNORECASE):
+            if not _inside(hit.start(), taken) and not any(o.start == hit.start() for o in out):
+                out.append(Mention(hit.start(), hit.end(), hit.end(), "named", first.doc_type, None, title,
+                                   kind_word=first.kind_word))
     return out
 
 
@@ -316,6 +338,11 @@ def _cue_res() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict[str, str]]:
 
 
 @functools.cache
+def _openers_re() -> re.Pattern:
+    return re.compile("(?i:" + "|".join(re.escape(o) for o in P.cues()["cue_openers"]) + r")\s+")
+
+
+@functools.cache
 def _self_re() -> re.Pattern:
     return re.compile(rf"{_LETTER_BEFORE}{P.kind_words_pattern()}\s+này(?![^\W\d_])")
 
@@ -323,14 +350,14 @@ def _self_re() -> re.Pattern:
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
-    for m in re.finditer(rf"(?:;|\.(?=\s+[{P._UPPER}]))\s+", line):
+    for m in re.finditer(rf"(?:;|\.(?=\s+[{P.UPPER}]))\s+", line):
         starts.append(ls + m.end())
     return starts
 
 
 def _cues(view: str) -> list[Cue]:
     prefix, selfref, postfix, relation_of = _cue_res()
-    openers = "|".join(re.escape(o) for o in P.cues()["cue_openers"])
+    openers = _openers_re()
     out: list[Cue] = []
     pos = 0
     for line in view.split("\n"):
@@ -339,7 +366,7 @@ def _cues(view: str) -> list[Cue]:
         starts = _clause_starts(view, ls, le)
         line_cues = []
         for c in starts:
-            o = re.compile(rf"(?i:{openers})\s+").match(view, c)
+            o = openers.match(view, c)
             at = o.end() if o else c
             m = prefix.match(view, at)
             if m:
@@ -348,7 +375,7 @@ def _cues(view: str) -> list[Cue]:
             clause_end = min([x - 1 for x in starts if x > s.end()] + [le])
             window = view[s.end():clause_end]
             m = selfref.search(window)
-            if m and len(window[:m.start()].split()) <= 8:
+            if m and len(window[:m.start()].split()) <= P.cues()["self_reference_window"]:
                 line_cues.append(Cue(s.end() + m.start(), s.end() + m.end(), relation_of[m.group(0).lower()]))
         for i, c in enumerate(starts):
             clause_end = starts[i + 1] if i + 1 < len(starts) else le
@@ -357,7 +384,7 @@ def _cues(view: str) -> list[Cue]:
             for m in postfix.finditer(view, c, clause_end):
                 out.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()], postfix_from=c))
         line_cues.sort(key=lambda q: q.start)
-        sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P._UPPER}])", line)] + [le]
+        sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
             q.scope_end = min([nxt] + [e for e in sentence_ends if e >= q.end])
@@ -537,6 +564,8 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc)]
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
+    taken += [(m.start, m.end) for m in named]
+    named += _repeated_names(view, named, taken)
     taken += [(m.start, m.end) for m in named]
     short = _find_short(view, taken)
     mentions = laws + numbered + named + short

@@ -67,8 +67,10 @@ _TERM_PARTS: dict[str, str] = {
     "d": r"ngày\s+(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
 }
 _TERM_RES = {k: re.compile(v, re.I) for k, v in _TERM_PARTS.items()}
+# A time of day before a date is read past: "trước 17 giờ ngày 10/8/2021", "trước 16h00 ngày …".
+_CLOCK = r"\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?\s*,?\s*(?=ngày\b)"
 # Transparent prefixes: "đến hết năm 2025", "cuối tháng 6/2025".
-_TERM = r"(?:(?:hết|cuối)\s+)?(?:" + "|".join(
+_TERM = rf"(?:{_CLOCK})?(?:(?:hết|cuối)\s+)?(?:" + "|".join(
     re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P=s\)", "[/.-]", v)) for v in _TERM_PARTS.values()) + ")"
 
 
@@ -121,7 +123,7 @@ class _Term:
 
 
 def _parse_term(s: str) -> _Term | None:
-    s = s.strip()
+    s = re.sub(rf"^{_CLOCK}", "", s.strip(), flags=re.I)
     end_only = bool(re.match(r"(?:hết|cuối)\s+", s, re.I))
     s = re.sub(r"^(?:hết|cuối)\s+", "", s, flags=re.I)
     if re.fullmatch(_Y, s):
@@ -191,6 +193,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "point": re.compile(rf"{B}{lead}(?:{point})\s+(?P<a>{_TERM}){tail}{E}", re.I),
         "field": re.compile(rf"{B}(?P<label>{labels})\s*:\s*(?P<a>{_TERM}){tail}{E}", re.I),
         "line_label": re.compile(rf"(?m)^[ \t]*{bullet}(?P<a>{_TERM})\s*:", re.I),
+        # "- Năm 2023 - 2024: Kết nối …": a roadmap label spanning years
+        "label_range": re.compile(
+            rf"(?m)^[ \t]*{bullet}(?:năm|giai\s+đoạn)\s+(?P<a>{_Y})\s*[-–]\s*(?:năm\s+)?(?P<b>{_Y})\s*:", re.I),
         "field_line": re.compile(rf"(?m){B}{labels}\s*:[ \t]*(?P<value>[^\n]*)", re.I),
         "relative": re.compile("|".join(f"(?:{p})" for p in data["relative_limits"]["patterns"]), re.I),
         "right_before": re.compile(rf"{B}{_alt(data['exclusions']['right_before'])}\s*,?\s*$", re.I),
@@ -200,6 +205,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "citation_number": re.compile(data["exclusions"]["citation_number"]),
         "own_limit": re.compile(rf"{B}{_alt(data['exclusions']['own_limit_before'])}\s*,?\s*$", re.I),
         "freq": re.compile(rf"{B}{_alt(freq)}{E}", re.I),
+        "next_year": re.compile(rf"\s*,?\s*{_alt(data['next_year'])}{E}", re.I),
         "per_unit": re.compile(rf"{B}{data['frequencies']['per_unit']['pattern']}{E}", re.I),
     }
 
@@ -228,6 +234,22 @@ def _clause_prefix(text: str, pos: int, window: int = 800) -> str:
     for m in _CLAUSE_BREAK.finditer(text, last, pos):
         last = m.end()
     return text[last:pos]
+
+
+def _clause_recurrence(text: str, start: int, end: int) -> str | None:
+    """The frequency a date without its year takes from its clause: "Định kỳ 6 tháng, báo cáo
+    … trước ngày 15 tháng 6 và ngày 15 tháng 12 hằng năm" → half_yearly (a frequency before
+    the date first, else one after it)."""
+    pats = _patterns()
+    before = [_recurrence_of(m.group()) for m in pats["freq"].finditer(_clause_prefix(text, start))]
+    before = [r for r in before if r]
+    if before:
+        return before[-1]
+    stop = _CLAUSE_BREAK.search(text, end)
+    for m in pats["freq"].finditer(text, end, stop.start() if stop else len(text)):
+        if rec := _recurrence_of(m.group()):
+            return rec
+    return None
 
 
 def _excluded(text: str, start: int, end: int) -> bool:
@@ -305,7 +327,14 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
         if term and re.search(r"(?i)ngày$", m[cue]):  # "trước ngày 30/6": the cue holds "ngày"
             term = replace(term, has_day_word=True)
         rec = _recurrence_of(m["freq"]) or _recurrence_of(m["lfreq"])
+        if term and term.y is None and not rec:
+            rec = _clause_recurrence(masked, m.start(), m.end())
+            if not rec and (nxt := pats["next_year"].match(masked, m.end())):
+                term = replace(term, y=year + 1 if year else None)  # "… của năm sau"
         add(m.start(), m.end(), term and _point_values(cue, term, rec, year), m.start(cue))
+    for m in pats["label_range"].finditer(masked):
+        if int(m["a"]) < int(m["b"]):
+            out.append((_hit(text, _label_start(m), m.end("b"), m["a"], m["b"], None), False))
     for name in ("field", "line_label"):
         for m in pats[name].finditer(masked):
             term = _parse_term(m["a"])
@@ -315,6 +344,11 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
             end = m.end("a") if name == "line_label" else m.end()
             add(m.start("a"), end, _point_values("within", term, rec, year))
     return out
+
+
+def _label_start(m: re.Match) -> int:
+    """Where a roadmap label's words start ("Năm" in "- Năm 2023 - 2024:")."""
+    return m.start() + len(m.group()) - len(m.group().lstrip(" \t-+•*–0123456789.)"))
 
 
 def _select(cands: list[tuple[DeadlineHit, bool]]) -> list[DeadlineHit]:
@@ -436,10 +470,10 @@ def extract_deadlines(ctx: Context) -> Section:
     titles = _title_ranges(body, (ctx.document or {}).get("title"))
     section = Section()
     index: dict[tuple, int] = {}
-    for hit in find_deadlines(body, year):
-        if _in_cited_title(body, hit, cites) or _is_past(hit, year):
-            continue
-        if any(s <= hit.start < e for s, e in titles):
+    found = [h for h in find_deadlines(body, year)
+             if not (_in_cited_title(body, h, cites) or any(s <= h.start < e for s, e in titles))]
+    for hit in sorted(found + _table_deadlines(ctx, found), key=lambda h: h.start):
+        if _is_past(hit, year):
             continue
         span = ctx.text.span(hit.start, hit.end)
         if hit.key in index:
@@ -449,3 +483,26 @@ def extract_deadlines(ctx: Context) -> Section:
         section.items.append(hit.to_contract())
         section.spans.append([span])
     return section
+
+
+# A deadline cell of a task table is the value of this field ("Quý III/2025" needs no cue).
+TABLE_FIELD = "Thời gian thực hiện: "
+
+
+def _table_deadlines(ctx: Context, found: list[DeadlineHit]) -> list[DeadlineHit]:
+    """Time limits in the deadline column of task tables (extractors/tables.py) that the
+    text scan did not read (a bare "Quý III/2025" has no cue)."""
+    if not getattr(ctx.source, "pages", None):
+        return []
+    from .tables import find_tables
+
+    out = []
+    for table in find_tables(ctx):
+        col = table.columns.get("deadline")
+        for row in table.rows:
+            cell = row.cell(col)
+            if cell is None or cell.start < 0 or any(cell.start <= h.start < cell.end for h in found):
+                continue
+            for h in find_deadlines(TABLE_FIELD + cell.text, ctx.year)[:1]:
+                out.append(DeadlineHit(cell.start, cell.end, cell.text, h.start_date, h.end_date, h.recurrence))
+    return out

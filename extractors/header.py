@@ -1,20 +1,24 @@
 """The header of an official document: kind, number, issuer, place, date, title, signer.
 
 A Vietnamese administrative document opens with two columns — issuing body | national
-motto, then number | place and date — then the kind heading (KẾ HOẠCH), the title
-(trích yếu), and ends with the signature block (TM./KT. …, position, name). Sources lose
-parts of it (a draft's blank number, a header cut off): each missing field is ``None``
-with a warning, never an error. Vocabulary lives in ``gazetteer/header_terms.yml``.
+motto, then number | place and date (a Công văn adds its ``V/v …`` summary under the
+number) — then the kind heading (KẾ HOẠCH), the title (trích yếu), and ends with the
+signature block (TM./KT. …, position, name), often side by side with ``Nơi nhận``.
+Sources lose parts of it (a draft's blank number, a header cut off, OCR damage): each
+missing field is ``None`` with a warning, never an error. Words are matched without
+diacritics where OCR breaks them (``KÊ HOẠCH``, ``ngay … thang``, ``CHU TỊCH``).
+Vocabulary lives in ``gazetteer/header_terms.yml``.
 """
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from gazetteer import load_yaml
 from pipeline.models import Context, Section, Span, warning
-from pipeline.normalize import is_all_caps, normalize_line, starts_item
+from pipeline.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -23,6 +27,48 @@ SIGNATURE_LINES = 40
 @functools.cache
 def terms() -> dict:
     return load_yaml("header_terms.yml")
+
+
+# --- folding: compare without diacritics, keeping every offset ------------------------
+
+@functools.cache
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0].lower()
+    return base if len(base) == 1 else c
+
+
+def fold(text: str) -> str:
+    """``KẾ HOẠCH`` → ``ke hoach``; one character for one, so offsets carry over."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def _fkey(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+@functools.cache
+def _kinds() -> dict[str, str]:
+    return {_fkey(k): v for k, v in terms()["document_kinds"].items()}
+
+
+@functools.cache
+def _positions() -> list[tuple[str, str]]:
+    """(folded, printed) positions, longest first."""
+    return sorted(((_fkey(p), p) for p in terms()["positions"]), key=lambda x: -len(x[0]))
+
+
+@functools.cache
+def _national() -> dict[str, str]:
+    return {_fkey(k): v for k, v in terms()["national_bodies"].items()}
+
+
+@functools.cache
+def _local_bodies() -> list[tuple[str, str, str]]:
+    """(folded, printed, written) local body kinds, longest first."""
+    items = [(_fkey(k), k, v) for k, v in terms()["local_bodies"].items()]
+    return sorted(items, key=lambda x: -len(x[0]))
 
 
 # --- casing of names printed in capitals ----------------------------------------------
@@ -53,9 +99,18 @@ def split_unit(rest: str) -> tuple[str | None, str]:
         if low.upper().startswith(abbr + " "):
             return full, _title_words(low[len(abbr):].strip())
     for unit in sorted(terms()["unit_types"], key=len, reverse=True):
-        if low.lower().startswith(unit + " ") or low.lower() == unit:
+        if fold(low).startswith(fold(unit) + " ") or fold(low) == fold(unit):
             return unit, _title_words(low[len(unit):].strip())
     return None, _title_words(low)
+
+
+def _local_prefix(caps: str) -> tuple[str, str] | None:
+    """(written body kind, remainder) when ``caps`` opens with a local body kind."""
+    key = fold(caps)
+    for folded, printed, written in _local_bodies():
+        if key.startswith(folded + " ") or key == folded:
+            return written, caps[len(printed):]
+    return None
 
 
 def official_case(caps: str) -> str:
@@ -65,11 +120,13 @@ def official_case(caps: str) -> str:
     ``BỘ KHOA HỌC VÀ CÔNG NGHỆ`` → ``Bộ Khoa học và Công nghệ``.
     """
     caps = " ".join(caps.split())
-    upper = caps.upper()
-    for printed, written in sorted(terms()["local_bodies"].items(), key=lambda kv: -len(kv[0])):
-        if upper.startswith(printed + " ") or upper == printed:
-            unit, place = split_unit(caps[len(printed):])
-            return " ".join(x for x in (written, unit, place) if x)
+    national = _national().get(_fkey(caps))
+    if national:
+        return national
+    local = _local_prefix(caps)
+    if local:
+        unit, place = split_unit(local[1])
+        return " ".join(x for x in (local[0], unit, place) if x)
     low = caps.lower()
     for head in _ORG_HEADS:
         if low.startswith(head + " "):
@@ -104,13 +161,17 @@ def issuer_from_caps(lines: list[str]) -> Issuer | None:
     return Issuer(name, None, "national")
 
 
+def _starts_body(line: str) -> bool:
+    low = line.lower()
+    return (any(low.startswith(h + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
+            or _fkey(line) in _national())
+
+
 def _body_lines(lines: list[str]) -> list[str]:
     """Group wrapped capital lines into one line per body (a new body starts with a head)."""
-    heads = tuple(h.upper() for h in _ORG_HEADS) + tuple(terms()["local_bodies"])
     out: list[str] = []
     for line in lines:
-        starts_body = line.upper().startswith(heads)
-        if out and (not starts_body or not _is_complete(out[-1])):
+        if out and (not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
             out.append(line)
@@ -123,25 +184,65 @@ def _is_complete(line: str) -> bool:
 
 
 def _local_issuer(caps: str) -> Issuer | None:
+    local = _local_prefix(" ".join(caps.split()))
+    if local is None:
+        return None
+    unit, place = split_unit(local[1])
+    level = terms()["unit_types"].get(unit) if unit else None
+    return Issuer(official_case(caps), place or None, level)
+
+
+def _position_at(caps: str) -> tuple[str, str] | None:
+    """(printed position, remainder) when ``caps`` opens with a position; exact spelling
+    first (THỨ TRƯỞNG and THỦ TRƯỞNG fold alike), then without diacritics (OCR)."""
     upper = " ".join(caps.upper().split())
-    for printed in sorted(terms()["local_bodies"], key=len, reverse=True):
+    for _, printed in _positions():
         if upper.startswith(printed + " ") or upper == printed:
-            unit, place = split_unit(caps.strip()[len(printed):])
-            level = terms()["unit_types"].get(unit) if unit else None
-            return Issuer(official_case(caps), place or None, level)
+            return printed, upper[len(printed):].strip()
+    key = fold(caps)
+    for folded, printed in _positions():
+        if key.startswith(folded + " ") or key == folded:
+            return printed, caps[len(folded):].strip()
+    return None
+
+
+def issuer_of_authority_line(line: str) -> Issuer | None:
+    """``CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM`` → the UBND; ``THỦ TƯỚNG CHÍNH PHỦ`` →
+    the Prime Minister; ``BỘ TRƯỞNG BỘ TÀI CHÍNH`` → the Ministry."""
+    if _fkey(line) in _national():
+        return Issuer(_national()[_fkey(line)], None, "national")
+    pos = _position_at(line)
+    if pos and pos[1]:
+        return issuer_from_caps([pos[1]])
+    if _starts_body(line):
+        return issuer_from_caps([line])
     return None
 
 
 # --- fields ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^\s*S[ốố]\s*:?\s*(\d*)\s*/\s*([\w\-/.&]+)")
-_PLACE_DATE = re.compile(
-    r"(?:^|\s)([^\d,:;]{2,40}?)\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I
-)
+# "Số:" as printed and as OCR breaks it ("S6:", "Sô:"); a draft leaves the number blank
+# ("Số:      /QĐ-UBND", "Số: …/KH-UBND"); the Party writes "Số 38-CT/TW".
+_NUMBER = re.compile(
+    r"^\s*S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
+_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
+              r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
+_PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
+_AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)[.:]?\s+(\S.*)$")
+# What follows the title or ends the header block: the legal basis, the addressee, the
+# preamble, or the first item.
+_ENDS_TITLE = re.compile(
+    r"^(?:Căn cứ|Kính gửi|Xét|Theo đề nghị|"
+    r"[IVX]+\.\s|\d{1,2}\.\s|[-+•]\s|Điều\s+\d|Chương\s+[IVX\d]|Nơi nhận)")
+# Openings of a preamble that a title may also start with ("Triển khai xây dựng …"):
+# they end the title only after its first line.
+_PREAMBLE = re.compile(r"^(?:Thực hiện|Triển khai|Để |Nhằm |Trên cơ sở|Thời gian qua)")
+
+
 def _is_person_name(text: str) -> bool:
-    """2–5 capitalised words of letters only: ``Nguyễn Thanh Bình``."""
+    """2–6 capitalised words of letters only: ``Nguyễn Thanh Bình``."""
     words = text.split()
-    return 2 <= len(words) <= 5 and all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
+    return 2 <= len(words) <= 6 and all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
 
 
 def proper_name_at(text: str) -> str | None:
@@ -155,11 +256,6 @@ def proper_name_at(text: str) -> str | None:
         else:
             break
     return " ".join(words) or None
-_AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s*(.+)$")
-
-
-# What follows the title: the legal basis, the addressee, or the first item.
-_ENDS_TITLE = re.compile(r"^(?:Căn cứ|Kính gửi|Xét|Theo đề nghị|[IVX]+\.\s|\d{1,2}\.\s|[-+•]\s|Điều\s+\d)")
 
 
 def _lines(text: str, limit: int | None = None) -> list[tuple[int, str]]:
@@ -177,81 +273,312 @@ def _is_motto(line: str) -> bool:
     return bool(words) and all(w in terms()["motto_words"] for w in words)
 
 
+def _is_mark(line: str) -> bool:
+    """``DỰ THẢO``, ``HỎA TỐC``, ``*``: stamps in the header block."""
+    key = re.sub(r"[()\d]", " ", fold(line))
+    key = " ".join(key.replace("lần", "lan").split())
+    return key in terms()["header_marks"]
+
+
 def kind_heading(line: str) -> str | None:
-    key = " ".join(line.strip().rstrip(":").split()).upper()
+    """``KẾ HOẠCH`` (or OCR's ``KÊ HOẠCH``) → ``KH``; only a line in capitals counts."""
     if not is_all_caps(line):
         return None
-    return terms()["document_kinds"].get(key)
+    return _kinds().get(_fkey(line.strip().rstrip(":")))
 
 
-def _doc_type_of_symbol(symbol: str) -> str | None:
-    """``KH-UBND`` → KH; ``2015/QĐ-UBND`` → QĐ; ``UBND-VP`` (a letter) → CV."""
-    part = symbol.split("/")[-1]
-    head = part.split("-")[0].upper()
+def doc_type_of_number(number: str) -> str | None:
+    """``231/KH-UBND`` → KH; ``10/2025/TT-BKHCN`` → TT; ``38-CT/TW`` → CT (the Party puts
+    the kind before the slash); ``1085/UBND-KTN`` (no kind in the symbol) → CV."""
     codes = {v.upper(): v for v in terms()["document_kinds"].values()}
+    party = re.match(r"^\d*-([^\W\d_]+)/", number)
+    if party and party.group(1).upper() in codes:
+        return codes[party.group(1).upper()]
+    part = number.split("/")[-1]
+    head = part.split("-")[0].upper()
     if head in codes:
         return codes[head]
-    return "CV" if part else None
+    return "CV" if "-" in part else None
 
 
-def _iso_date(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
-    if not (1 <= m <= 12 and 1 <= d <= 31):
+def parse_number(line: str) -> tuple[str | None, re.Match] | None:
+    """``Số: 231/KH-UBND`` → (``231/KH-UBND``, match); a blank number gives ``None``."""
+    m = _NUMBER.search(line)
+    if not m:
         return None
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    symbol = re.sub(r"\s+", "", m.group(2)).rstrip(".,;")
+    return (m.group(1) + symbol if m.group(1) else None), m
+
+
+def _iso_date(day: str | None, month: str | None, year: str) -> str | None:
+    y = int(year)
+    if not 1900 <= y <= 2100:
+        return None
+    if month is None:
+        return f"{y:04d}"
+    m = int(month)
+    if not 1 <= m <= 12:
+        return None
+    if day is None:
+        return f"{y:04d}-{m:02d}"
+    d = int(day)
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= d <= 31 else None
+
+
+def _clean_place(place: str) -> str:
+    words = place.split()
+    while words and not words[0][:1].isupper():  # "… miền Trung Hà Nội": keep the name
+        words = words[1:]
+    place = " ".join(words)
+    for prefix in sorted(terms()["place_prefixes"], key=len, reverse=True):
+        if place.lower().startswith(prefix + " "):
+            place = place[len(prefix):].strip()
+            break
+    return _title_words(place) if is_all_caps(place) else place
+
+
+def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | None:
+    """``TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016`` → (``Hồ Chí Minh``, ``2016-04-02``,
+    start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
+    m = _PLACE_DATE.search(fold(line))
+    if not m:
+        return None
+    if m.group(4):
+        day, month, year = m.group(2), m.group(3), m.group(4)
+    else:
+        day, month, year = m.group(5), m.group(6), m.group(7)
+    place = _clean_place(line[m.start(1):m.end(1)].strip()) or None
+    return place, _iso_date(day, month, year), m.start(1), m.end()
 
 
 def _position_case(caps: str) -> str:
-    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``; ``KT. CHỦ TỊCH`` → ``KT. Chủ tịch``."""
-    m = _AUTHORITY.match(caps)
+    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``; ``VỤ TRƯỞNG VỤ PHÁP CHẾ`` → ``Vụ trưởng Vụ
+    Pháp chế``; OCR's ``CHU TỊCH`` → ``Chủ tịch`` (the printed form from the vocabulary)."""
+    pos = _position_at(caps)
+    if pos is None:
+        return official_case(caps)
+    words = pos[0].lower().split()
+    head = "Phó " + _cap(" ".join(words[1:])) if words[0] == "phó" and len(words) > 1 else _cap(" ".join(words))
+    return head + (" " + official_case(pos[1]) if pos[1] else "")
+
+
+def authority_case(prefix: str, rest: str) -> str:
+    """``KT.`` + ``CHỦ TỊCH`` → ``KT. Chủ tịch``; ``T/M`` + ``BAN BÍ THƯ`` → ``TM. Ban Bí thư``."""
+    key = prefix.upper().rstrip(".:")
+    written = terms()["authority_prefixes"].get(key, key + ".")
+    inner = _position_case(rest) if _position_at(rest) else official_case(rest)
+    return f"{written} {inner}"
+
+
+# --- the header block -----------------------------------------------------------------
+
+
+def _ends_zone(line: str) -> bool:
+    if _ENDS_TITLE.match(line) or _PREAMBLE.match(line) or _AUTHORITY.match(line):
+        return True
+    # A long running paragraph is the body, not the header block.
+    return (len(line) > 120 and not is_all_caps(line) and not line.startswith("V/v")
+            and not parse_number(line) and not PLACE_DATE_LINE.match(line))
+
+
+@dataclass
+class _Block:
+    zone: list[tuple[int, str]]  # header lines before the kind heading (or the body)
+    kind_at: int | None  # index of the kind heading in ``head``
+    head: list[tuple[int, str]]
+
+
+def header_block(body: str) -> _Block:
+    head = _lines(body, HEADER_LINES + 14)
+    kind_at = None
+    end = min(len(head), HEADER_LINES)
+    for i, (_, line) in enumerate(head[: HEADER_LINES + 2]):
+        if kind_heading(line):
+            kind_at, end = i, i
+            break
+        if _ends_zone(line):
+            end = min(end, i)
+            break
+    return _Block(head[:end], kind_at, head)
+
+
+def header_end(body: str) -> int:
+    """Offset in ``body`` where the header block (issuing body, motto, number, place and
+    date, ``V/v``) ends: bodies named there are the letterhead, not mentions in the text."""
+    zone = header_block(body).zone
+    return zone[-1][0] + len(zone[-1][1]) if zone else 0
+
+
+def _caps_issuer_lines(lines: list[str]) -> list[str]:
+    """The issuing body's lines: capitals that are not motto, number, date, kind or a
+    stamp; those above the number line when there are any (the body sits over it)."""
+    out, before_number = [], None
+    for line in lines:
+        if parse_number(line):
+            before_number = list(out) if before_number is None else before_number
+            continue
+        if (is_all_caps(line) and not _is_motto(line) and not _is_mark(line) and not kind_heading(line)
+                and not parse_place_date(line) and not line.startswith("V/v")):
+            out.append(line)
+    return before_number if before_number else out
+
+
+def _title_case(caps: str) -> str:
+    """A title printed in capitals → sentence case, acronyms and codes kept."""
+    keep = {a.upper() for a in terms()["title_acronyms"]}
+    words = []
+    for word in caps.split():
+        core = word.strip(",.;:()“”\"'")
+        words.append(word if core.upper() in keep or any(ch.isdigit() for ch in core) else word.lower())
+    text = " ".join(words)
+    for proper in terms()["proper_in_titles"]:
+        text = re.sub(r"(?<=\s)" + re.escape(proper.lower()), proper, text)
+    return text[:1].upper() + text[1:]
+
+
+def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str | None, list[tuple[int, str]], str | None]:
+    """(title, its lines, ``CỦA …`` issuer line) after the kind heading.
+
+    A title may be printed in capitals (Nghị định, older decisions); it then runs on over
+    capital lines until an authority line (``ỦY BAN NHÂN DÂN TỈNH …``, ``THỦ TƯỚNG CHÍNH
+    PHỦ``) or the preamble. A mixed-case title ends at a capital line, at the preamble,
+    or at a line that closes a sentence.
+    """
+    i = kind_at + 1
+    of_line = None
+    if i < len(head) and is_all_caps(head[i][1]) and fold(head[i][1]).startswith("cua "):
+        of_line = head[i][1][4:].strip()  # "CHỈ THỊ / CỦA BAN BÍ THƯ"
+        i += 1
+    parts: list[tuple[int, str]] = []
+    caps_title = False
+    while i < len(head) and len(parts) < 6:
+        pos, line = head[i]
+        if not line or _ENDS_TITLE.match(line) or kind_heading(line) or PLACE_DATE_LINE.match(line):
+            break
+        if parts and _PREAMBLE.match(line):
+            break
+        if is_all_caps(line):
+            authority = issuer_of_authority_line(line) is not None or _position_at(line) is not None
+            if parts and not caps_title:
+                break
+            if authority and not (parts and ends_dangling(parts[-1][1])):
+                break
+            if re.match(r"^(?:KHÓA|KHOÁ|KỲ HỌP)\b", line):
+                break
+            caps_title = True
+        else:
+            if caps_title or (parts and parts[-1][1].endswith((".", ":", ";"))):
+                break
+            if parts and line.endswith((".", ":", ";")) and len(line) > 80:
+                break  # the first paragraph of the body
+        parts.append((pos, line))
+        i += 1
+    if not parts:
+        return None, [], of_line
+    text = " ".join(line for _, line in parts)
+    return (_title_case(text) if caps_title else text), parts, of_line
+
+
+def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple[int, str]]]:
+    """A Công văn's ``V/v …`` summary, with its wrapped lines (the date or the motto may
+    stand between them when columns were read side by side)."""
+    for k, (pos, line) in enumerate(zone):
+        m = re.match(r"^V/v\s*:?\s*(.+)$", line)
+        if not m:
+            continue
+        parts = [(pos + m.start(1), m.group(1).strip())]
+        for pos2, nxt in zone[k + 1:]:
+            if (PLACE_DATE_LINE.match(nxt) or parse_place_date(nxt) or _is_motto(nxt)
+                    or _is_mark(nxt) or (is_all_caps(nxt) and not any(c.isdigit() for c in nxt))):
+                continue
+            if parse_number(nxt) or nxt.startswith(("Kính gửi", "V/v")) or nxt.endswith(":"):
+                break
+            parts.append((pos2, nxt))
+        return " ".join(t for _, t in parts), parts
+    return None, []
+
+
+# --- signature ------------------------------------------------------------------------
+
+
+def _trailing_caps(line: str) -> str | None:
+    """The capital words that end a line: ``- Như trên; PHÓ CHỦ TỊCH`` → ``PHÓ CHỦ TỊCH``
+    (text tools that drop the gap glue the signature column to ``Nơi nhận``)."""
+    words = line.split()
+    i = len(words)
+    while i > 0 and (words[i - 1].isupper() or words[i - 1] in ("T/M", "K/T", "T/L")):
+        i -= 1
+    tail = words[i:]
+    # start at the first word that opens an authority or a position
+    for j in range(len(tail)):
+        run = " ".join(tail[j:])
+        if _AUTHORITY.match(run) or _position_at(run):
+            return run
+    return None
+
+
+def _signature_parts(line: str) -> tuple[str, str] | None:
+    """(``authority`` | ``position``, written form) for a signature-block line."""
+    run = line if is_all_caps(line) else _trailing_caps(line)
+    if not run:
+        return None
+    m = _AUTHORITY.match(run)
     if m:
-        return f"{m.group(1)}. {_position_case(m.group(2))}" if m.group(1) != "TM" else \
-            f"TM. {official_case(m.group(2))}"
-    words = caps.lower().split()
-    if words and words[0] == "phó":
-        return "Phó " + _cap(" ".join(words[1:]))
-    return _cap(" ".join(words))
+        return "authority", authority_case(m.group(1), m.group(2))
+    if _position_at(run):
+        return "position", _position_case(run)
+    return None
 
 
 def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
+    """Name, position and authority from the end of the body.
+
+    Reading upwards: the signer's name is the lowest person-name line; the position is the
+    nearest position line above it; the authority the nearest TM./KT./TL. line above that
+    (``TM. Ủy ban nhân dân / KT. Chủ tịch`` keeps ``KT. Chủ tịch``). ``Nơi nhận`` items
+    in between are skipped; a running paragraph ends the block.
+    """
     lines = _lines(body)[-SIGNATURE_LINES:]
-    positions = terms()["positions"]
-    name_at = None
-    for i in range(len(lines) - 1, -1, -1):
-        text = lines[i][1].strip()
-        if _is_person_name(text):
-            name_at = i
-            break
-        if starts_item(text) and not _AUTHORITY.match(text):
-            break
-    position = authority = None
-    search_from = name_at if name_at is not None else len(lines)
-    for j in range(search_from - 1, max(-1, search_from - 7), -1):
-        text = lines[j][1].strip()
-        auth = _AUTHORITY.match(text)
-        if auth and authority is None:
-            authority = _position_case(text)
-        elif is_all_caps(text) and position is None and not auth:
-            if any(text.upper().startswith(p) for p in positions):
-                position = _position_case(text)
-    if name_at is None and position is None:
+    noise = {n.lower() for n in terms()["signature_noise"]}
+    name = name_pos = position = authority = None
+    for pos, raw in reversed(lines):
+        text = raw.strip()
+        if not text or text.lower() in noise:
+            continue
+        if text.startswith(("-", "+", "•", "Nơi nhận")):
+            found = _signature_parts(text)  # "- Như trên; KT. CHỦ TỊCH"
+        elif name is None and position is None and authority is None and _is_person_name(text):
+            name, name_pos = text, pos
+            continue
+        else:
+            found = _signature_parts(text)
+            if found is None and not is_all_caps(text) and (len(text) > 60 or text.endswith((".", ";", ":"))):
+                break  # the body
+        if found is None:
+            continue
+        kind, value = found
+        if kind == "position" and position is None and authority is None:
+            position = value
+        elif kind == "authority" and authority is None:
+            authority = value
+    if name is None and position is None:
         return None, None
-    # "TM. Ủy ban nhân dân / KT. Chủ tịch": the KT. line is the signer's own authority.
-    name = lines[name_at][1].strip() if name_at is not None else None
-    span = ctx.text.span(lines[name_at][0], lines[name_at][0] + len(name)) if name else None
+    span = ctx.text.span(name_pos, name_pos + len(name)) if name else None
     return {"name": name, "position": position, "authority": authority}, span
+
+
+# --- issuer when the header block is gone ---------------------------------------------
 
 
 def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
     """No issuing-body lines: read the issuer from the authority line of a decision
     (``CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM``), from the enacting sentence
     (``Ủy ban nhân dân (UBND) tỉnh … ban hành``), or from ``TM. ỦY BAN NHÂN DÂN`` + place."""
-    positions = terms()["positions"]
     for _, line in _lines(body, 30):
-        if is_all_caps(line) and not _is_motto(line):
-            for p in positions:
-                if line.upper().startswith(p + " "):
-                    return issuer_from_caps([line[len(p):].strip()])
+        if is_all_caps(line) and not _is_motto(line) and not _AUTHORITY.match(line):
+            issuer = issuer_of_authority_line(line)
+            if issuer and (issuer.level == "national" or issuer.locality):
+                return issuer
     bodies = "|".join(re.escape(b) for b in sorted(terms()["local_bodies"].values(), key=len, reverse=True))
     units = "|".join(sorted(terms()["unit_types"], key=len, reverse=True))
     enact = re.compile(
@@ -290,6 +617,9 @@ def _parent_locality(body: str, issuer: Issuer) -> str | None:
     return None
 
 
+# --- the whole header -----------------------------------------------------------------
+
+
 def extract_header(ctx: Context) -> Section:
     """Fill ``ctx.document`` (and the issuer's locality/level on ``ctx``).
 
@@ -297,80 +627,70 @@ def extract_header(ctx: Context) -> Section:
     spans of number, date, title, issuer and signer, and the header warnings.
     """
     body = ctx.text.body
-    head = _lines(body, HEADER_LINES + 10)
+    block = header_block(body)
+    head, zone = block.head, block.zone
     warnings: list[dict] = []
     spans: list[Span] = []
+    # A PDF's header read column by column (pipeline.pdfheader) beats the interleaved text.
+    column_lines = [t for x in (ctx.source.header_lines or []) for t in split_motto(normalize_line(x)) if t]
+    zone_texts = column_lines or [t for _, t in zone]
 
-    # The kind heading ends the header block; the title follows it.
-    kind_at, doc_type = None, None
-    for i, (_, line) in enumerate(head):
-        doc_type = kind_heading(line)
-        if doc_type:
-            kind_at = i
-            break
-    header_zone = head[: kind_at if kind_at is not None else HEADER_LINES]
-    zone_lines = [normalize_line(x) for x in (ctx.source.header_lines or [])] or [t for _, t in header_zone]
+    doc_type = kind_heading(head[block.kind_at][1]) if block.kind_at is not None else None
 
-    number = symbol = None
+    number = None
     number_line = False
-    for pos, line in header_zone or head[:HEADER_LINES]:
-        m = _NUMBER.search(line)
-        if m:
+    for pos, line in zone or head[:HEADER_LINES]:
+        found = parse_number(line)
+        if found:
             number_line = True
-            symbol = m.group(2)
-            if m.group(1):
-                number = f"{m.group(1)}/{m.group(2)}"
+            number, m = found
+            if number:
                 spans.append(ctx.text.span(pos + m.start(1), pos + m.end(2)))
             else:
-                warnings.append(warning("blank_number", f"{m.group(0).strip()} (number left blank)"))
+                symbol = re.sub(r"\s+", "", m.group(2))
+                warnings.append(warning("blank_number", f"Số: {symbol} (number left blank)"))
+                number = None
+            blank_symbol = m.group(2)
             break
     if not number_line:
-        for line in zone_lines:
-            m = _NUMBER.search(line)
-            if m:
-                symbol, number_line = m.group(2), True
-                number = f"{m.group(1)}/{m.group(2)}" if m.group(1) else None
+        for line in column_lines:
+            found = parse_number(line)
+            if found:
+                number_line = True
+                number, m = found
+                blank_symbol = m.group(2)
+                if not number:
+                    warnings.append(warning("blank_number", f"Số: {blank_symbol} (number left blank)"))
                 break
 
     place = issued = None
-    for pos, line in head[:HEADER_LINES + 4]:
-        text = _NUMBER.sub(" ", line)
-        m = _PLACE_DATE.search(text)
-        if m:
-            place = m.group(1).strip()
-            place = _title_words(place) if is_all_caps(place) else place
-            issued = _iso_date(m.group(2), m.group(3), m.group(4))
+    for pos, line in list(zone) + list(head[:HEADER_LINES + 4]):
+        text = _NUMBER.sub(lambda m: " " * len(m.group(0)), line)
+        found = parse_place_date(text)
+        if found:
+            place, issued, start, end = found
+            spans.append(ctx.text.span(pos + start, pos + end))
             break
 
-    if doc_type is None and symbol:
-        doc_type = _doc_type_of_symbol(symbol)
+    if doc_type is None and number_line:
+        doc_type = doc_type_of_number(number or re.sub(r"\s+", "", blank_symbol))
 
-    title = None
-    if kind_at is not None:
-        parts = []
-        for pos, line in head[kind_at + 1: kind_at + 4]:
-            if not line or is_all_caps(line) or _ENDS_TITLE.match(line):
-                break
-            parts.append(line)
-            spans.append(ctx.text.span(pos, pos + len(line)))
-        title = " ".join(parts) or None
+    title, of_line = None, None
+    if block.kind_at is not None:
+        title, title_lines, of_line = title_after_heading(head, block.kind_at)
     else:
-        for pos, line in head:
-            m = re.match(r"^V/v\s*:?\s*(.+)$", line)
-            if m:
-                title = m.group(1).strip()
-                break
+        title, title_lines = title_of_letter(zone)
+    spans += [ctx.text.span(pos, pos + len(line)) for pos, line in title_lines]
 
-    caps = [ln for ln in zone_lines
-            if is_all_caps(ln) and not _is_motto(ln) and not _NUMBER.search(ln)
-            and "NGÀY" not in ln.upper() and not kind_heading(ln)]
-    issuer = issuer_from_caps(caps)
+    issuer = issuer_of_authority_line(of_line) if of_line else None
+    header_issuer = issuer_from_caps(_caps_issuer_lines(zone_texts))
+    issuer = issuer or header_issuer
     if issuer is None:
         issuer = _issuer_fallback(body, place)
-        if not (number and issued):
-            warnings.append(warning("missing_header", "no issuing-body line in the header block"
-                                    + ("" if number else "; no number")
-                                    + ("" if issued else "; no place/date line")))
+    if header_issuer is None and not (number and issued):
+        warnings.append(warning("missing_header", "no issuing-body line in the header block"
+                                + ("" if number else "; no number")
+                                + ("" if issued else "; no place/date line")))
 
     signer, signer_span = extract_signer(ctx, body)
     if signer is None or not signer.get("name"):

@@ -29,12 +29,18 @@ _ROMAN = re.compile(r"([IVX]{1,6})\s*[.\-–):]\s*(?!\d)")
 _NUMBER = re.compile(r"(\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})\s?(?:[.)]\s*|(?<=\d)\s+(?=[^\W\d]))(?!\d)")
 _NUMBER_MULTI_BARE = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\s+")
 _LETTER = re.compile(r"([a-zđ])\s?[)/]\s*")
+# OCR reads "1." as "l." ("l. Sở Nông nghiệp …"): a lone "l" before a capital is one.
+_OCR_ONE = re.compile(r"l\s?[.)]\s+(?=[A-ZĐÀ-Ỹ])")
+# Where the normaliser glued list items onto one line ("… yêu cầu: l. Sở A: a/ Chủ trì …
+# 2016. b/ Chỉ đạo …"): a marker after ":" / "." (letters also after ";") and before a
+# capital opens an item of its own.
+_GLUED = re.compile(r"(?<=[:.;])\s+(?=(?:\d{1,2}\s?[.)]|l\s?[.)]|[a-hđ]\s?[)/])\s+[A-ZĐÀ-Ỹ])")
 _LETTER_DOT = re.compile(r"([a-zđ])\.\s+(?=\w)")
 _PLUS = re.compile(r"(?:[-–—•]\s*)?\+\s*")
 _DASH = re.compile(r"(?:[-–—•●▪◦∙·]|\*(?=\s))\s*")
 
 # Markdown and layout residue before a marker: "## II.", "**1.**", "> -", "\- ".
-_PREFIX_JUNK = re.compile(r"^(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
+_PREFIX_JUNK = re.compile(r"(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
 _EMPHASIS = re.compile(r"(\*\*|__)|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _TERMINAL = re.compile(r"[.;:!?]\s*[\"”»)]*\s*$")
@@ -62,6 +68,8 @@ class Node:
     # A paragraph ending in ":" that no item holds and that introduces this top-level item
     # ("Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh thực hiện một số nội dung sau:").
     lead_in: tuple[int, int] | None = None
+    # Ref prefix of a top-level item in an appendix ("PL", "PLII"); "" elsewhere.
+    part: str = ""
     parent: Node | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -116,18 +124,59 @@ _DUTY_SUB = _compile(_HEADINGS["duty_subsection"])
 _CLOSING = _compile(_HEADINGS["closing"])
 _STOP = _compile(_HEADINGS["stop"])
 _RECIPIENTS = re.compile(_HEADINGS["recipients"], re.I)
+_ATTACHMENT = _compile(_HEADINGS["attachment_titles"])
+_CHAPTER = re.compile(_HEADINGS["chapter"], re.I)
+_APPENDIX = _compile(_HEADINGS["appendix_titles"])
+_HEADING_MAX_WORDS = int(_HEADINGS["heading_max_words"])
+_HEADING_MAX_CAPS = int(_HEADINGS["heading_max_words_caps"])
+_KEYWORD_WITHIN = int(_HEADINGS["keyword_within_words"])
+
+
+def looks_like_heading(heading: str) -> bool:
+    """A section title rather than a sentence: "II. NHIỆM VỤ TRỌNG TÂM", "2. Nội dung thực
+    hiện" — not "4. Giao Sở X theo dõi … thực hiện nội dung Công văn này." (a request whose
+    words happen to hold a keyword). Titles are short, or written in capitals."""
+    h = clean(heading).rstrip(" .:")
+    words = h.split()
+    if not words or ";" in h:
+        return False
+    letters = [c for c in h if c.isalpha()]
+    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return len(words) <= (_HEADING_MAX_CAPS if caps else _HEADING_MAX_WORDS)
 
 
 def heading_kind(heading: str) -> str | None:
     """``"organisation"`` (TỔ CHỨC THỰC HIỆN), ``"duty"`` (NHIỆM VỤ …) or None."""
+    if not looks_like_heading(heading):
+        return None
     h = clean(heading).lower().rstrip(" .:")
-    if any(p.search(h) for p in _ORGANISATION):
+    # In a title written in capitals the keyword may stand anywhere; in running case it
+    # opens the title ("Thời gian, lộ trình thực hiện"), not the middle of a sentence
+    # ("Sở Tài chính rà soát nhiệm vụ chi, thực hiện như sau:").
+    near = h if _is_caps(heading) else " ".join(h.split()[:_KEYWORD_WITHIN + 3])
+
+    def opens(p: re.Pattern) -> bool:
+        m = p.search(near)
+        return bool(m) and (_is_caps(heading) or len(h[:m.start()].split()) < _KEYWORD_WITHIN)
+
+    if any(opens(p) for p in _ORGANISATION):
         return "organisation"
     if any(p.search(h) for p in _NOT_DUTY):
         return None
-    if any(p.search(h) for p in _DUTY):
+    if any(opens(p) for p in _DUTY):
         return "duty"
     return None
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def is_not_duty(heading: str) -> bool:
+    """A heading that never holds duties ("Phạm vi điều chỉnh", "Đối tượng áp dụng")."""
+    h = clean(heading).lower().rstrip(" .:")
+    return any(p.search(h) for p in _NOT_DUTY)
 
 
 def is_duty_subsection(heading: str) -> bool:
@@ -161,6 +210,8 @@ def read_marker(line: str) -> tuple[str, str, int] | None:
         bare = not re.match(r"\d{1,2}(?:\s?\.\s?\d{1,2}){0,3}\s?[.)]", line)
         if not bare or _NUMBER_MULTI_BARE.match(line):
             return "number", number, min(m.end(), len(line))
+    if m := _OCR_ONE.match(line):
+        return "number", "1", m.end()
     if m := _LETTER.match(line):
         return "letter", m.group(1), m.end()
     if (m := _LETTER_DOT.match(line)) and line[m.end()].isupper():
@@ -172,26 +223,74 @@ def read_marker(line: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _lines(text: str):
-    """(start, end) of each non-empty line, its leading markup skipped."""
+def appendix_part(line: str) -> str | None:
+    """``"PL"`` / ``"PLII"`` for an appendix title line ("PHỤ LỤC II", "Phụ lục 01"), else None."""
+    low = clean(line).lower().rstrip(" .:")
+    if not low.startswith("phụ lục") or not looks_like_heading(line):
+        return None
+    letters = [c for c in line if c.isalpha()]
+    caps = sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    for p in _APPENDIX:
+        if m := p.fullmatch(low):
+            n = (m.groupdict().get("n") or "")
+            rest = low[m.end("n") if n else len("phụ lục"):].strip()
+            if not caps and rest and rest[0] not in ".:-–":  # "Phụ lục kèm theo": a note
+                return None
+            return "PL" + n.upper().lstrip("0")
+    return None
+
+
+def _attachment_title(line: str) -> bool:
+    low = clean(line).lower().rstrip(" .:")
+    return any(p.fullmatch(low) for p in _ATTACHMENT)
+
+
+def _lines(text: str, cut=()):
+    """(start, end) of each non-empty line, its leading markup skipped; parts of a line
+    inside a ``cut`` range (a table read on its own) are left out."""
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        junk = _PREFIX_JUNK.match(line)
-        s = start + (junk.end() if junk else 0)
+        for a, b in cut:
+            if a < end and start < b:
+                if a > start:
+                    end = a  # the table starts inside the line (rows glued onto it)
+                else:
+                    start = min(end, b)
+        junk = _PREFIX_JUNK.match(text, start, end)
+        s = junk.end() if junk else start
         e = end
         while e > s and text[e - 1] in " \t\r":
             e -= 1
         if e > s:
-            yield s, e
+            yield from _split_glued(text, s, e)
+
+
+def _split_glued(text: str, s: int, e: int):
+    """(start, end) of the items glued onto one line, or the line itself."""
+    cuts = []
+    for m in _GLUED.finditer(text, s, e):
+        kind = (read_marker(text[m.end():e]) or ("",))[0]
+        before = text[m.start() - 1]
+        if kind == "number" or (kind == "letter" and before in ":.;"):
+            if kind == "number" and before == ";":
+                continue
+            cuts.append(m)
+    for m in cuts:
+        yield s, m.start()
+        s = m.end()
+    yield s, e
 
 
 # --- parsing ---------------------------------------------------------------------------
 
 
-def parse_text(text: str) -> list[Node]:
-    """The outline of ``text`` (one logical line per ``\\n``): its top-level items."""
+def parse_text(text: str, cut=()) -> list[Node]:
+    """The outline of ``text`` (one logical line per ``\\n``): its top-level items.
+
+    Lines after the recipients block ("Nơi nhận") are skipped until an attached document
+    starts ("KẾ HOẠCH", "PHỤ LỤC II"); ``cut`` holds offset ranges to leave out (tables)."""
     roots: list[Node] = []
     stack: list[Node] = []
 
@@ -213,13 +312,36 @@ def parse_text(text: str) -> list[Node]:
     recipients = False  # inside "Kính gửi: - Sở A; - Sở B;"
     lead_in: tuple[int, int] | None = None
     lead_kind: str | None = None
-    for s, e in _lines(text):
+    stopped = False
+    chapter_title = True  # False right after "Chương II": its title may follow
+    part = ""
+    for s, e in _lines(text, cut):
         line = text[s:e]
         low = clean(line).lower()
         if _URL_LINE.match(line):
             continue
+        appendix = appendix_part(line)
+        if appendix is not None or (stopped and _attachment_title(line)):
+            stopped, part = False, appendix or ""
+            stack.clear()
+            lead_in = lead_kind = None
+            continue
+        if stopped:
+            continue
+        if _CHAPTER.match(low):  # "Chương II" / "Mục 1": articles run on, numbered across
+            stack.clear()
+            lead_in = lead_kind = None
+            chapter_title = not _CHAPTER.fullmatch(low.rstrip(" .:"))
+            continue
+        if not chapter_title and not read_marker(line) and looks_like_heading(line):
+            chapter_title = True  # the chapter's title line ("TỔ CHỨC THỰC HIỆN")
+            continue
+        chapter_title = True
         if any(p.search(low) for p in _STOP):
-            break
+            stopped = True
+            stack.clear()
+            lead_in = lead_kind = None
+            continue
         if _RECIPIENTS.match(low):
             recipients = True
             continue
@@ -231,6 +353,8 @@ def parse_text(text: str) -> list[Node]:
             kind, label, length = marker
             node = Node(kind=kind, marker=label, start=s, end=e, heading_span=(s + length, e))
             attach(node)
+            if node.parent is None:
+                node.part = part
             if node.parent is None and lead_in:
                 if lead_kind in (None, node.kind):
                     node.lead_in, lead_kind = lead_in, node.kind
@@ -326,9 +450,9 @@ def _assign_refs(roots: list[Node]) -> None:
             visit(child, child_prefix)
 
     for root in roots:
-        visit(root, "")
+        visit(root, root.part)
 
 
-def parse_outline(ctx) -> list[Node]:
+def parse_outline(ctx, cut=()) -> list[Node]:
     """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``)."""
-    return parse_text(ctx.text.body)
+    return parse_text(ctx.text.body, cut)

@@ -21,7 +21,11 @@ from dataclasses import dataclass, field
 from gazetteer import load_yaml
 from pipeline.models import Context, Section
 
-from .outline import Node, clean, heading_kind, is_duty_subsection, parse_outline
+from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, is_not_duty,
+                      parse_outline)
+from .deadlines import TABLE_FIELD
+from .tables import Row, Table, find_tables, row_ref
+
 
 
 def _rx(pattern: str) -> re.Pattern:
@@ -53,6 +57,11 @@ _ATTRIBUTES = {
     kind: re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")\s*(?::|$)", re.I)
     for kind, pats in _HEADINGS["attributes"].items()
 }
+# The same labels inside a paragraph: "Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ".
+_INLINE_LABELS = {
+    kind: re.compile(r"(?<!\w)(?:" + "|".join(_HEADINGS["attributes"][kind]).replace(" ", r"\s+") + r")\s*:", re.I)
+    for kind in ("lead", "coordinate", "responsible")
+}
 _ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
 _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
@@ -75,6 +84,9 @@ _SPACE = re.compile(r"[\s,;:\-–]*")
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
+# After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
+# the subject list ("Thủ trưởng cơ quan ngang bộ, …").
+_TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -171,12 +183,20 @@ class _Doc:
             pos = self.skip(_LEADING, pos, end, clause=True)
         pos = self.skip(_INTRODUCER, pos, end)
         found: list[Hit] = []
+        first_at = None
         while pos < end:
             at = self.skip(_TITLE, pos, end)
+            first_at = at if first_at is None else first_at
             hit = self.hit_at(at, end)
             if hit is None:
+                # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh …": a head
+                # whose body is no agency, listed before one that is.
+                nxt = self._next_titled(at, end) if at != pos else None
+                if nxt is not None:
+                    pos = nxt
+                    continue
                 if not found:
-                    pos = at
+                    pos = first_at
                 break
             found.append(hit)
             pos = hit.end
@@ -184,10 +204,26 @@ class _Doc:
             if m := _TAIL.match(self.text, tail.end(), end):
                 pos = m.end()
             m = _SUBJECT_SEP.match(self.text, pos, end)
-            if m is None or m.end() == pos or self.hit_at(self.skip(_TITLE, m.end(), end), end) is None:
+            if m is None or m.end() == pos or not self._continues(m.end(), end):
                 break
             pos = m.end()
         return found, pos
+
+    def _continues(self, pos: int, end: int) -> bool:
+        """Does a subject list go on at ``pos`` (an agency, or a titled head of one)?"""
+        at = self.skip(_TITLE, pos, end)
+        return self.hit_at(at, end) is not None or (at != pos and self._next_titled(at, end) is not None)
+
+    def _next_titled(self, at: int, end: int) -> int | None:
+        """After a title whose body is no agency ("Thủ trưởng các cơ quan, đơn vị thuộc
+        huyện, Chủ tịch UBND các xã …"), where the list goes on with a titled agency."""
+        stop = _TITLE_ONLY.match(self.text, at, end)
+        limit = stop.end() if stop else at
+        for m in _SUBJECT_SEP.finditer(self.text, at, limit):
+            nxt = self.skip(_TITLE, m.end(), end)
+            if nxt != m.end() and self.hit_at(nxt, end) is not None:
+                return m.end()
+        return None
 
     def opening_role(self, pos: int, end: int) -> str | None:
         """The role that the opening verb at ``pos`` gives (None: no cue)."""
@@ -213,10 +249,14 @@ class _Doc:
         found, _ = self.subjects(m.end(), end)
         return found
 
-    def counterparts(self, s: int, e: int) -> list[Hit]:
-        """Every agency listed right after "phối hợp (với)"."""
+    def labelled(self, s: int, e: int) -> list[tuple[Hit, str]]:
+        """Agencies after an inline field label: "… Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ"."""
+        return [(h, role) for role, cue in _INLINE_LABELS.items() for h in self.counterparts(s, e, cue)]
+
+    def counterparts(self, s: int, e: int, cue: re.Pattern | None = None) -> list[Hit]:
+        """Every agency listed right after "phối hợp (với)" (or after ``cue``)."""
         out: list[Hit] = []
-        for m in _COUNTERPART.finditer(self.text, s, e):
+        for m in (cue or _COUNTERPART).finditer(self.text, s, e):
             pos, first = m.end(), True
             for h in self.hits:
                 if h.start < pos:
@@ -255,6 +295,12 @@ def _attribute_value(node: Node, text: str) -> tuple[int, int]:
     return e, e
 
 
+def _only_closing(text: str) -> bool:
+    """The execution formula alone ("Chánh Văn phòng …, Giám đốc các Sở … chịu trách nhiệm
+    thi hành Quyết định này./.") names who executes the document, no duty."""
+    return all(any(p.search(s) for p in _ARTICLE_CLOSING) for s in re.split(r"(?<=[.;])\s+", text) if s.strip(" ./"))
+
+
 def _article_assigns(node: Node) -> bool:
     text = node.text
     kept = [s for s in re.split(r"(?<=[.;])\s+", text) if not any(p.search(s) for p in _ARTICLE_CLOSING)]
@@ -277,6 +323,8 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
                     consider(node.children)
                 elif kind:
                     scopes.append((node, kind))
+                elif is_not_duty(node.heading):
+                    pass
                 elif _article_assigns(node) or any(_article_assigns(c) for c in node.children):
                     scopes.append((node, "article"))
                 continue
@@ -410,6 +458,8 @@ class _Extractor:
         self._attributes_of(node, inh)
         if node is scope and kind == "request":
             inh.subjects, inh.role = self.introduced(node, kind)
+        elif node is scope and node.body_spans:  # "Điều 26. Trách nhiệm của Bộ Tài chính" + text
+            inh.subjects = self.doc.subjects(*node.heading_span)[0]
         label, _, _ = self.label(node, scope, kind)
         if label:  # "4. UBND các huyện …" + its paragraph; "1. Ban chỉ đạo 19 tỉnh: Chỉ đạo …"
             inh.subjects, inh.role, inh.directors = label, None, []
@@ -447,6 +497,9 @@ class _Extractor:
 
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
+        for s, e in segs:
+            for hit, role in self.doc.labelled(s, e):
+                roles.setdefault(hit.key, (hit, role))
         starts = []
         for i, (s, e) in enumerate(segs):
             starts.append((s, e, i == 0))
@@ -497,12 +550,56 @@ class _Extractor:
                     return d
         return None
 
+    # table rows ------------------------------------------------------------------------
+
+    def row_task(self, table: Table, row: Row, ref: str) -> tuple[dict, list]:
+        """A row of a task table: its content is the duty, its columns who and by when."""
+        content = row.cell(table.columns["content"])
+        roles: dict[tuple, tuple[Hit, str]] = {}
+        for role in ("lead", "responsible", "coordinate"):
+            cell = row.cell(table.columns.get(role))
+            if cell is None or cell.start < 0:
+                continue
+            for hit in self.cell_agencies(cell):
+                roles.setdefault(hit.key, (hit, role))
+        when = row.cell(table.columns.get("deadline"))
+        deadline = None
+        if when is not None and when.text:
+            # read as a field's value: a bare "Quý III/2025" needs no cue there
+            deadline = self.deadline_in(TABLE_FIELD + when.text)
+        item = {
+            "ref": ref,
+            "text": clean(content.text),
+            "agencies": [{"name": h.name, "locality": h.locality, "role": r} for h, r in roles.values()],
+            "deadline": deadline,
+        }
+        return item, [self.ctx.text.span(content.start, content.end)]
+
+    def cell_agencies(self, cell) -> list[Hit]:
+        """Bodies named in a table cell: the agency extractor's hits, and for the rest of
+        the cell (a group the flattened row hid from it) the name it gives that text."""
+        hits = [h for h in self.doc.hits_in(cell.start, cell.end) if not self.doc.open_ended(h)]
+        pos, rest = cell.start, []
+        for h in [*hits, None]:
+            s, e = (h.start, h.end) if h else (cell.end, cell.end)
+            piece = self.text[pos:s].strip(" ,;.-–\n")
+            if piece:
+                rest.append((pos + self.text[pos:s].find(piece), piece))
+            pos = e
+        for at, piece in rest:
+            for part in (piece, *piece.split(";")) if ";" in piece else (piece,):
+                named = _canonical(part.strip(), self.ctx)
+                if named:
+                    hits.append(Hit(at, at + len(piece), *named))
+                    break
+        return sorted(hits, key=lambda h: h.start)
+
     # all ----------------------------------------------------------------------------
 
     def task(self, node: Node, scope: Node, kind: str) -> tuple[dict, list] | None:
         segs, time_label = self.segments(node, scope, kind)
         text = self.joined(segs)
-        if not text:
+        if not text or _only_closing(text):
             return None
         inh = self.inherited(node, scope, kind)
         item = {
@@ -526,6 +623,20 @@ def _default_find_agencies():
     return find_agencies
 
 
+def _canonical(raw: str, ctx: Context) -> tuple[str, str | None] | None:
+    """The agency extractor's name for a raw name, or None (open-ended or unknown)."""
+    if not raw or _OPEN_ENDED.search(raw):
+        return None
+    try:
+        from .agencies import canonical_agency
+    except ImportError:
+        return None
+    try:
+        return canonical_agency(raw, ctx)
+    except Exception:  # noqa: BLE001 — a cell the agency reader cannot take names nobody
+        return None
+
+
 def _default_find_deadlines():
     try:
         from .deadlines import find_deadlines
@@ -547,7 +658,10 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     ex = _Extractor(ctx, hits, find_deadlines)
     section = Section()
     seen: set[int] = set()
-    for scope, kind in task_scopes(parse_outline(ctx), ctx.document.get("doc_type")):
+    tables = _tables(ctx)
+    cut = [(t.start, t.end) for t in tables if t.start >= 0]
+    roots = parse_outline(ctx, cut)
+    for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
         for node in _task_nodes(scope):
             if id(node) in seen:
                 continue
@@ -556,4 +670,35 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             if found:
                 section.items.append(found[0])
                 section.spans.append(found[1])
+    for table in tables:
+        prefix = _table_prefix(roots, ctx.text.body, table.start)
+        for i, row in enumerate(table.rows, start=1):
+            item, spans = ex.row_task(table, row, row_ref(prefix, row, i))
+            section.items.append(item)
+            section.spans.append(spans)
     return section
+
+
+def _tables(ctx: Context) -> list[Table]:
+    if not getattr(ctx.source, "pages", None):
+        return []
+    return [t for t in find_tables(ctx) if 0 <= t.start < len(ctx.text.body)]
+
+
+def _table_prefix(roots: list[Node], body: str, start: int) -> str:
+    """The ref a table's rows hang from: the appendix it is in ("PL", "PLII"), else the
+    section (Roman numeral or article) it follows, else nothing."""
+    section = None
+    for root in roots:
+        for node in root.walk():
+            if node.start < start and (node.parent is None or node.kind in ("roman", "article")):
+                section = node
+    appendix_at, part = -1, None
+    pos = 0
+    for line in body[:start].split("\n"):
+        if (p := appendix_part(line)) is not None:
+            appendix_at, part = pos, p
+        pos += len(line) + 1
+    if part is not None and (section is None or section.start < appendix_at):
+        return part
+    return section.ref if section is not None else ""

@@ -252,8 +252,22 @@ def _db_counts(db: Path) -> dict[str, int]:
     return {"documents": docs, **{f"status_{k}": v for k, v in status.items()}}
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _remove_stale_temps(out: Path) -> None:
+    """Temporary databases left by killed builds (not those of a build still running)."""
     for p in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
         try:
             p.unlink()
         except OSError:
@@ -319,6 +333,8 @@ def build_database(
         report.needs_ocr = counts.get("status_needs_ocr", 0)
         report.duplicates = counts.get("status_duplicate", 0)
         report.errors = [tuple(x) for x in manifest.get("errors", [])]
+        for path, reason in report.errors:  # still there: say so again
+            _say(f"vanban: {path}: {reason}")
         report.seconds = time.perf_counter() - t0
         return report
 

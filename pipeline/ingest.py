@@ -26,6 +26,9 @@ INGEST_VERSION = "1"  # bump when what read_source returns changes for the same 
 SUFFIXES = {".txt": SourceFormat.TXT, ".pdf": SourceFormat.PDF}
 MIN_PAGE_CHARS = 40  # fewer visible characters than this: a page without text
 SAMPLE_PAGES = 20  # pages looked at to judge the whole text layer
+# Words of the header block come from pypdfium2's character boxes (fast); set this to
+# "pdfplumber" to take them from pdfplumber's layout analysis (≈40–150 ms a document).
+HEADER_READER_ENV = "VANBAN_HEADER_READER"
 
 
 class IngestError(Exception):
@@ -141,8 +144,14 @@ def _page_texts(doc, path: Path) -> tuple[list[str], list[str] | None]:
                 pages.append(textpage.get_text_range().replace("\r\n", "\n").translate(_PDFIUM_MARKS))
                 if i == 0:
                     try:
-                        width, height = page.get_size()
-                        header = header_lines(pdfium_words(textpage, height), width, height)
+                        if os.environ.get(HEADER_READER_ENV) == "pdfplumber":
+                            from .pdfheader import plumber_words
+
+                            words, width, height = plumber_words(path)
+                        else:
+                            width, height = page.get_size()
+                            words = pdfium_words(textpage, height)
+                        header = header_lines(words, width, height)
                     except Exception:  # the header is a bonus; the text still stands
                         header = None
             finally:

@@ -55,12 +55,22 @@ def to_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Letters that OCR and some fonts put in place of Đ/đ (Icelandic eth, African D); they
+# never occur in Vietnamese text, so the swap is safe everywhere.
+_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ"})
+
+
+def fix_lookalikes(text: str) -> str:
+    """``ÐỒNG NAI`` (with an eth) → ``ĐỒNG NAI``."""
+    return text.translate(_LOOKALIKES)
+
+
 def fix_tone_placement(text: str) -> str:
     """``UỶ BAN`` → ``ỦY BAN``, ``hoà`` → ``hòa``; ``toàn``, ``quý`` unchanged."""
 
     def move(m: re.Match) -> str:
         head, cluster = m.group(1), m.group(2)
-        if head[-1:] in "qQ":  # "quý": u belongs to the consonant
+        if head[-1:] and head[-1] in "qQ":  # "quý": u belongs to the consonant
             return m.group(0)
         return head + TONE_TABLE[cluster]
 
@@ -78,7 +88,9 @@ def clean_spaces(text: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
 _MARKUP = (
+    (_BR, " "),  # an HTML line break inside a converted table cell
     (re.compile(r"\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,}"), ""),  # **bold**, __bold__
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
     (re.compile(r"^\s*#{1,6}\s+"), ""),  # markdown headings
@@ -107,8 +119,10 @@ def tidy_symbols(text: str) -> str:
 def normalize_line(line: str) -> str:
     """Every character step, in order. Idempotent."""
     line = to_nfc(line)
+    line = fix_lookalikes(line)
     line = strip_markup(line)
     line = clean_spaces(line)
+    line = to_nfc(line)  # removing a control character may free a mark to compose
     line = fix_tone_placement(line)
     line = tidy_symbols(line)
     return clean_spaces(line)
@@ -144,9 +158,56 @@ def running_lines(pages: list[list[str]]) -> set[str]:
 _LAYOUT_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
 
 
+# A wide gap that is a form's blank, not a column gutter: ``Số:      /QĐ-UBND``,
+# ``ngày     tháng     năm 2024`` (a draft's unfilled number and date).
+_BLANK_BEFORE = re.compile(r"(?:\bSố\s*:|\bngày|\btháng)$", re.I)
+_BLANK_AFTER = re.compile(r"^(?:/|tháng\b|năm\b)", re.I)
+
+
 def split_layout_columns(line: str) -> list[str]:
     """pdftotext -layout puts two columns on one line with a wide gap: split them."""
-    return [part for part in _LAYOUT_GAP.split(line.strip()) if part]
+    parts: list[str] = []
+    for part in _LAYOUT_GAP.split(line.strip()):
+        if not part:
+            continue
+        if parts and (_BLANK_BEFORE.search(parts[-1]) or _BLANK_AFTER.match(part)):
+            parts[-1] += " " + part
+        else:
+            parts.append(part)
+    return parts
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+
+
+def split_cells(line: str) -> list[str]:
+    """A markdown/HTML table row of the header or signature block → one part per cell
+    and per ``<br>`` (converters put both columns of the block in one table row)."""
+    if _TABLE_RULE.match(line):
+        return []
+    cells = line.strip().strip("|").split("|") if "|" in line else [line]
+    return [piece for cell in cells for piece in _BR.split(cell) if piece.strip()]
+
+
+# The national motto and the Party's title stand in the right column of the header; text
+# tools that drop the gap glue them to the issuing body (``ỦY BAN NHÂN DÂN CỘNG HÒA …``).
+_MOTTO = re.compile(
+    r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
+    re.I,
+)
+
+
+def split_motto(line: str) -> list[str]:
+    """Set the motto apart from what shares its line (already normalised text)."""
+    if not _MOTTO.search(line):
+        return [line]
+    parts = []
+    pos = 0
+    for m in _MOTTO.finditer(line):
+        parts += [line[pos:m.start()], m.group(0)]
+        pos = m.end()
+    parts.append(line[pos:])
+    return [p.strip(" -–") if i % 2 == 0 else p for i, p in enumerate(parts) if p.strip(" -–")]
 
 
 # List markers and the openings that always start a new logical line.
@@ -161,6 +222,8 @@ _MARKER = re.compile(
     re.X,
 )
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}(?:\.|\))\s")
+# The place/date line of the header (``Hà Nội, ngày 05 tháng 3 năm 2014``) stands alone.
+PLACE_DATE_LINE = re.compile(r"^[^\d,;:]{2,40},\s*ng[àa]y\b", re.I)
 _OPENINGS = re.compile(
     r"^(?:Căn cứ|Thực hiện|Triển khai|Xét đề nghị|Theo đề nghị|Nơi nhận|Kính gửi|Số\s*:|"
     r"V/v|TM\.|KT\.|TL\.|TUQ\.|Q\.|QUYẾT ĐỊNH|Trên đây)",
@@ -190,18 +253,33 @@ DANGLING_WORDS = frozenset(
     "thuộc trên dưới giữa đối vào bằng nhằm qua do mà thì nếu khi".split()
 )
 
+# "… những năm tiếp theo": the phrase is complete although "theo" usually runs on.
+_COMPLETE_ENDINGS = ("tiếp theo",)
+
+
+def ends_dangling(text: str) -> bool:
+    """Does ``text`` end on a word that cannot close a sentence or heading?"""
+    low = text.lower()
+    return low.rsplit(" ", 1)[-1] in DANGLING_WORDS and not low.endswith(_COMPLETE_ENDINGS)
+
+
 _SYMBOL_TAIL = re.compile(r"(?:^|\s)[\w./]*[\dA-ZĐ][-/]$")
 
 
-def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False) -> bool:
+def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False,
+                last: str | None = None) -> bool:
     """Is the break between ``prev`` and ``nxt`` a soft (layout) break?
 
     ``wide`` is the length from which a line counts as running to the margin; ``full``
     the stricter length a numbered heading must reach before an upper-case line can
     continue it; ``gap`` says a blank line stood between them in a source whose blank
-    lines mean something.
+    lines mean something; ``last`` is the physical line that ended ``prev`` (whether it
+    ran to the margin is a matter of that line alone, not of what it was joined to).
     """
+    width = len(last if last is not None else prev)
     if not prev or not nxt or starts_item(nxt):
+        return False
+    if PLACE_DATE_LINE.match(nxt) or PLACE_DATE_LINE.match(prev):
         return False
     if is_all_caps(prev):
         return False
@@ -210,8 +288,8 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         # Upper-case runs on only as a code or acronym ("TCVN ISO 9001:2015;", "HTQLCL.")
         # after a line cut at the margin; otherwise it is a heading.
         code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
-        dangling = prev.rsplit(" ", 1)[-1].lower() in DANGLING_WORDS
-        if ends_clause or gap or not (dangling or (code_like and len(prev) >= wide)):
+        dangling = ends_dangling(prev)
+        if ends_clause or gap or not (dangling or (code_like and width >= wide)):
             return False
     first = nxt[0]
     if first.islower() or first in ",;)" or (first.isdigit() and not ends_clause):
@@ -220,11 +298,11 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         return True
     if gap or ends_clause:
         return False
-    if prev.rsplit(" ", 1)[-1].lower() in DANGLING_WORDS:
+    if ends_dangling(prev):
         return True
     if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
-        return len(prev) >= full
-    return len(prev) >= wide
+        return width >= full
+    return width >= wide
 
 
 def glue(prev: str, nxt: str) -> str:
@@ -320,9 +398,13 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
             seen += 1
             # Columns side by side only matter in the header and signature blocks.
             edge = seen <= 14 or seen > total - 45
-            parts = split_layout_columns(raw) if edge else [raw]
-            for part in parts:
-                text = normalize_line(part)
+            if edge:
+                parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
+                texts = [t for part in parts for t in split_motto(normalize_line(part))]
+            else:
+                texts = [normalize_line(raw)]
+            blank = blank or not raw.strip()
+            for text in texts:
                 if not text or is_noise_line(text):
                     blank = blank or not text
                     continue
@@ -336,9 +418,12 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     blanks_mean_breaks = sum(b.blank_before for b in body) < 0.5 * max(1, len(body))
 
     logical: list[_Line] = []
+    last = ""
     for ln in body:
         gap = ln.blank_before and blanks_mean_breaks
-        if logical and should_join(logical[-1].text, ln.text, wide, full, gap):
+        joined = bool(logical) and should_join(logical[-1].text, ln.text, wide, full, gap, last)
+        last = ln.text
+        if joined:
             logical[-1].text = glue(logical[-1].text, ln.text)
         else:
             logical.append(_Line(ln.text, ln.page, ln.char))

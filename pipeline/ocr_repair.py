@@ -18,6 +18,7 @@ The normaliser calls :func:`repair_ocr_text` on the page text of OCR sources onl
 * :func:`fix_signature_marks` — ``TM: ỦY BAN`` → ``TM. ỦY BAN``;
 * :func:`fix_place_names` — ``TỈNH THÙA THIÊN HUẾ`` → ``TỈNH THỪA THIÊN HUẾ`` (localities
   gazetteer, marks ignored);
+* :func:`fix_urls` — spaces the OCR put inside web addresses;
 * :func:`clear_debris` — specks read as marks (a line holding only ``+`` or ``_``).
 
 Every step keeps the number of lines except :func:`join_hyphenated_breaks`.
@@ -200,21 +201,31 @@ def fix_roman_headings(text: str) -> str:
     """Roman numerals of top-level headings misread: ``IL NHIỆM VỤ`` → ``II. NHIỆM VỤ``;
     in a run ``I., II., II., IV.`` the repeated one is ``III.`` (only when the next
     heading confirms it, so a numbering that restarts is left alone)."""
-    heads = []  # (start, end, value)
-    for m in _HEADING.finditer(text):
-        roman = m.group("num") or m.group("il")[:-1] + "I"
-        if roman in _ROMAN:
-            heads.append([m.start() + len(m.group("ind")), m.end(), _ROMAN[roman], m.group(0)])
+    return fix_roman_headings_pages([text])[0]
+
+
+def fix_roman_headings_pages(pages: list[str]) -> list[str]:
+    """:func:`fix_roman_headings` over a document's pages: a heading sequence runs on
+    from page to page."""
+    heads = []  # [page, start, end, value]
+    for i, text in enumerate(pages):
+        for m in _HEADING.finditer(text):
+            roman = m.group("num") or m.group("il")[:-1] + "I"
+            if roman in _ROMAN:
+                heads.append([i, m.start() + len(m.group("ind")), m.end(), _ROMAN[roman]])
     for k in range(1, len(heads)):
-        prev, cur = heads[k - 1][2], heads[k][2]
-        nxt = heads[k + 1][2] if k + 1 < len(heads) else None
+        prev, cur = heads[k - 1][3], heads[k][3]
+        nxt = heads[k + 1][3] if k + 1 < len(heads) else None
         if cur == prev and (nxt is None or nxt == prev + 2) and prev + 1 in _ROMAN_OF:
-            heads[k][2] = prev + 1
-    out, last = [], 0
-    for start, end, value, _ in heads:
-        out.append(text[last:start] + _ROMAN_OF[value] + ".")
-        last = end
-    return "".join(out) + text[last:]
+            heads[k][3] = prev + 1
+    out = []
+    for i, text in enumerate(pages):
+        parts, last = [], 0
+        for _, start, end, value in (h for h in heads if h[0] == i):
+            parts.append(text[last:start] + _ROMAN_OF[value] + ".")
+            last = end
+        out.append("".join(parts) + text[last:])
+    return out
 
 
 # --- debris -----------------------------------------------------------------------------------
@@ -236,15 +247,28 @@ def clear_debris(text: str) -> str:
     return _TRAILING_DEBRIS.sub("", text)
 
 
+# --- web addresses -------------------------------------------------------------------------------
+
+_URL_LINE = re.compile(r"^[ \t]*(?:https?://|www\.)\S*(?:[ \t]+\S+)*[ \t]*$", re.M)
+
+
+def fix_urls(text: str) -> str:
+    """A line holding web addresses has no spaces but between addresses: the OCR's
+    ``…/tcvn-iso-9001-201 5-he-thong…`` → ``…/tcvn-iso-9001-2015-he-thong…``, so the
+    line still reads as an address (and is dropped as one)."""
+    return _URL_LINE.sub(lambda m: re.sub(r"(?<=\S)[ \t]+(?!https?://|www\.)(?=\S)", "", m.group(0)), text)
+
+
 # --- signature block --------------------------------------------------------------------------
 
 # The authority marks of a signature (Nghị định 30/2020/NĐ-CP): TM. KT. TL. TUQ. Q.
-_AUTHORITY = re.compile(r"^([ \t]*)[^\w\s]{0,3}[ \t]*(TM|KT|TL|TUQ|Q)[.:,;-][ \t]*(?=[A-ZĐÀ-Ỹ])", re.M)
+_AUTHORITY = re.compile(r"^([ \t]*)[^\w\s*]{0,3}[ \t]*(TM|KT|TL|TUQ|Q)[.:,;-][ \t]*(?=[A-ZĐÀ-Ỹ])", re.M)
 
 
 def fix_signature_marks(text: str) -> str:
     """``TM: ỦY BAN`` → ``TM. ỦY BAN``, ``"KT. CHỦ TỊCH`` → ``KT. CHỦ TỊCH``,
-    ``KT-CHỦ TỊCH`` → ``KT. CHỦ TỊCH``: the mark's dot misread, specks before it."""
+    ``KT-CHỦ TỊCH`` → ``KT. CHỦ TỊCH``: the mark's dot misread, specks before it
+    (markdown ``**`` is the normaliser's to strip)."""
     return _AUTHORITY.sub(lambda m: f"{m.group(1)}{m.group(2)}. ", text)
 
 
@@ -312,6 +336,7 @@ def fix_place_names(text: str) -> str:
 
 STEPS = (
     clear_debris,
+    fix_urls,
     fix_broken_diacritics,
     fix_lookalike_chars,
     join_hyphenated_breaks,
@@ -325,7 +350,13 @@ STEPS = (
 
 
 def repair_ocr_text(text: str) -> str:
-    """All OCR repair steps, in order, on one page's (or a document's) text."""
+    """All OCR repair steps, in order, on one page's (or a whole document's) text."""
     for step in STEPS:
         text = step(text)
     return text
+
+
+def repair_ocr_pages(pages: list[str]) -> list[str]:
+    """:func:`repair_ocr_text` on every page, then the steps that need the whole
+    document (a heading numbering that runs across pages)."""
+    return fix_roman_headings_pages([repair_ocr_text(p) for p in pages])

@@ -15,7 +15,8 @@ SCHEMAS = {
     "local_agencies.tsv": ("name", "kind", "levels", "aliases", "abbreviations", "valid_to"),
     "body_kinds.tsv": ("kind", "heads", "canonical", "levels", "naming", "examples"),
     "abbreviations.tsv": ("abbr", "expansion", "category", "body"),
-    "groups.tsv": ("name", "pattern", "condition", "example"),
+    "groups.tsv": ("name", "pattern", "condition", "scope", "shorthand", "example"),
+    "name_stops.tsv": ("word", "kind"),
     "provinces_2024.tsv": ("code", "name", "kind"),
     "successions.tsv": ("old_name", "new_name", "effective", "kind"),
 }
@@ -85,9 +86,52 @@ def test_abbreviation_categories():
 
 
 def test_group_patterns_compile_and_match_their_example():
-    for row in load_tsv("groups.tsv"):
+    rows = load_tsv("groups.tsv")
+    assert duplicates([r["name"] for r in rows]) == []
+    for row in rows:
         assert re.search(row["pattern"], row["example"].lower()), row["name"]
         assert row["condition"] in {"always", "assigned"}
+        assert row["scope"] in {"local", "national"}
+        assert not row["shorthand"] or row["name"].lower().startswith(row["shorthand"]), row["name"]
+
+
+def test_name_stops_are_lower_case_and_unique():
+    rows = load_tsv("name_stops.tsv")
+    assert duplicates([r["word"] for r in rows]) == []
+    assert all(r["word"] == r["word"].lower() and r["kind"] in {"function", "verb"} for r in rows)
+
+
+def _context(level: str):
+    from extractors.agencies import _place  # noqa: F401  (the extractor reads these files)
+    from pipeline.models import Context, NormalisedText, Source, SourceFormat
+
+    issuer, locality, date, parent = {
+        "province": ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "2021-03-01", None),
+        "district": ("Ủy ban nhân dân huyện Krông Pắc", "Krông Pắc", "2022-07-14", "Đắk Lắk"),
+        "commune": ("Ủy ban nhân dân xã Hà Đông", "Hà Đông", "2026-07-06", "Hải Phòng"),
+        "national": ("Bộ Tài chính", None, "2024-08-12", None)}[level]
+    return Context(source=Source("t.txt", "", SourceFormat.TXT, [""]), text=NormalisedText("", 0, [0], [(1, 0)]),
+                   document={"issuer": {"name": issuer, "locality": locality}, "issued_date": date},
+                   locality=locality, level=level, parent_locality=parent)
+
+
+@pytest.mark.parametrize("row", load_tsv("body_kinds.tsv"), ids=lambda r: r["kind"])
+def test_body_kind_examples_read_as_promised(row):
+    """``raw → canonical`` of each kind, read at the first level where the kind exists."""
+    from extractors.agencies import canonical_agency
+
+    raw, _, want = row["examples"].partition(" → ")
+    got = canonical_agency(raw, _context(split_list(row["levels"])[0]))
+    assert got is not None and got[0] == want, (raw, got)
+
+
+@pytest.mark.parametrize("row", load_tsv("agencies.tsv"), ids=lambda r: r["name"])
+def test_national_names_and_abbreviations_read_as_themselves(row):
+    from extractors.agencies import canonical_agency
+
+    ctx = _context("national")
+    for raw in [row["name"], *split_list(row["aliases"]), *split_list(row["abbreviations"])]:
+        assert canonical_agency(raw, ctx) == (row["name"], None), raw
 
 
 @pytest.mark.parametrize("name,kind,province,current", [
@@ -147,3 +191,13 @@ def test_successor_and_issuer_name_on():
     assert issuer_name_on("Ủy ban nhân dân thành phố Huế", "2025-01-03") == "Ủy ban nhân dân thành phố Huế"
     # merged provinces are not renamed backwards: Quảng Ngãi's committee was not Kon Tum's
     assert issuer_name_on("Ủy ban nhân dân tỉnh Quảng Ngãi", "2024-01-01") == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+
+
+@pytest.mark.parametrize("row", load_tsv("local_agencies.tsv"), ids=lambda r: r["name"])
+def test_local_names_and_abbreviations_read_as_themselves(row):
+    from extractors.agencies import canonical_agency
+
+    ctx = _context(split_list(row["levels"])[0])
+    for raw in [row["name"], *split_list(row["aliases"]), *split_list(row["abbreviations"])]:
+        got = canonical_agency(raw, ctx)
+        assert got is not None and got[0] == row["name"], (raw, got)

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.outline import Node, clean, heading_kind, is_duty_subsection, parse_text, read_marker
+from extractors.outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, parse_text,
+                                read_marker)
 from gazetteer import load_yaml
 
 
@@ -95,6 +96,33 @@ SHAPES = [
     ("letters with a slash",
      "II. NHIỆM VỤ\n1. Sở A:\na/ Một.\nb/ Hai.",
      ["II", "II.1", "II.1.a", "II.1.b"]),
+    ("OCR 'l.' is the number one",
+     "Chủ tịch yêu cầu:\nl. Sở A:\na/ Chủ trì.\n2. Sở B phối hợp.",
+     ["1", "1.a", "2"]),
+    ("items the normaliser glued onto the lead-in line are split",
+     "Chủ tịch yêu cầu: l. Sở A: a/ Chủ trì rà soát trước ngày 30/9/2016. b/ Chỉ đạo các công ty.\n2. Sở B.",
+     ["1", "1.a", "1.b", "2"]),
+    ("a number inside a sentence is no glued item",
+     "II. NHIỆM VỤ\n1. Thực hiện theo Kế hoạch số 12. Tổng hợp kết quả.\n2. Hai.",
+     ["II", "II.1", "II.2"]),
+    ("'3 .' with a space before the dot",
+     "Yêu cầu:\n3 . UBND các huyện:\n– Xây dựng.\n– Báo cáo.",
+     ["3", "3.-1", "3.-2"]),
+    ("chapters close their articles and stay out of refs; their title is no body",
+     "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\n1. Một.\nChương II\nTỔ CHỨC THỰC HIỆN\nĐiều 25. Trách nhiệm\n1. Hai.",
+     ["Điều 1", "Điều 1.1", "Điều 25", "Điều 25.1"]),
+    ("a plan attached after the signature is read",
+     "Điều 2. Giao Sở A.\nNơi nhận:\n- Như Điều 3;\nKT. CHỦ TỊCH\nNguyễn Văn A\nKẾ HOẠCH\nVề việc X\nI. MỤC ĐÍCH\nII. NHIỆM VỤ\n1. Một.",
+     ["Điều 2", "I", "II", "II.1"]),
+    ("an appendix prefixes its refs with PL and its number",
+     "II. NHIỆM VỤ\n1. Một.\nPHỤ LỤC II\nDANH MỤC NHIỆM VỤ\nI. NHIỆM VỤ CHUNG\n1. Hai.",
+     ["II", "II.1", "PLII.I", "PLII.I.1"]),
+    ("an execution-formula paragraph closes the last request",
+     "Thủ tướng chỉ thị:\n7. Giao Bộ A theo dõi.\nBộ trưởng, Chủ tịch UBND các tỉnh chịu trách nhiệm thi hành Chỉ thị này./.",
+     ["7"]),
+    ("a 'Yêu cầu … thực hiện./.' paragraph closes a Công văn's bullets",
+     "Yêu cầu:\n- Một.\n- Phòng Y tế tuyên truyền.\nYêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.",
+     ["-1", "-2"]),
 ]
 
 
@@ -113,6 +141,34 @@ def test_body_paragraphs_and_notes():
     assert iv4.heading == "UBND các huyện"
     assert iv4.body == ["Xây dựng kế hoạch. Bố trí cán bộ."]  # the closing paragraph is not its
     assert iv4.text == "UBND các huyện Xây dựng kế hoạch. Bố trí cán bộ."
+
+
+def test_closing_paragraphs_are_not_item_bodies():
+    text = ("Yêu cầu:\n- Phòng Y tế tuyên truyền.\n"
+            "Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.")
+    assert find(text, "-1").body == []
+    text = "7. Giao Bộ A theo dõi.\nBộ trưởng chịu trách nhiệm thi hành Chỉ thị này./."
+    assert find(text, "7").body == []
+
+
+def test_cut_ranges_leave_a_table_out_of_bodies():
+    text = "II. NHIỆM VỤ\n1. Một (kèm theo) STT Nội dung 1 Xây dựng Sở A\n2. Hai."
+    start = text.index("STT")
+    end = text.index("\n2.")
+    assert find(text, "II.1").heading.endswith("STT Nội dung 1 Xây dựng Sở A")
+    roots = parse_text(text, cut=[(start, end)])
+    item = [n for r in roots for n in r.walk() if n.ref == "II.1"][0]
+    assert item.heading == "Một (kèm theo)"
+
+
+@pytest.mark.parametrize("line, part", [
+    ("PHỤ LỤC", "PL"), ("PHỤ LỤC II", "PLII"), ("Phụ lục 01", "PL1"), ("Phụ lục số 2", "PL2"),
+    ("PHỤ LỤC I: DANH MỤC NHIỆM VỤ", "PLI"),
+    ("Phụ lục 01. Danh mục nhiệm vụ", "PL1"), ("Phụ lục kèm theo", None),
+    ("(Chi tiết tại Phụ lục kèm theo)", None), ("Phụ lục kèm theo Kế hoạch này gồm các nhiệm vụ do các sở thực hiện", None),
+])
+def test_appendix_part(line, part):
+    assert appendix_part(line) == part
 
 
 def test_bare_marker_heading():
@@ -153,6 +209,9 @@ def test_offsets_point_into_the_text():
     ("- + Tổ chức", "plus", "+"),
     ("+ Tổ chức", "plus", "+"),
     ("- Tổ chức", "dash", "-"),
+    ("l. Sở Nông nghiệp", "number", "1"),
+    ("3 . UBND các huyện", "number", "3"),
+    ("a/ Chủ trì", "letter", "a"),
 ])
 def test_read_marker(line, kind, marker):
     assert read_marker(line)[:2] == (kind, marker)
@@ -160,7 +219,7 @@ def test_read_marker(line, kind, marker):
 
 @pytest.mark.parametrize("line", [
     "Việc áp dụng.", "15/9/2025 là hạn", "100% cơ quan", "2025 là năm", "IVAN đến", "-2 độ",
-    "Vì vậy, cần", "1.000 người tham gia",
+    "Vì vậy, cần", "1.000 người tham gia", "lợn bệnh", "l. thường",
 ])
 def test_no_marker(line):
     assert read_marker(line) is None

@@ -318,3 +318,173 @@ def test_letter_lead_in_paragraph_names_the_subject():
         "1": {"Ủy ban nhân dân các tỉnh": "responsible"},
         "2": {"Ủy ban nhân dân các tỉnh": "coordinate", "Bộ Tài chính": "coordinate"},
     }
+
+
+# --- shapes from real documents beyond the seeds ----------------------------------------------
+
+
+def _tasks(text: str, names: list[str], doc_type: str = "KH", locality: str | None = "Thừa Thiên Huế",
+           find_deadlines=None):
+    from extractors.deadlines import find_deadlines as real
+
+    return extract_tasks(text_context(text, doc_type, locality), find_agencies=fake_agencies(names),
+                         find_deadlines=find_deadlines or real).items
+
+
+def test_a_request_holding_a_section_keyword_is_no_section():
+    # "… nội dung Công văn này" / "… nhiệm vụ" inside a numbered request of a Công văn
+    text = ("Chủ tịch UBND tỉnh yêu cầu:\n1. Sở Tài chính rà soát nhiệm vụ chi, thực hiện như sau:\n"
+            "a) Không vượt dự toán;\nb) Báo cáo trước ngày 30/9/2025.\n"
+            "2. Giao Sở Nội vụ theo dõi, đôn đốc các đơn vị thực hiện nội dung Công văn này./.")
+    items = _tasks(text, ["Sở Tài chính", "Sở Nội vụ"], "CV")
+    assert {t["ref"]: roles(t) for t in items} == {
+        "1.a": {"Sở Tài chính": "responsible"},
+        "1.b": {"Sở Tài chính": "responsible"},
+        "2": {"Sở Nội vụ": "direct"},
+    }
+    assert items[1]["deadline"]["end"] == "2025-09-30"
+
+
+def test_titled_heads_without_an_agency_do_not_hide_the_next_subject():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân "
+            "các tỉnh trực tiếp chỉ đạo công tác cải cách.\n")
+    items = _tasks(text, ["Ủy ban nhân dân các tỉnh"], "NQ", None)
+    assert roles(items[0]) == {"Ủy ban nhân dân các tỉnh": "direct"}
+
+
+def test_subject_tail_of_a_plural_body():
+    text = "Đề nghị:\n3. Giao Sở Nội vụ các tỉnh, thành phố trực thuộc Trung ương chủ trì, phối hợp với Sở Tài chính tổng hợp."
+    items = _tasks(text, ["Sở Nội vụ", "Sở Tài chính"], "CV", None)
+    assert roles(items[0]) == {"Sở Nội vụ": "lead", "Sở Tài chính": "coordinate"}
+
+
+def test_standing_body_named_by_its_first_item():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n1. Phòng Nông nghiệp\na) Là cơ quan thường trực Ban Chỉ đạo, tham mưu triển khai.\n"
+            "b) Phối hợp với Trạm Thú y tổ chức tập huấn trong tháng 5/2019.\n2. Trạm Thú y\na) Phối hợp với Phòng Nông nghiệp lấy mẫu.")
+    items = _tasks(text, ["Phòng Nông nghiệp", "Trạm Thú y"])
+    assert [roles(t) for t in items] == [
+        {"Phòng Nông nghiệp": "lead"},
+        {"Phòng Nông nghiệp": "lead", "Trạm Thú y": "coordinate"},
+        {"Trạm Thú y": "coordinate", "Phòng Nông nghiệp": "coordinate"},
+    ]
+
+
+def test_articles_of_responsibility_in_a_decree():
+    text = ("Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị định này quy định việc kiểm tra.\n"
+            "Điều 2. Đối tượng áp dụng\n1. Cơ quan nhà nước.\n2. Tổ chức, cá nhân thực hiện thủ tục.\n"
+            "Chương II\nTỔ CHỨC THỰC HIỆN\nĐiều 25. Trách nhiệm của Bộ Tài chính\n"
+            "Hướng dẫn việc quản lý kinh phí.\nĐiều 26. Trách nhiệm của Bộ Nội vụ\n"
+            "1. Chủ trì, phối hợp với Bộ Tài chính kiểm tra.\n2. Các Bộ trưởng chịu trách nhiệm thi hành Nghị định này./.\n"
+            "Điều 27. Hiệu lực thi hành\nNghị định này có hiệu lực từ ngày 01/7/2020.")
+    items = _tasks(text, ["Bộ Tài chính", "Bộ Nội vụ"], "NĐ", None)
+    assert {t["ref"]: roles(t) for t in items} == {
+        "Điều 25": {"Bộ Tài chính": "responsible"},
+        "Điều 26.1": {"Bộ Nội vụ": "lead", "Bộ Tài chính": "coordinate"},
+    }
+
+
+def test_recurring_report_dates_take_their_clause_frequency():
+    text = ("Yêu cầu:\n1. Ủy ban nhân dân các tỉnh định kỳ 6 tháng báo cáo về Bộ Công an trước ngày 15 tháng 6 "
+            "và ngày 15 tháng 12 hằng năm.\n2. Sở Tài chính gửi báo cáo trước 17 giờ ngày 10/8/2021.")
+    items = _tasks(text, ["Ủy ban nhân dân các tỉnh", "Sở Tài chính", "Bộ Công an"], "CV", None)
+    assert [(t["deadline"]["end"], t["deadline"]["recurrence"]) for t in items] == [
+        (None, "half_yearly"), ("2021-08-10", None)]
+
+
+# --- task tables -------------------------------------------------------------------------------
+
+TABLE_DOC = """KẾ HOẠCH
+II. NHIỆM VỤ CỤ THỂ
+(Chi tiết tại Phụ lục kèm theo)
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính bố trí kinh phí.
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+| STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |
+|---|---|---|---|---|
+| I | Nhóm nhiệm vụ về thể chế | | | |
+| 1 | Xây dựng Kho dữ liệu dùng chung | Sở Nội vụ | Sở Tài chính; các đơn vị có liên quan | Quý III/2025 |
+| 2 | Số hóa hồ sơ | Sở Tài chính | Sở Nội vụ | Trước ngày 31/10/2025 |
+| II | Nhóm nhiệm vụ về hạ tầng | | | |
+| 1 | Đào tạo kỹ năng số | Sở Nội vụ | | Thường xuyên |
+"""
+
+
+def table_context(raw: str, doc_type: str = "KH") -> Context:
+    from pipeline.normalize import normalize_text
+
+    doc = {"doc_type": doc_type, "issued_date": "2025-07-01",
+           "issuer": {"name": "Ủy ban nhân dân tỉnh", "locality": "Huế"}}
+    return Context(source=Source("t", "", SourceFormat.TXT, [raw]), text=normalize_text(raw),
+                   document=doc, locality="Huế")
+
+
+def test_column_kinds():
+    from extractors.tables import column_kind
+
+    assert [column_kind(h) for h in ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Đơn vị phối hợp",
+                                     "Thời gian hoàn thành", "Sản phẩm", "Ghi chú", "Xây dựng kho"]] == [
+        "number", "content", "lead", "coordinate", "deadline", "other", "other", None]
+
+
+def test_table_rows_are_tasks():
+    from extractors.deadlines import find_deadlines
+
+    ctx = table_context(TABLE_DOC)
+    section = extract_tasks(ctx, find_agencies=fake_agencies(["Sở Nội vụ", "Sở Tài chính"]),
+                            find_deadlines=find_deadlines)
+    got = {t["ref"]: (t["text"], roles(t), t["deadline"] and (t["deadline"]["start"], t["deadline"]["end"]))
+           for t in section.items}
+    assert got == {
+        "III.1": ("Sở Tài chính bố trí kinh phí.", {"Sở Tài chính": "responsible"}, None),
+        "PL.I.1": ("Xây dựng Kho dữ liệu dùng chung", {"Sở Nội vụ": "lead", "Sở Tài chính": "coordinate"},
+                   ("2025-07", "2025-09")),
+        "PL.I.2": ("Số hóa hồ sơ", {"Sở Tài chính": "lead", "Sở Nội vụ": "coordinate"}, (None, "2025-10-31")),
+        "PL.II.1": ("Đào tạo kỹ năng số", {"Sở Nội vụ": "lead"}, None),
+    }
+    for item, spans in zip(section.items, section.spans):
+        assert spans[0].text == item["text"]  # spans point at the row's content cell
+
+
+def test_table_deadlines_reach_the_deadlines_section():
+    from extractors.deadlines import extract_deadlines
+
+    values = {(d["start"], d["end"]) for d in extract_deadlines(table_context(TABLE_DOC)).items}
+    assert values == {("2025-07", "2025-09"), (None, "2025-10-31")}
+
+
+def test_a_table_without_duty_columns_is_left_alone():
+    raw = "II. NHIỆM VỤ\n1. Mua sắm thiết bị:\n| STT | Tên thiết bị | Số lượng |\n| 1 | Máy tính | 10 |\n| 2 | Máy in | 2 |\n"
+    items = extract_tasks(table_context(raw), find_agencies=fake_agencies([]), find_deadlines=fake_deadlines).items
+    assert [t["ref"] for t in items] == ["II.1"]
+
+
+# --- realistic development documents (tests/fixtures/realistic_tasks) -------------------------
+
+REALISTIC = sorted((FIXTURES / "realistic_tasks").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def realistic() -> dict[str, tuple[dict, dict]]:
+    sys.path.insert(0, str(FIXTURES / "realistic_tasks"))
+    import dev_score
+
+    return {p.stem: (dev_score.predict(p.with_suffix(".txt")), dev_score.gold(p)) for p in REALISTIC}
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in REALISTIC])
+def test_realistic_refs_texts_and_deadlines(realistic, stem):
+    """Which items are tasks, their text and deadlines depend on this module alone."""
+    pred, gold = realistic[stem]
+    assert [t["ref"] for t in pred["tasks"]] == [t["ref"] for t in gold["tasks"]]
+    for p, g in zip(pred["tasks"], gold["tasks"]):
+        assert score.token_f1(p["text"], g["text"]) >= 0.95, g["ref"]
+        assert score.deadline_key(p["deadline"]) == score.deadline_key(g["deadline"]), g["ref"]
+    assert {score.deadline_key(d) for d in pred["deadlines"]} == {score.deadline_key(d) for d in gold["deadlines"]}
+
+
+def test_realistic_roles_are_right_where_the_agency_is_found(realistic):
+    """Agencies come from the agency extractor (its recall is its own); the roles given to
+    the agencies it finds must be right."""
+    result = score.score([(p, g) for p, g in realistic.values()])
+    assert result["sections"]["task_agencies"]["precision"] >= 0.85

@@ -1,0 +1,193 @@
+"""Task tables: rows of a flattened table (markdown pipes, tab-separated cells) as duties.
+
+Plans often list their duties in a table, usually in a "Phụ lục":
+
+    | STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |
+    | 1   | Xây dựng …        | Sở Nội vụ       | Các sở, ngành    | Quý III/2025         |
+
+The normaliser turns cell borders into spaces and may glue rows together, so the cells are
+read from the raw source lines and then found again in the normalised text (offsets there
+are what spans use). A table is a task table when one column holds the duty (content) and
+another who does it or by when (lead / coordinate / responsible / deadline); the header
+words are data (gazetteer/section_headings.yml, ``table_columns``). Each row with content is
+one task: ``content`` its text, the agencies of the ``lead`` column lead, of ``coordinate``
+coordinate, of ``responsible`` responsible, the ``deadline`` column its time limit. A row
+whose number is a Roman numeral or a capital letter and has no other cells groups the rows
+below it ("| I | Nhóm nhiệm vụ về thể chế | | |").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gazetteer import load_yaml
+
+_COLUMNS = load_yaml("section_headings.yml")["table_columns"]
+_COLUMN_RES = {
+    kind: re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")$", re.I)
+    for kind, pats in _COLUMNS.items()
+}
+_ROW = re.compile(r"^\s*\|.*\|\s*$|^[^\t\n]*\t[^\t\n]*\t")
+_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|?)+\s*$")
+_GROUP_NUMBER = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
+_NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,2}\.?$")
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int = -1  # offsets in the normalised text; -1 when not found there
+    end: int = -1
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    number: str = ""
+    group: str = ""
+
+    def cell(self, i: int | None) -> Cell | None:
+        if i is None or i >= len(self.cells):
+            return None
+        return self.cells[i]
+
+
+@dataclass
+class Table:
+    columns: dict[str, int]  # kind → column index (first column of that kind)
+    rows: list[Row] = field(default_factory=list)
+    start: int = -1  # normalised offsets of the whole table (header included)
+    end: int = -1
+
+    @property
+    def is_task_table(self) -> bool:
+        return "content" in self.columns and any(
+            k in self.columns for k in ("lead", "coordinate", "responsible", "deadline"))
+
+
+def column_kind(header: str) -> str | None:
+    """``"content"``, ``"lead"``, ``"deadline"`` … for a header cell, or None."""
+    h = " ".join(header.lower().replace("*", " ").split()).strip(" .:()")
+    for kind, rx in _COLUMN_RES.items():
+        if rx.match(h):
+            return kind
+    return None
+
+
+def _cells(line: str) -> list[str]:
+    if "|" in line:
+        parts = line.strip().split("|")
+        if parts and not parts[0].strip():
+            parts = parts[1:]
+        if parts and not parts[-1].strip():
+            parts = parts[:-1]
+    else:
+        parts = line.split("\t")
+    return [p.strip() for p in parts]
+
+
+def raw_tables(raw: str) -> list[list[list[str]]]:
+    """Blocks of consecutive table lines in raw text, as rows of cell strings."""
+    blocks: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for line in raw.splitlines():
+        if _RULE.match(line) and current:
+            continue
+        if _ROW.match(line) and len(_cells(line)) >= 3:
+            current.append(_cells(line))
+            continue
+        if current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _flex(cells: list[Cell]) -> re.Pattern:
+    """The cells in order, any run of whitespace (a space, or a line break where the
+    normaliser split the row) between and within them."""
+    return re.compile(r"\s+".join(
+        "(" + r"\s+".join(map(re.escape, c.text.split())) + ")" for c in cells))
+
+
+def _locate(text: str, table: Table, rows: list[list[str]], cursor: int, normalize):
+    """Offsets of every cell in the normalised ``text``: each row is found whole (its cells
+    joined by the spaces that replaced the borders), from ``cursor`` on, then its cells in it."""
+    for cells in rows:
+        found = [Cell(normalize(raw)) for raw in cells]
+        # the row whole, else without its number cells (a normaliser may drop a bare "1")
+        for drop_numbers in (False, True):
+            kept = [c for c in found if c.text and not (drop_numbers and _NUMBER_CELL.match(c.text))]
+            m = _flex(kept).search(text, cursor) if kept else None
+            if m:
+                for i, cell in enumerate(kept, start=1):
+                    cell.start, cell.end = m.span(i)
+                cursor = m.end()
+                table.start = m.start() if table.start < 0 else table.start
+                table.end = max(table.end, cursor)
+                break
+        yield found
+
+
+def find_tables(ctx) -> list[Table]:
+    """The task tables of a document (only those: other tables stay plain text)."""
+    from pipeline.normalize import normalize_line
+
+    text = ctx.text.text
+    tables: list[Table] = []
+    cursor = 0
+    for page in ctx.source.pages or []:
+        for block in raw_tables(page):
+            header_at = next((i for i, r in enumerate(block) if any(column_kind(c) for c in r)), None)
+            if header_at is None:
+                continue
+            header = block[header_at]
+            columns: dict[str, int] = {}
+            for i, c in enumerate(header):
+                kind = column_kind(c)
+                if kind and kind not in columns:
+                    columns[kind] = i
+            table = Table(columns)
+            located = list(_locate(text, table, block[header_at:], cursor, normalize_line))
+            if table.end > 0:
+                cursor = table.end
+            if not table.is_task_table:
+                continue
+            group = ""
+            for cells in located[1:]:
+                row = _row(table, cells, group)
+                if row is None:
+                    continue
+                if row.group != group:  # a group row: it names the rows below
+                    group = row.group
+                    continue
+                table.rows.append(row)
+            tables.append(table)
+    return tables
+
+
+def _row(table: Table, cells: list[Cell], group: str) -> Row | None:
+    row = Row(cells)
+    number_at = table.columns.get("number", 0 if "content" in table.columns and table.columns["content"] > 0 else None)
+    number = row.cell(number_at).text.strip() if row.cell(number_at) else ""
+    content = row.cell(table.columns["content"])
+    others = [c for i, c in enumerate(cells) if i not in (number_at, table.columns["content"]) and c.text]
+    if _GROUP_NUMBER.match(number) and not others:
+        row.group = number.rstrip(".")
+        return row
+    if content is None or not content.text or content.start < 0:
+        return None
+    if column_kind(content.text):  # a repeated header row (one per page)
+        return None
+    row.number = number.rstrip(".") if _ROW_NUMBER.match(number) else ""
+    row.group = group
+    return row
+
+
+def row_ref(prefix: str, row: Row, index: int) -> str:
+    """``PL.1``, ``PL.I.2``, ``III.3`` (a table inside section III): the row's number, or its
+    position when it has none."""
+    parts = [p for p in (prefix, row.group, row.number or str(index)) if p]
+    return ".".join(parts)

@@ -1,0 +1,359 @@
+"""Citations: one string → normalised fields (table), relations in context, seeds vs gold."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from extractors.citations import citation_identity, extract_citations, parse_citation, read_citations
+from gazetteer import load_tsv, load_yaml
+from seed_fixtures import SEEDS, gold, scorer, seed_context
+
+HUE = {"issuer": {"name": "Ủy ban nhân dân thành phố Huế", "locality": "Huế"},
+       "issued_date": "2025-07-23", "number": "314/KH-UBND"}
+KON_TUM = {"issuer": {"name": "Ủy ban nhân dân tỉnh Kon Tum", "locality": "Kon Tum"},
+           "issued_date": "2021-03-01", "number": "15/2021/QĐ-UBND"}
+HA_DONG = {"issuer": {"name": "Ủy ban nhân dân xã Hà Đông", "locality": "Hà Đông"},
+           "issued_date": "2026-07-06"}
+
+BKHCN = ("Bộ Khoa học và Công nghệ", None)
+TTG = ("Thủ tướng Chính phủ", None)
+TTH = ("Ủy ban nhân dân tỉnh Thừa Thiên Huế", "Thừa Thiên Huế")
+KT = ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")
+
+
+def expect(doc_type, number, date=None, issuer=(None, None), title=None, relation="mentions", warnings=()):
+    return {"doc_type": doc_type, "number": number, "issued_date": date,
+            "issuer": {"name": issuer[0], "locality": issuer[1]}, "title": title,
+            "relation": relation, "warnings": list(warnings)}
+
+
+# (citation string, citing document, expected fields)
+TABLE = [
+    ("Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ", None,
+     expect("QĐ", "19/2014/QĐ-TTg", "2014-03-05", TTG)),
+    ("Quyết định 19/2014/QĐ-TTg ngày 05/3/2014", None, expect("QĐ", "19/2014/QĐ-TTg", "2014-03-05", TTG)),
+    ("Quyết định số 19/2014/QĐ-\nTTg ngày 05 tháng 3 năm 2014", None,
+     expect("QĐ", "19/2014/QĐ-TTg", "2014-03-05", TTG)),
+    ("Quyết định số 19/2014/QĐ- TTg", None, expect("QĐ", "19/2014/QĐ-TTg", None, TTG)),
+    ("Quyết định số 19/2014/QÐ-TTg", None, expect("QĐ", "19/2014/QĐ-TTg", None, TTG)),  # U+00D0
+    ("Quyết định số 19/2014/QD-TTg", None, expect("QĐ", "19/2014/QĐ-TTg", None, TTG)),
+    ("Quyết định số 19/2014/ QĐ-TTg ngày 5-3-2014", None, expect("QĐ", "19/2014/QĐ-TTg", "2014-03-05", TTG)),
+    ("Căn cứ Quyết định số 2667/QĐ-BKHCN ngày 28 tháng 12 năm 2022 của Bộ Khoa học và Công nghệ", None,
+     expect("QĐ", "2667/QĐ-BKHCN", "2022-12-28", BKHCN, relation="based_on")),
+    ("Thông tư số 10/2025/TT-BKHCN ngày 27/6/2025 của Bộ Khoa học và Công nghệ", None,
+     expect("TT", "10/2025/TT-BKHCN", "2025-06-27", BKHCN)),
+    ("Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ", None,
+     expect("TT", "26/2014/TT-BKHCN", "2014-10-10", BKHCN)),
+    ("Thông tư số 116/2015/TT-BTC ngày 11 tháng 8 năm 2015 của Bộ trưởng Bộ Tài chính", None,
+     expect("TT", "116/2015/TT-BTC", "2015-08-11", ("Bộ Tài chính", None))),
+    ("Thông tư 26/2014/TT-BKHCN", None, expect("TT", "26/2014/TT-BKHCN", None, BKHCN)),
+    ("Nghị định số 150/2025/NĐ-CP ngày 12 tháng 6 năm 2025 của Chính phủ", None,
+     expect("NĐ", "150/2025/NĐ-CP", "2025-06-12", ("Chính phủ", None))),
+    ("Nghị định 30/2020/ND-CP", None, expect("NĐ", "30/2020/NĐ-CP", None, ("Chính phủ", None))),
+    ("Công văn số 1221/BKHCN-TĐC ngày 04 tháng 5 năm 2023 của Bộ Khoa học và Công nghệ", None,
+     expect("CV", "1221/BKHCN-TĐC", "2023-05-04", BKHCN)),
+    ("Công văn số 3003/BKHCN-TĐC ngày 25 ngày 9 năm 2018 của Bộ Khoa học và Công nghệ", None,
+     expect("CV", "3003/BKHCN-TĐC", "2018-09-25", BKHCN, warnings=["source_typo"])),
+    ("văn bản số 456/SKHCN-TĐC ngày 01/6/2020", KON_TUM,
+     expect("CV", "456/SKHCN-TĐC", "2020-06-01", ("Sở Khoa học và Công nghệ", "Kon Tum"))),
+    ("Văn bản số 12/QĐ-UBND", KON_TUM, expect("QĐ", "12/QĐ-UBND", None, KT)),
+    ("Triển khai Chương trình số 3328/CTPH-BKHCN-TTH ngày 22 tháng 11 năm 2021", None,
+     expect("CTr", "3328/CTPH-BKHCN-TTH", "2021-11-22", BKHCN, relation="implements")),
+    ("Chỉ thị số 38-CT/TW ngày 30/7/2024 của Ban Bí thư", None,
+     expect("CT", "38-CT/TW", "2024-07-30", ("Ban Bí thư", None))),
+    ("Chỉ thị số 38-CT/TW", None, expect("CT", "38-CT/TW", None, ("Ban Bí thư", None))),
+    ("Nghị quyết số 15-NQ/TW", None, expect("NQ", "15-NQ/TW", None, ("Ban Chấp hành Trung ương", None))),
+    ("Kết luận số 05-KL/TW", None, expect("KL", "05-KL/TW", None, ("Ban Chấp hành Trung ương", None))),
+    ("Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ", None,
+     expect("NQ", "76/NQ-CP", "2021-07-15", ("Chính phủ", None))),
+    ("Nghị quyết số 37/2008/NQ-HĐND, ngày 13 tháng 12 năm 2018 của Hội đồng nhân dân tỉnh Kon Tum", KON_TUM,
+     expect("NQ", "37/2008/NQ-HĐND", "2018-12-13", ("Hội đồng nhân dân tỉnh Kon Tum", "Kon Tum"),
+            warnings=["number_year_mismatch"])),
+    ("Nghị quyết số 12/2019/NQ-HĐND", KON_TUM,
+     expect("NQ", "12/2019/NQ-HĐND", None, ("Hội đồng nhân dân tỉnh Kon Tum", "Kon Tum"))),
+    ("Quyết định số 169/QĐ-BCĐCCHC ngày 11 tháng 3 năm 2020 của Ban Chỉ đạo cải cách hành chính của Chính phủ",
+     None, expect("QĐ", "169/QĐ-BCĐCCHC", "2020-03-11", ("Ban Chỉ đạo cải cách hành chính của Chính phủ", None))),
+    ("Quyết định số 169/QĐ-BCĐCCHC", None,
+     expect("QĐ", "169/QĐ-BCĐCCHC", None, ("Ban Chỉ đạo cải cách hành chính của Chính phủ", None))),
+    # a bare …/QĐ-UBND: the citing body as named on the cited date (Huế was a province in 2022)
+    ("Quyết định 2276/QĐ-UBND ngày 21/9/2022", HUE, expect("QĐ", "2276/QĐ-UBND", "2022-09-21", TTH)),
+    ("Kế hoạch số 02/KH-UBND ngày 03/01/2025 của UBND thành phố Huế", HUE,
+     expect("KH", "02/KH-UBND", "2025-01-03", ("Ủy ban nhân dân thành phố Huế", "Huế"))),
+    ("Kế hoạch số 20/KH-UBND ngày 03/02/2025", HUE,
+     expect("KH", "20/KH-UBND", "2025-02-03", ("Ủy ban nhân dân thành phố Huế", "Huế"))),
+    ("Quyết định số 12/2015/QĐ-UBND ngày 12 tháng 3 năm 2015 của Ủy ban nhân dân tỉnh Thừa Thiên Huế", HUE,
+     expect("QĐ", "12/2015/QĐ-UBND", "2015-03-12", TTH)),
+    ("Công văn số 1234/UBND-KT ngày 5/3/2020 của UBND tỉnh", KON_TUM,
+     expect("CV", "1234/UBND-KT", "2020-03-05", KT)),
+    ("Quyết định số 45/QĐ-UBND ngày 2/2/2021 của Chủ tịch Ủy ban nhân dân tỉnh Kon Tum", KON_TUM,
+     expect("QĐ", "45/QĐ-UBND", "2021-02-02", KT)),
+    ("Kế hoạch số 241/KH-UBND ngày 02/7/2026 của Ủy ban nhân dân thành phố Hải Phòng", HA_DONG,
+     expect("KH", "241/KH-UBND", "2026-07-02", ("Ủy ban nhân dân thành phố Hải Phòng", "Hải Phòng"))),
+    ("Quyết định số 99/QĐ-UBND ngày 01/01/2027", KON_TUM,
+     expect("QĐ", "99/QĐ-UBND", "2027-01-01", KT, warnings=["cited_after_citing"])),
+    ("Quyết định số 123/QĐ-UBND ngày 31 tháng 2 năm 2020", KON_TUM,
+     expect("QĐ", "123/QĐ-UBND", "2020", KT, warnings=["source_typo"])),
+    ("Thông tư liên tịch số 05/2019/TTLT-BTC-BNV ngày 01/02/2019", None,
+     expect("TTLT", "05/2019/TTLT-BTC-BNV", "2019-02-01", ("Bộ Tài chính", None))),
+    ("Quyết định số 1234/QĐ-BNNPTNT", None,
+     expect("QĐ", "1234/QĐ-BNNPTNT", None, ("Bộ Nông nghiệp và Phát triển nông thôn", None))),
+    ("Quyết định số 77/QĐ-BNNMT", None, expect("QĐ", "77/QĐ-BNNMT", None, ("Bộ Nông nghiệp và Môi trường", None))),
+    ("Pháp lệnh số 02/2011/UBTVQH12", None,
+     expect("PL", "02/2011/UBTVQH12", None, ("Ủy ban Thường vụ Quốc hội", None))),
+    ("Nghị quyết số 176/2025/QH15", None, expect("NQ", "176/2025/QH15", None, ("Quốc hội", None))),
+    ("Luật số 77/2015/QH13 ngày 19/6/2015", None, expect("Luật", "77/2015/QH13", "2015-06-19", ("Quốc hội", None))),
+    ("Thông báo kết luận số 123/TB-VPCP ngày 05/01/2021 của Văn phòng Chính phủ", KON_TUM,
+     expect("TB", "123/TB-VPCP", "2021-01-05", ("Văn phòng Chính phủ", None))),
+    ("Quy định số 08-QĐi/TW", None, expect("QyĐ", "08-QĐi/TW", None, ("Ban Chấp hành Trung ương", None))),
+    ("các văn bản 77/2015/QH13 và", None, expect("Luật", "77/2015/QH13", None, ("Quốc hội", None))),
+    # laws by name: number null, sentence-case title, Quốc hội
+    ("Căn cứ Luật Tổ chức Chính quyền địa phương ngày 19 tháng 6 năm 2015;", None,
+     expect("Luật", None, "2015-06-19", ("Quốc hội", None), "Luật Tổ chức chính quyền địa phương", "based_on")),
+    ("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương "
+     "ngày 22 tháng 11 năm 2019", None,
+     expect("Luật", None, "2019-11-22", ("Quốc hội", None), "Luật sửa đổi, bổ sung một số điều của "
+            "Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương")),
+    ("theo quy định của Luật Ngân sách Nhà nước, chỉ đạo", None,
+     expect("Luật", None, None, ("Quốc hội", None), "Luật Ngân sách nhà nước")),
+    ("Luật Ngân sách nhà nước năm 2015", None,
+     expect("Luật", None, "2015", ("Quốc hội", None), "Luật Ngân sách nhà nước")),
+    ("Luật Cán bộ, công chức ngày 13 tháng 11 năm 2008", None,
+     expect("Luật", None, "2008-11-13", ("Quốc hội", None), "Luật Cán bộ, công chức")),
+    ("Luật Tiêu chuẩn và Quy chuẩn kỹ thuật ngày 29/6/2006", None,
+     expect("Luật", None, "2006-06-29", ("Quốc hội", None), "Luật Tiêu chuẩn và Quy chuẩn kỹ thuật")),
+    ("Luật Tổ chức chính quyền địa phương số 77/2015/QH13", None,
+     expect("Luật", "77/2015/QH13", None, ("Quốc hội", None), "Luật Tổ chức chính quyền địa phương")),
+    ("Bộ luật Lao động năm 2019", None, expect("Luật", None, "2019", ("Quốc hội", None), "Bộ luật Lao động")),
+    # programmes and plans named with their issuer
+    ("Thực hiện Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030 của Chính phủ", None,
+     expect("CTr", None, None, ("Chính phủ", None),
+            "Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030", "implements")),
+    ("Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030 của tỉnh Thừa Thiên Huế "
+     "(nay là thành phố Huế)", HUE,
+     expect("KH", None, None, TTH, "Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030")),
+]
+
+NOT_CITATIONS = [
+    "Kế hoạch này thay thế các văn bản trước đây",
+    "Thực hiện Hiệp định số 12/2020/HĐ giữa hai nước",
+    "Nghị định thư số 5 về hợp tác",
+    "Dự thảo Kế hoạch triển khai áp dụng năm 2026 của Sở Khoa học và Công nghệ",
+    "các Thông báo gửi về Sở Khoa học và Công nghệ",
+    "theo quy định của pháp luật về ngân sách nhà nước",
+    "Số: 15/2021/QĐ-UBND",
+    "Xây dựng và ban hành Chương trình hành động cụ thể của xã về triển khai áp dụng",
+    "Kế hoạch năm 2025 của Sở Tài chính",
+    "áp dụng TCVN ISO 9001:2015 và ISO 14001:2015",
+    "Dự thảo Luật Thủ đô (sửa đổi)",
+    "báo cáo theo Mẫu số 01/BC kèm theo",
+    "theo Kế hoạch hoạt động năm 2025 của Sở Tài chính",
+]
+
+
+@pytest.mark.parametrize("text,doc,expected", TABLE, ids=[t[:50] for t, _, _ in TABLE])
+def test_parse_citation(text, doc, expected):
+    got = parse_citation(text, doc)
+    assert got is not None
+    got.pop("mentions")
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", NOT_CITATIONS)
+def test_not_a_citation(text):
+    assert parse_citation(text, KON_TUM) is None
+
+
+def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
+    items, _, _ = read_citations(text, doc)
+    return {(i["number"] or i["title"]): i["relation"] for i in items}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # one cue governs every member of the list (gold 003: four in one sentence)
+    ("Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ ban hành Chương trình tổng thể cải cách "
+     "hành chính nhà nước giai đoạn 2021 - 2030; Chỉ thị số 38-CT/TW ngày 30/7/2024 của Ban Bí thư về đẩy mạnh; "
+     "Quyết định số 1478/QĐ-UBND ngày 14/4/2020 của Ủy ban nhân dân thành phố Hải Phòng ban hành Kế hoạch "
+     "cải cách hành chính nhà nước trọng tâm giai đoạn 2026 - 2030.",
+     {"76/NQ-CP": "based_on", "38-CT/TW": "based_on", "1478/QĐ-UBND": "based_on"}),
+    ("Căn cứ Nghị định số 30/2020/NĐ-CP của Chính phủ về công tác văn thư và Nghị định số 45/2020/NĐ-CP;",
+     {"30/2020/NĐ-CP": "based_on", "45/2020/NĐ-CP": "based_on"}),
+    # nested in a description: only mentioned
+    ("Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ "
+     "quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014;",
+     {"26/2014/TT-BKHCN": "based_on", "19/2014/QĐ-TTg": "mentions"}),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều "
+     "của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+     {"Luật Tổ chức chính quyền địa phương": "based_on", "Luật Tổ chức Chính phủ": "mentions",
+      "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương":
+      "based_on"}),
+    ("Kế hoạch này thay thế Kế hoạch số 02/KH-UBND ngày 03/01/2021 của UBND tỉnh Kon Tum về triển khai.",
+     {"02/KH-UBND": "replaces"}),
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 12/2015/QĐ-UBND.",
+     {"12/2015/QĐ-UBND": "replaces"}),
+    ("Điều 4. Quyết định này có hiệu lực kể từ ngày 01 tháng 01 năm 2021 và thay thế Quyết định số "
+     "12/2015/QĐ-UBND ngày 12/3/2015 của Ủy ban nhân dân tỉnh Kon Tum.", {"12/2015/QĐ-UBND": "replaces"}),
+    ("Điều 2. Bãi bỏ Quyết định số 05/2019/QĐ-UBND ngày 01/02/2019 của UBND tỉnh.", {"05/2019/QĐ-UBND": "repeals"}),
+    ("Quyết định số 07/2020/QĐ-UBND hết hiệu lực kể từ ngày Quyết định này có hiệu lực thi hành.",
+     {"07/2020/QĐ-UBND": "repeals"}),
+    ("Thông tư số 07/2020/TT-BTC đã hết hiệu lực.", {"07/2020/TT-BTC": "mentions"}),
+    ("Điều 1. Sửa đổi, bổ sung một số điều của Quy chế ban hành kèm theo Quyết định số 08/2020/QĐ-UBND:",
+     {"08/2020/QĐ-UBND": "amends"}),
+    # a decree that amends a third one: the amendment is not this document's act
+    ("Căn cứ Nghị định số 154/2020/NĐ-CP sửa đổi, bổ sung một số điều của Nghị định số 34/2016/NĐ-CP;",
+     {"154/2020/NĐ-CP": "based_on", "34/2016/NĐ-CP": "mentions"}),
+    ("Thực hiện Kế hoạch số 241/KH-UBND ngày 02/7/2020 của Ủy ban nhân dân tỉnh Kon Tum.",
+     {"241/KH-UBND": "implements"}),
+    ("Để triển khai Nghị quyết số 57-NQ/TW, Ủy ban nhân dân tỉnh ban hành Kế hoạch.", {"57-NQ/TW": "implements"}),
+    ("- Tiếp tục triển khai thực hiện có hiệu quả Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014; "
+     "Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030 của Chính phủ, Kế hoạch cải cách hành chính "
+     "giai đoạn 2021-2025 của tỉnh Kon Tum;",
+     {"19/2014/QĐ-TTg": "implements", "Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030": "implements",
+      "Kế hoạch cải cách hành chính giai đoạn 2021-2025": "implements"}),
+    ("- Đẩy mạnh áp dụng quy trình nội bộ bắt buộc theo Quyết định 2276/QĐ-UBND ngày 21/9/2020;",
+     {"2276/QĐ-UBND": "mentions"}),
+    ("- Triển khai rà soát quy trình theo Quyết định số 2276/QĐ-UBND;", {"2276/QĐ-UBND": "mentions"}),
+    ("2. Định mức: Áp dụng Thông tư số 116/2015/TT-BTC ngày 11 tháng 8 năm 2015 của Bộ Tài chính.",
+     {"116/2015/TT-BTC": "mentions"}),
+    # the strongest context wins across mentions
+    ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
+])
+def test_relations(text, expected):
+    assert relations(text) == expected
+
+
+def test_short_forms_and_footnotes_count_as_mentions_urls_do_not():
+    text = ("Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ;\n"
+            "Thực hiện theo Điều 4 Quyết định 19/2014/QĐ-TTg và các Điều 5, 6, 7 Thông tư số 26/2014/TT-BKHCN.\n"
+            "Kiểm tra theo Quyết định số 19 và Thông tư 26.\n"
+            "https://thuvienphapluat.vn/van-ban/quyet-dinh-19-2014-qd-ttg-222596.aspx\n"
+            "2 quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014")
+    items, spans, _ = read_citations(text, KON_TUM)
+    counts = {i["number"]: i["mentions"] for i in items}
+    assert counts == {"19/2014/QĐ-TTg": 4, "26/2014/TT-BKHCN": 2}
+    assert all(len(s) == i["mentions"] for s, i in zip(spans, items))
+
+
+def test_a_department_cites_its_provinces_committee():
+    sở = {"issuer": {"name": "Sở Khoa học và Công nghệ", "locality": "Kon Tum"}, "issued_date": "2025-01-01"}
+    got = parse_citation("Quyết định số 12/QĐ-UBND ngày 1/2/2024", sở)
+    assert got["issuer"] == {"name": "Ủy ban nhân dân tỉnh Kon Tum", "locality": "Kon Tum"}
+
+
+def test_a_named_programme_repeated_alone_counts_as_a_mention():
+    text = ("Thực hiện Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030 của Chính phủ.\n"
+            "- Bám sát Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030 trong chỉ đạo.")
+    items, spans, _ = read_citations(text, KON_TUM)
+    assert [(i["doc_type"], i["mentions"], i["relation"]) for i in items] == [("CTr", 2, "implements")]
+
+
+def test_same_number_from_two_issuers_is_two_documents():
+    text = ("Căn cứ Kế hoạch số 231/KH-UBND ngày 16/6/2020 của Ủy ban nhân dân tỉnh Thừa Thiên Huế; "
+            "Kế hoạch số 231/KH-UBND ngày 01/02/2019 của Ủy ban nhân dân tỉnh Kon Tum.")
+    items, _, _ = read_citations(text, KON_TUM)
+    assert [(i["number"], i["issuer"]["name"]) for i in items] == [
+        ("231/KH-UBND", "Ủy ban nhân dân tỉnh Thừa Thiên Huế"), ("231/KH-UBND", "Ủy ban nhân dân tỉnh Kon Tum")]
+
+
+def test_own_number_is_not_a_citation():
+    assert read_citations("Số: 15/2021/QĐ-UBND\nQuyết định số 15/2021/QĐ-UBND có hiệu lực", KON_TUM)[0] == []
+
+
+def test_identity_folds_spelling_and_keeps_issuer_and_year():
+    a = parse_citation("Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014")
+    b = parse_citation("Quyết định số 19/2014/QD-TTg")
+    assert citation_identity(a) == citation_identity(b)
+    x = parse_citation("Kế hoạch số 231/KH-UBND ngày 16/6/2023 của Ủy ban nhân dân tỉnh Thừa Thiên Huế")
+    y = parse_citation("Kế hoạch số 231/KH-UBND ngày 16/6/2023 của Ủy ban nhân dân tỉnh Kon Tum")
+    assert citation_identity(x) != citation_identity(y)
+    law = parse_citation("Luật Ngân sách Nhà nước")
+    assert citation_identity(law)[1] == citation_identity(parse_citation("Luật Ngân sách nhà nước"))[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.integers(1, 28), month=st.integers(1, 12), year=st.integers(2000, 2030),
+       style=st.sampled_from(["long", "slash", "dash"]), num=st.integers(1, 9999),
+       brk=st.sampled_from(["-", "- ", "-\n"]))
+def test_dates_and_split_symbols_read_one_way(day, month, year, style, num, brk):
+    date = {"long": f"ngày {day:02d} tháng {month} năm {year}", "slash": f"ngày {day}/{month}/{year}",
+            "dash": f"ngày {day}-{month:02d}-{year}"}[style]
+    got = parse_citation(f"Quyết định số {num}/{year}/QĐ{brk}TTg {date} của Thủ tướng Chính phủ")
+    assert got["number"] == f"{num}/{year}/QĐ-TTg"
+    assert got["issued_date"] == f"{year:04d}-{month:02d}-{day:02d}"
+    assert got["warnings"] == []
+
+
+# --- data files ------------------------------------------------------------------------------
+
+CONTRACT_TYPES = {"Luật", "NĐ", "NQ", "QĐ", "TT", "CT", "KH", "CV", "CTr", "TB", "BC", "HD", "TTr", "QC",
+                  "QyĐ", "PA", "ĐA", "DA", "BB", "CĐ", "GM", "PL", "TTLT", "NQLT", "KL", "HĐ", "TC",
+                  "BGN", "BTT", "HP", "L", "TTri"}
+
+
+def test_doc_types_use_contract_codes():
+    rows = load_tsv("doc_types.tsv", required=("name", "code", "symbols", "issuer", "generic"))
+    assert {r["code"] for r in rows} <= CONTRACT_TYPES
+    by_name = {r["name"]: r["code"] for r in rows}
+    assert by_name["Quyết định"] == "QĐ" and by_name["Công văn"] == "CV" and by_name["Chương trình"] == "CTr"
+
+
+def test_issuer_codes_schema():
+    rows = load_tsv("issuer_codes.tsv", required=("code", "kind", "name", "level", "aliases", "until", "default_kind"))
+    assert {r["level"] for r in rows} <= {"national", "party", "local", "province"}
+    assert all(("{unit}" in r["name"] or "{place}" in r["name"]) == (r["level"] == "local") for r in rows)
+
+
+def test_every_cue_example_yields_its_relation():
+    for rel in load_yaml("citation_cues.yml")["relations"]:
+        for example in rel["examples"]:
+            items, _, _ = read_citations(example, KON_TUM)
+            assert items and items[0]["relation"] == rel["relation"], example
+
+
+# --- golden: the seeds against their gold files ----------------------------------------------
+
+
+def test_seeds_against_gold():
+    score = scorer()
+    tally = {"tp": 0, "fp": 0, "fn": 0}
+    acc = {k: [0, 0] for k in ("doc_type", "issued_date", "issuer", "relation")}
+    for seed in SEEDS:
+        ctx = seed_context(seed)
+        section = extract_citations(ctx)
+        assert len(section.spans) == len(section.items)
+        for item, spans in zip(section.items, section.spans):
+            assert len(spans) == item["mentions"]
+            for sp in spans:
+                assert ctx.text.text[sp.start:sp.end] == sp.text
+        pred, gc = section.items, gold(seed)["citations"]
+        tp, fp, fn, pairs = score.match_sets([score.citation_key(c) for c in pred],
+                                             [score.citation_key(c) for c in gc])
+        tally["tp"] += tp
+        tally["fp"] += fp
+        tally["fn"] += fn
+        for pi, gi in pairs:
+            p, g = pred[pi], gc[gi]
+            checks = {"doc_type": score.norm(p["doc_type"]) == score.norm(g["doc_type"]),
+                      "issued_date": (p["issued_date"] or "") == (g["issued_date"] or ""),
+                      "issuer": score.similar(p["issuer"]["name"], g["issuer"]["name"]),
+                      "relation": p["relation"] == g["relation"]}
+            for k, ok in checks.items():
+                acc[k][0] += ok
+                acc[k][1] += 1
+    p = tally["tp"] / max(1, tally["tp"] + tally["fp"])
+    r = tally["tp"] / max(1, tally["tp"] + tally["fn"])
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    assert f1 >= 0.97, tally
+    for k, (right, total) in acc.items():
+        assert right / total >= 0.95, (k, right, total)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.stem[:3] for s in SEEDS])
+def test_seed_mention_counts_and_warnings(seed):
+    section = extract_citations(seed_context(seed))
+    gc = {(c["number"] or c["title"]): c["mentions"] for c in gold(seed)["citations"]}
+    got = {(c["number"] or c["title"]): c["mentions"] for c in section.items}
+    assert got == gc
+    gold_codes = sorted(w["code"] for w in gold(seed)["warnings"]
+                        if w["code"] in ("number_year_mismatch", "cited_after_citing")
+                        or "ngày" in w["detail"] and w["code"] == "source_typo")
+    assert sorted(w["code"] for w in section.warnings) == gold_codes
