@@ -336,8 +336,11 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
                     scopes.append((child, "duty"))
 
     consider(roots)
-    if not scopes and (doc_type or "").upper() in _REQUEST_KINDS:
-        scopes = [(root, "request") for root in roots]
+    # A letter's requests are its tasks; so are the items of any document that has no
+    # sections at all (a short plan numbered 1., 2., … straight after its preamble).
+    flat = not any(root.kind in ("roman", "article") for root in roots)
+    if not scopes and ((doc_type or "").upper() in _REQUEST_KINDS or flat):
+        scopes = [(root, "request") for root in roots if not is_not_duty(root.heading)]
     return scopes
 
 

@@ -159,6 +159,12 @@ def work(task: Task) -> dict:
 # --- runners -----------------------------------------------------------------------------------
 
 
+def _one_ocr_worker() -> None:
+    """Files already run in parallel: each worker OCRs its pages one at a time, so the
+    machine runs one tesseract per core rather than cores² of them."""
+    os.environ.setdefault("VANBAN_OCR_WORKERS", "1")
+
+
 def _context():
     return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
@@ -178,7 +184,8 @@ def process_runner(workers: int) -> Runner:
         while pending:
             done: set[int] = set()
             crashed = False
-            with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=_context()) as pool:
+            with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=_context(),
+                                     initializer=_one_ocr_worker) as pool:
                 futures = {pool.submit(func, tasks[i]): i for i in pending}
                 try:
                     for fut in as_completed(futures):

@@ -384,9 +384,9 @@ def _widths(lines: list[str]) -> tuple[int, int]:
 def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     """Raw page texts → :class:`NormalisedText` (see module docstring)."""
     if ocr:
-        from .ocr_repair import repair_ocr_text
+        from .ocr_repair import repair_ocr_pages
 
-        pages = [repair_ocr_text(p) for p in pages]
+        pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
     total = sum(len(p) for p in paged)

@@ -488,3 +488,15 @@ def test_realistic_roles_are_right_where_the_agency_is_found(realistic):
     the agencies it finds must be right."""
     result = score.score([(p, g) for p, g in realistic.values()])
     assert result["sections"]["task_agencies"]["precision"] >= 0.85
+
+
+@pytest.mark.parametrize("text, refs", [
+    # A short plan with no sections: its numbered items are its duties.
+    ("Căn cứ Kế hoạch số 88/KH-UBND;\n1. Công an xã chủ trì tuyên truyền.\n2. Phòng Kinh tế bố trí kinh phí.",
+     ["1", "2"]),
+    # With Roman sections but none of duties, nothing is a task.
+    ("I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao nhận thức.\n2. Bảo đảm hiệu quả.", []),
+])
+def test_items_of_a_plan_without_sections(text, refs):
+    items = _tasks(text, ["Công an xã", "Phòng Kinh tế"])
+    assert [t["ref"] for t in items] == refs
