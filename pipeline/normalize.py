@@ -125,7 +125,7 @@ def normalize_line(line: str) -> str:
     line = to_nfc(line)  # removing a control character may free a mark to compose
     line = fix_tone_placement(line)
     line = tidy_symbols(line)
-    return clean_spaces(line)
+    return to_nfc(clean_spaces(line))  # a moved tone may sit before a stray combining mark
 
 
 # --- line classification -------------------------------------------------------------
