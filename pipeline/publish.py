@@ -53,6 +53,8 @@ SCHEMA: list[tuple[str, dict, str | tuple, list[tuple[str, str, str]]]] = [
         "path": str, "sha256": str, "format": str, "pages": int, "status": str, "error": str,
         "document_id": str, "ocr_confidence": float,
     }, "path", [("document_id", "documents", "id")]),
+    ("source_pages", {"source_path": str, "page": int, "ocr_confidence": float},
+     ("source_path", "page"), [("source_path", "sources", "path")]),
     ("citations", {
         "id": str, "citing_id": str, "cited_id": str, "relation": str, "mentions": int,
     }, "id", [("citing_id", "documents", "id"), ("cited_id", "documents", "id")]),
@@ -175,6 +177,7 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
                 for d in rows.documents.values()]
         _insert(db, "documents", docs, by_id)
         _insert(db, "sources", rows.sources, lambda r: r["path"])
+        _insert(db, "source_pages", rows.source_pages, lambda r: (r["source_path"], r["page"]))
         _insert(db, "citations", rows.citations.values(), by_id)
         _insert(db, "citation_mentions", rows.citation_mentions, by_id)
         _insert(db, "standards", rows.standards.values(), by_id)

@@ -25,6 +25,7 @@ RELATION_ORDER = ["based_on", "replaces", "repeals", "amends", "implements", "me
 class Rows:
     documents: dict[str, dict] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
+    source_pages: list[dict] = field(default_factory=list)  # per-page OCR confidence
     citations: dict[str, dict] = field(default_factory=dict)
     citation_mentions: list[dict] = field(default_factory=list)
     standards: dict[str, dict] = field(default_factory=dict)
@@ -306,6 +307,8 @@ def _add_sources(rows: Rows, sources: list[dict], source_doc: dict, duplicate_of
         s = by_path[path]
         conf = s.get("ocr_confidence")
         if isinstance(conf, (list, tuple)):
+            rows.source_pages.extend({"source_path": path, "page": n, "ocr_confidence": round(c, 4)}
+                                     for n, c in enumerate(conf, start=1) if c is not None)
             conf = round(sum(conf) / len(conf), 4) if conf else None
         status, error = s.get("status") or "ok", s.get("error")
         if path in duplicate_of and status == "ok":

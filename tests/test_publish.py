@@ -329,3 +329,13 @@ def test_rebuild_is_identical_across_hash_seeds(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], check=True, cwd=root,
                        env={**os.environ, "PYTHONHASHSEED": seed})
     assert (tmp_path / "1" / "vanban.db").read_bytes() == (tmp_path / "4242" / "vanban.db").read_bytes()
+
+
+def test_ocr_confidence_is_kept_per_page(tmp_path):
+    doc = _doc("5/KH-UBND", "2024-02-01", path="scan.pdf")
+    sources = [{"path": "scan.pdf", "sha256": "s", "format": "ocr", "pages": 2, "status": "ok",
+                "ocr_confidence": [0.9, 0.8]}]
+    publish([Extraction(contract=doc, provenance={})], sources, tmp_path / "o.db")
+    assert q(tmp_path / "o.db", "select page, ocr_confidence from source_pages order by page") == [
+        {"page": 1, "ocr_confidence": 0.9}, {"page": 2, "ocr_confidence": 0.8}]
+    assert q(tmp_path / "o.db", "select ocr_confidence from sources")[0]["ocr_confidence"] == 0.85
