@@ -7,6 +7,7 @@ view has something to show.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,13 @@ def gold_db(tmp_path_factory) -> Path:
     if "gold" not in _BUILT:
         _BUILT["gold"] = build(tmp_path_factory.mktemp("gold"))
     return _BUILT["gold"]
+
+
+def q(db_path, sql, params=()) -> list[dict]:
+    """Rows of a query as dicts."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 
 import networkx as nx
 import pytest
 
 from pipeline.chain import chain_lines, print_chain
 from pipeline.graph import build_graph, chain_depths, citation_graph, export_graph, pagerank
-from publish_fixtures import gold_db  # noqa: F401  (fixture)
+from publish_fixtures import gold_db, q  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -18,13 +17,6 @@ def graph(gold_db):
     return build_graph(gold_db)
 
 
-def _rows(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def test_nodes_and_edges_of_every_kind(graph, gold_db):
@@ -33,13 +25,13 @@ def test_nodes_and_edges_of_every_kind(graph, gold_db):
     edge_kinds = {k for *_, k in graph.edges(data="kind")}
     assert {"cites", "issued_by", "assigned", "successor_of", "part_of", "located_in"} <= edge_kinds
     n_cites = sum(1 for *_, k in graph.edges(data="kind") if k == "cites")
-    assert n_cites == _rows(gold_db, "select count(*) n from citations")[0]["n"]
+    assert n_cites == q(gold_db, "select count(*) n from citations")[0]["n"]
     roles = {d["role"] for *_, d in graph.edges(data=True) if d["kind"] == "assigned"}
     assert roles == {"lead", "coordinate", "responsible", "direct"}
 
 
 def test_node_ids_derive_from_identity(graph, gold_db):
-    did = _rows(gold_db, "select id from documents where number = '19/2014/QĐ-TTg'")[0]["id"]
+    did = q(gold_db, "select id from documents where number = '19/2014/QĐ-TTg'")[0]["id"]
     node = graph.nodes[f"doc:{did}"]
     assert node["in_degree"] == 2 and node["chain_depth"] == 0 and node["ingested"] == 0
     assert ("locality:thanh-pho-hue", "locality:tinh-thua-thien-hue") in {
@@ -47,7 +39,7 @@ def test_node_ids_derive_from_identity(graph, gold_db):
 
 
 def test_measures_are_stored_on_documents(graph, gold_db):
-    rows = _rows(gold_db, "select id, in_degree, pagerank, component, chain_depth, ingested from documents")
+    rows = q(gold_db, "select id, in_degree, pagerank, component, chain_depth, ingested from documents")
     assert all(r["pagerank"] is not None for r in rows)
     assert abs(sum(r["pagerank"] for r in rows) - 1) < 1e-6
     for r in rows:

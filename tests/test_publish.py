@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import sqlite3
 
 import pytest
 import sqlite_utils
@@ -14,16 +13,9 @@ from hypothesis import strategies as st
 from pipeline.identity import document_key, document_year, fold, resolve_partial_keys
 from pipeline.models import Extraction, NormalisedText, Span
 from pipeline.publish import SCHEMA, publish
-from publish_fixtures import GOLD, build, gold_db, gold_inputs  # noqa: F401  (fixture)
+from publish_fixtures import GOLD, build, gold_db, gold_inputs, q  # noqa: F401  (fixture)
 
 
-def q(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 # ---- identity helpers -----------------------------------------------------------------
