@@ -116,6 +116,10 @@ _POSITION_VP = re.compile(
 _CATEGORY_OF = re.compile(r"(?:cơ quan|đơn vị)\s+(?:trực\s+)?thuộc\s+$")
 # After a group's head words: an open or other set, not the group named before.
 _SHORTHAND_NOT = re.compile(r"[^\S\n]*(?:,[^\S\n]*)?(?:khác|có liên quan|liên quan|cá nhân|và cá nhân)\b")
+# A body named as serving a region or the nation, not the issuer's locality.
+_NATIONAL_WORDS = re.compile(r"(?<!\w)(?:vùng|trung ương|quốc gia)(?!\w)")
+_ADDRESS_UNITS = ("Vụ ",)
+_ADDRESS_BEFORE = re.compile(r"\([^\S\n]*(?:qua[^\S\n]+)?$", re.I)
 _LAW_PREFIX = re.compile(r"luật (?:tổ chức|sửa đổi[^;]{0,80}?)\s+$")
 
 
@@ -141,6 +145,7 @@ class _Gaz:
     kinds: dict[str, dict] = field(default_factory=dict)
     kind_heads: dict[str, str] = field(default_factory=dict)    # folded head → kind
     kind_abbr: dict[str, str] = field(default_factory=dict)     # exact head → kind
+    kind_alts: dict[str, list[str]] = field(default_factory=dict)  # head shared by kinds → kinds
     groups: list[tuple[str, re.Pattern, str, str]] = field(default_factory=list)
     shorthands: list[tuple[str, re.Pattern]] = field(default_factory=list)  # (group, head words)
     national_re: re.Pattern | None = None
@@ -159,19 +164,42 @@ def _alternation(keys) -> str:
 
 
 @functools.cache
+def _domain_abbrs() -> list[tuple[str, str]]:
+    """(folded expansion, abbreviation) of the domains of abbreviations.tsv, longest first."""
+    rows = [(fold(_tidy(r["expansion"])), r["abbr"]) for r in load_tsv("abbreviations.tsv")
+            if r["category"] == "domain"]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def _with_domain_abbrs(alias: str) -> set[str]:
+    """A name with any one of its domains abbreviated ("Phòng Nông nghiệp và PTNT")."""
+    key = fold(_tidy(alias))
+    out = {key}
+    for exp, abbr in _domain_abbrs():
+        if len(exp.split()) < 2:
+            continue
+        m = re.search(r"(?<!\w)" + re.escape(exp) + r"(?!\w)", key)
+        if m and m.start() > 0:  # never the head itself
+            out.add(key[:m.start()] + fold(abbr) + key[m.end():])
+    return out
+
+
+@functools.cache
 def gazetteer() -> _Gaz:
     g = _Gaz()
     for row in load_tsv("agencies.tsv", required=("name", "kind", "level", "aliases", "abbreviations")):
         name = row["name"]
         for alias in [name, *_split(row["aliases"])]:
-            g.national[fold(_tidy(alias))] = name
+            for key in _with_domain_abbrs(alias):
+                g.national.setdefault(key, name)
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
                 g.national_abbr[v] = name
     for row in load_tsv("local_agencies.tsv", required=("name", "kind", "levels", "aliases", "abbreviations")):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *_split(row["aliases"])]:
-            g.local[fold(_tidy(alias))] = entry
+            for key in _with_domain_abbrs(alias):
+                g.local.setdefault(key, entry)
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
                 g.local_abbr[v] = entry
@@ -179,12 +207,12 @@ def gazetteer() -> _Gaz:
         row = dict(row, levels=set(_split(row["levels"])))
         g.kinds[row["kind"]] = row
         for head in _split(row["heads"]):
-            if re.fullmatch(r"[A-ZĐ][A-ZĐ&\-]*(?: [A-ZĐ][A-ZĐ&\-]*)*", head) and head not in ("BCĐ",):
-                g.kind_abbr[head] = row["kind"]
-            elif head == "BCĐ":
-                g.kind_abbr[head] = row["kind"]
+            if re.fullmatch(r"[A-ZĐ][A-ZĐ&\-]*(?: [A-ZĐ][A-ZĐ&\-]*)*", head):
+                key, table = head, g.kind_abbr
             else:
-                g.kind_heads[fold(_tidy(head))] = row["kind"]
+                key, table = fold(_tidy(head)), g.kind_heads
+            g.kind_alts.setdefault(key, []).append(row["kind"])
+            table.setdefault(key, row["kind"])
     for row in load_tsv("groups.tsv", required=("name", "pattern", "condition", "scope")):
         g.groups.append((row["name"], re.compile(row["pattern"]), row["condition"], row["scope"]))
         if row.get("shorthand"):
@@ -472,13 +500,14 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         cands.append(_Mention(m.start(), m.end(), 1, g.national_abbr[m.group(1)], None))
 
     # 2. Kinds named by division word, designator, or bare; and "Tổ giúp việc <body>".
-    for regex, lookup in ((g.compound_re, lambda s: g.kind_heads.get(_alias_key(s, g.kind_heads))),
-                          (g.compound_abbr_re, lambda s: g.kind_abbr.get(" ".join(s.split())))):
+    for regex, table, keyof in ((g.compound_re, g.kind_heads, lambda s: _alias_key(s, g.kind_heads)),
+                                (g.compound_abbr_re, g.kind_abbr, lambda s: " ".join(s.split()))):
         if regex is None:
             continue
         src = f if regex is g.compound_re else t
         for m in regex.finditer(src):
-            kind = lookup(m.group(1))
+            key = keyof(m.group(1))
+            kind = _pick_kind(table.get(key), g.kind_alts.get(key, []), f, m.end(), res, g)
             mention = _compound(kind, m, f, t, res, g) if kind else None
             if mention:
                 cands.append(mention)
@@ -535,16 +564,21 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         for m in regex.finditer(f):
             if _OPEN_TAIL.match(f, m.end()):
                 continue
+            if name.endswith(("Bộ", "Sở")) and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[m.end():]):
+                continue  # "các đơn vị thuộc Bộ Tài chính": of the ministry named, not the issuer
+            # "Các cơ quan, đơn vị thuộc {div}": as the text names the unit
+            gname = name.replace("{div}", m.group("div")) if "{div}" in name else name
             loc = res.division(None)[0] if scope == "local" else None
-            cands.append(_Mention(m.start(), m.end(), 4, name, loc, condition=condition,
+            cands.append(_Mention(m.start(), m.end(), 4, gname, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
     for m in re.finditer(
-            r"\bcác\s+(?:cơ quan|phòng,?\s*ban)\s+chuyên môn"
-            r"(?:\s+(thuộc|của|trực thuộc)\s+(?:ủy ban nhân dân|ubnd)(?:\s+(" + _DIV_ALT + r"))?"
+            r"\bcác\s+(?:cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn(?:\s*,\s*đơn vị)?"
+            r"(?:\s+(thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(" + _DIV_ALT + r"))?|(?P<d2>"
+            + _DIV_ALT + r")" + _WE + r")"
             r"|\s+(" + _DIV_ALT + r")" + _WE + r")?", f):
         if _OPEN_TAIL.match(f, m.end()):
             continue
-        div = m.group(2) or m.group(3)
+        div = m.group(2) or m.group("d2") or m.group(4)
         loc, kind = res.division(div) if div else res.division(None)
         if loc is None:
             continue
@@ -577,6 +611,10 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                                       assigned=True, generic=True, shorthand=True))
 
     chosen = _select(cands, skip)
+    # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
+    # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
+    chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
+                                        and _ADDRESS_BEFORE.search(t[max(0, c.start - 12):c.start]))]
     # Level-generic mentions and groups inside the trích yếu of a cited document are the
     # cited document's words, not this document's bodies.
     titles = _title_regions(t, f)
@@ -590,6 +628,16 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if c.anaphor:
             c.name = next(iter(own)) if len(own) == 1 else None
     return [c for c in chosen if not c.anaphor or c.name]
+
+
+def _pick_kind(kind: str | None, alts: list[str], f: str, end: int, res: _Resolver, g: _Gaz) -> str | None:
+    """Of the kinds sharing a head ("BCH Quân sự"), the one existing at the level of the
+    division word after it ("… tỉnh": Bộ Chỉ huy; "… xã": Ban Chỉ huy), else at the issuer's."""
+    if len(alts) < 2:
+        return kind
+    d = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end:])
+    tier = DIVISIONS.get(d.group(1)) if d else res.p.tier
+    return next((k for k in alts if tier in g.kinds[k]["levels"]), kind)
 
 
 def _fold_keep_abbr(f: str, t: str) -> str:
@@ -716,6 +764,8 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         loc = unit.name if unit else res.default_locality(levels)
         return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", loc)
     div = _division_after(f, t, end)
+    if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:]):
+        return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
     if naming == "bare":
         loc = res.default_locality(levels)
         if div:
@@ -764,8 +814,16 @@ def _local_levels() -> dict[str, set[str]]:
 
 @functools.cache
 def _name_stops() -> tuple[frozenset, re.Pattern]:
-    words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind")))
+    words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind"))
+                      if r["kind"] != "capital")
     return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
+
+
+@functools.cache
+def _capital_stops() -> re.Pattern:
+    """Capitalised words that open a new cell, not more of a name ("… Sở Nội vụ Các sở, ban")."""
+    words = [r["word"] for r in load_tsv("name_stops.tsv") if r["kind"] == "capital"]
+    return re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
 
 @functools.cache
@@ -797,7 +855,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         word = w.group(1)
         if word[0].isupper() or word[0].isdigit():
-            if end > pos and _BODY_START.match(t, w.start(1)):
+            if end > pos and (_BODY_START.match(t, w.start(1)) or _capital_stops().match(t, w.start(1))):
                 break
             end, lower_run = w.end(), 0
         elif (stop_re.match(f, w.start(1)) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
@@ -805,7 +863,8 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())
-                if nxt and nxt.group(1)[0].isupper() and not _BODY_START.match(t, nxt.start(1)):
+                if (nxt and nxt.group(1)[0].isupper() and not _BODY_START.match(t, nxt.start(1))
+                        and not _capital_stops().match(t, nxt.start(1))):
                     end, lower_run = nxt.end(), 0
                     continue
             break
@@ -823,7 +882,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                     break
                 if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):]):
                     break
-            elif _BODY_START.match(t, nxt.start(1)):
+            elif _BODY_START.match(t, nxt.start(1)) or _capital_stops().match(t, nxt.start(1)):
                 break
             end = nxt.start(1)
             end = _WORD.match(t, end).end()
@@ -852,6 +911,8 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     name, kind = g.local[best[0]] if best else (raw, head)
     mention = _listed(name, kind, m.start(), pos, f, t, res, g)
     mention.prio = 6
+    if _NATIONAL_WORDS.search(fold(name)):  # "Bệnh viện Đa khoa vùng Tây Nguyên": no one province's
+        mention.locality = None
     # A known name followed by more of a name ("Trung tâm Văn hóa - Thể thao | và Truyền thanh
     # - Truyền hình") is a longer body, unless what follows is a place ("… | Kon Tum").
     known = g.local_re.match(f, m.start()) if not best else None
@@ -955,6 +1016,9 @@ def _surface(t: str, start: int, end: int, head: str) -> str:
 # From mentions to agencies
 
 
+_TW_SUFFIX = " trực thuộc Trung ương"
+
+
 def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
     if key[0] == "chuyen_mon":
         conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
@@ -969,8 +1033,14 @@ def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
     enums = [fm for fm in forms if fm.startswith("các ")]
     caps = [fm for fm in forms if fm.startswith("cấp ")]
     if enums and len(enums) > len(caps):
-        counts = Counter(enums)
-        best = max(counts, key=lambda s: (counts[s], -enums.index(s)))
+        # The commonest wording names the set ("UBND cấp tỉnh" in the articles and "UBND các
+        # tỉnh, thành phố trực thuộc trung ương" in Nơi nhận are one group, as the seed golds
+        # merge them); "… trực thuộc Trung ương" is the same enumeration said in full.
+        bases = [fm.removesuffix(_TW_SUFFIX) for fm in enums]
+        counts = Counter(bases)
+        best = max(counts, key=lambda s: (counts[s], -bases.index(s)))
+        if best + _TW_SUFFIX in enums:
+            best += _TW_SUFFIX
         return f"{head} {best}"
     word = caps[0][4:] if caps else {"province": "tỉnh", "district": "huyện", "commune": "xã"}[tier]
     return f"{head} cấp {word}"
@@ -1011,6 +1081,10 @@ def _analyse(ctx: Context) -> _Analysis:
         if not name or (mt.condition == "assigned" and mt.name not in assigned):
             continue
         hits.append(AgencyHit(mt.start, mt.end, name, mt.locality))
+    # "Sở X các tỉnh, thành phố" where the text also says "… trực thuộc Trung ương": one group.
+    full = {h.name for h in hits if h.name.endswith(_TW_SUFFIX)}
+    hits = [AgencyHit(h.start, h.end, h.name + _TW_SUFFIX, h.locality) if h.name + _TW_SUFFIX in full else h
+            for h in hits]
     # The letterhead (capital lines above "Số:") repeats the issuer a rendering may lack:
     # it counts only for a body the text names nowhere else (000 and 001 must agree).
     head_end = _letterhead_end(t)

@@ -212,13 +212,17 @@ LOCAL_BODIES = {
     "văn phòng ủy ban nhân dân": "Văn phòng Ủy ban nhân dân", "văn phòng ubnd": "Văn phòng Ủy ban nhân dân",
     "ban thường vụ tỉnh ủy": "Ban Thường vụ Tỉnh ủy", "tỉnh ủy": "Tỉnh ủy", "thành ủy": "Thành ủy",
     "huyện ủy": "Huyện ủy", "đảng ủy": "Đảng ủy",
+    # the Party committee by its statutory name ("Ban Chấp hành Đảng bộ tỉnh" is the Tỉnh ủy)
+    "ban chấp hành đảng bộ tỉnh": "Tỉnh ủy", "ban chấp hành đảng bộ thành phố": "Thành ủy",
+    "ban chấp hành đảng bộ huyện": "Huyện ủy",
 }
 UNITS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",
          "huyện": "huyện", "quận": "quận", "thị xã": "thị xã", "tx.": "thị xã",
          "thị trấn": "thị trấn", "xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 # A place name: capitalised words, or a number ("Phường 5"), joined by spaces or " - ".
-PLACE = rf"(?:[{UPPER}][\w]*|\d{{1,2}})(?:(?:\s+|\s?-\s?)(?:[{UPPER}][\w]*|\d{{1,2}}))*"
+# Never across a line break: the next line may open with a capitalised heading.
+PLACE = rf"(?:[{UPPER}][\w]*|\d{{1,2}})(?:(?:[ \t]+|[ \t]?-[ \t]?)(?:[{UPPER}][\w]*|\d{{1,2}}))*"
 _NOT_LETTER = r"(?![^\W\d_])"
 
 
@@ -228,10 +232,10 @@ def _alternation(words) -> str:
 
 LOCAL_RE = re.compile(
     rf"(?P<body>(?i:{_alternation(LOCAL_BODIES)})){_NOT_LETTER}"
-    rf"(?:\s+(?P<unit>(?i:{_alternation(UNITS)})){_NOT_LETTER})?"
-    rf"(?:\s+(?P<place>{PLACE}))?"
+    rf"(?:[ \t]+(?P<unit>(?i:{_alternation(UNITS)})){_NOT_LETTER})?"
+    rf"(?:[ \t]+(?P<place>{PLACE}))?"
 )
-UNIT_RE = re.compile(rf"(?P<unit>(?i:{_alternation(UNITS)})){_NOT_LETTER}\s+(?P<place>{PLACE})")
+UNIT_RE = re.compile(rf"(?P<unit>(?i:{_alternation(UNITS)})){_NOT_LETTER}[ \t]+(?P<place>{PLACE})")
 
 
 @dataclass
@@ -329,6 +333,11 @@ class Citer:
         return f"{_division_of(name) or 'tỉnh'} {name}"
 
 
+def division_of(province: str) -> str | None:
+    """``Hải Phòng`` → ``thành phố``, ``Kon Tum`` → ``tỉnh``; None for a place that is no province."""
+    return _division_of(province)
+
+
 @functools.cache
 def _division_of(province: str) -> str | None:
     """``Hải Phòng`` → ``thành phố``, ``Kon Tum`` → ``tỉnh``; None for a place that is no province."""
@@ -397,11 +406,37 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
         if m:  # "của tỉnh Thừa Thiên Huế": the province's People's Committee
             unit = UNITS[m.group("unit").lower()]
             return Issuer(f"Ủy ban nhân dân {unit} {m.group('place')}", m.group("place"), True, m.end())
+        m = _named_local_re().match(text, pos)
+        if m:  # "Ban Chỉ đạo cải cách hành chính tỉnh": a local body named by its duty
+            return _named_local(m, citer)
         p = _position_re().match(text, pos)
         if not p:
             return None
         pos = p.end()
     return None
+
+
+@functools.cache
+def _named_local_re() -> re.Pattern:
+    heads = _alternation(cues()["local_body_heads"])
+    return re.compile(
+        rf"(?P<head>{heads}){_NOT_LETTER}(?P<words>(?:,?[ \t]+(?!(?i:của|ngày|số|tại|theo)\s)[^\W\d_]+){{0,12}}?)"
+        rf"[ \t]+(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|đặc khu)){_NOT_LETTER}"
+        rf"(?:[ \t]+(?P<place>{PLACE}))?")
+
+
+def _named_local(m: re.Match, citer: Citer) -> Issuer:
+    """A local body the gazetteer does not list, completed with the citing body's place when
+    the text leaves it out (the unit must agree: "… tỉnh" takes the citing province)."""
+    base = " ".join((m.group("head") + m.group("words")).split())
+    unit = UNITS[m.group("unit").lower()]
+    if m.group("place"):
+        return Issuer(f"{base} {unit} {m.group('place')}", m.group("place"), True, m.end())
+    own, prov = citer.unit, citer.province
+    ref = own if own and own.startswith(unit + " ") else prov if unit in ("tỉnh", "thành phố") else None
+    if ref and ref.startswith(unit + " "):
+        return Issuer(f"{base} {ref}", ref.split(" ", 1)[1], True, m.end())
+    return Issuer(f"{base} {unit}", None, True, m.end())
 
 
 @functools.cache

@@ -47,9 +47,18 @@ class Mention:
     relation: str = "mentions"
 
 
+# The number and year of a symbol as OCR misreads them: "l9/2O14/QĐ-TTg" (l, I for 1; O, o
+# for 0). A run counts only when it holds a real digit and a "/" follows it.
+_OCR_DIGITS = re.compile(r"(?<![\w/])(?=[\dlIOo]*\d)[\dlIOo]{2,5}(?=\s?/\s?(?:[\dlIOo]{4}\s?/|[A-ZĐ]))"
+                         r"|(?<=/)(?=[\dlIOo]*\d)[\dlIOo]{4}(?=\s?/)")
+_DIGIT_OF = str.maketrans("lIOo", "1100")
+
+
 def _view(text: str) -> str:
-    """The text as the readers see it: OCR look-alikes of Đ fixed, URLs blanked (same length)."""
+    """The text as the readers see it: OCR look-alikes of Đ and of digits in symbols fixed,
+    URLs blanked (same length)."""
     text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+    text = _OCR_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
     return re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), text)
 
 
@@ -64,6 +73,7 @@ def _prefix_re() -> re.Pattern:
 
 
 _BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
+_YEAR_ONLY = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?![\d/])")
 _BEFORE_ISSUER = re.compile(r"[\s,]*(?i:của|do)\s+")
 
 
@@ -78,6 +88,11 @@ def _trailer(view: str, pos: int, citer: P.Citer) -> tuple[P.Date | None, P.Issu
             if date:
                 end = date.end
                 continue
+        year = _YEAR_ONLY.match(view, end) if date is None else None
+        if year:  # "Quyết định số 1050/QĐ-UBND năm 2015": a year-only date
+            date = P.Date(year.group(1), year.start(1), year.end(), year.group(0).strip(" ,"))
+            end = year.end()
+            continue
         m = _BEFORE_ISSUER.match(view, end)
         if issuer is None and m:
             issuer = P.read_issuer(view, m.end(), citer)
@@ -140,6 +155,11 @@ _LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
 _LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 
+# A law named in an upper-case title line ("… CỦA LUẬT CHẤT LƯỢNG SẢN PHẨM, HÀNG HÓA"): only
+# the names laws.tsv lists are read there, since capitals hide where a name ends.
+_UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
+
+
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
     for title in P.law_titles():
@@ -175,7 +195,8 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
 
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
-    for m in _LAW_RE.finditer(view):
+    upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
+    for m in sorted([*_LAW_RE.finditer(view), *upper], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
         nested = any(x.start <= m.start() < x.core_end for x in out)
@@ -550,7 +571,13 @@ def _warnings(item: _Item, out: dict, doc_date: str | None) -> list[dict]:
 def _citer(doc: dict, locality: str | None = None, parent: str | None = None,
            level: str | None = None) -> P.Citer:
     issuer = doc.get("issuer") or {}
-    return P.Citer(issuer.get("name"), locality or issuer.get("locality"), parent, level)
+    locality = locality or issuer.get("locality")
+    if not locality and P.locality_of(issuer.get("name")) is None and P.LOCAL_RE.match(issuer.get("name") or ""):
+        # a local body named without its place ("Ban Thường vụ Tỉnh ủy"): the place of issue,
+        # when it is a province ("Quảng Ngãi, ngày …"), is its locality
+        place = doc.get("place")
+        locality = place if place and P.division_of(place) else None
+    return P.Citer(issuer.get("name"), locality, parent, level)
 
 
 def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = None

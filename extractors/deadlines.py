@@ -192,6 +192,7 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"{B}{_alt(cues['from']['phrases'])}\s+(?P<a>{_TERM})\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
         "point": re.compile(rf"{B}{lead}(?:{point})\s+(?P<a>{_TERM}){tail}{E}", re.I),
         "field": re.compile(rf"{B}(?P<label>{labels})\s*:\s*(?P<a>{_TERM}){tail}{E}", re.I),
+        "continuation": re.compile(rf"\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
         "line_label": re.compile(rf"(?m)^[ \t]*{bullet}(?P<a>{_TERM})\s*:", re.I),
         # "- Năm 2023 - 2024: Kết nối …": a roadmap label spanning years
         "label_range": re.compile(
@@ -342,6 +343,11 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
                 continue  # a label needs its year: "Ngày 5/6:" in minutes is no roadmap
             rec = _recurrence_of(m.groupdict().get("freq"))
             end = m.end("a") if name == "line_label" else m.end()
+            if not rec and (cont := pats["continuation"].match(masked, m.end("a"))):
+                # "Thời gian: Năm 2024 và các năm tiếp theo": a period that starts and goes on
+                s = term.with_year(year).iso("start")
+                add(m.start("a"), cont.end(), s and (s, None, None))
+                continue
             add(m.start("a"), end, _point_values("within", term, rec, year))
     return out
 

@@ -145,9 +145,10 @@ class Issuer:
     span: Span | None = None
 
 
-def issuer_from_caps(lines: list[str]) -> Issuer | None:
+def issuer_from_caps(lines: list[str], symbol_body: str | None = None) -> Issuer | None:
     """Issuing-body lines (capitals) → the issuer; a parent line gives the locality
-    (``UBND TỈNH KON TUM`` / ``SỞ TÀI CHÍNH`` → Sở Tài chính, Kon Tum)."""
+    (``UBND TỈNH KON TUM`` / ``SỞ TÀI CHÍNH`` → Sở Tài chính, Kon Tum). ``symbol_body``
+    (``Ủy ban nhân dân`` for a ``…-UBND`` number) completes a lone unit line."""
     if not lines:
         return None
     bodies = _body_lines(lines)
@@ -156,15 +157,28 @@ def issuer_from_caps(lines: list[str]) -> Issuer | None:
     local = _local_issuer(bodies[-1])
     if local:
         return local
+    bare = terms()["bare_units"].get(" ".join(bodies[-1].upper().split()))
+    if bare and len(bodies) > 1:
+        # "VĂN PHÒNG" under its parent: the office is named after it
+        parent_name = official_case(bodies[0])
+        unit, place = split_unit((_local_prefix(bodies[0]) or ("", bodies[0]))[1])
+        name = bare.format(parent=parent_name, unit=unit or "", place=place).replace("  ", " ").strip()
+        name = _cap(name.split()[0]) + name[len(name.split()[0]):]
+        return Issuer(name, parent.locality if parent else None, parent.level if parent else "national")
     if parent:
         return Issuer(name, parent.locality, parent.level)
+    unit, place = split_unit(bodies[-1])
+    if unit and place and symbol_body:
+        # the body's first line was lost ("TỈNH QUẢNG TRỊ" alone, a cropped scan): the
+        # number's symbol names the kind of body (…/CT-UBND → Ủy ban nhân dân)
+        return Issuer(f"{symbol_body} {unit} {place}", place, terms()["unit_types"].get(unit))
     return Issuer(name, None, "national")
 
 
 def _starts_body(line: str) -> bool:
-    low = line.lower()
+    low = " ".join(line.lower().split())
     return (any(low.startswith(h + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
-            or _fkey(line) in _national())
+            or _fkey(line) in _national() or low.upper() in terms()["bare_units"])
 
 
 def _body_lines(lines: list[str]) -> list[str]:
@@ -239,10 +253,19 @@ _ENDS_TITLE = re.compile(
 _PREAMBLE = re.compile(r"^(?:Thực hiện|Triển khai|Để |Nhằm |Trên cơ sở|Thời gian qua)")
 
 
+def _is_name_word(word: str, first: bool) -> bool:
+    """``Bình``; first word only: the one-letter ``Y`` / ``H`` of Ê Đê names; ``H'Hen``."""
+    if first and len(word) == 1:
+        return word.isupper() and word.isalpha()
+    parts = word.split("'")
+    return all(p.isalpha() and p[0].isupper() and (p[1:].islower() or not p[1:]) for p in parts) \
+        and len(parts) <= 2 and len(word) > 1
+
+
 def _is_person_name(text: str) -> bool:
-    """2–6 capitalised words of letters only: ``Nguyễn Thanh Bình``."""
-    words = text.split()
-    return 2 <= len(words) <= 6 and all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
+    """2–6 capitalised words of letters only: ``Nguyễn Thanh Bình``, ``Y Dhăm Ênuôl``."""
+    words = text.replace("’", "'").split()
+    return 2 <= len(words) <= 6 and all(_is_name_word(w, i == 0) for i, w in enumerate(words))
 
 
 def proper_name_at(text: str) -> str | None:
@@ -299,6 +322,12 @@ def doc_type_of_number(number: str) -> str | None:
     if head in codes:
         return codes[head]
     return "CV" if "-" in part else None
+
+
+def _symbol_body(symbol: str | None) -> str | None:
+    """The local body kind a symbol names: ``45/CT-UBND`` → ``Ủy ban nhân dân``."""
+    code = re.sub(r"\s+", "", symbol or "").split("/")[-1].split("-")[-1].upper()
+    return terms()["local_bodies"].get(code) if code in ("UBND", "HĐND") else None
 
 
 def parse_number(line: str) -> tuple[str | None, re.Match] | None:
@@ -359,6 +388,8 @@ def _position_case(caps: str) -> str:
         return official_case(caps)
     words = pos[0].lower().split()
     head = "Phó " + _cap(" ".join(words[1:])) if words[0] == "phó" and len(words) > 1 else _cap(" ".join(words))
+    for proper in terms()["proper_in_titles"]:  # "Chánh Văn phòng", "Thủ tướng Chính phủ"
+        head = re.sub(r"(?<=\s)" + re.escape(proper.lower()), proper, head)
     return head + (" " + official_case(pos[1]) if pos[1] else "")
 
 
@@ -523,6 +554,9 @@ def _signature_parts(line: str) -> tuple[str, str] | None:
     if not run:
         return None
     m = _AUTHORITY.match(run)
+    if m and m.group(1).upper() in terms()["acting_prefixes"] and _position_at(m.group(2)):
+        # "Q. CHỦ TỊCH": the signer's own position, held ad interim
+        return "position", terms()["acting_prefixes"][m.group(1).upper()] + " " + _position_case(m.group(2))
     if m:
         return "authority", authority_case(m.group(1), m.group(2))
     if _position_at(run):
@@ -530,15 +564,8 @@ def _signature_parts(line: str) -> tuple[str, str] | None:
     return None
 
 
-def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
-    """Name, position and authority from the end of the body.
-
-    Reading upwards: the signer's name is the lowest person-name line; the position is the
-    nearest position line above it; the authority the nearest TM./KT./TL. line above that
-    (``TM. Ủy ban nhân dân / KT. Chủ tịch`` keeps ``KT. Chủ tịch``). ``Nơi nhận`` items
-    in between are skipped; a running paragraph ends the block.
-    """
-    lines = _lines(body)[-SIGNATURE_LINES:]
+def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | None, str | None, str | None]:
+    """(name, its offset, position, authority) reading ``lines`` upwards (see extract_signer)."""
     noise = {n.lower() for n in terms()["signature_noise"]}
     name = name_pos = position = authority = None
     for pos, raw in reversed(lines):
@@ -561,6 +588,37 @@ def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
             position = value
         elif kind == "authority" and authority is None:
             authority = value
+    return name, name_pos, position, authority
+
+
+def _block_before_annex(lines: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
+    """When an annex follows the signature (a Quy chế or Kế hoạch ban hành kèm theo), the
+    lines up to the signer's name under the last authority or position line."""
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i][1].strip()
+        if not (is_all_caps(text) and (_AUTHORITY.match(text) or _position_at(text))):
+            continue
+        for j in range(i + 1, min(i + 8, len(lines))):
+            if _is_person_name(lines[j][1].strip()):
+                return lines[:j + 1]
+    return None
+
+
+def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
+    """Name, position and authority from the end of the body.
+
+    Reading upwards: the signer's name is the lowest person-name line; the position is the
+    nearest position line above it; the authority the nearest TM./KT./TL. line above that
+    (``TM. Ủy ban nhân dân / KT. Chủ tịch`` keeps ``KT. Chủ tịch``). ``Nơi nhận`` items
+    in between are skipped; a running paragraph ends the block. When the end of the body
+    holds no signature (an annex follows it), the last signature block above is read.
+    """
+    lines = _lines(body)
+    name, name_pos, position, authority = _scan_signature(lines[-SIGNATURE_LINES:])
+    if name is None:
+        block = _block_before_annex(lines)
+        if block is not None:
+            name, name_pos, position, authority = _scan_signature(block[-SIGNATURE_LINES:])
     if name is None and position is None:
         return None, None
     span = ctx.text.span(name_pos, name_pos + len(name)) if name else None
@@ -639,6 +697,7 @@ def extract_header(ctx: Context) -> Section:
 
     number = None
     number_line = False
+    blank_symbol = ""
     for pos, line in zone or head[:HEADER_LINES]:
         found = parse_number(line)
         if found:
@@ -683,7 +742,7 @@ def extract_header(ctx: Context) -> Section:
     spans += [ctx.text.span(pos, pos + len(line)) for pos, line in title_lines]
 
     issuer = issuer_of_authority_line(of_line) if of_line else None
-    header_issuer = issuer_from_caps(_caps_issuer_lines(zone_texts))
+    header_issuer = issuer_from_caps(_caps_issuer_lines(zone_texts), _symbol_body(number or blank_symbol))
     issuer = issuer or header_issuer
     if issuer is None:
         issuer = _issuer_fallback(body, place)

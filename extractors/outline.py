@@ -44,6 +44,7 @@ _PREFIX_JUNK = re.compile(r"(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
 _EMPHASIS = re.compile(r"(\*\*|__)|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _TERMINAL = re.compile(r"[.;:!?]\s*[\"”»)]*\s*$")
+_SENTENCE_START = re.compile(r"[.!?]\s+(?=\w)")
 
 
 @dataclass
@@ -122,6 +123,7 @@ _ORGANISATION = _compile(_HEADINGS["organisation"])
 _NOT_DUTY = _compile(_HEADINGS["not_duty"])
 _DUTY_SUB = _compile(_HEADINGS["duty_subsection"])
 _CLOSING = _compile(_HEADINGS["closing"])
+_CLOSING_SENTENCES = _compile(_HEADINGS["closing_sentences"])
 _STOP = _compile(_HEADINGS["stop"])
 _RECIPIENTS = re.compile(_HEADINGS["recipients"], re.I)
 _ATTACHMENT = _compile(_HEADINGS["attachment_titles"])
@@ -368,8 +370,8 @@ def parse_text(text: str, cut=()) -> list[Node]:
         if low.startswith("(") and low.rstrip(" .;").endswith(")"):
             top.notes.append(clean(line))
             continue
-        if any(p.search(low) for p in _CLOSING) or (
-            low.endswith("./.") and (top.body_spans or top.children)
+        if _is_closing(low) or (
+            low.endswith("./.") and (top.body_spans or top.children or _ends_item(text, top))
         ):
             stack.clear()
             lead_in = lead_kind = None
@@ -384,6 +386,21 @@ def parse_text(text: str, cut=()) -> list[Node]:
         _finish(node, text)
     _assign_refs(roots)
     return roots
+
+
+def _is_closing(low: str) -> bool:
+    """A closing paragraph: one of its sentences opens with a closing formula ("… qua hộp
+    thư điện tử. Trong quá trình thực hiện, nếu có vướng mắc, đề nghị …./.")."""
+    if any(p.search(low) for p in _CLOSING):
+        return True
+    return any(p.search(low[m.end():]) for m in _SENTENCE_START.finditer(low) for p in _CLOSING_SENTENCES)
+
+
+def _ends_item(text: str, node: Node) -> bool:
+    """Is ``node`` a whole sentence of its own (so an unmarked "…./." after it is no part of
+    it), rather than a label ("4. Ủy ban nhân dân các huyện") whose paragraph follows?"""
+    s, e = node.heading_span
+    return bool(re.search(r"[.;!?]\s*$", text[s:e]))
 
 
 def _previous_span(node: Node) -> tuple[int, int] | None:

@@ -38,8 +38,16 @@ class _Mention:
         return f"{self.prefix} {self.num}" + (f":{self.year}" if self.year else "")
 
 
+# OCR reads 0 and 1 as O, o, l, I inside a code ("TCVN ISO 9OO1:2015"): a run after the
+# prefix, or after the year's colon, that holds a real digit is read as digits.
+_OCR_DIGITS = re.compile(r"(?:(?<=TCVN )|(?<=ISO )|(?<=IEC ))(?=[\dOolI]*\d)[\dOolI]{3,5}(?![\w])"
+                         r"|(?<=\d:)(?=[\dOolI]*\d)[\dOolI]{4}(?!\w)")
+_DIGIT_OF = str.maketrans("OolI", "0011")
+
+
 def _mentions(text: str) -> list[_Mention]:
     view = re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), text)
+    view = _OCR_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), view)
     out = []
     for m in STANDARD_RE.finditer(view):
         prefix = re.sub(r"\s*/\s*", "/", " ".join(m.group("prefix").split()))

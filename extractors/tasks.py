@@ -51,6 +51,10 @@ _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _TAIL = _alt(_ROLES["subject_tails"])
 _REQUEST_VERB = _alt(_ROLES["request_verbs"])
+_ADDRESSEE = _alt(_ROLES["addressee_references"])
+# The addressees of a letter: "Kính gửi: Sở A" or "Kính gửi:" then "- Sở A;" lines.
+_KINH_GUI = re.compile(r"(?im)^[ \t]*kính\s+gửi\b\s*:?")
+_ADDRESS_LINE = re.compile(r"[ \t]*[-–+•*]")
 
 _HEADINGS = load_yaml("section_headings.yml")
 _ATTRIBUTES = {
@@ -81,6 +85,8 @@ _OPEN_ENDED = re.compile(
 # Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
 _SENTENCE = re.compile(r"[.!?]\s+(?=[^\W\d_])")  # followed by a capital (checked in code)
 _SPACE = re.compile(r"[\s,;:\-–]*")
+# A clause after ";" may name bodies with their own verb ("Sở A chủ trì; Sở B, Sở C phối hợp").
+_CLAUSE = re.compile(r";\s+")
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
@@ -230,6 +236,7 @@ class _Doc:
         for _ in range(4):
             before = pos
             pos = _SPACE.match(self.text, pos, end).end()
+            pos = self.skip(_MODIFIER, pos, end)
             pos = self.skip(_LEADING, pos, end, clause=True)
             pos = self.skip(_MODIFIER, pos, end)
             if pos == before:
@@ -379,7 +386,8 @@ class _Extractor:
         """For a subsection of TỔ CHỨC THỰC HIỆN: the subjects its label names, where the
         item's text starts after an inline label ("Ban chỉ đạo 19 tỉnh: Chỉ đạo …"), and
         whether the whole heading is a label ("2. Sở Khoa học và Công nghệ", then items)."""
-        if kind != "organisation" or node.parent is not scope:
+        if not ((kind == "organisation" and node.parent is scope)
+                or (kind == "request" and node is scope)):
             return [], None, False
         s, e = node.heading_span
         subjects, pos = self.doc.subjects(s, e)
@@ -448,12 +456,15 @@ class _Extractor:
             s, e = anc.heading_span
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
+            objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
             if subjects:
-                objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
                 if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã:"
                     inh.directors, inh.subjects, inh.role = subjects, objects, None
                 else:
                     inh.subjects, inh.role, inh.directors = subjects, role, []
+            elif objects and inh.subjects and self.text[s:e].rstrip().endswith(":"):
+                # "5. UBND các huyện:" then "b) Chỉ đạo UBND các xã …:" then its items
+                inh.directors, inh.subjects, inh.role = inh.subjects, objects, None
             elif role:
                 inh.role = role
             for seg in anc.spans:
@@ -478,9 +489,35 @@ class _Extractor:
         for s, e in reversed(spans):
             for m in reversed(list(_REQUEST_VERB.finditer(self.text, s, e))):
                 found, pos = self.doc.subjects(m.end(), e)
+                at = _SPACE.match(self.text, m.end(), e).end()
+                if not found and (ref := _ADDRESSEE.match(self.text, at, e)):
+                    found, pos = self.addressees(), ref.end()  # "đề nghị Quý cơ quan …"
                 if found:
                     return found, self.doc.opening_role(pos, e)
         return [], None
+
+    def addressees(self) -> list[Hit]:
+        """The bodies a letter is addressed to ("Kính gửi: - Sở A; - UBND các xã …")."""
+        m = _KINH_GUI.search(self.text)
+        if not m:
+            return []
+        line_end = self.text.find("\n", m.end())
+        line_end = len(self.text) if line_end < 0 else line_end
+        ranges = [(m.end(), line_end)]
+        pos = line_end + 1
+        while pos < len(self.text):
+            nxt = self.text.find("\n", pos)
+            nxt = len(self.text) if nxt < 0 else nxt
+            if not _ADDRESS_LINE.match(self.text, pos):
+                break
+            ranges.append((pos, nxt))
+            pos = nxt + 1
+        found: dict = {}
+        for s, e in ranges:
+            for h in self.doc.hits_in(s, e):
+                if not self.doc.open_ended(h):
+                    found.setdefault(h.key, h)
+        return list(found.values())
 
     def _attributes_of(self, node: Node, inh: _Inherited) -> None:
         for child in node.children:
@@ -508,9 +545,12 @@ class _Extractor:
             starts.append((s, e, i == 0))
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
+            starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
         for s, e, first in starts:
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
+            if first is None and not role:
+                continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
             if not subjects and first and not inh.fixed:
                 subjects = inh.subjects
                 role = role or inh.role
@@ -551,6 +591,9 @@ class _Extractor:
                     return d
                 if anc.children and (d := self.deadline_in(self.joined(segs[:1]))):
                     return d
+                for s, e in anc.body_spans:  # "Thời gian thực hiện: …" on its own line under the heading
+                    if _ATTRIBUTES["deadline"].match(self.text[s:e].lower()) and (d := self.deadline_in(self.text[s:e])):
+                        return d
         return None
 
     # table rows ------------------------------------------------------------------------

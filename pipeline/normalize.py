@@ -15,10 +15,12 @@ source, so extractors can report provenance (``NormalisedText.origin_at``).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
+
+from gazetteer import load_yaml
 
 from .models import NormalisedText
 
@@ -100,9 +102,14 @@ _MARKUP = (
 
 
 def strip_markup(text: str) -> str:
-    """Markdown and table residue (``**``, ``*x*``, ``|``) left by converters."""
-    for pattern, repl in _MARKUP:
-        text = pattern.sub(repl, text)
+    """Markdown and table residue (``**``, ``*x*``, ``|``) left by converters; repeated
+    while a removal uncovers more (``#|0`` → ``# 0`` → ``0``)."""
+    for _ in range(4):
+        before = text
+        for pattern, repl in _MARKUP:
+            text = pattern.sub(repl, text)
+        if text == before:
+            break
     return text
 
 
@@ -120,7 +127,7 @@ def normalize_line(line: str) -> str:
     """Every character step, in order. Idempotent."""
     line = to_nfc(line)
     line = fix_lookalikes(line)
-    line = strip_markup(line)
+    line = strip_markup(clean_spaces(line))  # a control character may hide markup ("x\x1f__")
     line = clean_spaces(line)
     line = to_nfc(line)  # removing a control character may free a mark to compose
     line = fix_tone_placement(line)
@@ -140,19 +147,53 @@ def is_noise_line(line: str) -> bool:
     return bool(_URL_LINE.match(line) or _PAGE_NUMBER.match(line) or _RULE_LINE.match(line))
 
 
+def _edge_lines(lines: list[str], depth: int = 2) -> list[str]:
+    """The first and last ``depth`` non-blank lines of a page, where running heads sit."""
+    edge = [ln for ln in lines if ln.strip()]
+    return edge[:depth] + edge[-depth:]
+
+
+def _tracks_page(occurrences: list[tuple[int, str]]) -> bool:
+    """Does some number in the line (not its list marker) move with the page number?
+    (``Trang 2``, ``231/KH-UBND - 3``: a running head; ``1. Mục đích`` is not.)"""
+    rows = [[int(n) for n in re.findall(r"\d+", _MARKER.sub("", form, count=1))] for _, form in occurrences]
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        return False
+    return any(len({r[j] - page for r, (page, _) in zip(rows, occurrences)}) == 1
+               for j in range(len(rows[0])))
+
+
+def _running_forms(line: str) -> set[str]:
+    """The line normalised, whole and (pdftotext -layout) column by column."""
+    parts = split_layout_columns(line)
+    forms = {normalize_line(line)} | ({normalize_line(p) for p in parts} if len(parts) > 1 else set())
+    return {f for f in forms if f}
+
+
+def running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text)
+
+
 def running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines that open or close at least three pages (and half of them): running headers."""
+    """Lines that open or close at least three pages (and half of them): running headers
+    and footers, keyed with their digits masked (``Kế hoạch số #/KH-UBND``).
+
+    A list item or heading that repeats word for word (``1. Mục đích`` opening several
+    pages) is text, not a running head: it counts only when a number in it follows the
+    page number.
+    """
     if len(pages) < 3:
         return set()
-    seen: Counter[str] = Counter()
-    for lines in pages:
-        edge = [ln for ln in lines if ln.strip()]
-        for ln in set(edge[:2] + edge[-2:]):
-            key = re.sub(r"\d+", "#", clean_spaces(ln))
+    seen: dict[str, list[tuple[int, str]]] = {}
+    for page_no, lines in enumerate(pages):
+        forms = {f for ln in _edge_lines(lines) for f in _running_forms(ln)}
+        for form in forms:
+            key = running_key(form)
             if len(key) > 3:
-                seen[key] += 1
+                seen.setdefault(key, []).append((page_no, form))
     limit = max(3, len(pages) // 2)
-    return {k for k, n in seen.items() if n >= limit}
+    return {k for k, occ in seen.items()
+            if len(occ) >= limit and (not starts_item(occ[0][1]) or _tracks_page(occ))}
 
 
 _LAYOUT_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
@@ -175,6 +216,19 @@ def split_layout_columns(line: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+# A markdown/pipe table row: one logical line per row, cell borders become spaces.
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_ROW_NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?$")
+
+
+def is_data_row(line: str) -> bool:
+    """A row of a data table (three filled cells, or a row number first) rather than the
+    two-column layout table a converter makes of the header or signature block."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    filled = [c for c in cells if c and not _TABLE_RULE.match("|" + c + "|")]
+    return len(filled) >= 3 or bool(filled and _ROW_NUMBER_CELL.match(strip_markup(filled[0]).strip()))
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -211,14 +265,17 @@ def split_motto(line: str) -> list[str]:
 
 
 # List markers and the openings that always start a new logical line.
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _MARKER = re.compile(
     r"""^(?:
         [IVXLC]{1,6}\s*[.)]\s |          # I.  IV)
         \d{1,2}(?:\.\d{1,2}){0,3}\.?\)?\s+(?=\S) (?<!\d\s) |  # 1.  1.1.  2)
         [a-zđ]\)\s* |                     # a)  đ)
+        [a-zđ]/\s*(?=[UPPER]) |           # a/ Sở …  (also OCR's reading of "a)")
+        l\.\s+(?=[UPPER]) |                # OCR's "l." for "1."
         [-–—+•·*∙●○■▪]\s* |               # bullets
         (?:Điều|Chương|Mục|Phần|Phụ\ lục)\s+[\dIVXLC]+
-    )""",
+    )""".replace("UPPER", _UPPER),
     re.X,
 )
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}(?:\.|\))\s")
@@ -230,8 +287,17 @@ _OPENINGS = re.compile(
 )
 
 
+@functools.cache
+def _labels() -> re.Pattern:
+    """``Thời gian thực hiện:``, ``Cơ quan chủ trì:`` … (gazetteer/line_labels.yml)."""
+    labels = sorted(load_yaml("line_labels.yml")["labels"], key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in labels) + r")\s*:")
+
+
 def starts_item(line: str) -> bool:
-    if _OPENINGS.match(line):
+    """Does ``line`` open a new logical line: a list marker, a heading, a fixed opening
+    (``Căn cứ``, ``Nơi nhận``) or an item's field label (``Thời gian thực hiện:``)?"""
+    if _OPENINGS.match(line) or _labels().match(line):
         return True
     if _NUMBERED.match(line):
         return True
@@ -324,6 +390,7 @@ class _Line:
     page: int
     char: int
     blank_before: bool = False
+    hard: bool = False  # a table row: never joined with its neighbours
 
 
 def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
@@ -391,16 +458,21 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     running = running_lines([[raw for raw, _ in p] for p in paged])
     total = sum(len(p) for p in paged)
     lines: list[_Line] = []
-    seen = 0
+    seen = filled = 0
     blank = False
     for page_no, page in enumerate(paged, start=1):
+        edges = set(_edge_lines([raw for raw, _ in page], depth=3)) if running else set()
         for raw, char in page:
             seen += 1
-            # Columns side by side only matter in the header and signature blocks.
-            edge = seen <= 14 or seen > total - 45
-            if edge:
+            filled += bool(raw.strip())
+            row = TABLE_ROW.match(raw) is not None
+            # Columns side by side only matter in the header and signature blocks; a row
+            # of a data table (a task table in an annex) stays one line whatever its place.
+            edge = filled <= 14 or seen > total - 45
+            if edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
+                row = row and len(texts) == 1
             else:
                 texts = [normalize_line(raw)]
             blank = blank or not raw.strip()
@@ -408,9 +480,9 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
                 if not text or is_noise_line(text):
                     blank = blank or not text
                     continue
-                if re.sub(r"\d+", "#", text) in running:
+                if raw in edges and running_key(text) in running:
                     continue
-                lines.append(_Line(text, page_no, char, blank))
+                lines.append(_Line(text, page_no, char, blank, hard=row))
                 blank = False
     body, notes = split_footnotes(lines)
     wide, full = _widths([b.text for b in body])
@@ -421,12 +493,13 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     last = ""
     for ln in body:
         gap = ln.blank_before and blanks_mean_breaks
-        joined = bool(logical) and should_join(logical[-1].text, ln.text, wide, full, gap, last)
+        joined = (bool(logical) and not ln.hard and not logical[-1].hard
+                  and should_join(logical[-1].text, ln.text, wide, full, gap, last))
         last = ln.text
         if joined:
             logical[-1].text = glue(logical[-1].text, ln.text)
         else:
-            logical.append(_Line(ln.text, ln.page, ln.char))
+            logical.append(_Line(ln.text, ln.page, ln.char, hard=ln.hard))
 
     text_parts: list[str] = []
     starts: list[int] = []

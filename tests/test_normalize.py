@@ -17,6 +17,7 @@ from pipeline.normalize import (
     normalize_pages,
     normalize_text,
     running_lines,
+    starts_item,
     should_join,
     split_cells,
     split_layout_columns,
@@ -445,3 +446,96 @@ def test_broken_and_clean_renderings_agree_from_the_title_on():
     a_tail = a[a.index("Số: 231/KH-UBND"):]
     b_tail = b[b.index("Số: 231/KH-UBND"):]
     assert a_tail.replace("TCĐLCL", "TCDLCL") == b_tail
+
+
+# --- reported bugs (round 2): repeated headings, OCR markers, table rows, field labels ---
+
+
+def test_repeated_numbered_heading_is_not_a_running_header():
+    # "1. Mục đích" opens three pages word for word (one per section of an annex): text.
+    pages = [["1. Mục đích", f"Nội dung phần {i} của phụ lục kèm theo.", "Dòng giữa trang.",
+              "Kế hoạch số 231/KH-UBND", f"Trang {i}/3"] for i in range(1, 4)]
+    found = running_lines(pages)
+    assert "#. Mục đích" not in found
+    assert "Kế hoạch số #/KH-UBND" in found
+    text = normalize_pages(["\n".join(p) for p in pages]).text
+    assert text.count("1. Mục đích") == 3
+    assert "Kế hoạch số 231/KH-UBND" not in text
+
+
+def test_numbered_running_head_that_follows_the_page_is_dropped():
+    # a number that moves with the page is a running head, even in a line that looks like an item
+    pages = [[f"- {i + 1} -", "1. Sở Tài chính", f"Đoạn {i} của văn bản.", f"2. Nội dung {i + 1}"] for i in range(1, 5)]
+    found = running_lines(pages)
+    assert "1. Sở Tài chính" not in found
+    assert "#. Nội dung #" in found  # "2. Nội dung 3/4/5/6": its second number tracks the page
+
+
+@pytest.mark.parametrize("line", [
+    "l. Mục đích",  # OCR's "l." for "1."
+    "a/ Sở Tài chính bố trí kinh phí",
+    "b/Sở Y tế hướng dẫn",
+    "– Sở Nội vụ chủ trì",
+    "— Sở Tư pháp thẩm định",
+    "Thời gian thực hiện: Quý III năm 2025.",
+    "Cơ quan chủ trì: Sở Nội vụ",
+    "Nội dung: Rà soát thủ tục hành chính.",
+    "Kinh phí: Ngân sách tỉnh.",
+])
+def test_ocr_markers_and_field_labels_start_a_line(line):
+    lead_in = "Các sở, ngành có trách nhiệm triển khai thực hiện các nhiệm vụ cụ thể như sau đây"
+    assert starts_item(line)
+    assert not should_join(lead_in, line, wide=50)
+
+
+@pytest.mark.parametrize("line", ["b/c kết quả", "l. thực hiện", "nội dung: không", "Thời gian qua, tỉnh đã"])
+def test_lookalike_openings_are_not_markers(line):
+    assert not starts_item(line)
+
+
+def test_items_with_ocr_markers_do_not_glue_to_the_lead_in():
+    raw = "\n".join([
+        "Để triển khai có hiệu quả Kế hoạch này, Ủy ban nhân dân tỉnh yêu cầu các sở, ngành thực hiện",
+        "l. Mục đích",
+        "a/ Sở Tài chính bố trí kinh phí thực hiện kế hoạch theo quy định hiện hành của",
+        "pháp luật về ngân sách nhà nước",
+        "b/ Sở Y tế hướng dẫn các đơn vị",
+    ])
+    assert normalize_text(raw).text.split("\n")[1:] == [
+        "l. Mục đích",
+        "a/ Sở Tài chính bố trí kinh phí thực hiện kế hoạch theo quy định hiện hành của pháp luật về ngân sách nhà nước",
+        "b/ Sở Y tế hướng dẫn các đơn vị",
+    ]
+
+
+def test_unpunctuated_heading_keeps_its_field_label_apart():
+    raw = "\n".join([
+        "3. Xây dựng chính quyền điện tử, chính quyền số trên địa bàn toàn tỉnh",
+        "Thời gian thực hiện: Trong tháng 11/2025.",
+        "Cơ quan chủ trì: Sở Khoa học và Công nghệ",
+    ])
+    assert normalize_text(raw).text.split("\n") == raw.split("\n")
+
+
+def test_table_rows_stay_one_line_each_with_their_number():
+    raw = "\n".join(["PHỤ LỤC", "Danh mục nhiệm vụ năm 2025 của các sở, ngành trên địa bàn tỉnh",
+                     "| STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |",
+                     "|---|---|---|---|",
+                     "| 1 | Rà soát, đánh giá thủ tục hành chính của | Sở Tư pháp | Quý III/2025 |",
+                     "| 2 | Số hóa hồ sơ | Sở Nội vụ | 2025 |",
+                     "| II | Nhóm nhiệm vụ về tổ chức bộ máy | | |",
+                     "| 3 | xây dựng vị trí việc làm | Sở Nội vụ | Tháng 12/2025 |"])
+    # a table at the top and at the end of a document (both inside the header/signature zones)
+    lines = normalize_text(raw).text.split("\n")
+    assert lines[2:] == [
+        "STT Nội dung nhiệm vụ Cơ quan chủ trì Thời gian hoàn thành",
+        "1 Rà soát, đánh giá thủ tục hành chính của Sở Tư pháp Quý III/2025",
+        "2 Số hóa hồ sơ Sở Nội vụ 2025",
+        "II Nhóm nhiệm vụ về tổ chức bộ máy",
+        "3 xây dựng vị trí việc làm Sở Nội vụ Tháng 12/2025",
+    ]
+    # … and in the middle of a long body
+    middle = "\n".join(["Đoạn văn bản số %d của phần nội dung, đủ dài để không phải là tiêu đề." % i for i in range(60)])
+    lines = normalize_text(middle + "\n" + raw + "\n" + middle).text.split("\n")
+    assert "1 Rà soát, đánh giá thủ tục hành chính của Sở Tư pháp Quý III/2025" in lines
+    assert "3 xây dựng vị trí việc làm Sở Nội vụ Tháng 12/2025" in lines

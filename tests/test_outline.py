@@ -255,3 +255,20 @@ def test_any_text_gives_a_consistent_tree(lines):
                 assert child.parent is node
                 assert child.ref.startswith(node.ref) or node.kind == "article"
             assert 0 <= node.start <= node.end <= len(text)
+
+
+@pytest.mark.parametrize("text, ref, body", [
+    # a closing sentence inside the paragraph after a letter's last request
+    ("Đề nghị:\n5. Duy trì báo cáo định kỳ.\nVăn bản gửi qua hộp thư điện tử. Trong quá trình thực hiện, "
+     "nếu có vướng mắc, đề nghị liên hệ Sở Tư pháp để được hướng dẫn./.", "5", []),
+    # an unmarked "…./." paragraph after an item that is a whole sentence is no part of it
+    ("Đề nghị:\n2. Rà soát, kiện toàn đội ngũ báo cáo viên.\nĐề nghị Quý cơ quan quan tâm, phối hợp./.", "2", []),
+    # … but after a label ("4. Ủy ban nhân dân các huyện") it is the item's paragraph
+    ("IV. TỔ CHỨC THỰC HIỆN\n4. Ủy ban nhân dân các huyện\nXây dựng kế hoạch triển khai./.", "IV.4",
+     ["Xây dựng kế hoạch triển khai./."]),
+    # a duty sentence that merely mentions "trong quá trình" stays
+    ("IV. TỔ CHỨC\n3. Sở Y tế\nChủ trì kiểm tra. Trong quá trình thực hiện, chủ động đề xuất.", "IV.3",
+     ["Chủ trì kiểm tra. Trong quá trình thực hiện, chủ động đề xuất."]),
+])
+def test_closing_after_the_last_item(text, ref, body):
+    assert find(text, ref).body == body

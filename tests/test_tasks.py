@@ -500,3 +500,91 @@ def test_realistic_roles_are_right_where_the_agency_is_found(realistic):
 def test_items_of_a_plan_without_sections(text, refs):
     items = _tasks(text, ["Công an xã", "Phòng Kinh tế"])
     assert [t["ref"] for t in items] == refs
+
+
+# --- held-out documents (tests/fixtures/heldout_tasks), judged before the code saw them ------
+
+HELDOUT = sorted((FIXTURES / "heldout_tasks").glob("*.json"))
+
+
+def _load_by_path(name: str, path: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    # loaded by path: realistic_*/dev_score.py share a module name
+    hs = _load_by_path("heldout_tasks_score", FIXTURES / "heldout_tasks" / "heldout_score.py")
+    return hs, hs.pairs()
+
+
+def test_heldout_floors(heldout):
+    """First pass 1.000 / 0.797 / 0.900; after the fixes 1.000 / 0.921 / 1.000 (the task-role
+    misses left are agency names, which extractors.agencies decides)."""
+    hs, ps = heldout
+    result = hs.report(ps)
+    f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
+    assert f1["tasks"] >= 0.97, f1
+    assert f1["deadlines"] >= 0.95, f1
+    assert f1["task_agencies"] >= 0.85, f1
+    assert result["accuracy"]["task.deadline"] >= 0.95
+
+
+def test_heldout_roles_where_the_agency_is_recognised(heldout):
+    """Role errors apart from recognition errors: a gold agency the agency extractor found
+    (under a near-enough name) must carry the gold role."""
+    hs, ps = heldout
+    right = total = 0
+    for pred, gold in ps:
+        pt = {t["ref"]: t for t in pred["tasks"]}
+        for t in gold["tasks"]:
+            got = {score.norm(a["name"]): a["role"] for a in (pt.get(t["ref"]) or {"agencies": []})["agencies"]}
+            for a in t["agencies"]:
+                name = next((n for n in got if hs._known(a["name"], [n])), None)
+                if name is None:
+                    continue  # a recognition miss, counted by the agencies tests
+                total += 1
+                right += got[name] == a["role"]
+    assert total >= 60 and right / total >= 0.95, (right, total)
+
+
+def test_letter_addressed_to_quy_co_quan():
+    """"đề nghị Quý cơ quan …:" makes the Kính gửi addressees the subject of the requests;
+    an item naming its own subject keeps it."""
+    text = ("Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các xã.\n"
+            "Sở Tư pháp đề nghị Quý cơ quan, đơn vị thực hiện một số nội dung sau:\n"
+            "1. Tổng hợp kết quả, gửi về Sở Tư pháp.\n"
+            "2. Ủy ban nhân dân các xã chỉ đạo công chức Tư pháp - Hộ tịch cập nhật số liệu.\n")
+    items = _tasks(text, ["Các sở, ban, ngành", "Ủy ban nhân dân các xã", "Sở Tư pháp"], "CV")
+    assert {t["ref"]: roles(t) for t in items} == {
+        "1": {"Các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"},
+        "2": {"Ủy ban nhân dân các xã": "direct"},
+    }
+
+
+def test_directing_lead_in_under_a_labelled_body():
+    """"5. UBND các huyện:" then "b) Chỉ đạo UBND các xã:" then dashes: the huyện direct,
+    the xã answer for the dashes."""
+    text = ("Chủ tịch Ủy ban nhân dân tỉnh chỉ thị:\n"
+            "1. Ủy ban nhân dân các huyện:\na) Chịu trách nhiệm về công tác quản lý trên địa bàn.\n"
+            "b) Chỉ đạo Ủy ban nhân dân các xã:\n- Kiện toàn Ban Chỉ huy cấp xã;\n- Tổ chức ký cam kết.\n")
+    items = _tasks(text, ["Ủy ban nhân dân các huyện", "Ủy ban nhân dân các xã"], "CT")
+    both = {"Ủy ban nhân dân các huyện": "direct", "Ủy ban nhân dân các xã": "responsible"}
+    assert {t["ref"]: roles(t) for t in items} == {
+        "1.a": {"Ủy ban nhân dân các huyện": "responsible"}, "1.b.-1": both, "1.b.-2": both}
+
+
+def test_request_labelled_by_bodies_with_a_paragraph():
+    """"3. Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh:" then a paragraph: the bodies are its
+    subject (by the paragraph's verb), and the label is not part of the text."""
+    text = ("Chủ tịch Ủy ban nhân dân tỉnh chỉ thị:\n1. Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh:\n"
+            "Phối hợp với Sở Tài chính tổ chức tuần tra, kiểm soát.\n2. Sở Tài chính bố trí kinh phí.\n")
+    items = _tasks(text, ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Sở Tài chính"], "CT")
+    assert items[0]["text"] == "Phối hợp với Sở Tài chính tổ chức tuần tra, kiểm soát."
+    assert roles(items[0]) == {"Công an tỉnh": "coordinate", "Bộ Chỉ huy Quân sự tỉnh": "coordinate",
+                               "Sở Tài chính": "coordinate"}
