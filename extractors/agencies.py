@@ -39,18 +39,28 @@ _TONE_RE = re.compile("|".join(_TONE_FIX) + r"(?!\w)")
 
 
 def fold(text: str) -> str:
-    low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer (İ): keep it
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     return _TONE_RE.sub(lambda m: _TONE_FIX[m.group(0)], low)
+
+
+class _BareTable(dict):
+    """str.translate table filled on demand: a character → its base letter (đ → d)."""
+
+    def __missing__(self, code: int) -> str:
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        self[code] = "d" if base == "đ" else base
+        return self[code]
+
+
+_BARE = _BareTable()
 
 
 def bare(text: str) -> str:
     """Folded text without marks (đ → d), same length: OCR drops and swaps marks
     ("Môi truờng", "Cuc Thuế", "Kho bac"), so names are also looked for in this form."""
-    out = []
-    for ch in fold(text):
-        b = unicodedata.normalize("NFD", ch)[0]
-        out.append("d" if b == "đ" else b)
-    return "".join(out)
+    return fold(text).translate(_BARE)
 
 
 def _tidy(name: str) -> str:
