@@ -82,6 +82,40 @@ def law_titles() -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
+@functools.cache
+def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """(title, pattern) for every listed law, longest first; a pattern also accepts the
+    abbreviations of citation_cues.yml ("Luật Tổ chức HĐND và UBND")."""
+    fulls = sorted(((full.split(" "), short) for short, full in abbreviations().items()),
+                   key=lambda x: -len(x[0]))
+    out = []
+    for title in law_titles():
+        words, pieces, i = title.split(" "), [], 0
+        while i < len(words):
+            for fw, short in fulls:
+                if [w.lower() for w in words[i:i + len(fw)]] == [w.lower() for w in fw]:
+                    pieces.append("(?:" + r"\s+".join(map(re.escape, fw)) + "|" + re.escape(short) + ")")
+                    i += len(fw)
+                    break
+            else:
+                pieces.append(re.escape(words[i]))
+                i += 1
+        out.append((title, re.compile("(?i:" + r"\s+".join(pieces) + ")" + _NOT_LETTER)))
+    return tuple(out)
+
+
+@functools.cache
+def abbreviations() -> dict[str, str]:
+    return dict(cues().get("name_abbreviations") or {})
+
+
+def expand_abbreviations(name: str) -> str:
+    """``Luật Tổ chức HĐND và UBND`` → ``Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân``."""
+    for short, full in sorted(abbreviations().items(), key=lambda kv: -len(kv[0])):
+        name = re.sub(rf"(?<![^\W\d_]){re.escape(short)}{_NOT_LETTER}", full, name)
+    return re.sub(r"^((?:Bộ luật|Luật) )(\w)", lambda m: m.group(1) + m.group(2).upper(), name)
+
+
 def kind_words_pattern() -> str:
     """Alternation of every kind word, longest first, case-insensitive on the first letter."""
     words = [re.escape(r["name"]) for r in kinds()]
@@ -90,6 +124,7 @@ def kind_words_pattern() -> str:
 
 # --- symbols ------------------------------------------------------------------------------
 
+# Numbers may carry a letter suffix: 30c/NQ-CP, 1131a/QĐ-UBND.
 # A symbol segment: QĐ, TTg, BKHCN, QH13, BNN&PTNT (upper-case start, no spaces).
 SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
 # "QĐ-TTg", "QĐ- TTg" or "QĐ-\n\nTTg" (a line break the reflow missed), never " - "
@@ -97,7 +132,7 @@ _JOIN = r"(?:-\s{0,3}|\s-(?!\s))"
 SYMBOL_RE = re.compile(
     rf"""(?<![\w/.\-])
     (?:
-      (?P<num>\d{{1,5}})(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
+      (?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
           (?P<segs>{SEG}(?:{_JOIN}{SEG})*)
     | (?P<pnum>\d{{1,5}})\s?-\s?(?P<pkind>{SEG})\s?/\s?(?P<psegs>{SEG}(?:{_JOIN}{SEG})*)
     )(?![\w/])""",

@@ -57,6 +57,8 @@ TABLE = [
     ("Nghị định số 150/2025/NĐ-CP ngày 12 tháng 6 năm 2025 của Chính phủ", None,
      expect("NĐ", "150/2025/NĐ-CP", "2025-06-12", ("Chính phủ", None))),
     ("Nghị định 30/2020/ND-CP", None, expect("NĐ", "30/2020/NĐ-CP", None, ("Chính phủ", None))),
+    ("Nghị quyết số 30c/NQ-CP ngày 08 tháng 11 năm 2011 của Chính phủ", None,  # lettered number
+     expect("NQ", "30c/NQ-CP", "2011-11-08", ("Chính phủ", None))),
     ("Công văn số 1221/BKHCN-TĐC ngày 04 tháng 5 năm 2023 của Bộ Khoa học và Công nghệ", None,
      expect("CV", "1221/BKHCN-TĐC", "2023-05-04", BKHCN)),
     ("Công văn số 3003/BKHCN-TĐC ngày 25 ngày 9 năm 2018 của Bộ Khoa học và Công nghệ", None,
@@ -244,11 +246,36 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     ("QUY ĐỊNH CHI TIẾT THI HÀNH MỘT SỐ ĐIỀU CỦA LUẬT ĐO LƯỜNG\nCăn cứ Luật Đo lường ngày 11/11/2011;",
      {"Luật Đo lường": "based_on"}),
     ("LUẬT\nĐO LƯỜNG", {}),
+    # other verbs may open the clause before an implements cue, never before a stronger one
+    ("1. Tổ chức quán triệt, triển khai thực hiện các Thông tư số 01/2020/TT-BNV, 02/2020/TT-BNV và "
+     "03/2020/TT-BNV của Bộ Nội vụ.",
+     {"01/2020/TT-BNV": "implements", "02/2020/TT-BNV": "implements", "03/2020/TT-BNV": "implements"}),
+    ("- Rà soát, bãi bỏ Quyết định số 05/2019/QĐ-UBND ngày 01/02/2019.", {"05/2019/QĐ-UBND": "mentions"}),
+    ("- Kiểm tra, đôn đốc việc thực hiện Quyết định số 05/2019/QĐ-UBND.", {"05/2019/QĐ-UBND": "mentions"}),
+    # laws written with abbreviations are read in full; a pre-2015 name with "của … , …" whole
+    ("Căn cứ Luật Tổ chức HĐND và UBND ngày 26/11/2003;\nCăn cứ Luật Ban hành văn bản quy phạm pháp luật "
+     "của Hội đồng nhân dân, Ủy ban nhân dân ngày 03 tháng 12 năm 2004;",
+     {"Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân": "based_on",
+      "Luật Ban hành văn bản quy phạm pháp luật của Hội đồng nhân dân, Ủy ban nhân dân": "based_on"}),
+    ("Căn cứ Luật Ban hành VBQPPL ngày 22/6/2015;", {"Luật Ban hành văn bản quy phạm pháp luật": "based_on"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
 def test_relations(text, expected):
     assert relations(text) == expected
+
+
+@pytest.mark.parametrize("text,doc,issuer", [
+    # a People's Council committee signs its Báo cáo thẩm tra: completed with the citing province
+    ("Báo cáo thẩm tra số 67/BC-HĐND ngày 05/10/2025 của Ban Văn hóa - Xã hội Hội đồng nhân dân tỉnh",
+     {"issuer": {"name": "Hội đồng nhân dân tỉnh Quảng Trị", "locality": "Quảng Trị"}},
+     "Ban Văn hóa - Xã hội Hội đồng nhân dân tỉnh Quảng Trị"),
+    ("Công văn số 1072/BNN-TY ngày 1/2/2019 của Bộ Nông nghiệp và PTNT", KON_TUM,
+     "Bộ Nông nghiệp và Phát triển nông thôn"),
+    ("Công văn số 1072/BNN-TY ngày 1/2/2019", KON_TUM, "Bộ Nông nghiệp và Phát triển nông thôn"),
+])
+def test_issuer_spellings(text, doc, issuer):
+    assert parse_citation(text, doc)["issuer"]["name"] == issuer
 
 
 def test_short_forms_and_footnotes_count_as_mentions_urls_do_not():
@@ -394,12 +421,15 @@ def test_seed_mention_counts_and_warnings(seed):
 HELDOUT = sorted((FIXTURES / "heldout_citations").glob("*.txt"))
 
 
+HELDOUT3 = sorted((FIXTURES / "heldout3_citations").glob("*.txt"))
+
+
 @functools.cache
-def _heldout_predictions() -> tuple[tuple[dict, dict], ...]:
+def _heldout_predictions(round_: int = 2) -> tuple[tuple[dict, dict], ...]:
     from pipeline.extract import extract_path
 
     pairs = []
-    for path in HELDOUT:
+    for path in HELDOUT if round_ == 2 else HELDOUT3:
         g = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         p = extract_path(path).contract
         keep = ("citations", "standards")
@@ -420,10 +450,26 @@ def test_heldout_citations_score_above_floor():
         assert result["accuracy"][attr] >= 0.95, (attr, result["accuracy"])
 
 
-def test_heldout_mention_counts():
+def test_heldout3_citations_score_above_floor():
+    """Round 3 (pre-2015 laws, Tờ trình/Báo cáo thẩm tra, lists sharing "của Bộ …", footnotes,
+    a flattened table, date styles). First sight: F1 0.965, issuer 0.964, date 0.945, relation
+    0.945, standards 0.667. Now F1 1.000 and all 1.000 but dates 0.947 and standards 0.667: the
+    table's wrapped cells reach the extractor with their dates and a standard torn off."""
+    assert len(HELDOUT3) >= 6
+    result = scorer().score(list(_heldout_predictions(3)), verbose=True)
+    assert result["sections"]["citations"]["f1"] >= 0.97, result["misses"]
+    assert result["sections"]["standards"]["f1"] >= 0.6, result["misses"]
+    floors = {"citation.doc_type": 0.97, "citation.issued_date": 0.92, "citation.issuer": 0.97,
+              "citation.relation": 0.97}
+    for attr, floor in floors.items():
+        assert result["accuracy"][attr] >= floor, (attr, result["accuracy"])
+
+
+@pytest.mark.parametrize("round_", [2, 3])
+def test_heldout_mention_counts(round_):
     score = scorer()
     right = total = 0
-    for pred, gold_doc in _heldout_predictions():
+    for pred, gold_doc in _heldout_predictions(round_):
         got = {score.citation_key(c): c["mentions"] for c in pred["citations"]}
         for c in gold_doc["citations"]:
             total += 1
