@@ -35,7 +35,8 @@ _TONE_FIX = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
 }
-_TONE_RE = re.compile("|".join(_TONE_FIX) + r"(?!\w)")
+# Word-final only ("đoàn" stays), and not after q: in "Quý" the u belongs to the consonant.
+_TONE_RE = re.compile("(?<![qQ])(?:" + "|".join(_TONE_FIX) + r")(?!\w)")
 
 
 def fold(text: str) -> str:
@@ -69,9 +70,9 @@ def _tidy(name: str) -> str:
     name = re.sub(r"\s*,\s*", ", ", name)
     name = " ".join(name.split())
     for old, new in _TONE_FIX.items():
-        name = re.sub(old + r"(?!\w)", new, name)
+        name = re.sub(r"(?<![qQ])" + old + r"(?!\w)", new, name)
         name = re.sub(old.capitalize() + r"(?!\w)", new.capitalize(), name)
-        name = re.sub(old.upper() + r"(?!\w)", new.upper(), name)
+        name = re.sub(r"(?<![qQ])" + old.upper() + r"(?!\w)", new.upper(), name)
     return name
 
 
@@ -293,8 +294,18 @@ def _place(ctx: Context) -> _Place:
                     locality = unit.name
             else:
                 locality = locality or m.group(2).strip()
+        head_m = re.match(r"(Ủy ban nhân dân|Hội đồng nhân dân)\s+(.+)$", name, re.I)
+        if head_m and (not m or lookup_unit(locality or "", date) is None):
+            # Two letterhead columns read across ("Ủy ban nhân dân Cong Hoa Xa Hoi … Tinh Lam
+            # Dong"): the unit is the last division word followed by a known place.
+            inside = _unit_inside(head_m.group(2), date)
+            if inside:
+                kind, unit = inside
+                name, locality = f"{_tidy(head_m.group(1)).capitalize()} {kind} {unit.name}", unit.name
     if locality and lookup_unit(locality, date) is None:
         unit = _unit_prefix(locality, kind, date)
+        if unit is None and _unit_inside(locality, date):
+            kind, unit = _unit_inside(locality, date)
         locality = unit.name if unit else locality
     if locality and not kind:
         unit = lookup_unit(locality, date)
@@ -323,6 +334,22 @@ def _unit_prefix(words: str, kind: str | None, date: str | None):
         unit = lookup_unit(" ".join(parts[:n]), date, kind=kind)
         if unit is not None:
             return unit
+    return None
+
+
+def _unit_inside(words: str, date: str | None):
+    """(division word, unit) of the last division word in ``words`` that a known place follows,
+    marks or none ("… Chu Nghia Viet Nam Tinh Lam Dong" → tỉnh Lâm Đồng); None if there is none."""
+    parts = words.replace("*", " ").split()
+    low = [bare(p) for p in parts]
+    divs = {bare(d): d for d in DIVISIONS}
+    for i in range(len(parts) - 1, -1, -1):
+        for n in (2, 1):
+            d = divs.get(" ".join(low[i:i + n]))
+            if d and i + n < len(parts):
+                unit = _unit_prefix(" ".join(parts[i + n:]), d, date)
+                if unit is not None:
+                    return d, unit
     return None
 
 
@@ -620,7 +647,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                 cands.append(_Mention(m.start(), m.end(), 8, name, loc, condition="assigned",
                                       assigned=True, generic=True, shorthand=True))
 
-    chosen = _select(cands, skip)
+    chosen = _ban_parents(_select(cands, skip), f, g)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -638,6 +665,45 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if c.anaphor:
             c.name = next(iter(own)) if len(own) == 1 else None
     return [c for c in chosen if not c.anaphor or c.name]
+
+
+_COMMITTEE = r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy(?: " + _DIV_ALT + r")?)"
+_PARENT_SUFFIX = re.compile(r"(?:Hội đồng nhân dân (?:" + _DIV_ALT + r")|" + _COMMITTEE + r")$")
+_BAN_OF = re.compile(r"Ban (?!Chỉ đạo|Chỉ huy|Quản lý|Thường vụ)")
+
+
+def _ban_parents(chosen: list[_Mention], f: str, g: _Gaz) -> list[_Mention]:
+    """A Ban of a Council or a Party committee keeps its parent in its name ("Ban Kinh tế -
+    Ngân sách HĐND tỉnh" → "Ban Kinh tế - Ngân sách Hội đồng nhân dân tỉnh"); Ban listed before
+    a body that carries the parent share it ("Ban Tổ chức, Ban Tuyên giáo Tỉnh ủy")."""
+    def bare_ban(c: _Mention) -> bool:
+        return bool(c.name and c.group is None and _BAN_OF.match(c.name) and not _PARENT_SUFFIX.search(c.name)
+                    and c.name not in national)
+
+    national = set(g.national.values())
+
+    out: list[_Mention] = []
+    for c in chosen:
+        prev = out[-1] if out else None
+        if prev and bare_ban(prev) and c.name and re.fullmatch(r"[^\S\n]+(?:của[^\S\n]+)?", f[prev.end:c.start]):
+            council = re.match(r"(?:hội đồng nhân dân|hđnd)[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[c.start:c.end])
+            if council and c.name.startswith("Hội đồng nhân dân"):
+                prev.name, prev.end = f"{prev.name} Hội đồng nhân dân {council.group(1)}", c.end
+                prev.locality = c.locality or prev.locality
+                continue
+            if re.fullmatch(_COMMITTEE, c.name):
+                prev.name, prev.end, prev.locality = f"{prev.name} {c.name}", c.end, c.locality or prev.locality
+                continue
+        out.append(c)
+    known = {name for name, _ in g.local.values()}
+    for k in range(len(out) - 2, -1, -1):
+        c, nxt = out[k], out[k + 1]
+        if (bare_ban(c) and c.name not in known and nxt.name
+                and re.fullmatch(r"[^\S\n]*(?:,|và|,[^\S\n]*và)[^\S\n]*", f[c.end:nxt.start])):
+            parent = _PARENT_SUFFIX.search(nxt.name)
+            if parent:
+                c.name = f"{c.name} {parent.group(0)}"
+    return out
 
 
 def _pick_kind(kind: str | None, alts: list[str], f: str, end: int, res: _Resolver, g: _Gaz) -> str | None:
@@ -784,6 +850,22 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         return _Mention(start, end, 2, canonical, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
+    if not div and "nhân dân" in fold(canonical):
+        # "TT HĐND, UBND các huyện, thị xã": the Council's unit words follow the next head.
+        ell = _ELLIPSIS.match(f, end)
+        at = ell.end() if ell else end
+        scope = _scope_form(f, at)
+        if scope:
+            return _Mention(start, end if ell else scope[2], 2, f"{canonical} {scope[0]}", res.p.locality,
+                            generic=True)
+        shared = _division_after(f, t, at) if ell else None
+        if shared:  # "TT HĐND, UBND tỉnh": the unit words, kept out of this mention's span
+            div = (shared[0], shared[1], end)
+    cap = re.match(r"[^\S\n]+(?:ở[^\S\n]+)?cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[end:])
+    if not div and cap and res.p.tier in _TIERS and _TIERS[_CAP_TIER[cap.group(1)]] > _TIERS[res.p.tier]:
+        # "Văn phòng Ủy ban nhân dân ở cấp huyện": one in each district, a category; the span
+        # is kept (no name) so that the words inside it name no body either
+        return _Mention(start, end + cap.end(), 2)
     if not div and not _caps_line(t, start):
         proper = _proper_after(t, end)
         unit = lookup_unit(proper[0], res.p.date) if proper else None
@@ -844,6 +926,16 @@ def _listed_heads() -> re.Pattern:
                       + r")(?=[^\S\n]+[A-ZĐÀ-Ỹ])")
 
 
+def _capital_stop(t: str, pos: int) -> bool:
+    """A capital stop word at ``pos`` ("Quý III/2019", "Các sở"), unless a proper name goes on
+    with it ("Lê Quý Đôn", "Từ Sơn"): the next word capitalised and not a Roman numeral."""
+    m = _capital_stops().match(t, pos)
+    if not m:
+        return False
+    nxt = re.match(r"[^\S\n]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*)", t[m.end():])
+    return not (nxt and not re.fullmatch(r"[IVXLC]+", nxt.group(1)) and not nxt.group(1).isupper())
+
+
 # Words that open another body, so never continue a name ("Sở Tài chính và Sở Xây dựng").
 _BODY_START = re.compile(r"(?:Sở|Phòng|Bộ|Ban|Chi cục|Cục|Tổng cục|Trung tâm|Ủy ban|UBND|HĐND|Hội đồng|Công an|"
                          r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|"
@@ -865,7 +957,8 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         word = w.group(1)
         if word[0].isupper() or word[0].isdigit():
-            if end > pos and (_BODY_START.match(t, w.start(1)) or _capital_stops().match(t, w.start(1))):
+            if end > pos and (_BODY_START.match(t, w.start(1)) or _capital_stop(t, w.start(1))
+                              or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
         elif (stop_re.match(f, w.start(1)) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
@@ -874,7 +967,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())
                 if (nxt and nxt.group(1)[0].isupper() and not _BODY_START.match(t, nxt.start(1))
-                        and not _capital_stops().match(t, nxt.start(1))):
+                        and not _capital_stop(t, nxt.start(1))):
                     end, lower_run = nxt.end(), 0
                     continue
             break
@@ -892,12 +985,33 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                     break
                 if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):]):
                     break
-            elif _BODY_START.match(t, nxt.start(1)) or _capital_stops().match(t, nxt.start(1)):
+            elif _BODY_START.match(t, nxt.start(1)) or _capital_stop(t, nxt.start(1)):
                 break
             end = nxt.start(1)
             end = _WORD.match(t, end).end()
             lower_run = 0 if first[0].isupper() else lower_run + 1
     return end
+
+
+def _expand_domains(name: str) -> str:
+    """A name read from capitalisation with its domains written in full ("Trường THPT Chuyên
+    Thái Bình" → "Trường Trung học phổ thông Chuyên Thái Bình"): abbreviations.tsv, domain."""
+    full = _domain_expansions()
+    return re.sub(r"(?<![\w&])[A-ZĐ][A-ZĐ&\-]+(?![\w&])", lambda a: full.get(a.group(0), a.group(0)), name)
+
+
+@functools.cache
+def _domain_expansions() -> dict[str, str]:
+    return {r["abbr"]: r["expansion"] for r in load_tsv("abbreviations.tsv") if r["category"] == "domain"}
+
+
+def _ends_with_province(name: str) -> bool:
+    """A name closed by a province's name ("Trường Đại học Thái Bình"): what follows in capitals
+    is the next cell of a flattened table ("… Thái Bình | Tư vấn tuyển sinh"), not more name."""
+    words = name.split()
+    return any(len(words) > n and (u := lookup_unit(" ".join(words[-n:]))) is not None
+               and u.tier == "province" and fold(u.name) == fold(" ".join(words[-n:]))
+               for n in (2, 3))
 
 
 def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
@@ -918,7 +1032,12 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     # only names of the same head: "Cục Quản lý thị trường" is not "Chi cục Quản lý thị trường"
     same_head = [k for k in g.local if k.startswith(fold(head) + " ")]
     best = process.extractOne(fold(raw), same_head, scorer=fuzz.ratio, score_cutoff=90)
-    name, kind = g.local[best[0]] if best else (raw, head)
+    if not best and len(raw.split()) >= 4 and _line_end(t, pos):
+        # A line cropped on the right ("Sở Kế hoạch và Đầ"): the one known name it begins.
+        names = {g.local[k][0] for k in same_head if k.startswith(fold(raw)) and k != fold(raw)}
+        if len(names) == 1:
+            best = (fold(_tidy(names.pop())),)
+    name, kind = g.local[best[0]] if best else (_expand_domains(raw), head)
     mention = _listed(name, kind, m.start(), pos, f, t, res, g)
     mention.prio = 6
     if _NATIONAL_WORDS.search(fold(name)):  # "Bệnh viện Đa khoa vùng Tây Nguyên": no one province's
@@ -926,7 +1045,8 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     # A known name followed by more of a name ("Trung tâm Văn hóa - Thể thao | và Truyền thanh
     # - Truyền hình") is a longer body, unless what follows is a place ("… | Kon Tum").
     known = g.local_re.match(f, m.start()) if not best else None
-    if known and known.end() < pos:
+    # (only across a connector: a glued table cell "Sở Lao động - TB&XH | Cung cấp …" is not)
+    if known and known.end() < pos and re.match(r"[^\S\n]*(?:-|–|,|và(?!\w))", t[known.end():pos]):
         rest = t[known.end():pos].strip(" ,-–")
         rest = re.sub(r"^và\s+", "", rest)
         if rest[:1].isupper() and lookup_unit(rest) is None:

@@ -162,10 +162,13 @@ _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
-    for title in P.law_titles():
+    for title, pattern in P.law_title_patterns():
         seg = view[pos:pos + len(title)]
         if fold(seg) == fold(title) and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
+        m = pattern.match(view, pos)  # written with abbreviations
+        if m:
+            return title, m.end()
     kw = _LAW_RE.match(view, pos)
     if not kw:
         return None
@@ -190,7 +193,7 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         end = at = m.end()
     if not words:
         return None
-    return P.sentence_case(" ".join(view[pos:end].split())), end
+    return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
 
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
@@ -368,6 +371,14 @@ def _self_re() -> re.Pattern:
     return re.compile(rf"{_LETTER_BEFORE}{P.kind_words_pattern()}\s+này(?![^\W\d_])")
 
 
+@functools.cache
+def _lead_verbs_re() -> re.Pattern:
+    cfg = P.cues()["lead_verb_phrases"]
+    word = r"[^\W\d_]+"
+    phrase = rf"{word}(?:[ \t]+{word}){{0,{cfg['max_words'] - 1}}}(?:[ \t]*,|[ \t]+và)[ \t]+"
+    return re.compile(rf"(?:{phrase}){{1,{cfg['max_phrases']}}}")
+
+
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
@@ -390,6 +401,11 @@ def _cues(view: str) -> list[Cue]:
             o = openers.match(view, c)
             at = o.end() if o else c
             m = prefix.match(view, at)
+            if not m:  # "Tổ chức quán triệt, triển khai thực hiện …"
+                lead = _lead_verbs_re().match(view, at)
+                m = prefix.match(view, lead.end()) if lead else None
+                if m and relation_of[m.group(0).lower()] not in P.cues()["lead_verb_phrases"]["relations"]:
+                    m = None
             if m:
                 line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
         for s in _self_re().finditer(view, ls, le):

@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from gazetteer import load_yaml
 from pipeline.models import Context, Section
 
+from .outline import tolerant_letters
+
 PHRASES_FILE = "deadline_phrases.yml"
 RECURRENCES = ("yearly", "half_yearly", "quarterly", "monthly")
 
@@ -154,10 +156,13 @@ def load_phrases() -> dict:
     return data
 
 
-def _alt(phrases) -> str:
-    """Regex alternation of plain phrases, longest first, spaces as any whitespace."""
+def _alt(phrases, tolerant: bool = False) -> str:
+    """Regex alternation of plain phrases, longest first, spaces as any whitespace. With
+    ``tolerant`` (the cues, which a date must follow) letters match their diacritic variants
+    (OCR: "truớc ngày", "hằng thảng"); never for exclusions ("tính" is not "tỉnh")."""
     parts = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
-    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts) + ")"
+    word = (lambda w: tolerant_letters(re.escape(w))) if tolerant else re.escape
+    return "(?:" + "|".join(r"\s+".join(map(word, p.split())) for p in parts) + ")"
 
 
 def _freq_map() -> dict[str, str | None]:
@@ -174,13 +179,13 @@ def _patterns() -> dict[str, re.Pattern]:
     data = load_phrases()
     cues = data["cues"]
     freq = _freq_map()
-    unit_freq = _alt([p for p, r in freq.items() if r])
+    unit_freq = _alt([p for p, r in freq.items() if r], tolerant=True)
     # Lead-in frequencies exclude bare "định kỳ" (no unit); tails may be joined by "của".
     tail = rf"(?P<freq>\s*,?\s*(?:của\s+)?{unit_freq}(?!\w))?"
     lead = rf"(?:(?P<lfreq>{unit_freq})\s*,?\s*)?"
     B = r"(?<![\w])"
     E = r"(?![\w])"
-    point_cues = {k: _alt(cues[k]["phrases"]) for k in ("before", "until", "within")}
+    point_cues = {k: _alt(cues[k]["phrases"], tolerant=True) for k in ("before", "until", "within")}
     point = "|".join(f"(?P<{k}>{v})" for k, v in point_cues.items())
     labels = _alt(data["field_labels"]["phrases"])
     bullet = r"(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ][)]\s*)*"

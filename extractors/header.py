@@ -145,13 +145,19 @@ class Issuer:
     span: Span | None = None
 
 
-def issuer_from_caps(lines: list[str], symbol_body: str | None = None) -> Issuer | None:
+def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bool = False) -> Issuer | None:
     """Issuing-body lines (capitals) → the issuer; a parent line gives the locality
     (``UBND TỈNH KON TUM`` / ``SỞ TÀI CHÍNH`` → Sở Tài chính, Kon Tum). ``symbol_body``
-    (``Ủy ban nhân dân`` for a ``…-UBND`` number) completes a lone unit line."""
+    (``Ủy ban nhân dân`` for a ``…-UBND`` number) completes a lone unit line. ``joint``
+    (a joint symbol, ``…/TTLT-BKHCN-BNV``): the bodies are parties, the first one issues."""
     if not lines:
         return None
     bodies = _body_lines(lines)
+    if joint and len(bodies) > 1:
+        # the parties may sit under a common parent (UBND TỈNH X / SỞ A - SỞ B)
+        under = _is_parent_of(bodies[0], bodies[1])
+        if not under or len(bodies) > 2:
+            return issuer_from_caps(bodies[:2] if under else bodies[:1], symbol_body)
     parent = _local_issuer(bodies[0]) if len(bodies) > 1 else None
     name = official_case(bodies[-1])
     local = _local_issuer(bodies[-1])
@@ -175,16 +181,35 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None) -> Issuer
     return Issuer(name, None, "national")
 
 
+def _is_parent_of(upper: str, lower: str) -> bool:
+    """Is ``upper`` a local body heading ``lower`` (UBND TỈNH X / SỞ Y), rather than two
+    parties side by side (ỦY BAN NHÂN DÂN TỈNH X - BỘ Y)?"""
+    parent = _local_issuer(upper)
+    if parent is None or parent.locality is None or _local_issuer(lower) is not None:
+        return False
+    return not (lower.upper().startswith("BỘ ") or _fkey(lower) in _national())
+
+
 def _starts_body(line: str) -> bool:
     low = " ".join(line.lower().split())
     return (any(low.startswith(h + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
             or _fkey(line) in _national() or low.upper() in terms()["bare_units"])
 
 
+def _split_parties(line: str) -> list[str]:
+    """``BỘ TÀI CHÍNH - BỘ NỘI VỤ`` (a joint header on one line) → one line per party;
+    ``UBND TỈNH BÀ RỊA - VŨNG TÀU`` stays whole (what follows the dash opens no body)."""
+    line = line.strip(" -–")  # "BỘ KHOA HỌC VÀ CÔNG NGHỆ -" / "BỘ NỘI VỤ": the dash joins parties
+    parts = re.split(r"\s+[-–]\s+", line)
+    if len(parts) > 1 and all(_starts_body(p) for p in parts):
+        return parts
+    return [line]
+
+
 def _body_lines(lines: list[str]) -> list[str]:
     """Group wrapped capital lines into one line per body (a new body starts with a head)."""
     out: list[str] = []
-    for line in lines:
+    for line in (p for ln in lines for p in _split_parties(ln)):
         if out and (not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
@@ -322,6 +347,12 @@ def doc_type_of_number(number: str) -> str | None:
     if head in codes:
         return codes[head]
     return "CV" if "-" in part else None
+
+
+def is_joint_symbol(symbol: str | None) -> bool:
+    """``36/2014/TTLT-BKHCN-BNV``, ``3328/CTPH-BKHCN-TTH``: a joint document's symbol."""
+    code = re.sub(r"\s+", "", symbol or "").split("/")[-1].split("-")
+    return len(code) > 2 and code[0].upper() in {k.upper() for k in terms()["joint_kinds"]}
 
 
 def _symbol_body(symbol: str | None) -> str | None:
@@ -742,7 +773,9 @@ def extract_header(ctx: Context) -> Section:
     spans += [ctx.text.span(pos, pos + len(line)) for pos, line in title_lines]
 
     issuer = issuer_of_authority_line(of_line) if of_line else None
-    header_issuer = issuer_from_caps(_caps_issuer_lines(zone_texts), _symbol_body(number or blank_symbol))
+    symbol = number or blank_symbol
+    header_issuer = issuer_from_caps(_caps_issuer_lines(zone_texts), _symbol_body(symbol),
+                                     joint=is_joint_symbol(symbol) or doc_type in ("TTLT", "NQLT"))
     issuer = issuer or header_issuer
     if issuer is None:
         issuer = _issuer_fallback(body, place)

@@ -128,6 +128,8 @@ _STOP = _compile(_HEADINGS["stop"])
 _RECIPIENTS = re.compile(_HEADINGS["recipients"], re.I)
 _ATTACHMENT = _compile(_HEADINGS["attachment_titles"])
 _CHAPTER = re.compile(_HEADINGS["chapter"], re.I)
+_PART = re.compile(_HEADINGS["part"])
+_PART_ORDINALS = {k.lower(): v for k, v in _HEADINGS["part_ordinals"].items()}
 _APPENDIX = _compile(_HEADINGS["appendix_titles"])
 _HEADING_MAX_WORDS = int(_HEADINGS["heading_max_words"])
 _HEADING_MAX_CAPS = int(_HEADINGS["heading_max_words_caps"])
@@ -150,6 +152,11 @@ def looks_like_heading(heading: str) -> bool:
 def heading_kind(heading: str) -> str | None:
     """``"organisation"`` (TỔ CHỨC THỰC HIỆN), ``"duty"`` (NHIỆM VỤ …) or None."""
     if not looks_like_heading(heading):
+        # a long title that opens with "Trách nhiệm của …" is still one
+        h = clean(heading).lower().rstrip(" .:")
+        if ";" not in h and len(h.split()) <= _HEADING_MAX_CAPS and any(
+                p.pattern.startswith("^") and p.search(h) for p in _ORGANISATION):
+            return "organisation"
         return None
     h = clean(heading).lower().rstrip(" .:")
     # In a title written in capitals the keyword may stand anywhere; in running case it
@@ -197,6 +204,20 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# OCR loses or swaps diacritics ("chu trì", "phôi hợp vói", "truớc ngày"): every vowel may
+# stand for any of its tone and hat variants, and d for đ.
+_VOWEL_VARIANTS = (
+    "aàáảãạăằắẳẵặâầấẩẫậ", "eèéẻẽẹêềếểễệ", "iìíỉĩị", "oòóỏõọôồốổỗộơờớởỡợ", "uùúủũụưừứửữự",
+    "yỳýỷỹỵ", "dđ",
+)
+_VARIANT_CLASS = {c: "[" + group + "]" for group in _VOWEL_VARIANTS for c in group}
+
+
+def tolerant_letters(pattern: str) -> str:
+    """A regex (without character classes) whose letters match their diacritic variants."""
+    return "".join(_VARIANT_CLASS.get(c, c) for c in pattern)
+
+
 def _is_roman(token: str) -> bool:
     return bool(_ROMAN_RE.match(token))
 
@@ -207,6 +228,10 @@ def read_marker(line: str) -> tuple[str, str, int] | None:
         return "article", "Điều " + m.group(1), m.end()
     if (m := _ROMAN.match(line)) and _is_roman(m.group(1)):
         return "roman", m.group(1), m.end()
+    if m := _PART.match(line):  # "Phần II": a section like "II."
+        numeral = _part_numeral(m.group("n"))
+        if numeral:
+            return "roman", numeral, m.end()
     if m := _NUMBER.match(line + " x"):  # a marker alone on its line (OCR) still opens an item
         number = re.sub(r"\s", "", m.group(1))
         bare = not re.match(r"\d{1,2}(?:\s?\.\s?\d{1,2}){0,3}\s?[.)]", line)
@@ -223,6 +248,22 @@ def read_marker(line: str) -> tuple[str, str, int] | None:
     if (m := _DASH.match(line)) and m.end() < len(line) and not line[m.end()].isdigit():
         return "dash", "-", m.end()
     return None
+
+
+def _part_numeral(n: str) -> str | None:
+    """"II" for "II", "2" or "hai"."""
+    if n.isdigit():
+        k = int(n)
+        if not 0 < k < 40:
+            return None
+        out = ""
+        for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            while k >= value:
+                out, k = out + sym, k - value
+        return out
+    if _is_roman(n):
+        return n
+    return _PART_ORDINALS.get(n.lower())
 
 
 def appendix_part(line: str) -> str | None:

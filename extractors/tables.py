@@ -14,6 +14,14 @@ one task: ``content`` its text, the agencies of the ``lead`` column lead, of ``c
 coordinate, of ``responsible`` responsible, the ``deadline`` column its time limit. A row
 whose number is a Roman numeral or a capital letter and has no other cells groups the rows
 below it ("| I | Nhóm nhiệm vụ về thể chế | | |").
+
+pdftotext ``-layout`` prints a table without borders: cells stand in space-aligned columns
+and a long cell wraps onto the next lines, in its own column, beside the other cells.
+There the columns are cut at the header cells' start positions (a header cell may wrap as
+well: "Thời gian" / "hoàn thành"), a line with a number in the first column opens a row and
+the lines below it add to its cells. The normaliser splits such lines at their gaps, so a
+wrapped cell is not one run of the normalised text: a layout cell's offsets are those of its
+first piece, and its bodies are read from its own text (``Cell.layout``).
 """
 from __future__ import annotations
 
@@ -39,6 +47,7 @@ class Cell:
     text: str
     start: int = -1  # offsets in the normalised text; -1 when not found there
     end: int = -1
+    layout: bool = False  # read from a pdftotext -layout table: text is whole, offsets partial
 
 
 @dataclass
@@ -105,6 +114,129 @@ def raw_tables(raw: str) -> list[list[list[str]]]:
     return blocks
 
 
+_GAP = re.compile(r"\s{2,}")
+_LAYOUT_END_BLANKS = 3  # this many blank lines end a layout table
+
+
+def _fragments(line: str) -> list[tuple[int, str]]:
+    """(column, text) of each piece of a layout line, cut at runs of two or more spaces."""
+    out, pos = [], 0
+    for m in [*_GAP.finditer(line), None]:
+        end = m.start() if m else len(line)
+        piece = line[pos:end]
+        if piece.strip():
+            out.append((pos + len(piece) - len(piece.lstrip()), piece.strip()))
+        pos = m.end() if m else len(line)
+    return out
+
+
+def _column_of(col: int, starts: list[int]) -> int:
+    """The column a piece starting at ``col`` belongs to (a centred cell may start a little
+    before its header)."""
+    best = 0
+    for i, s in enumerate(starts):
+        if col >= s - 2:
+            best = i
+    return best
+
+
+def _place_pieces(frags: list[tuple[int, str]], starts: list[int]) -> dict[int, str] | None:
+    """The pieces of a line by column; a piece that runs over the next column's start is cut
+    at the single space before it. None when a piece spans columns and cannot be cut (the
+    line is no table line)."""
+    out: dict[int, str] = {}
+    for col, text in frags:
+        i = _column_of(col, starts)
+        while text:
+            nxt = starts[i + 1] if i + 1 < len(starts) else None
+            if nxt is None or col + len(text) <= nxt:
+                out[i] = (out.get(i, "") + " " + text).strip()
+                break
+            cut = text.rfind(" ", 0, nxt - col + 1)
+            if cut <= 0:
+                return None
+            out[i] = (out.get(i, "") + " " + text[:cut]).strip()
+            text = text[cut:].lstrip()
+            col += cut + 1
+            i += 1
+    return out
+
+
+def layout_tables(raw: str) -> list[list[list[str]]]:
+    """Tables of a pdftotext -layout page, as rows of cell strings (header first)."""
+    lines = raw.splitlines()
+    blocks: list[list[list[str]]] = []
+    i = 0
+    while i < len(lines):
+        frags = _fragments(lines[i])
+        kinds = [column_kind(text) for _, text in frags]
+        if len(frags) < 3 or "content" not in kinds or sum(k is not None for k in kinds) < 3:
+            i += 1
+            continue
+        starts = [c for c, _ in frags]
+        header = [text for _, text in frags]
+        rows: list[list[str]] = []
+        current: dict[int, str] | None = None
+        blanks = 0
+        j = i + 1
+        while j < len(lines):
+            line = lines[j]
+            if not line.strip():
+                blanks += 1
+                if blanks >= _LAYOUT_END_BLANKS:
+                    break
+                j += 1
+                continue
+            blanks = 0
+            frags = _fragments(line)
+            if len(frags) == 1 and frags[0][1].isdigit() and _column_of(frags[0][0], starts) > 0:
+                j += 1  # a page number
+                continue
+            placed = _place_pieces(frags, starts)
+            if placed is None:
+                break
+            first = placed.get(0, "")
+            if current is None and not rows and not _NUMBER_CELL.match(first):
+                for k, v in placed.items():  # the header's wrapped cells
+                    header[k] = header[k] + " " + v
+                j += 1
+                continue
+            if _NUMBER_CELL.match(first) or current is None:
+                current = dict(placed)
+                rows.append(current)  # type: ignore[arg-type]
+            else:
+                for k, v in placed.items():
+                    current[k] = (current.get(k, "") + " " + v).strip()
+            j += 1
+        if rows:
+            width = len(starts)
+            blocks.append([header] + [[r.get(k, "") for k in range(width)] for r in rows])  # type: ignore[union-attr]
+        i = j
+    return blocks
+
+
+def _locate_layout(text: str, table: Table, rows: list[list[str]], cursor: int, normalize):
+    """Offsets of the first piece of every cell of a layout table (see module doc)."""
+    for cells in rows:
+        found = [Cell(normalize(raw), layout=True) for raw in cells]
+        for cell in found:
+            if not cell.text:
+                continue
+            words = cell.text.split()
+            for n in (3, 2, 1):  # the first piece may be shorter than three words
+                m = re.compile(r"\s+".join(map(re.escape, words[:n]))).search(text, cursor)
+                if m:
+                    break
+            if m:
+                cell.start, cell.end = m.start(), m.end()
+                table.start = m.start() if table.start < 0 else table.start
+                table.end = max(table.end, m.end())
+        starts = [c.start for c in found if c.start >= cursor]
+        if starts:  # the next row is searched after this one's first piece
+            cursor = min(starts) + 1
+        yield found
+
+
 def _flex(cells: list[Cell]) -> re.Pattern:
     """The cells in order, any run of whitespace (a space, or a line break where the
     normaliser split the row) between and within them."""
@@ -139,7 +271,10 @@ def find_tables(ctx) -> list[Table]:
     tables: list[Table] = []
     cursor = 0
     for page in ctx.source.pages or []:
-        for block in raw_tables(page):
+        blocks = [(b, _locate) for b in raw_tables(page)]
+        if not any(_has_header(b) for b, _ in blocks):
+            blocks = [(b, _locate_layout) for b in layout_tables(page)]
+        for block, locate in blocks:
             header_at = next((i for i, r in enumerate(block) if any(column_kind(c) for c in r)), None)
             if header_at is None:
                 continue
@@ -150,7 +285,7 @@ def find_tables(ctx) -> list[Table]:
                 if kind and kind not in columns:
                     columns[kind] = i
             table = Table(columns)
-            located = list(_locate(text, table, block[header_at:], cursor, normalize_line))
+            located = list(locate(text, table, block[header_at:], cursor, normalize_line))
             if table.end > 0:
                 cursor = table.end
             if not table.is_task_table:
@@ -166,6 +301,10 @@ def find_tables(ctx) -> list[Table]:
                 table.rows.append(row)
             tables.append(table)
     return tables
+
+
+def _has_header(block: list[list[str]]) -> bool:
+    return any(column_kind(c) for r in block for c in r)
 
 
 def _row(table: Table, cells: list[Cell], group: str) -> Row | None:

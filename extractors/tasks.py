@@ -22,7 +22,7 @@ from gazetteer import load_yaml
 from pipeline.models import Context, Section
 
 from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, is_not_duty,
-                      parse_outline)
+                      parse_outline, tolerant_letters)
 from .deadlines import TABLE_FIELD
 from .tables import Row, Table, find_tables, row_ref
 
@@ -32,9 +32,24 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern.replace(" ", r"\s+"), re.I)
 
 
+# OCR loses or swaps diacritics ("chu trì", "phôi hợp vói", "Đe nghi"): a phrase of two or
+# more words is matched with its letters diacritic-tolerant (outline.tolerant_letters).
+# One-word cues stay exact ("giao" is not "giáo").
+_LITERAL_HEAD = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)+")
+
+
+def _tolerant(pattern: str) -> str:
+    """``pattern`` with the letters of its leading words made diacritic-tolerant, when it
+    opens with two or more plain words and holds no character class or escape."""
+    head = _LITERAL_HEAD.match(pattern)
+    if not head or "[" in pattern or "\\" in pattern:
+        return pattern
+    return tolerant_letters(pattern)
+
+
 def _alt(patterns) -> re.Pattern:
     """One pattern matching any entry at a word start, followed by a word end."""
-    body = "|".join(f"(?:{p})" for p in patterns)
+    body = "|".join(f"(?:{_tolerant(p)})" for p in patterns)
     return re.compile(r"(?<!\w)(?:" + body.replace(" ", r"\s+") + r")(?!\w)", re.I)
 
 
@@ -67,6 +82,7 @@ _INLINE_LABELS = {
     for kind in ("lead", "coordinate", "responsible")
 }
 _ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
+_APPENDIX_POINTER = _rx(_HEADINGS["appendix_pointer"])
 _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
 
@@ -604,9 +620,9 @@ class _Extractor:
         roles: dict[tuple, tuple[Hit, str]] = {}
         for role in ("lead", "responsible", "coordinate"):
             cell = row.cell(table.columns.get(role))
-            if cell is None or cell.start < 0:
+            if cell is None or (cell.start < 0 and not cell.layout):
                 continue
-            for hit in self.cell_agencies(cell):
+            for hit in (self.layout_cell_agencies(cell) if cell.layout else self.cell_agencies(cell)):
                 roles.setdefault(hit.key, (hit, role))
         when = row.cell(table.columns.get("deadline"))
         deadline = None
@@ -640,12 +656,26 @@ class _Extractor:
                     break
         return sorted(hits, key=lambda h: h.start)
 
+    def layout_cell_agencies(self, cell) -> list[Hit]:
+        """Bodies named in a layout table's cell, read from its text (a wrapped cell is no
+        run of the normalised text): each ";"-part, else each ","-part, named whole."""
+        at = max(cell.start, 0)
+        hits: list[Hit] = []
+        for part in re.split(r"\s*;\s*", cell.text):
+            named = _canonical(part.strip(" .,-"), self.ctx)
+            pieces = [named] if named else [
+                _canonical(p.strip(" .,-"), self.ctx) for p in re.split(r",\s*|\s+và\s+", part)]
+            for named in pieces:
+                if named and all(h.key != (named[0], named[1]) for h in hits):
+                    hits.append(Hit(at, at + len(cell.text), *named))
+        return hits
+
     # all ----------------------------------------------------------------------------
 
     def task(self, node: Node, scope: Node, kind: str) -> tuple[dict, list] | None:
         segs, time_label = self.segments(node, scope, kind)
         text = self.joined(segs)
-        if not text or _only_closing(text):
+        if not text or _only_closing(text) or (node is scope and _APPENDIX_POINTER.search(text.lower())):
             return None
         inh = self.inherited(node, scope, kind)
         item = {

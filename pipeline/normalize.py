@@ -92,6 +92,9 @@ def clean_spaces(text: str) -> str:
 
 _BR = re.compile(r"<br\s*/?>", re.I)
 _MARKUP = (
+    # a converter's escape before punctuation (pandoc: ``TT\-BTTTT``, ``1\.``); a run of
+    # backslashes goes whole, so a second pass finds nothing left to unescape
+    (re.compile(r"\\+(?=[!-/:-@\[\]^_`{|}~])"), ""),
     (_BR, " "),  # an HTML line break inside a converted table cell
     (re.compile(r"\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,}"), ""),  # **bold**, __bold__
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
@@ -203,6 +206,24 @@ _LAYOUT_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
 # ``ngày     tháng     năm 2024`` (a draft's unfilled number and date).
 _BLANK_BEFORE = re.compile(r"(?:\bSố\s*:|\bngày|\btháng)$", re.I)
 _BLANK_AFTER = re.compile(r"^(?:/|tháng\b|năm\b)", re.I)
+
+
+def column_starts(line: str) -> list[int]:
+    """Where each part that :func:`split_layout_columns` cuts from ``line`` begins."""
+    starts: list[int] = []
+    prev = ""
+    pos = 0
+    for m in [*_LAYOUT_GAP.finditer(line), None]:
+        end = m.start() if m else len(line)
+        part = line[pos:end].strip()
+        if part:
+            if starts and (_BLANK_BEFORE.search(prev) or _BLANK_AFTER.match(part)):
+                prev += " " + part
+            else:
+                starts.append(pos + len(line[pos:end]) - len(line[pos:end].lstrip()))
+                prev = part
+        pos = m.end() if m else pos
+    return starts
 
 
 def split_layout_columns(line: str) -> list[str]:
@@ -448,6 +469,41 @@ def _widths(lines: list[str]) -> tuple[int, int]:
     return int(p80 * 0.62), int(p80 * 0.85)
 
 
+@dataclass
+class _SubjectColumn:
+    """A Công văn's ``V/v`` summary in the left column of a pdftotext -layout header,
+    its wrapped lines side by side with ``Kính gửi`` or the date in the right column."""
+    line: _Line
+    starts: list[int]  # column starts of the V/v line
+
+    def takes(self, raw: str, first: str) -> bool:
+        """Is ``first`` (the left part of ``raw``) a wrapped line of the summary?"""
+        cols = column_starts(raw)
+        right = self.starts[1] if len(self.starts) > 1 else None
+        if not cols or (right is None and len(cols) < 2):
+            return False  # no columns side by side: the reflow joins it as it should
+        if right is not None and (cols[0] >= right or cols[0] + len(first) > right + 2):
+            return False
+        if right is None and cols[0] > self.starts[0] + 12:
+            return False
+        return not (starts_item(first) or is_all_caps(first) or PLACE_DATE_LINE.match(first)
+                    or _MOTTO.search(first))
+
+
+def _subject_column(open_at: _SubjectColumn | None, raw: str,
+                    texts: list[str]) -> tuple[str | None, list[str]]:
+    """("open" | "continued" | None, texts left to emit) for one header line: a ``V/v``
+    line opens the column; a wrapped line of it is glued to it, not to the right column."""
+    if not texts or not texts[0] or is_noise_line(texts[0]):
+        return None, texts
+    if open_at is not None and open_at.takes(raw, texts[0]):
+        open_at.line.text = glue(open_at.line.text, texts[0])
+        return "continued", texts[1:]
+    if texts[0].startswith("V/v"):
+        return "open", texts
+    return None, texts
+
+
 def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     """Raw page texts → :class:`NormalisedText` (see module docstring)."""
     if ocr:
@@ -458,9 +514,11 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     running = running_lines([[raw for raw, _ in p] for p in paged])
     total = sum(len(p) for p in paged)
     lines: list[_Line] = []
+    subject_at: _SubjectColumn | None = None  # an open V/v column (pdftotext -layout)
     seen = filled = 0
     blank = False
     for page_no, page in enumerate(paged, start=1):
+        subject_at = None
         edges = set(_edge_lines([raw for raw, _ in page], depth=3)) if running else set()
         for raw, char in page:
             seen += 1
@@ -469,12 +527,17 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
             # Columns side by side only matter in the header and signature blocks; a row
             # of a data table (a task table in an annex) stays one line whatever its place.
             edge = filled <= 14 or seen > total - 45
+            subject = None
             if edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
                 row = row and len(texts) == 1
+                if not row and "|" not in raw:
+                    subject, texts = _subject_column(subject_at, raw, texts)
             else:
                 texts = [normalize_line(raw)]
+            if subject is None:
+                subject_at = None
             blank = blank or not raw.strip()
             for text in texts:
                 if not text or is_noise_line(text):
@@ -484,6 +547,9 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
                     continue
                 lines.append(_Line(text, page_no, char, blank, hard=row))
                 blank = False
+                if subject == "open":
+                    subject_at = _SubjectColumn(lines[-1], column_starts(raw))
+                    subject = "opened"
     body, notes = split_footnotes(lines)
     wide, full = _widths([b.text for b in body])
     # Blank lines separate paragraphs only where they are not between every line.

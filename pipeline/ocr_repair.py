@@ -19,7 +19,9 @@ The normaliser calls :func:`repair_ocr_text` on the page text of OCR sources onl
 * :func:`fix_place_names` — ``TỈNH THÙA THIÊN HUẾ`` → ``TỈNH THỪA THIÊN HUẾ`` (localities
   gazetteer, marks ignored);
 * :func:`fix_urls` — spaces the OCR put inside web addresses;
-* :func:`clear_debris` — specks read as marks (a line holding only ``+`` or ``_``).
+* :func:`clear_debris` — specks read as marks (a line holding only ``+`` or ``_``);
+* :func:`restore_cropped_header` — letters a cropped scan cut from the issuing body's
+  lines (``BAN NHÂN DÂN`` / ``H QUẢNG NAM``), page 1 only.
 
 Every step keeps the number of lines except :func:`join_hyphenated_breaks`.
 """
@@ -29,7 +31,7 @@ import functools
 import re
 import unicodedata
 
-from gazetteer import load_tsv
+from gazetteer import load_tsv, load_yaml
 
 # Letters the OCR model reads as digits, and back.
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -332,6 +334,77 @@ def fix_place_names(text: str) -> str:
     return _PLACE.sub(_fix_place, text)
 
 
+# --- cropped header -----------------------------------------------------------------------------
+
+_CROP_MAX = 5  # letters a scan's left edge may cut off a header line
+_HEADER_DEPTH = 4  # the issuing body's lines: the first lines of page 1
+
+
+@functools.cache
+def _header_words() -> tuple[tuple[str, ...], dict[str, str]]:
+    """(local body kinds in capitals, unit words in capitals → as written)."""
+    terms = load_yaml("header_terms.yml")
+    bodies = tuple(k for k in terms["local_bodies"] if " " in k)
+    units = {u.upper(): u for u in terms["unit_types"]}
+    return bodies, units
+
+
+def _completion(left: str, words) -> tuple[str, str] | None:
+    """(whole word, rest) when ``left`` opens with the tail of exactly one of ``words``
+    cut by at most _CROP_MAX letters (the shortest cut wins); None when ``left`` opens
+    with a whole word already."""
+    if any(left == w or left.startswith(w + " ") for w in words):
+        return None
+    found: dict[int, set[tuple[str, str]]] = {}
+    for w in words:
+        for cut in range(1, min(_CROP_MAX, len(w) - 1) + 1):
+            tail = w[cut:]
+            if tail[:1].isalpha() and (left == tail or left.startswith(tail + " ")):
+                found.setdefault(cut, set()).add((w, left[len(tail):].strip()))
+    if not found:
+        return None
+    best = found[min(found)]
+    return next(iter(best)) if len(best) == 1 else None
+
+
+def _restore_left(left: str) -> str | None:
+    bodies, units = _header_words()
+    hit = _completion(left, bodies)
+    if hit and len(left) >= 6:  # "BAN NHÂN DÂN" → "ỦY BAN NHÂN DÂN"
+        return " ".join(x for x in hit if x)
+    hit = _completion(left, tuple(units))
+    if hit and hit[1]:  # "H QUẢNG NAM" → "TỈNH QUẢNG NAM", when Quảng Nam is a known tỉnh
+        from gazetteer import localities
+
+        if localities.candidates(hit[1], units[hit[0]]):
+            return f"{hit[0]} {hit[1]}"
+    return None
+
+
+def restore_cropped_header(page: str) -> str:
+    """A scan cropped at its left edge cuts the first letters of the issuing body's
+    lines: ``BAN NHÂN DÂN`` / ``H QUẢNG NAM`` → ``ỦY BAN NHÂN DÂN`` / ``TỈNH QUẢNG NAM``.
+    Only the left column of the first lines of the page, only a completion that the
+    header vocabulary and the localities gazetteer make unique."""
+    lines = page.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > _HEADER_DEPTH:
+            break
+        m = re.match(r"^(\s*)(\S.*?)(?=\s{3,}\S|\s*$)", line)
+        left = " ".join(m.group(2).split()) if m else ""
+        letters = [c for c in left if c.isalpha()]
+        if len(letters) < 2 or not all(c.isupper() for c in letters):
+            continue
+        fixed = _restore_left(left)
+        if fixed:
+            lines[i] = m.group(1) + fixed + line[m.end(2):]
+    return "\n".join(lines)
+
+
 # --- the chain -------------------------------------------------------------------------------
 
 STEPS = (
@@ -359,4 +432,5 @@ def repair_ocr_text(text: str) -> str:
 def repair_ocr_pages(pages: list[str]) -> list[str]:
     """:func:`repair_ocr_text` on every page, then the steps that need the whole
     document (a heading numbering that runs across pages)."""
-    return fix_roman_headings_pages([repair_ocr_text(p) for p in pages])
+    pages = fix_roman_headings_pages([repair_ocr_text(p) for p in pages])
+    return [restore_cropped_header(pages[0]), *pages[1:]] if pages else pages

@@ -97,6 +97,10 @@ CASES = [
     ("Hằng năm kiểm tra, giám sát", 2025, []),
     ("giảm trước 3/4 số hồ sơ tồn đọng", 2025, []),
     ("trước khi công bố", 2025, []),
+    # OCR-damaged cues still read; look-alike words of exclusions do not exclude
+    ("hoàn thành truớc ngày 15/7/2019", 2019, [(None, "2019-07-15", None)]),
+    ("báo cáo truớc ngày 25 hằng tháng", 2019, [(None, None, "monthly")]),
+    ("báo cáo Hội đồng nhân dân tỉnh trước ngày 30 tháng 6 năm 2020", 2018, [(None, "2020-06-30", None)]),
 ]
 
 

@@ -20,6 +20,7 @@ from extractors.header import (
     parse_number,
     parse_place_date,
     issuer_from_caps,
+    is_joint_symbol,
     title_of_letter,
 )
 from pipeline.extract import build_context, extract_path
@@ -236,6 +237,44 @@ def test_signer_variants_round2(block, signer):
 def test_issuer_from_caps_round2(lines, symbol_body, name, locality):
     issuer = issuer_from_caps(lines, symbol_body)
     assert (issuer.name, issuer.locality) == (name, locality)
+
+
+@pytest.mark.parametrize("lines, joint, name", [
+    # a joint document: the parties are listed, the first one issues
+    (["BỘ KHOA HỌC VÀ CÔNG NGHỆ -", "BỘ NỘI VỤ"], True, "Bộ Khoa học và Công nghệ"),
+    (["BỘ TÀI CHÍNH - BỘ NỘI VỤ"], True, "Bộ Tài chính"),
+    # not joint: the lower line is the issuing unit under its parent
+    (["BỘ TÀI CHÍNH", "TỔNG CỤC THUẾ"], False, "Tổng cục Thuế"),
+    (["UBND TỈNH BÀ RỊA - VŨNG TÀU", "SỞ NỘI VỤ"], True, "Sở Nội vụ"),
+    # parties under a common parent; a province and a ministry side by side
+    (["UBND TỈNH NGHỆ AN", "SỞ TÀI CHÍNH - SỞ NỘI VỤ"], True, "Sở Tài chính"),
+    (["BỘ CÔNG THƯƠNG", "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"], True, "Bộ Công Thương"),
+])
+def test_issuer_of_joint_header(lines, joint, name):
+    assert issuer_from_caps(lines, None, joint=joint).name == name
+
+
+@pytest.mark.parametrize("symbol, joint", [
+    ("36/2014/TTLT-BKHCN-BNV", True), ("3328/CTPH-BKHCN-TTH", True),
+    ("123/QĐ-UBND", False), ("1085/UBND-KTN", False), ("10528/BTC-HCSN", False), (None, False),
+])
+def test_is_joint_symbol(symbol, joint):
+    assert is_joint_symbol(symbol) is joint
+
+
+def test_heldout3_headers_floor():
+    """Six whole documents written blind for round 3 (tests/fixtures/heldout3_headers/,
+    README there): first pass scorer mean 0.905, exact fields 0.917; after the fixes 1.0."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "heldout3_headers_score", HERE / "fixtures" / "heldout3_headers" / "heldout_score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.run(verbose=True)
+    assert result["documents"] >= 6
+    assert result["scorer_mean"] >= 0.97, result["wrong"]
+    assert result["exact_fields"] >= 0.95, result["wrong"]
 
 
 def test_heldout_headers_floor():

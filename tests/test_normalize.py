@@ -19,6 +19,7 @@ from pipeline.normalize import (
     running_lines,
     starts_item,
     should_join,
+    column_starts,
     split_cells,
     split_layout_columns,
     split_motto,
@@ -98,6 +99,11 @@ def test_clean_spaces(raw, expected):
     ("|---|---|", ""),
     ("KT. CHỦ TỊCH <br> PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"),
     ("2 * 3 = 6", "2 * 3 = 6"),  # a lone asterisk is text
+    # pandoc's escapes before punctuation
+    ("Số: 07/2023/TT\\-BTTTT", "Số: 07/2023/TT-BTTTT"),
+    ("**Điều 1\\. Phạm vi điều chỉnh**", "Điều 1. Phạm vi điều chỉnh"),
+    ("Độc lập \\- Tự do \\- Hạnh phúc", "Độc lập - Tự do - Hạnh phúc"),
+    ("C:\\Users", "C:\\Users"),  # a backslash before a letter is text
 ])
 def test_strip_markup(raw, expected):
     assert clean_spaces(strip_markup(raw)) == expected
@@ -539,3 +545,55 @@ def test_table_rows_stay_one_line_each_with_their_number():
     lines = normalize_text(middle + "\n" + raw + "\n" + middle).text.split("\n")
     assert "1 Rà soát, đánh giá thủ tục hành chính của Sở Tư pháp Quý III/2025" in lines
     assert "3 xây dựng vị trí việc làm Sở Nội vụ Tháng 12/2025" in lines
+
+
+@pytest.mark.parametrize("line, starts", [
+    ("V/v tăng cường công tác          Kính gửi:", [0, 33]),
+    ("      hành chính năm 2013", [6]),
+    ("  Số:      /QĐ-UBND       Hà Nội, ngày     tháng     năm 2024", [2, 26]),  # blanks of a form
+    ("", []),
+])
+def test_column_starts(line, starts):
+    assert column_starts(line) == starts
+    assert [line[i:].split("   ")[0].strip()[:3] for i in starts] == [p[:3] for p in split_layout_columns(line)]
+
+
+def test_vv_summary_left_of_kinh_gui_in_layout_columns():
+    """pdftotext -layout: the V/v summary wraps in the left column beside Kính gửi and its
+    recipients; the summary stays one line, the recipients keep theirs."""
+    raw = "\n".join([
+        "  Số: 1856/UBND-TNMT                          Cần Giờ, ngày 17 tháng 9 năm 2019",
+        "V/v tăng cường công tác quản lý          Kính gửi:",
+        "chất thải rắn sinh hoạt trên địa bàn          - Thủ trưởng các phòng, ban chuyên môn huyện;",
+        "huyện                                          - Ủy ban nhân dân các xã, thị trấn.",
+        "",
+        "      Thực hiện Chỉ thị số 19/CT-UBND ngày 28 tháng 8 năm 2019 của Ủy ban nhân dân Thành phố.",
+    ])
+    assert normalize_text(raw).text.split("\n")[2:6] == [
+        "V/v tăng cường công tác quản lý chất thải rắn sinh hoạt trên địa bàn huyện",
+        "Kính gửi:",
+        "- Thủ trưởng các phòng, ban chuyên môn huyện;",
+        "- Ủy ban nhân dân các xã, thị trấn.",
+    ]
+
+
+def test_vv_summary_alone_in_its_column_still_reflows():
+    raw = "\n".join(["  Số: 2574/BNV-CCHC          Hà Nội, ngày 25 tháng 6 năm 2013",
+                     "V/v hướng dẫn xác định Chỉ số cải cách", "      hành chính năm 2013", "",
+                     "             Kính gửi: Các Bộ, cơ quan ngang Bộ."])
+    assert normalize_text(raw).text.split("\n")[2:] == [
+        "V/v hướng dẫn xác định Chỉ số cải cách hành chính năm 2013", "Kính gửi: Các Bộ, cơ quan ngang Bộ."]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # a scan cropped at its left edge: the issuing body's first letters restored
+    ("BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nH QUẢNG NAM         Độc lập - Tự do - Hạnh phúc",
+     ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH QUẢNG NAM", "Độc lập - Tự do - Hạnh phúc"]),
+    ("ĐỒNG NHÂN DÂN\nNH THỪA THIÊN HUẾ", ["HỘI ĐỒNG NHÂN DÂN", "TỈNH THỪA THIÊN HUẾ"]),
+    # whole words, an unknown place, an ambiguous cut: left as read
+    ("XÃ HÒA VANG\nBAN CHỈ ĐẠO", ["XÃ HÒA VANG", "BAN CHỈ ĐẠO"]),
+    ("ỦY BAN NHÂN DÂN\nH NOWHERE", ["ỦY BAN NHÂN DÂN", "H NOWHERE"]),
+    ("ỦY BAN NHÂN DÂN\nN CẦN GIỜ", ["ỦY BAN NHÂN DÂN", "N CẦN GIỜ"]),
+])
+def test_ocr_cropped_header_restored(raw, expected):
+    assert normalize_pages([raw], ocr=True).text.split("\n") == expected

@@ -212,6 +212,10 @@ def test_offsets_point_into_the_text():
     ("l. Sở Nông nghiệp", "number", "1"),
     ("3 . UBND các huyện", "number", "3"),
     ("a/ Chủ trì", "letter", "a"),
+    ("Phần II", "roman", "II"),
+    ("PHẦN III. TỔ CHỨC THỰC HIỆN", "roman", "III"),
+    ("Phần thứ hai: Nhiệm vụ", "roman", "II"),
+    ("Phần 2 - NHIỆM VỤ", "roman", "II"),
 ])
 def test_read_marker(line, kind, marker):
     assert read_marker(line)[:2] == (kind, marker)
@@ -220,6 +224,7 @@ def test_read_marker(line, kind, marker):
 @pytest.mark.parametrize("line", [
     "Việc áp dụng.", "15/9/2025 là hạn", "100% cơ quan", "2025 là năm", "IVAN đến", "-2 độ",
     "Vì vậy, cần", "1.000 người tham gia", "lợn bệnh", "l. thường",
+    "Phần kinh phí còn lại", "Phần 2 của kế hoạch", "phần lớn các xã",
 ])
 def test_no_marker(line):
     assert read_marker(line) is None
@@ -272,3 +277,26 @@ def test_any_text_gives_a_consistent_tree(lines):
 ])
 def test_closing_after_the_last_item(text, ref, body):
     assert find(text, ref).body == body
+
+
+def test_parts_hold_their_items_like_roman_sections():
+    """"Phần I" / "Phần II" on their own line, the title on the next: a part is a top-level
+    section and gives its numeral to the refs of its items."""
+    text = ("Phần I\nMỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nĐẩy mạnh chuyển đổi số.\n"
+            "Phần II\nNHIỆM VỤ, GIẢI PHÁP\n1. Rà soát dữ liệu.\n2. Số hóa hồ sơ:\n"
+            "a) Tổ chức tuyên truyền.\nPhần III\nTỔ CHỨC THỰC HIỆN\n1. Phòng Kinh tế\n- Tham mưu.")
+    roots = parse_text(text)
+    assert [(r.ref, r.heading) for r in roots] == [
+        ("I", "MỤC ĐÍCH, YÊU CẦU"), ("II", "NHIỆM VỤ, GIẢI PHÁP"), ("III", "TỔ CHỨC THỰC HIỆN")]
+    assert [n.ref for n in roots[1].leaves()] == ["II.1", "II.2.a"]
+    assert heading_kind(roots[2].heading) == "organisation"
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("Trách nhiệm của các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các "
+     "tỉnh, thành phố trực thuộc trung ương", "organisation"),
+    ("Sở Tài chính chủ trì, phối hợp với các sở, ngành rà soát, tổng hợp nhu cầu kinh phí "
+     "thực hiện nhiệm vụ trong năm", None),
+])
+def test_long_article_titles_that_open_with_trach_nhiem(heading, kind):
+    assert heading_kind(heading) == kind

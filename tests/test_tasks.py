@@ -588,3 +588,87 @@ def test_request_labelled_by_bodies_with_a_paragraph():
     assert items[0]["text"] == "Phối hợp với Sở Tài chính tổ chức tuần tra, kiểm soát."
     assert roles(items[0]) == {"Công an tỉnh": "coordinate", "Bộ Chỉ huy Quân sự tỉnh": "coordinate",
                                "Sở Tài chính": "coordinate"}
+
+
+# --- round 3: OCR role words, pdftotext -layout tables, pointers to the annex --------------
+
+
+def test_ocr_damaged_role_words_and_introducers():
+    """"chu trì, phôi hợp vói", "Đe nghi": multi-word cues match their diacritic variants."""
+    text = ("Sở Y tế đe nghị các đơn vị thực hiện một số nội dung sau:\n"
+            "1. Trung tâm Kiểm soát bệnh tật chu trì, phôi hợp vói Trung tâm Y tế huyện giám sát dịch.\n"
+            "2. Đe nghi Ủy ban nhân dân các huyện chỉ đạo các xã diệt lăng quăng.")
+    items = _tasks(text, ["Trung tâm Kiểm soát bệnh tật", "Trung tâm Y tế huyện", "Ủy ban nhân dân các huyện"], "CV")
+    assert {t["ref"]: roles(t) for t in items} == {
+        "1": {"Trung tâm Kiểm soát bệnh tật": "lead", "Trung tâm Y tế huyện": "coordinate"},
+        "2": {"Ủy ban nhân dân các huyện": "direct"},
+    }
+
+
+def test_one_word_cues_stay_exact():
+    from extractors.tasks import _tolerant
+
+    assert _tolerant("giao( cho)?") == "giao( cho)?"  # "giáo dục" is no "giao"
+    assert _tolerant("chủ trì") != "chủ trì"
+
+
+def test_a_section_that_only_points_to_the_annex_is_no_task():
+    text = ("I. MỤC ĐÍCH\n1. Nâng cao chỉ số.\nII. NHIỆM VỤ\nCác nhiệm vụ cụ thể, cơ quan chủ trì và thời gian "
+            "hoàn thành được phân công tại Phụ lục kèm theo Kế hoạch này.\nIII. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện.")
+    assert [t["ref"] for t in _tasks(text, ["Sở Nội vụ"])] == ["III.1"]
+
+
+LAYOUT_TABLE = """\
+                                  PHỤ LỤC
+ STT   Nội dung nhiệm vụ                 Cơ quan chủ trì    Cơ quan phối hợp      Thời gian
+                                                                                  hoàn thành
+ 1     Rà soát thủ tục hành chính        Sở Tư pháp         Các sở, ban, ngành    Quý II/2013
+       thuộc thẩm quyền của tỉnh
+ 2     Xây dựng Đề án vị trí việc làm    Sở Nội vụ          Sở Tài chính;         Trước ngày
+                                                            Sở Tư pháp            30/11/2013
+                                                                                          3
+ 3     Tuyên truyền về cải cách hành     Sở Nội vụ          Báo tỉnh              Cả năm
+       chính
+"""
+
+
+def test_layout_table_rows_and_wrapped_cells():
+    from extractors.tables import layout_tables
+
+    (block,) = layout_tables(LAYOUT_TABLE)
+    assert block[0] == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    assert block[1:] == [
+        ["1", "Rà soát thủ tục hành chính thuộc thẩm quyền của tỉnh", "Sở Tư pháp", "Các sở, ban, ngành", "Quý II/2013"],
+        ["2", "Xây dựng Đề án vị trí việc làm", "Sở Nội vụ", "Sở Tài chính; Sở Tư pháp", "Trước ngày 30/11/2013"],
+        ["3", "Tuyên truyền về cải cách hành chính", "Sở Nội vụ", "Báo tỉnh", "Cả năm"],
+    ]
+
+
+def test_layout_text_without_a_task_header_is_no_table():
+    from extractors.tables import layout_tables
+
+    text = ("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TỈNH QUẢNG NGÃI            Độc lập - Tự do - Hạnh phúc\n"
+            "Nơi nhận:                                   TM. ỦY BAN NHÂN DÂN\n")
+    assert layout_tables(text) == []
+
+
+@pytest.fixture(scope="module")
+def heldout3():
+    hs = _load_by_path("heldout3_tasks_score", FIXTURES / "heldout3_tasks" / "heldout_score.py")
+    return hs, hs.pairs()
+
+
+def test_heldout3_floors(heldout3):
+    """Second blind set (layout appendix table, Thông tư chapters, HĐND resolution, OCR'd
+    letter, commune plan in Phần): first pass 0.808 / 0.681 / 0.786; after the fixes
+    1.000 / 0.916 / 1.000 (the misses left are agency recognition: 'các Tổ đại biểu HĐND
+    tỉnh', 'Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh')."""
+    hs, ps = heldout3
+    result = hs.report(ps)
+    f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
+    assert f1["tasks"] >= 0.97, f1
+    assert f1["deadlines"] >= 0.95, f1
+    assert f1["task_agencies"] >= 0.87, f1
+    assert result["accuracy"]["task.deadline"] >= 0.95
