@@ -408,15 +408,28 @@ def _caps_line(t: str, pos: int) -> bool:
     return len(letters) > 3 and all(c.isupper() for c in letters)
 
 
+_PROPER = re.compile(r"[^\S\n]+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:[^\S\n]*-[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|[^\S\n]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)")
+_PROPER_WORD = re.compile(r"([\wÀ-ỹ]+)")
+
+
 def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
     """A capitalised place name right after ``pos`` ("Thừa Thiên Huế", "KON TUM")."""
-    m = re.match(r"[^\S\n]+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:[^\S\n]*-[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|[^\S\n]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)", t[pos:])
+    # The class À-Ỹ also holds lower-case letters (đ, ề): every word must be upper-case
+    # initial, so a place ends at the first lower-case word ("huyện Cần Giờ đề nghị").
+    m = _PROPER.match(t, pos)
     if not m:
         return None
-    name = m.group(1)
+    name, end = m.group(1), m.end()
+    for w in _PROPER_WORD.finditer(name):
+        if not w.group(1)[0].isupper():
+            name = name[:w.start()].rstrip(" -")
+            end = m.start(1) + len(name)
+            break
+    if not name:
+        return None
     if name.isupper():
         name = " ".join(w.capitalize() for w in name.split())
-    return _tidy(name), pos + m.end()
+    return _tidy(name), end
 
 
 def _division_after(f: str, t: str, pos: int, allow_proper: bool = True):
@@ -602,7 +615,12 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
             if _OPEN_TAIL.match(f, m.end()):
                 continue
             if name.endswith(("Bộ", "Sở")) and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[m.end():]):
-                continue  # "các đơn vị thuộc Bộ Tài chính": of the ministry named, not the issuer
+                # "các đơn vị thuộc Bộ Tài chính": the units of the body named, not the issuer's
+                body = _named_body_at(cands, m.end() - 2, f, name[-2:], g)
+                if body:
+                    cands.append(_Mention(m.start(), body.end, 4, name[:-2] + body.name, body.locality,
+                                          condition=condition, assigned=_assigned(f, m.start())))
+                continue
             # "Các cơ quan, đơn vị thuộc {div}": as the text names the unit
             gname = name.replace("{div}", m.group("div")) if "{div}" in name else name
             loc = res.division(None)[0] if scope == "local" else None
@@ -743,6 +761,18 @@ def _alias_key(matched: str, table: dict) -> str:
 def _assigned(f: str, start: int) -> bool:
     ls = f.rfind("\n", 0, start) + 1
     return _ASSIGN_PREFIX.fullmatch(f[ls:start]) is not None
+
+
+def _named_body_at(cands: list[_Mention], start: int, f: str, head: str, g: _Gaz) -> _Mention | None:
+    """The longest known body starting at ``start`` (the group's last word) whose name begins
+    with ``head`` (a ministry after "thuộc" is left out of the national scan)."""
+    hits = [c for c in cands if c.start == start and c.name and c.name.startswith(head + " ")]
+    m = g.national_re.match(f, start)
+    if m and m.start() == start:
+        name = g.national.get(_alias_key(m.group(1), g.national))
+        if name and name.startswith(head + " "):
+            hits.append(_Mention(m.start(), m.end(), 1, name, None))
+    return max(hits, key=lambda c: c.end, default=None)
 
 
 def _title_regions(t: str, f: str) -> list[tuple[int, int]]:
@@ -907,7 +937,7 @@ def _local_levels() -> dict[str, set[str]]:
 @functools.cache
 def _name_stops() -> tuple[frozenset, re.Pattern]:
     words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind"))
-                      if r["kind"] != "capital")
+                      if r["kind"] not in ("capital", "region"))
     return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
 
@@ -916,6 +946,16 @@ def _capital_stops() -> re.Pattern:
     """Capitalised words that open a new cell, not more of a name ("… Sở Nội vụ Các sở, ban")."""
     words = [r["word"] for r in load_tsv("name_stops.tsv") if r["kind"] == "capital"]
     return re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
+
+
+@functools.cache
+def _regions() -> tuple[str, ...]:
+    return tuple(" " + r["word"] for r in load_tsv("name_stops.tsv") if r["kind"] == "region")
+
+
+def _ends_region(text: str) -> bool:
+    """``text`` ends with a region's name ("… vùng Bắc Trung Bộ")."""
+    return text.endswith(_regions())
 
 
 @functools.cache
@@ -957,8 +997,8 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         word = w.group(1)
         if word[0].isupper() or word[0].isdigit():
-            if end > pos and (_BODY_START.match(t, w.start(1)) or _capital_stop(t, w.start(1))
-                              or _ends_with_province(t[pos:end])):
+            if end > pos and ((_BODY_START.match(t, w.start(1)) and not _ends_region(t[pos:w.end(1)]))
+                              or _capital_stop(t, w.start(1)) or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
         elif (stop_re.match(f, w.start(1)) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])

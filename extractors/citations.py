@@ -387,7 +387,12 @@ def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     return starts
 
 
-def _cues(view: str) -> list[Cue]:
+_ACTS = frozenset({"amends", "repeals", "replaces"})
+
+
+def _cues(view: str, enacting: bool = True) -> list[Cue]:
+    """Relation cues in ``view``; ``enacting=False`` (a plan, a letter): a clause that opens
+    with an act (sửa đổi, bãi bỏ, thay thế) is a duty for later, not this document's act."""
     prefix, selfref, postfix, relation_of = _cue_res()
     openers = _openers_re()
     out: list[Cue] = []
@@ -406,7 +411,7 @@ def _cues(view: str) -> list[Cue]:
                 m = prefix.match(view, lead.end()) if lead else None
                 if m and relation_of[m.group(0).lower()] not in P.cues()["lead_verb_phrases"]["relations"]:
                     m = None
-            if m:
+            if m and (enacting or relation_of[m.group(0).lower()] not in _ACTS):
                 line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
         for s in _self_re().finditer(view, ls, le):
             clause_end = min([x - 1 for x in starts if x > s.end()] + [le])
@@ -448,9 +453,9 @@ def _gap_ok(gap: str) -> bool:
     return not any(f" {w} " in low for w in cfg["nesting_words"])
 
 
-def _assign_relations(view: str, mentions: list[Mention]) -> None:
+def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True) -> None:
     strength = {r: i for i, r in enumerate(RELATIONS)}
-    for cue in _cues(view):
+    for cue in _cues(view, enacting):
         if cue.postfix_from is not None:
             inside = [m for m in mentions if cue.postfix_from <= m.start < cue.start and not m.nested]
             for m in inside:
@@ -612,7 +617,8 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     taken += [(m.start, m.end) for m in named]
     short = _find_short(view, taken)
     mentions = laws + numbered + named + short
-    _assign_relations(view, mentions)
+    kind = doc.get("doc_type")
+    _assign_relations(view, mentions, enacting=not kind or kind in P.cues()["enacting_kinds"])
     items, spans, warnings = [], [], []
     strength = {r: i for i, r in enumerate(RELATIONS)}
     for it in _group(mentions):

@@ -198,7 +198,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "point": re.compile(rf"{B}{lead}(?:{point})\s+(?P<a>{_TERM}){tail}{E}", re.I),
         "field": re.compile(rf"{B}(?P<label>{labels})\s*:\s*(?P<a>{_TERM}){tail}{E}", re.I),
         "continuation": re.compile(rf"\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
-        "line_label": re.compile(rf"(?m)^[ \t]*{bullet}(?P<a>{_TERM})\s*:", re.I),
+        # "- Năm 2025 và các năm tiếp theo:" — a label whose period goes on
+        "line_label": re.compile(
+            rf"(?m)^[ \t]*{bullet}(?P<a>{_TERM})(?:\s*,?\s*{_alt(cues['continuations'])})?\s*:", re.I),
         # "- Năm 2023 - 2024: Kết nối …": a roadmap label spanning years
         "label_range": re.compile(
             rf"(?m)^[ \t]*{bullet}(?:năm|giai\s+đoạn)\s+(?P<a>{_Y})\s*[-–]\s*(?:năm\s+)?(?P<b>{_Y})\s*:", re.I),

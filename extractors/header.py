@@ -79,6 +79,18 @@ _ORG_HEADS = ("tổng cục", "chi cục", "cục", "bộ", "sở", "ban", "phò
               "trung tâm", "văn phòng", "thanh tra", "đài", "báo", "cổng", "học viện")
 
 
+@functools.cache
+def _ascii_agencies() -> dict[str, str]:
+    """Folded name → written name of the named local bodies (gazetteer/local_agencies.tsv),
+    for a letterhead printed without diacritics; names that fold alike are left out."""
+    from gazetteer import load_tsv
+
+    seen: dict[str, set[str]] = {}
+    for row in load_tsv("local_agencies.tsv", required=("name",)):
+        seen.setdefault(_fkey(row["name"]), set()).add(row["name"])
+    return {k: v.pop() for k, v in seen.items() if len(v) == 1}
+
+
 def _cap(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
@@ -92,15 +104,27 @@ def _title_words(name: str) -> str:
     return " ".join(_cap(w) for w in name.split())
 
 
+def restore_place(place: str, unit: str | None) -> str:
+    """A place name printed without diacritics (OCR, ASCII) → as the localities gazetteer
+    writes it, when only one unit of that kind bears it (``Lam Dong`` → ``Lâm Đồng``)."""
+    if not place or not place.isascii() or not unit:
+        return place
+    from gazetteer.localities import candidates  # the unit tables load lazily
+
+    names = {u.name for u in candidates(place, unit)}
+    return names.pop() if len(names) == 1 else place
+
+
 def split_unit(rest: str) -> tuple[str | None, str]:
-    """``TỈNH THỪA THIÊN HUẾ`` → (``tỉnh``, ``Thừa Thiên Huế``)."""
+    """``TỈNH THỪA THIÊN HUẾ`` → (``tỉnh``, ``Thừa Thiên Huế``); ``TINH LAM DONG`` →
+    (``tỉnh``, ``Lâm Đồng``): the unit word matched and the place restored without diacritics."""
     low = rest.strip()
     for abbr, full in terms()["unit_abbreviations"].items():
         if low.upper().startswith(abbr + " "):
-            return full, _title_words(low[len(abbr):].strip())
+            return full, restore_place(_title_words(low[len(abbr):].strip()), full)
     for unit in sorted(terms()["unit_types"], key=len, reverse=True):
         if fold(low).startswith(fold(unit) + " ") or fold(low) == fold(unit):
-            return unit, _title_words(low[len(unit):].strip())
+            return unit, restore_place(_title_words(low[len(unit):].strip()), unit)
     return None, _title_words(low)
 
 
@@ -123,6 +147,8 @@ def official_case(caps: str) -> str:
     national = _national().get(_fkey(caps))
     if national:
         return national
+    if caps.isascii() and _fkey(caps) in _ascii_agencies():
+        return _ascii_agencies()[_fkey(caps)]  # SO TAI CHINH (no diacritics) → Sở Tài chính
     local = _local_prefix(caps)
     if local:
         unit, place = split_unit(local[1])
@@ -192,7 +218,7 @@ def _is_parent_of(upper: str, lower: str) -> bool:
 
 def _starts_body(line: str) -> bool:
     low = " ".join(line.lower().split())
-    return (any(low.startswith(h + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
+    return (any(fold(low).startswith(fold(h) + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
             or _fkey(line) in _national() or low.upper() in terms()["bare_units"])
 
 
@@ -316,9 +342,15 @@ def _lines(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     return out
 
 
+@functools.cache
+def _motto_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in terms()["motto_words"])
+
+
 def _is_motto(line: str) -> bool:
-    words = re.findall(r"\w+", line.upper())
-    return bool(words) and all(w in terms()["motto_words"] for w in words)
+    """Only words of the mottos, with or without diacritics (``CONG HOA XA HOI …``)."""
+    words = re.findall(r"\w+", fold(line))
+    return bool(words) and all(w in _motto_words() for w in words)
 
 
 def _is_mark(line: str) -> bool:
@@ -529,7 +561,11 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
                 break
             caps_title = True
         else:
-            if caps_title or (parts and parts[-1][1].endswith((".", ":", ";"))):
+            # a caps heading may run on in lower case ("KẾT LUẬN CỦA … / về tình hình …"):
+            # a line opening in lower case continues, it cannot start a sentence
+            if caps_title and not line[:1].islower():
+                break
+            if parts and parts[-1][1].endswith((".", ":", ";")):
                 break
             if parts and line.endswith((".", ":", ";")) and len(line) > 80:
                 break  # the first paragraph of the body
@@ -537,8 +573,11 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
         i += 1
     if not parts:
         return None, [], of_line
-    text = " ".join(line for _, line in parts)
-    return (_title_case(text) if caps_title else text), parts, of_line
+    if caps_title:
+        caps = [line for _, line in parts if is_all_caps(line)]
+        tail = [line for _, line in parts[len(caps):]]  # lower-case lines follow the caps
+        return " ".join([_title_case(" ".join(caps))] + tail), parts, of_line
+    return " ".join(line for _, line in parts), parts, of_line
 
 
 def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple[int, str]]]:
@@ -695,6 +734,17 @@ def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
     return None
 
 
+def _spelled_as_place(issuer: Issuer, place: str) -> Issuer:
+    """A locality printed without diacritics (``HUYEN THACH HA``) that the place/date line
+    spells with them (``Thạch Hà, ngày …``) takes the place line's spelling."""
+    loc = issuer.locality
+    if not loc or not loc.isascii() or place.isascii() or _fkey(loc) != _fkey(place):
+        return issuer
+    head, sep, tail = issuer.name.rpartition(loc)
+    name = head + place + tail if sep else issuer.name
+    return Issuer(name, place, issuer.level, issuer.span)
+
+
 def _parent_locality(body: str, issuer: Issuer) -> str | None:
     """For a commune, the province or city it belongs to, as the text names it."""
     if issuer.level not in ("commune", "district"):
@@ -790,6 +840,8 @@ def extract_header(ctx: Context) -> Section:
     if signer_span:
         spans.append(signer_span)
 
+    if issuer and place:
+        issuer = _spelled_as_place(issuer, place)
     if issuer:
         ctx.locality, ctx.level = issuer.locality, issuer.level
         ctx.parent_locality = _parent_locality(body, issuer)

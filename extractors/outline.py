@@ -389,7 +389,10 @@ def parse_text(text: str, cut=()) -> list[Node]:
             recipients = True
             continue
         marker = read_marker(line)
-        if recipients and marker and len(low.split()) <= 15:
+        # an addressee is short; a dash line closed by ";" or "." may list several ministries
+        # or provinces ("- Bộ trưởng các Bộ: Quốc phòng, Công an, …;")
+        if recipients and marker and (len(low.split()) <= 15 or (
+                marker[0] == "dash" and low.rstrip()[-1:] in (";", ".") and len(low.split()) <= 40)):
             continue
         recipients = False
         if marker:

@@ -162,57 +162,95 @@ def _place_pieces(frags: list[tuple[int, str]], starts: list[int]) -> dict[int, 
     return out
 
 
+def _layout_rows(lines: list[str], j: int, starts: list[int], header: list[str] | None):
+    """Rows of a layout table from line ``j`` on, cut at the column ``starts``; wrapped header
+    cells before the first row are added to ``header`` (None: a continued table, whose first
+    line must open a row). Returns (rows as column → text, index of the line after)."""
+    rows: list[dict[int, str]] = []
+    current: dict[int, str] | None = None
+    blanks = 0
+    while j < len(lines):
+        line = lines[j]
+        if not line.strip():
+            blanks += 1
+            if blanks >= _LAYOUT_END_BLANKS:
+                break
+            j += 1
+            continue
+        gap, blanks = blanks, 0
+        frags = _fragments(line)
+        if len(frags) == 1 and frags[0][1].isdigit() and _column_of(frags[0][0], starts) > 0:
+            j += 1  # a page number
+            continue
+        placed = _place_pieces(frags, starts)
+        if placed is None:
+            break
+        first = placed.get(0, "")
+        if gap >= 2 and rows and not _NUMBER_CELL.match(first):
+            break  # after a wider gap only a new row goes on (not the signature block)
+        if current is None and not rows and not _NUMBER_CELL.match(first):
+            if header is None:
+                break
+            for k, v in placed.items():  # the header's wrapped cells
+                header[k] = header[k] + " " + v
+            j += 1
+            continue
+        if _NUMBER_CELL.match(first) or current is None:
+            current = dict(placed)
+            rows.append(current)
+        else:
+            for k, v in placed.items():
+                current[k] = (current.get(k, "") + " " + v).strip()
+        j += 1
+    return rows, j
+
+
+def _layout_header(line: str) -> tuple[list[int], list[str]] | None:
+    frags = _fragments(line)
+    kinds = [column_kind(text) for _, text in frags]
+    if len(frags) < 3 or "content" not in kinds or sum(k is not None for k in kinds) < 3:
+        return None
+    return [c for c, _ in frags], [text for _, text in frags]
+
+
 def layout_tables(raw: str) -> list[list[list[str]]]:
     """Tables of a pdftotext -layout page, as rows of cell strings (header first)."""
+    return [[header] + rows for header, _, rows in _layout_blocks(raw)]
+
+
+def _layout_blocks(raw: str):
+    """(header, column starts, rows) of each layout table of a page."""
     lines = raw.splitlines()
-    blocks: list[list[list[str]]] = []
     i = 0
     while i < len(lines):
-        frags = _fragments(lines[i])
-        kinds = [column_kind(text) for _, text in frags]
-        if len(frags) < 3 or "content" not in kinds or sum(k is not None for k in kinds) < 3:
+        found = _layout_header(lines[i])
+        if found is None:
             i += 1
             continue
-        starts = [c for c, _ in frags]
-        header = [text for _, text in frags]
-        rows: list[list[str]] = []
-        current: dict[int, str] | None = None
-        blanks = 0
-        j = i + 1
-        while j < len(lines):
-            line = lines[j]
-            if not line.strip():
-                blanks += 1
-                if blanks >= _LAYOUT_END_BLANKS:
-                    break
-                j += 1
-                continue
-            blanks = 0
-            frags = _fragments(line)
-            if len(frags) == 1 and frags[0][1].isdigit() and _column_of(frags[0][0], starts) > 0:
-                j += 1  # a page number
-                continue
-            placed = _place_pieces(frags, starts)
-            if placed is None:
-                break
-            first = placed.get(0, "")
-            if current is None and not rows and not _NUMBER_CELL.match(first):
-                for k, v in placed.items():  # the header's wrapped cells
-                    header[k] = header[k] + " " + v
-                j += 1
-                continue
-            if _NUMBER_CELL.match(first) or current is None:
-                current = dict(placed)
-                rows.append(current)  # type: ignore[arg-type]
-            else:
-                for k, v in placed.items():
-                    current[k] = (current.get(k, "") + " " + v).strip()
-            j += 1
+        starts, header = found
+        rows, i = _layout_rows(lines, i + 1, starts, header)
         if rows:
             width = len(starts)
-            blocks.append([header] + [[r.get(k, "") for k in range(width)] for r in rows])  # type: ignore[union-attr]
-        i = j
-    return blocks
+            yield header, starts, [[r.get(k, "") for k in range(width)] for r in rows]
+
+
+def layout_continuation(raw: str, starts: list[int]) -> list[list[str]]:
+    """The rows a page opens with when a layout table runs on from the page before without
+    repeating its header (cut at that table's column ``starts``); [] when the page opens
+    with anything else."""
+    lines = raw.splitlines()
+    j = 0
+    while j < len(lines):  # blank lines and a running page number before the rows
+        frags = _fragments(lines[j])
+        if not frags or (len(frags) == 1 and frags[0][1].isdigit()):
+            j += 1
+            continue
+        break
+    # a row line has its cells apart; prose wrapped at the margin is one run of text
+    if j >= len(lines) or _layout_header(lines[j]) or len(_fragments(lines[j])) < 3:
+        return []
+    rows, _ = _layout_rows(lines, j, starts, None)
+    return [[r.get(k, "") for k in range(len(starts))] for r in rows]
 
 
 def _locate_layout(text: str, table: Table, rows: list[list[str]], cursor: int, normalize):
@@ -264,17 +302,37 @@ def _locate(text: str, table: Table, rows: list[list[str]], cursor: int, normali
 
 
 def find_tables(ctx) -> list[Table]:
-    """The task tables of a document (only those: other tables stay plain text)."""
+    """The task tables of a document (only those: other tables stay plain text). A table that
+    runs on over a page break without repeating its header is one table: the next page's
+    opening rows (a headless markdown block of the same width, or layout lines cut at the
+    first part's columns) are added to it."""
     from pipeline.normalize import normalize_line
 
     text = ctx.text.text
     tables: list[Table] = []
     cursor = 0
+    last: tuple | None = None  # (table, group, "md" | "layout", width or column starts) open at a page end
     for page in ctx.source.pages or []:
         blocks = [(b, _locate) for b in raw_tables(page)]
+        layout_starts = []
         if not any(_has_header(b) for b, _ in blocks):
-            blocks = [(b, _locate_layout) for b in layout_tables(page)]
-        for block, locate in blocks:
+            found = list(_layout_blocks(page))
+            if found or not blocks:  # headerless pipe rows may continue the last page's table
+                blocks = [([h] + rows, _locate_layout) for h, _, rows in found]
+                layout_starts = [st for _, st, _ in found]
+        rest = _continued_rows(page, last, blocks)
+        if rest is not None:
+            table, group, kind, shape = last
+            if kind == "md":
+                blocks = blocks[1:]
+            located = list((_locate if kind == "md" else _locate_layout)(text, table, rest, cursor, normalize_line))
+            if table.end > 0:
+                cursor = table.end
+            group = _add_rows(table, located, group)
+            last = (table, group, kind, shape)
+        else:
+            last = None
+        for n, (block, locate) in enumerate(blocks):
             header_at = next((i for i, r in enumerate(block) if any(column_kind(c) for c in r)), None)
             if header_at is None:
                 continue
@@ -290,17 +348,42 @@ def find_tables(ctx) -> list[Table]:
                 cursor = table.end
             if not table.is_task_table:
                 continue
-            group = ""
-            for cells in located[1:]:
-                row = _row(table, cells, group)
-                if row is None:
-                    continue
-                if row.group != group:  # a group row: it names the rows below
-                    group = row.group
-                    continue
-                table.rows.append(row)
+            group = _add_rows(table, located[1:], "")
             tables.append(table)
+            if n == len(blocks) - 1:  # the page's last table may run on
+                shape = layout_starts[n] if locate is _locate_layout else len(header)
+                last = (table, group, "md" if locate is _locate else "layout", shape)
     return tables
+
+
+def _continued_rows(page: str, last, blocks) -> list[list[str]] | None:
+    """The rows that continue ``last`` at the top of ``page``, or None."""
+    if last is None:
+        return None
+    _, _, kind, shape = last
+    if kind == "md":
+        if not blocks or blocks[0][1] is not _locate or _has_header(blocks[0][0]):
+            return None
+        first = blocks[0][0]
+        head = next((ln for ln in page.splitlines() if ln.strip() and not ln.strip().isdigit()), "")
+        if not _ROW.match(head) or any(len(r) != shape for r in first):
+            return None  # prose comes first, or another table
+        return first
+    rows = layout_continuation(page, shape)
+    return rows or None
+
+
+def _add_rows(table: Table, located: list[list[Cell]], group: str) -> str:
+    """Add the task rows among ``located`` to ``table``; returns the group open at the end."""
+    for cells in located:
+        row = _row(table, cells, group)
+        if row is None:
+            continue
+        if row.group != group:  # a group row: it names the rows below
+            group = row.group
+            continue
+        table.rows.append(row)
+    return group
 
 
 def _has_header(block: list[list[str]]) -> bool:

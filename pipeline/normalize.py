@@ -208,8 +208,9 @@ _BLANK_BEFORE = re.compile(r"(?:\bSố\s*:|\bngày|\btháng)$", re.I)
 _BLANK_AFTER = re.compile(r"^(?:/|tháng\b|năm\b)", re.I)
 
 
-def column_starts(line: str) -> list[int]:
-    """Where each part that :func:`split_layout_columns` cuts from ``line`` begins."""
+def column_starts(line: str, blanks: bool = True) -> list[int]:
+    """Where each part that :func:`split_layout_columns` cuts from ``line`` begins;
+    ``blanks=False``: a gap after ``ngày`` is a gutter too (a table cell ends there)."""
     starts: list[int] = []
     prev = ""
     pos = 0
@@ -217,7 +218,7 @@ def column_starts(line: str) -> list[int]:
         end = m.start() if m else len(line)
         part = line[pos:end].strip()
         if part:
-            if starts and (_BLANK_BEFORE.search(prev) or _BLANK_AFTER.match(part)):
+            if blanks and starts and (_BLANK_BEFORE.search(prev) or _BLANK_AFTER.match(part)):
                 prev += " " + part
             else:
                 starts.append(pos + len(line[pos:end]) - len(line[pos:end].lstrip()))
@@ -237,6 +238,79 @@ def split_layout_columns(line: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+# A table printed by pdftotext -layout: cells in space-aligned columns, a long cell wrapped
+# onto the next lines in its own column. Each row with its continuation lines becomes one
+# logical line whose cells read in order (``QĐ 1234/QĐ-UBND`` + ``ngày 12/3/2024``).
+_COLUMN_SLACK = 2  # characters a cell may stand off its column's start
+
+
+def _layout_parts(line: str) -> list[tuple[int, str]]:
+    """(start column, text) of each gap-separated part of a raw line."""
+    starts = column_starts(line, blanks=False)
+    ends = starts[1:] + [len(line)]
+    return [(a, line[a:b].strip()) for a, b in zip(starts, ends) if line[a:b].strip()]
+
+
+def _column_of(start: int, grid: list[int]) -> int | None:
+    for k in range(len(grid) - 1, -1, -1):
+        if abs(start - grid[k]) <= _COLUMN_SLACK:
+            return k
+    return None
+
+
+def _fits(parts: list[tuple[int, str]], grid: list[int]) -> list[int] | None:
+    """The column of each part, when every part starts on a column and stays inside it."""
+    cols = []
+    for start, text in parts:
+        k = _column_of(start, grid)
+        if k is None or (cols and k <= cols[-1]):
+            return None
+        if k + 1 < len(grid) and start + len(text) > grid[k + 1] + _COLUMN_SLACK:
+            return None
+        cols.append(k)
+    return cols
+
+
+def layout_table_rows(lines: list[str]) -> dict[int, tuple[str, list[int]]]:
+    """Rows of the space-aligned tables in one page's raw ``lines``: index of a row's first
+    line → (the row's cells in order, one line; indices of its continuation lines). A table
+    starts at a line of three or more parts and holds while lines keep to its columns; a
+    line with a part in the first column opens a row, the others continue its cells."""
+    rows: dict[int, tuple[str, list[int]]] = {}
+    i = 0
+    while i < len(lines):
+        parts = _layout_parts(lines[i])
+        if len(parts) < 3:
+            i += 1
+            continue
+        grid = [a for a, _ in parts]
+        table: list[tuple[int, list[str], list[int]]] = []  # (first line, cells, continuations)
+        j = i
+        while j < len(lines):
+            parts = _layout_parts(lines[j])
+            cols = _fits(parts, grid) if parts else None
+            if cols is None:
+                break
+            opens = cols[0] == 0 and (len(parts) > 1 or _ROW_NUMBER_CELL.match(parts[0][1]))
+            if cols[0] == 0 and not opens:
+                break  # prose back at the margin
+            if opens or not table:
+                table.append((j, [""] * len(grid), []))
+            else:
+                table[-1][2].append(j)
+            cells = table[-1][1]
+            for k, (_, text) in zip(cols, parts):
+                cells[k] = glue(cells[k], text) if cells[k] else text
+            j += 1
+        if len(table) >= 2:
+            for first, cells, more in table:
+                rows[first] = (" ".join(c for c in cells if c), more)
+            i = j
+        else:
+            i += 1
+    return rows
 
 
 # A markdown/pipe table row: one logical line per row, cell borders become spaces.
@@ -520,15 +594,21 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     for page_no, page in enumerate(paged, start=1):
         subject_at = None
         edges = set(_edge_lines([raw for raw, _ in page], depth=3)) if running else set()
-        for raw, char in page:
+        table_rows = layout_table_rows([raw for raw, _ in page])
+        continued = {k for _, more in table_rows.values() for k in more}
+        for at, (raw, char) in enumerate(page):
             seen += 1
             filled += bool(raw.strip())
-            row = TABLE_ROW.match(raw) is not None
+            if at in continued:
+                continue  # already read into its row
+            row = TABLE_ROW.match(raw) is not None or at in table_rows
             # Columns side by side only matter in the header and signature blocks; a row
             # of a data table (a task table in an annex) stays one line whatever its place.
             edge = filled <= 14 or seen > total - 45
             subject = None
-            if edge and not (row and is_data_row(raw)):
+            if at in table_rows:
+                texts = [normalize_line(table_rows[at][0])]
+            elif edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
                 row = row and len(texts) == 1

@@ -489,3 +489,10 @@ def test_ocr_lookalike_digits_read_as_digits(num, year, data):
     got = parse_citation(f"Quyết định số {noisy(str(num))}/{noisy(str(year))}/QĐ-TTg ngày 5/3/{year}")
     assert got["number"] == f"{num}/{year}/QĐ-TTg"
     assert got["issued_date"] == f"{year}-03-05"
+
+
+@pytest.mark.parametrize("example", load_yaml("citation_cues.yml")["examples_enacting"],
+                         ids=lambda e: e["doc_type"])
+def test_only_enacting_kinds_act_in_their_own_clauses(example):
+    items = read_citations(example["text"], {"doc_type": example["doc_type"], "issued_date": "2024-01-01"})[0]
+    assert [i["relation"] for i in items] == [example["relation"]]

@@ -378,6 +378,38 @@ def test_pdf_header_columns_are_read():
     assert any("THỪA THIÊN HUẾ" in line for line in source.header_lines)
 
 
+# --- letterheads without diacritics (OCR, ASCII) -----------------------------------------
+
+
+@pytest.mark.parametrize("head, name, locality", [
+    (["UY BAN NHAN DAN          CONG HOA XA HOI CHU NGHIA VIET NAM",
+      "TINH LAM DONG                Doc lap - Tu do - Hanh phuc",
+      "So: 5127 /UBND-VX        Lâm Đồng, ngày 16 tháng 8 năm 2021"],
+     "Ủy ban nhân dân tỉnh Lâm Đồng", "Lâm Đồng"),
+    (["UBND TINH QUANG TRI", "SO TAI CHINH", "CONG HOA XA HOI CHU NGHIA VIET NAM",
+      "Doc lap - Tu do - Hanh phuc", "So: 12/STC-NS", "Quảng Trị, ngày 2 tháng 3 năm 2022"],
+     "Sở Tài chính", "Quảng Trị"),
+    (["UY BAN NHAN DAN", "HUYEN THACH HA", "CONG HOA XA HOI CHU NGHIA VIET NAM",
+      "So: 88/UBND", "Thạch Hà, ngày 2 tháng 3 năm 2022"],
+     "Ủy ban nhân dân huyện Thạch Hà", "Thạch Hà"),
+])
+def test_ascii_letterhead(head, name, locality):
+    document, _ = header_of("\n".join(head + ["V/v triển khai nhiệm vụ", "Kính gửi: Các sở, ngành"]))
+    assert document["issuer"] == {"name": name, "locality": locality}
+
+
+@pytest.mark.parametrize("place, unit, expected", [
+    ("Lam Dong", "tỉnh", "Lâm Đồng"),
+    ("Kon Tum", "tỉnh", "Kon Tum"),
+    ("Lâm Đồng", "tỉnh", "Lâm Đồng"),  # written with diacritics: kept
+    ("Zzz Qqq", "tỉnh", "Zzz Qqq"),  # unknown: kept
+])
+def test_restore_place(place, unit, expected):
+    from extractors.header import restore_place
+
+    assert restore_place(place, unit) == expected
+
+
 # --- robustness --------------------------------------------------------------------------
 
 
@@ -398,3 +430,30 @@ def test_header_never_raises_on_header_like_lines(lines):
     document, codes = header_of("\n".join(lines))
     assert set(document) == set(FIELDS)
     assert all(isinstance(c, str) for c in codes)
+
+
+def test_heldout4_headers_floor():
+    """Three whole documents written blind for round 4 (tests/fixtures/heldout4_headers/):
+    a Huyện ủy's Thông báo kết luận, a Sở's Quyết định (GIÁM ĐỐC SỞ … authority line, OCR),
+    a commune's Tờ trình (pdftotext -layout). First pass scorer mean 0.905, exact fields
+    0.917 (Huyện ủy under ĐẢNG BỘ TỈNH; a caps title running on in lower case); now 1.0."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "heldout4_headers_score", HERE / "fixtures" / "heldout4_headers" / "heldout_score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.run(verbose=True)
+    assert result["documents"] >= 3
+    assert result["scorer_mean"] >= 0.97, result["wrong"]
+    assert result["exact_fields"] >= 0.95, result["wrong"]
+
+
+@pytest.mark.parametrize("head, title", [
+    (["THÔNG BÁO", "KẾT LUẬN CỦA BAN THƯỜNG VỤ HUYỆN ỦY", "về tình hình kinh tế - xã hội năm 2019"],
+     "Kết luận của ban thường vụ huyện ủy về tình hình kinh tế - xã hội năm 2019"),
+    (["NGHỊ ĐỊNH", "QUY ĐỊNH XỬ PHẠT", "Căn cứ Luật Tổ chức Chính phủ;"], "Quy định xử phạt"),
+])
+def test_caps_title_running_on_in_lower_case(head, title):
+    document, _ = header_of("\n".join(["UBND TỈNH NGHỆ AN", "Số: 1/TB-UBND"] + head))
+    assert document["title"].lower() == title.lower()

@@ -597,3 +597,41 @@ def test_vv_summary_alone_in_its_column_still_reflows():
 ])
 def test_ocr_cropped_header_restored(raw, expected):
     assert normalize_pages([raw], ocr=True).text.split("\n") == expected
+
+
+_LAYOUT_TABLE = [
+    "STT   Nội dung nhiệm vụ              Văn bản chỉ đạo        Cơ quan chủ trì      Thời gian",
+    "1     Rà soát thủ tục hành chính     QĐ 1234/QĐ-UBND        Văn phòng HĐND và    Quý II/2024",
+    "      nội bộ                         ngày 12/3/2024         UBND huyện",
+    "2     Bố trí kinh phí thực hiện      NQ 12/NQ-HĐND ngày     Phòng Tài chính -    Tháng 6/2024",
+    "                                     20/12/2023             Kế hoạch",
+    "3     Duy trì hệ thống TCVN ISO      QĐ 19/2014/QĐ-TTg      Phòng Nội vụ         Năm 2024",
+    "      9001:2015",
+]
+
+
+@pytest.mark.parametrize("where", ["alone", "middle"])
+def test_layout_table_rows_keep_their_wrapped_cells(where):
+    """pdftotext -layout: a wrapped cell continues its own column, in its own row."""
+    prose = ["Đoạn văn bản số %d của phần nội dung, đủ dài để không phải là tiêu đề." % i for i in range(60)]
+    raw = _LAYOUT_TABLE if where == "alone" else prose + [""] + _LAYOUT_TABLE + [""] + prose
+    lines = normalize_text("\n".join(raw)).text.split("\n")
+    for row in ["STT Nội dung nhiệm vụ Văn bản chỉ đạo Cơ quan chủ trì Thời gian",
+                "1 Rà soát thủ tục hành chính nội bộ QĐ 1234/QĐ-UBND ngày 12/3/2024 Văn phòng HĐND và UBND huyện Quý II/2024",
+                "2 Bố trí kinh phí thực hiện NQ 12/NQ-HĐND ngày 20/12/2023 Phòng Tài chính - Kế hoạch Tháng 6/2024",
+                "3 Duy trì hệ thống TCVN ISO 9001:2015 QĐ 19/2014/QĐ-TTg Phòng Nội vụ Năm 2024"]:
+        assert row in lines
+    if where == "middle":  # the prose around the table is untouched
+        assert lines.count(prose[0]) == 2 and len(lines) == 2 * len(prose) + 4
+
+
+@pytest.mark.parametrize("raw", [
+    # two columns side by side: a letterhead, not a table
+    ["UY BAN NHAN DAN          CONG HOA XA HOI CHU NGHIA VIET NAM", "TINH LAM DONG            Doc lap - Tu do - Hanh phuc"],
+    # one line of three parts alone is no table
+    ["Nơi nhận:        KT. CHỦ TỊCH       x", "- Như trên;", "- Lưu: VT."],
+])
+def test_layout_table_needs_two_rows_of_three_columns(raw):
+    from pipeline.normalize import layout_table_rows
+
+    assert layout_table_rows(raw) == {}
