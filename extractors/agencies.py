@@ -64,6 +64,7 @@ def bare(text: str) -> str:
     return fold(text).translate(_BARE)
 
 
+@functools.lru_cache(maxsize=65536)  # names repeat across mentions and documents
 def _tidy(name: str) -> str:
     """One spelling: single spaces, `` - `` between words, tone placement fixed."""
     name = re.sub(r"\s*-\s*", " - ", name)
