@@ -472,6 +472,37 @@ def _scope_form(f: str, pos: int, require_cac: bool = True) -> tuple[str, list[s
     return form, divs, m.end()
 
 
+@functools.cache
+def _scope_qualifiers() -> re.Pattern:
+    """Words that narrow a plural scope ("Công an các tỉnh biên giới"): name_stops.tsv, qualifier."""
+    words = [r["word"] for r in load_tsv("name_stops.tsv") if r["kind"] == "qualifier"]
+    return re.compile(r"[^\S\n]+(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
+
+
+def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
+    """What narrows a plural scope ending at ``pos``: a qualifier ("… các tỉnh biên giới") or
+    the members named ("… các tỉnh Lào Cai, Yên Bái", "… các huyện, thành phố Đà Lạt, thành phố
+    Bảo Lộc"), which stay in the group's name → (words, end); ("", pos) when nothing does."""
+    q = _scope_qualifiers().match(f, pos)
+    if q:
+        return _tidy(t[pos:q.end()]), q.end()
+    first = _proper_after(t, pos)
+    if not first:
+        return "", pos
+    end, count = first[1], 1
+    while True:
+        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?", f[end:])
+        nxt = _proper_after(t, end + sep.end()) if sep else None
+        if not nxt or _BODY_START.match(nxt[0]) or _capital_stop(nxt[0], 0):
+            break
+        end, count = nxt[1], count + 1
+    # One name after several kinds ("các huyện, thị xã và thành phố Huế") names the last
+    # kind's unit only; the group is still every unit of the kinds.
+    if count == 1 and (ndivs > 1 or lookup_unit(first[0]) is None):
+        return "", pos
+    return _tidy(t[pos:end]), end
+
+
 class _Resolver:
     def __init__(self, place: _Place):
         self.p = place
@@ -845,6 +876,18 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             loc, _ = res.division(div[0], div[1])
             end = div[2]
         return _Mention(start, end, 2, name, loc or res.default_locality(levels))
+    if naming == "of_body" and not re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:]):
+        # "Văn phòng thường trực Ban Chỉ huy PCTT và TKCN tỉnh": the body it serves, in full
+        sp = re.match(r"[^\S\n]+", f[end:])
+        body = g.compound_re.match(f, end + sp.end()) if sp and g.compound_re else None
+        if not body:
+            return None
+        bkey = _alias_key(body.group(1), g.kind_heads)
+        bkind = _pick_kind(g.kind_heads.get(bkey), g.kind_alts.get(bkey, []), f, body.end(), res, g)
+        inner_m = _compound(bkind, body, f, t, res, g) if bkind and g.kinds[bkind]["naming"] != "of_body" else None
+        if not inner_m or not inner_m.name:
+            return None
+        return _Mention(start, inner_m.end, 2, f"{canonical} {inner_m.name}", inner_m.locality)
     if naming == "of_body":
         inner = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)[^\S\n]+(\d+|[a-z][a-z0-9&]+)" + _WE, f[end:])
         if not inner:  # "Tổ giúp việc Ban Chỉ đạo": of the committee the document sets up
@@ -870,6 +913,14 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         unit = lookup_unit(proper[0], res.p.date)
         loc = unit.name if unit else res.default_locality(levels)
         return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", loc)
+    if naming == "level_word" and "nhân dân" not in fold(canonical):
+        scope = _scope_form(f, end)
+        if scope:  # "Công an các tỉnh biên giới": that body of each unit, one group
+            extra, after = _plural_tail(t, f, scope[2], len(scope[1]))
+            if _OPEN_TAIL.match(f, after):
+                return None
+            name = f"{canonical} {scope[0]}" + (f" {extra}" if extra else "")
+            return _Mention(start, after, 2, name, res.p.locality, generic=True)
     div = _division_after(f, t, end)
     if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:]):
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
@@ -938,7 +989,7 @@ def _local_levels() -> dict[str, set[str]]:
 @functools.cache
 def _name_stops() -> tuple[frozenset, re.Pattern]:
     words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind"))
-                      if r["kind"] not in ("capital", "region"))
+                      if r["kind"] not in ("capital", "region", "qualifier", "compound"))
     return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
 
@@ -984,6 +1035,18 @@ _BODY_START = re.compile(r"(?:Sở|Phòng|Bộ|Ban|Chi cục|Cục|Tổng cục|
 _WORD = re.compile(r"[^\S\n]*([\wÀ-ỹ&]+)")
 
 
+@functools.cache
+def _compounds() -> re.Pattern:
+    words = [r["word"] for r in load_tsv("name_stops.tsv") if r["kind"] == "compound"]
+    return re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
+
+
+def _in_compound(f: str, pos: int) -> bool:
+    """The stop word at ``pos`` ends a noun with the word before ("công trình", "chương trình")."""
+    prev = re.search(r"([\wÀ-ỹ]+)[^\S\n]+$", f[max(0, pos - 20):pos])
+    return bool(prev and _compounds().match(f, pos - len(prev.group(0))))
+
+
 def _name_extent(t: str, f: str, pos: int) -> int:
     """End of a body's name that starts with a capitalised word at ``pos``: capitalised
     words, lower-case words up to a stop word or a division word, ``-``, and ``,`` / ``và`` /
@@ -1002,7 +1065,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                               or _capital_stop(t, w.start(1)) or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
-        elif (stop_re.match(f, w.start(1)) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
+        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
               or lower_run >= 6):
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
@@ -1150,9 +1213,15 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         qual = _QUALIFIER.match(f, after)
         if qual:
             after, key = qual.end(), "thí điểm"
+        if not key:
+            extra, end2 = _plural_tail(t, f, after, len(divs))
+            if extra:
+                after, key, form = end2, fold(extra), f"{head} {form} {extra}"
+        elif key == "thí điểm":
+            form = _surface(t, start, after, head)
         # Groups take the issuer's locality (a national issuer has none).
         return _Mention(start, span_end(after), 5, None, p.locality, group=("ubnd", head, tier, key),
-                        form=form if not key else _surface(t, start, after, head), generic=True)
+                        form=form, generic=True)
     div = divs[0]
     pos = after
     proper = None

@@ -362,10 +362,25 @@ class Citer:
         unit = self.unit
         if unit and unit.split(" ")[0] in ("tỉnh", "thành"):
             return unit
-        name = self.parent_locality
+        name = self.parent_locality or (_province_of_commune(unit) if unit else None)
         if not name:
             return None
         return f"{_division_of(name) or 'tỉnh'} {name}"
+
+
+@functools.cache
+def _province_of_commune(unit: str) -> str | None:
+    """``xã Định Quán`` → ``Đồng Nai``, when the header named no province: the gazetteer's
+    province of every commune or district of that name, if they agree on one."""
+    if unit.split(" ")[0] not in ("xã", "phường", "thị", "đặc", "huyện", "quận"):
+        return None
+    try:
+        from gazetteer import localities as gl
+
+        provinces = {u.province for u in gl.candidates(unit) if u.tier != "province" and u.province}
+    except Exception:  # noqa: BLE001 - a locality lookup never breaks extraction
+        return None
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 def division_of(province: str) -> str | None:
@@ -510,7 +525,8 @@ def issuer_from_code(code: str | None, kind: str | None, citer: Citer) -> Issuer
     if not unit:
         return Issuer(None, None, False)
     name = row["name"].replace("{unit}", unit)
-    return Issuer(name, locality_of(name), False)
+    place = UNIT_RE.match(unit)  # "Ban Chỉ đạo tỉnh Kon Tum": a body LOCAL_RE does not know
+    return Issuer(name, locality_of(name) or (place.group("place") if place else None), False)
 
 
 # --- names in sentence case -------------------------------------------------------------

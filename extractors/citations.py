@@ -49,9 +49,18 @@ class Mention:
 
 # The number and year of a symbol as OCR misreads them: "l9/2O14/QĐ-TTg" (l, I for 1; O, o
 # for 0). A run counts only when it holds a real digit and a "/" follows it.
+# A number made only of look-alikes ("lO/2O15/QĐ-UBND") counts when a year holding a real
+# digit follows it, or when "số" stands right before it.
 _OCR_DIGITS = re.compile(r"(?<![\w/])(?=[\dlIOo]*\d)[\dlIOo]{2,5}(?=\s?/\s?(?:[\dlIOo]{4}\s?/|[A-ZĐ]))"
+                         r"|(?<![\w/])[\dlIOo]{1,5}(?=\s?/\s?(?=[\dlIOo]{0,3}\d)(?:19|2[0Oo])[\dlIOo]{2}\s?/\s?[A-ZĐ])"
+                         r"|(?<=[sS]ố )[\dlIOo]{1,5}(?=\s?/\s?[A-ZĐ])"
                          r"|(?<=/)(?=[\dlIOo]*\d)[\dlIOo]{4}(?=\s?/)")
 _DIGIT_OF = str.maketrans("lIOo", "1100")
+# A date after "ngày" with look-alikes in its day or month ("ngày ll/8/2011", "ngày O5 tháng
+# lO năm 2O11"): day and month are 1–2 characters, the year opens with a real 1 or 2.
+_L = r"[\dlIOo]"
+_OCR_DATE = re.compile(rf"(?<=[nN]gày ){_L}{{1,2}}\s?([/.\-]){_L}{{1,2}}\s?\1\s?[12]{_L}{{3}}(?!\w)"
+                       rf"|(?<=[nN]gày ){_L}{{1,2}} tháng {_L}{{1,2}},? năm [12]{_L}{{3}}(?!\w)")
 
 
 def _view(text: str) -> str:
@@ -59,6 +68,7 @@ def _view(text: str) -> str:
     URLs blanked (same length)."""
     text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
     text = _OCR_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
+    text = _OCR_DATE.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
     return re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), text)
 
 
@@ -492,6 +502,12 @@ class _Item:
     def first(self) -> Mention:
         return self.mentions[0]
 
+    def number(self) -> str | None:
+        return next((m.number for m in self.mentions if m.number), None)
+
+    def title(self) -> str | None:
+        return next((m.title for m in self.mentions if m.form in ("law", "named") and m.title), None)
+
     def date(self) -> P.Date | None:
         return next((m.date for m in self.mentions if m.date), None)
 
@@ -514,20 +530,35 @@ def _group(mentions: list[Mention]) -> list[_Item]:
     for m in sorted(mentions, key=lambda x: x.start):
         if m.form == "short":
             continue
-        if m.number and not (m.form == "law" and m.title):
-            key = ("n", fold(m.number).replace(" ", ""))
-        else:  # a law by name is one document whether or not its number is given
-            key = ("t", m.doc_type, fold(m.title))
-        home = next((it for it in by_key.get(key, []) if _compatible(it, m)), None)
+        # a law by name is one document whether or not its number is given, and one with
+        # "Luật số 77/2015/QH13" cited by number alone
+        keys = []
+        if m.form == "law" and m.title:
+            keys.append(("t", m.doc_type, fold(m.title)))
+        if m.number:
+            keys.append(("n", fold(m.number).replace(" ", "")))
+        if not keys:
+            keys.append(("t", m.doc_type, fold(m.title)))
+        home = next((it for k in keys for it in by_key.get(k, []) if _compatible(it, m)), None)
         if home is None:
             home = _Item()
             items.append(home)
-            by_key.setdefault(key, []).append(home)
+        for k in keys:
+            if home not in by_key.setdefault(k, []):
+                by_key[k].append(home)
         home.mentions.append(m)
+    # a number cited alone before the law that carries it was named with it: one document
+    for it in list(items):
+        num = it.number()
+        if it.title() and num:
+            for other in [o for o in items if o is not it and not o.title() and o.number() == num
+                          and all(_compatible(it, x) for x in o.mentions)]:
+                it.mentions = sorted(it.mentions + other.mentions, key=lambda x: x.start)
+                items.remove(other)
     for m in (x for x in mentions if x.form == "short"):
         num, year = m.short
-        fits = [it for it in items if it.first.number and it.first.doc_type == m.doc_type
-                and re.match(rf"{num}[/-]", it.first.number)
+        fits = [it for it in items if it.number() and it.first.doc_type == m.doc_type
+                and re.match(rf"{num}[/-]", it.number())
                 and (year is None or (it.first.symbol and it.first.symbol.year == year))]
         if len(fits) == 1:
             fits[0].mentions.append(m)
@@ -627,10 +658,10 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
         iso = date.iso if date else None
         out = {
             "doc_type": first.doc_type,
-            "number": first.number,
+            "number": it.number(),
             "issued_date": iso,
             "issuer": _resolve_issuer(it, citer, iso),
-            "title": first.title if first.form in ("law", "named") else None,
+            "title": it.title(),
             "relation": min((m.relation for m in it.mentions), key=strength.__getitem__),
             "mentions": len(it.mentions),
         }

@@ -209,6 +209,10 @@ def _patterns() -> dict[str, re.Pattern]:
         "right_before": re.compile(rf"{B}{_alt(data['exclusions']['right_before'])}\s*,?\s*$", re.I),
         "in_clause": re.compile(rf"{B}{_alt(data['exclusions']['in_clause'])}{E}", re.I),
         "right_after": re.compile(rf"^\s*{_alt(data['exclusions']['right_after'])}{E}", re.I),
+        "strong_cue": re.compile(rf"\s*{_alt(cues['before']['phrases'], tolerant=True)}{E}", re.I),
+        "past_narration": re.compile(
+            rf"{B}(?:(?P<past>{_alt(data['exclusions']['past_markers'])})|"
+            rf"{_alt(data['exclusions']['past_blockers'])}){E}", re.I),
         "budget": re.compile(rf"{B}{_alt(data['exclusions']['budget_context'])}{E}", re.I),
         "citation_number": re.compile(data["exclusions"]["citation_number"]),
         "own_limit": re.compile(rf"{B}{_alt(data['exclusions']['own_limit_before'])}\s*,?\s*$", re.I),
@@ -271,6 +275,23 @@ def _excluded(text: str, start: int, end: int) -> bool:
     return bool(pats["right_after"].match(text[end:end + 20]))
 
 
+def _narrated_past(text: str, end: int) -> bool:
+    """The date's clause goes on to tell what happened ("…, trên địa bàn tỉnh đã xảy ra
+    mưa lớn"): the first past marker or obligation word after the date decides."""
+    window = load_phrases()["exclusions"].get("past_window", 80)
+    stop = _CLAUSE_BREAK.search(text, end)
+    rest = text[end:min(stop.start() if stop else len(text), end + window)]
+    m = _patterns()["past_narration"].search(rest)
+    return bool(m and m["past"])
+
+
+def _not_after_year(vals, year: int | None) -> bool:
+    """A period that ends no later than the document's year (a target years ahead, "Đến năm
+    2030, 100% xã đã đạt chuẩn", keeps its limit whatever verb follows)."""
+    latest = vals[1] or vals[0]
+    return year is None or latest is None or int(latest[:4]) <= year
+
+
 def _hit(text: str, start: int, end: int, s: str | None, e: str | None, rec: str | None):
     while end > start and text[end - 1] in " \t\n,;:.":
         end -= 1
@@ -320,7 +341,8 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
 
     def add(start: int, end: int, vals, cue_start: int | None = None) -> None:
         if vals:
-            out.append((_hit(text, start, end, *vals), _excluded(text, cue_start or start, end)))
+            past = _not_after_year(vals, year) and _narrated_past(text, end)
+            out.append((_hit(text, start, end, *vals), past or _excluded(text, cue_start or start, end)))
 
     for m in pats["range"].finditer(masked):
         a, b = _parse_term(m["a"]), _parse_term(m["b"])
@@ -470,9 +492,36 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     return any(clause_start <= c < hit.start for c in cites)
 
 
-def _is_past(hit: DeadlineHit, year: int | None) -> bool:
-    latest = hit.end_date or hit.start_date
-    return bool(year and latest and int(latest[:4]) < year)
+def _last_day(value: str) -> str:
+    """The last day an ISO year, month or day covers: "2023-09" → "2023-09-30"."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return f"{value}-12-31"
+    if len(parts) == 2:
+        y, m = int(parts[0]), int(parts[1])
+        return f"{value}-{calendar.monthrange(y, m)[1]:02d}"
+    return value
+
+
+def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bool = False) -> bool:
+    """A period over before the document was issued is history, not a limit: with the issue
+    date, the period's last day comes before it; with only its year, an earlier year. A
+    limit set with a strong cue ("trước ngày 30/6/2025") in a letter issued just after it is
+    still the letter's limit (a late letter), so there only the year counts — or nothing,
+    with ``keep_strong`` (a task's own limit, whatever its year).
+    ``hit`` is a DeadlineHit or a contract deadline dict."""
+    get = (lambda k: hit.get(k)) if isinstance(hit, dict) else (
+        lambda k: getattr(hit, {"end": "end_date", "start": "start_date", "text": "text"}[k]))
+    latest = get("end") or get("start")
+    if not latest:
+        return False
+    strong = _patterns()["strong_cue"].match(get("text") or "")
+    if strong and keep_strong:
+        return False
+    if issued and re.fullmatch(r"\d{4}-\d{2}-\d{2}", issued) and not strong:
+        return _last_day(latest) < issued
+    year = year or (int(issued[:4]) if issued else None)
+    return bool(year and int(latest[:4]) < year)
 
 
 def extract_deadlines(ctx: Context) -> Section:
@@ -486,7 +535,7 @@ def extract_deadlines(ctx: Context) -> Section:
     found = [h for h in find_deadlines(body, year)
              if not (_in_cited_title(body, h, cites) or any(s <= h.start < e for s, e in titles))]
     for hit in sorted(found + _table_deadlines(ctx, found), key=lambda h: h.start):
-        if _is_past(hit, year):
+        if is_past(hit, (ctx.document or {}).get("issued_date"), year):
             continue
         span = ctx.text.span(hit.start, hit.end)
         if hit.key in index:

@@ -395,6 +395,7 @@ class _Extractor:
         self.doc = _Doc(self.text, hits)
         self.find_deadlines = find_deadlines
         self.year = ctx.year
+        self.issued = (ctx.document or {}).get("issued_date")
 
     # text --------------------------------------------------------------------------
 
@@ -587,7 +588,8 @@ class _Extractor:
         if not text or self.find_deadlines is None:
             return None
         hits = sorted(self.find_deadlines(text, self.year), key=lambda h: _get(h, "start", 0))
-        return _as_deadline(hits[0]) if hits else None
+        hits = [d for d in map(_as_deadline, hits) if not _is_past(d, self.issued, self.year)]
+        return hits[0] if hits else None
 
     def deadline(self, node: Node, scope: Node, kind: str, text: str, time_label: str | None) -> dict | None:
         if time_label and (d := self.deadline_in(time_label)):
@@ -711,6 +713,16 @@ def _canonical(raw: str, ctx: Context) -> tuple[str, str | None] | None:
         return canonical_agency(raw, ctx)
     except Exception:  # noqa: BLE001 — a cell the agency reader cannot take names nobody
         return None
+
+
+def _is_past(deadline: dict, issued: str | None, year: int | None) -> bool:
+    """A period over before the document was issued ("Từ ngày 07 đến ngày 09/9/2023, … đã
+    xảy ra mưa lớn") is no task's time limit."""
+    try:
+        from .deadlines import is_past
+    except ImportError:
+        return False
+    return is_past(deadline, issued, year, keep_strong=True)
 
 
 def _default_find_deadlines():

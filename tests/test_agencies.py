@@ -547,3 +547,30 @@ def test_heldout4_documents():
     assert result["documents"] >= 3
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.86, result["sections"][section]
+
+
+_NATIONAL = make_ctx("", "Bộ Công an", None, None)
+_QB = make_ctx("", "Ủy ban nhân dân tỉnh Quảng Bình", "Quảng Bình", "province")
+_LD = make_ctx("", "Ủy ban nhân dân tỉnh Lâm Đồng", "Lâm Đồng", "province")
+
+
+@pytest.mark.parametrize("text,base,expected", [
+    ("Công an các tỉnh biên giới tăng cường tuần tra.", _NATIONAL, {("Công an các tỉnh biên giới", None)}),
+    ("Đề nghị Công an các tỉnh phối hợp.", _NATIONAL, {("Công an các tỉnh", None)}),
+    ("Bộ Chỉ huy Quân sự các tỉnh, thành phố trực thuộc Trung ương chủ trì.", _NATIONAL,
+     {("Bộ Chỉ huy Quân sự các tỉnh, thành phố trực thuộc Trung ương", None)}),
+    ("Văn phòng thường trực Ban Chỉ huy phòng, chống thiên tai và tìm kiếm cứu nạn tỉnh tổng hợp.", _QB,
+     {("Văn phòng thường trực Ban Chỉ huy Phòng chống thiên tai và Tìm kiếm cứu nạn tỉnh", "Quảng Bình")}),
+    ("Đài Khí tượng Thủy văn tỉnh Quảng Bình theo dõi.", _QB, {("Đài Khí tượng Thủy văn tỉnh", "Quảng Bình")}),
+    ("Công ty TNHH MTV Khai thác công trình thủy lợi Quảng Bình vận hành hồ chứa.", _QB,
+     {("Công ty trách nhiệm hữu hạn một thành viên Khai thác công trình thủy lợi Quảng Bình", "Quảng Bình")}),
+    ("Ban điều hành các khu phố tuyên truyền.", _LD, {("Ban điều hành các khu phố", "Lâm Đồng")}),
+    ("Chủ tịch Ủy ban nhân dân các tỉnh Lào Cai, Yên Bái, Hà Giang, Cao Bằng:\n1. Chỉ đạo.", _NATIONAL,
+     {("Ủy ban nhân dân các tỉnh Lào Cai, Yên Bái, Hà Giang, Cao Bằng", None)}),
+    ("Ủy ban nhân dân các huyện, thành phố Đà Lạt, thành phố Bảo Lộc triển khai.", _LD,
+     {("Ủy ban nhân dân các huyện, thành phố Đà Lạt, thành phố Bảo Lộc", "Lâm Đồng")}),
+    ("Ủy ban nhân dân các tỉnh ven biển chủ động.", _NATIONAL, {("Ủy ban nhân dân các tỉnh ven biển", None)}),
+])
+def test_groups_keep_their_qualifier_or_named_members(text, base, expected):
+    ctx = make_ctx(text, base.document["issuer"]["name"], base.locality, base.level)
+    assert names(ctx) == expected

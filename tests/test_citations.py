@@ -478,11 +478,10 @@ def test_heldout_mention_counts(round_):
 
 
 @settings(max_examples=40, deadline=None)
-@given(num=st.integers(10, 9999).filter(lambda n: set(str(n)) - {"0", "1"}), year=st.integers(2000, 2026),
-       data=st.data())
+@given(num=st.integers(1, 9999), year=st.integers(2000, 2026), data=st.data())
 def test_ocr_lookalike_digits_read_as_digits(num, year, data):
-    """Any 1 read as l/I and 0 read as O/o in a symbol's number and year reads one way (a run
-    needs one real digit to be read as a number: "lO/…" stays text)."""
+    """Any 1 read as l/I and 0 read as O/o in a symbol's number and year reads one way, also
+    a number made only of look-alikes ("lO/2O15/…": "số" or a year stands by it)."""
     def noisy(s: str) -> str:
         return "".join(data.draw(st.sampled_from({"1": "1lI", "0": "0Oo"}.get(ch, ch))) for ch in s)
 
@@ -496,3 +495,68 @@ def test_ocr_lookalike_digits_read_as_digits(num, year, data):
 def test_only_enacting_kinds_act_in_their_own_clauses(example):
     items = read_citations(example["text"], {"doc_type": example["doc_type"], "issued_date": "2024-01-01"})[0]
     assert [i["relation"] for i in items] == [example["relation"]]
+
+
+# Round 5 gaps: a number of look-alikes only, an issuer known only by a local body's code,
+# a law cited with and without its number.
+ROUND5 = [
+    ("Căn cứ Quyết định số lO/2O15/QĐ-UBND ngày 05/3/2015 của UBND tỉnh;", KON_TUM,
+     [("QĐ", "10/2015/QĐ-UBND", "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", None, 1)]),
+    ("Theo Quyết định IO/2O15/QĐ-TTg ngày 05/3/2015.", KON_TUM,
+     [("QĐ", "10/2015/QĐ-TTg", "Thủ tướng Chính phủ", None, None, 1)]),
+    ("Thực hiện Kế hoạch số 12/KH-BCĐ ngày 05/3/2021;", KON_TUM,
+     [("KH", "12/KH-BCĐ", "Ban Chỉ đạo tỉnh Kon Tum", "Kon Tum", None, 1)]),
+    ("Thực hiện Công văn số 45/BQL-KHTH ngày 05/3/2026;", HA_DONG,
+     [("CV", "45/BQL-KHTH", "Ban Quản lý xã Hà Đông", "Hà Đông", None, 1)]),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+     "Theo Luật số 77/2015/QH13, Luật Tổ chức chính quyền địa phương số 77/2015/QH13 quy định.", KON_TUM,
+     [("Luật", "77/2015/QH13", "Quốc hội", None, "Luật Tổ chức chính quyền địa phương", 3)]),
+    ("Căn cứ Thông tư số 23/2011/TT-BTTTT ngày ll/8/2011 của Bộ Thông tin và Truyền thông;", KON_TUM,
+     [("TT", "23/2011/TT-BTTTT", "Bộ Thông tin và Truyền thông", None, None, 1)]),
+    # a commune the header gave no province: the gazetteer's only province of that commune
+    ("Thực hiện Kế hoạch số 118/KH-UBND ngày 20/02/2026 của UBND tỉnh;",
+     {"issuer": {"name": "Ủy ban nhân dân xã Định Quán", "locality": "Định Quán"}, "issued_date": "2026-03-12"},
+     [("KH", "118/KH-UBND", "Ủy ban nhân dân tỉnh Đồng Nai", "Đồng Nai", None, 1)]),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13;\nTheo Luật số 77/2015/QH13 thì", KON_TUM,
+     [("Luật", "77/2015/QH13", "Quốc hội", None, "Luật Tổ chức chính quyền địa phương", 2)]),
+]
+
+
+@pytest.mark.parametrize("text,doc,expected", ROUND5, ids=[t[:40] for t, _, _ in ROUND5])
+def test_round5_gaps(text, doc, expected):
+    items = read_citations(text, {**doc, "doc_type": "KH"})[0]
+    got = [(i["doc_type"], i["number"], i["issuer"]["name"], i["issuer"]["locality"], i["title"], i["mentions"])
+           for i in items]
+    assert got == expected
+
+
+def test_ocr_lookalike_dates_read_as_digits():
+    got = parse_citation("Quyết định số 5/QĐ-TTg ngày O5 tháng lO năm 2O11 của Thủ tướng Chính phủ")
+    assert got["issued_date"] == "2011-10-05"
+
+
+HELDOUT5 = sorted((FIXTURES / "heldout5_citations").glob("*.txt"))
+
+
+def test_heldout5_citations_score_above_floor():
+    """Round 5 (a 2013 provincial QĐ with OCR look-alikes, a 2022 ministry TT that replaces
+    and repeals, a 2026 commune KH). First sight: F1 1.000, relation 1.000, date 0.95 (a
+    look-alike day), issuer 0.95 (a commune's "UBND tỉnh" with no province in the header).
+    Now all 1.000."""
+    from pipeline.extract import extract_path
+
+    pairs = []
+    for path in HELDOUT5:
+        g = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        p = extract_path(path).contract
+        pairs.append(({"source": g["source"], **{k: p.get(k) or [] for k in ("citations", "standards")}},
+                      {"source": g["source"], **{k: g.get(k) or [] for k in ("citations", "standards")}}))
+    assert len(pairs) >= 3
+    result = scorer().score(pairs, verbose=True)
+    assert result["sections"]["citations"]["f1"] >= 0.97, result["misses"]
+    assert result["sections"]["standards"]["f1"] >= 0.95, result["misses"]
+    for attr in ("citation.doc_type", "citation.issued_date", "citation.issuer", "citation.relation"):
+        assert result["accuracy"][attr] >= 0.97, (attr, result["accuracy"])
+    counts = {scorer().citation_key(c): c["mentions"] for p, _ in pairs for c in p["citations"]}
+    gold_counts = [(scorer().citation_key(c), c["mentions"]) for _, g in pairs for c in g["citations"]]
+    assert sum(counts.get(k) == n for k, n in gold_counts) / len(gold_counts) >= 0.9

@@ -101,6 +101,16 @@ CASES = [
     ("hoàn thành truớc ngày 15/7/2019", 2019, [(None, "2019-07-15", None)]),
     ("báo cáo truớc ngày 25 hằng tháng", 2019, [(None, None, "monthly")]),
     ("báo cáo Hội đồng nhân dân tỉnh trước ngày 30 tháng 6 năm 2020", 2018, [(None, "2020-06-30", None)]),
+    # past events narrated with "đã"/"vừa": history, not a limit — even with no issue date
+    ("Từ ngày 07 đến ngày 09 tháng 9 năm 2023, trên địa bàn tỉnh đã xảy ra mưa lớn", None, []),
+    ("Trong tháng 8 vừa qua, bão số 3 đã gây thiệt hại nặng nề", 2024, []),
+    ("Từ ngày 01/3 đến 15/3/2022, Đoàn kiểm tra đã làm việc với 12 đơn vị", 2022, []),
+    # …but an obligation before the "đã", or a target years ahead, stays a limit
+    ("Chậm nhất ngày 30/6/2025, các đơn vị phải hoàn thành các nhiệm vụ đã được giao",
+     2025, [(None, "2025-06-30", None)]),
+    ("Đến năm 2030, 100% số xã đã đạt chuẩn nông thôn mới", 2025, [(None, "2030", None)]),
+    ("Từ ngày 01/7 đến 31/12/2025, tổ chức kiểm tra các đơn vị đã đăng ký",
+     2025, [("2025-07-01", "2025-12-31", None)]),
 ]
 
 
@@ -238,6 +248,13 @@ def test_section_deduplicates_and_keeps_every_span():
      [("2025-07", "2025-09", "")]),
     # a year before the document's year is past, not a limit
     ("Năm 2022: đã hoàn thành.\nNăm 2026: mở rộng.", {"issued_date": "2025-03-01"}, [("", "2026", "")]),
+    # a period that ended before the issue date (same year) is history, whatever its verb
+    ("Từ ngày 07 đến ngày 09 tháng 9 năm 2023, mưa lớn kéo dài gây ngập úng.\n"
+     "Các huyện báo cáo thiệt hại trước ngày 20/9/2023.",
+     {"issued_date": "2023-09-12"}, [("", "2023-09-20", "")]),
+    ("Trong tháng 8/2023, lũ quét gây thiệt hại.", {"issued_date": "2023-09-12"}, []),
+    # …a period still running on the issue date is kept
+    ("Hoàn thành trong tháng 9/2023.", {"issued_date": "2023-09-12"}, [("", "2023-09", "")]),
 ])
 def test_section_exclusions(text, document, expected):
     assert _keys(extract_deadlines(_context(text, document)).items) == expected

@@ -99,7 +99,7 @@ def test_name_stops_are_cased_by_kind_and_unique():
     rows = load_tsv("name_stops.tsv")
     assert duplicates([r["word"] for r in rows]) == []
     for r in rows:
-        assert r["kind"] in {"function", "verb", "capital", "region"}, r["word"]
+        assert r["kind"] in {"function", "verb", "capital", "region", "qualifier", "compound"}, r["word"]
         # lower-case stops are matched folded; capital ones are words a name never takes on;
         # a region's name is capitalised and ends in a word that would open a body
         assert (r["word"] == r["word"].lower()) == (r["kind"] not in ("capital", "region")), r["word"]
