@@ -368,19 +368,14 @@ class Citer:
         return f"{_division_of(name) or 'tỉnh'} {name}"
 
 
-@functools.cache
 def _province_of_commune(unit: str) -> str | None:
-    """``xã Định Quán`` → ``Đồng Nai``, when the header named no province: the gazetteer's
-    province of every commune or district of that name, if they agree on one."""
-    if unit.split(" ")[0] not in ("xã", "phường", "thị", "đặc", "huyện", "quận"):
-        return None
+    """The province of a commune named without one (see gazetteer.localities.province_of)."""
     try:
-        from gazetteer import localities as gl
+        from gazetteer.localities import province_of
 
-        provinces = {u.province for u in gl.candidates(unit) if u.tier != "province" and u.province}
+        return province_of(unit)
     except Exception:  # noqa: BLE001 - a locality lookup never breaks extraction
         return None
-    return provinces.pop() if len(provinces) == 1 else None
 
 
 def division_of(province: str) -> str | None:

@@ -61,6 +61,9 @@ _TERM_PARTS: dict[str, str] = {
     "dmy": rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s?(?P<s>[/.-])\s?(?P<m>\d{{1,2}})\s?(?P=s)\s?(?P<y>{_Y})(?!\d)",
     "dm_long": r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s*,?\s*năm\s+\d)",
     "dm": r"(?P<day_word>ngày\s+)?(?P<d>\d{1,2})\s?/\s?(?P<m>\d{1,2})(?![\d/])",
+    # A span of months or quarters in one term: "Tháng 3-4/2014", "Quý III-IV/2025".
+    "mspan": rf"tháng\s+(?P<m>\d{{1,2}})\s*[-–]\s*(?:tháng\s+)?(?P<m2>\d{{1,2}}){_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')}(?!\d)",
+    "qspan": rf"quý\s+(?P<q>{_ROMAN})\s*[-–]\s*(?:quý\s+)?(?P<q2>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
     "my": rf"(?:tháng\s+)?(?P<m>\d{{1,2}})(?:\s*[/-]\s*|\s+năm\s+)(?P<y>{_Y})(?!\d)",
     "m": r"tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm\s+\d)",
     "q": rf"quý\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
@@ -85,6 +88,8 @@ class _Term:
     q: int | None = None
     h: str | None = None
     has_day_word: bool = True
+    m2: int | None = None  # last month / quarter of a span term ("tháng 3-4", "quý III-IV")
+    q2: int | None = None
     end_only: bool = False  # "cuối quý III", "hết năm": the end of the period, not all of it
 
     def with_year(self, year: int | None) -> "_Term":
@@ -112,6 +117,12 @@ class _Term:
         if self.kind == "q":
             m = 3 * self.q - 2 if side == "start" else 3 * self.q
             return f"{y:04d}-{m:02d}"
+        if self.kind == "mspan":
+            m = self.m if side == "start" else self.m2
+            return f"{y:04d}-{m:02d}" if 1 <= self.m < self.m2 <= 12 else None
+        if self.kind == "qspan":
+            m = 3 * self.q - 2 if side == "start" else 3 * self.q2
+            return f"{y:04d}-{m:02d}" if self.q < self.q2 else None
         if self.kind == "half":
             first = 1 if self.h == "đầu" else 7
             return f"{y:04d}-{first if side == 'start' else first + 5:02d}"
@@ -121,7 +132,7 @@ class _Term:
 
     @property
     def spans_months(self) -> bool:
-        return self.kind in ("q", "half")
+        return self.kind in ("q", "half", "mspan", "qspan")
 
 
 def _parse_term(s: str) -> _Term | None:
@@ -135,14 +146,19 @@ def _parse_term(s: str) -> _Term | None:
         if not m:
             continue
         g = m.groupdict()
-        q = g.get("q")
-        if q:
-            q = int(q) if q.isdigit() else load_phrases()["roman_numerals"][q.upper()]
+        q, q2 = (_quarter(g.get(k)) for k in ("q", "q2"))
         return _Term(kind, int(g["y"]) if g.get("y") else None,
                      int(g["m"]) if g.get("m") else None, int(g["d"]) if g.get("d") else None,
-                     q or None, (g.get("h") or "").lower() or None,
-                     has_day_word=kind != "dm" or bool(g.get("day_word")), end_only=end_only)
+                     q, (g.get("h") or "").lower() or None,
+                     has_day_word=kind != "dm" or bool(g.get("day_word")), end_only=end_only,
+                     m2=int(g["m2"]) if g.get("m2") else None, q2=q2)
     return None
+
+
+def _quarter(q: str | None) -> int | None:
+    if not q:
+        return None
+    return int(q) if q.isdigit() else load_phrases()["roman_numerals"][q.upper()]
 
 
 # --------------------------------------------------------------------------- phrase data

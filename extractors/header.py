@@ -753,6 +753,12 @@ def _parent_locality(body: str, issuer: Issuer) -> str | None:
         name = proper_name_at(m.group(1))
         if name and name != issuer.locality:
             return name
+    if issuer.locality:  # the text names no province: the gazetteer may know the only one
+        from gazetteer.localities import province_of
+
+        unit = next((u for u, lvl in terms()["unit_types"].items()
+                     if lvl == issuer.level and f" {u} {issuer.locality}" in f" {issuer.name}"), None)
+        return province_of(f"{unit} {issuer.locality}") if unit else None
     return None
 
 

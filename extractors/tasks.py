@@ -602,6 +602,12 @@ class _Extractor:
                     if d := self.deadline_in(self.joined(child.spans)):
                         return d
             if anc is scope:
+                # The scope's own lead-in ("… trước ngày 15/11 hằng năm, gồm các nội dung:")
+                # dates the sub-items it introduces when they state no date of their own.
+                if anc is not node and anc.children:
+                    lead = self.joined(self.segments(anc, scope, kind)[0][:1])
+                    if lead.rstrip().endswith(":") and (d := self.deadline_in(lead)):
+                        return d
                 break
             if anc is not node:
                 segs, label = self.segments(anc, scope, kind)

@@ -162,3 +162,13 @@ def unit_on(name: str, date: str | None) -> str:
     from .successions import successor_on
 
     return successor_on(name, date)
+
+
+@functools.cache
+def province_of(unit: str) -> str | None:
+    """``xã Định Quán`` → ``Đồng Nai``: the province of every commune or district of that
+    name, when they agree on one (``xã Tân Phú`` is in several provinces: None)."""
+    if unit.split(" ")[0] not in ("xã", "phường", "thị", "đặc", "huyện", "quận"):
+        return None
+    provinces = {u.province for u in candidates(unit) if u.tier != "province" and u.province}
+    return provinces.pop() if len(provinces) == 1 else None

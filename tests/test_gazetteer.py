@@ -207,3 +207,14 @@ def test_local_names_and_abbreviations_read_as_themselves(row):
     for raw in [row["name"], *split_list(row["aliases"]), *split_list(row["abbreviations"])]:
         got = canonical_agency(raw, ctx)
         assert got is not None and got[0] == row["name"], (raw, got)
+
+
+@pytest.mark.parametrize("unit, province", [
+    ("xã Định Quán", "Đồng Nai"),   # one commune of that name
+    ("xã Tân Phú", None),            # namesakes in several provinces
+    ("tỉnh Kon Tum", None),          # not a commune or district
+])
+def test_province_of_a_commune(unit, province):
+    from gazetteer.localities import province_of
+
+    assert province_of(unit) == province

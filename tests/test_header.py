@@ -457,3 +457,14 @@ def test_heldout4_headers_floor():
 def test_caps_title_running_on_in_lower_case(head, title):
     document, _ = header_of("\n".join(["UBND TỈNH NGHỆ AN", "Số: 1/TB-UBND"] + head))
     assert document["title"].lower() == title.lower()
+
+
+def test_a_commune_without_its_province_in_the_text_takes_the_gazetteer_s():
+    from pipeline.models import Context, Source, SourceFormat
+    from pipeline.normalize import normalize_text
+
+    raw = ("ỦY BAN NHÂN DÂN\nXÃ ĐỊNH QUÁN\n\nSố: 12/KH-UBND\nĐịnh Quán, ngày 2 tháng 3 năm 2026\n\n"
+           "KẾ HOẠCH\nChuyển đổi số năm 2026\n")
+    ctx = Context(source=Source("x.txt", "x", SourceFormat.TXT, [raw]), text=normalize_text(raw))
+    extract_header(ctx)
+    assert (ctx.locality, ctx.level, ctx.parent_locality) == ("Định Quán", "commune", "Đồng Nai")

@@ -391,6 +391,28 @@ def test_recurring_report_dates_take_their_clause_frequency():
         (None, "half_yearly"), ("2021-08-10", None)]
 
 
+
+@pytest.mark.parametrize("lead_in, subs, expected", [
+    # a lead-in's repeating date passes down to sub-items that state none
+    ("báo cáo Bộ Nội vụ kết quả trước ngày 15/11 hằng năm, gồm các nội dung:",
+     ["Số lượng người đã giải quyết;", "Kinh phí thực hiện."], [(None, "yearly"), (None, "yearly")]),
+    # …and a dated one; a sub-item's own date wins
+    ("báo cáo Bộ Tài chính các nội dung sau trước ngày 30/9/2025:",
+     ["Rà soát hồ sơ;", "Gửi báo cáo trước ngày 15/8/2025."], [("2025-09-30", None), ("2025-08-15", None)]),
+    # a date inside the lead-in's sentence that introduces nothing (no colon) stays there
+    ("báo cáo kết quả năm 2024 trước ngày 30/9/2025.", ["Rà soát hồ sơ;"], None),
+])
+def test_lead_in_date_passes_to_sub_items(lead_in, subs, expected):
+    text = "Kính gửi: Sở Tài chính.\n1. Sở Tài chính " + lead_in + "\n" + "".join(
+        f"{chr(97 + i)}) {s}\n" for i, s in enumerate(subs))
+    items = _tasks(text, ["Sở Tài chính"], "CV", None)
+    got = {t["ref"]: t["deadline"] and (t["deadline"]["end"], t["deadline"]["recurrence"]) for t in items}
+    if expected is None:
+        assert all(d is None for r, d in got.items() if r.startswith("1."))
+    else:
+        assert [got.get(f"1.{chr(97 + i)}") for i in range(len(subs))] == expected
+
+
 # --- task tables -------------------------------------------------------------------------------
 
 TABLE_DOC = """KẾ HOẠCH
