@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import heldout
 from extractors.agencies import AgencyHit, canonical_agency, extract_agencies, find_agencies
 from pipeline.models import Context, NormalisedText, Source, SourceFormat
 
@@ -309,16 +310,10 @@ REALISTIC = FIXTURES / "realistic_agencies"
 
 def test_realistic_development_documents():
     """Hand-checked agencies of documents unlike the seeds (see each .yml's comment)."""
-    import importlib.util
-
-    # loaded under its own name: other fixture folders have a dev_score.py too
-    spec = importlib.util.spec_from_file_location("agencies_dev_score", REALISTIC / "dev_score.py")
-    dev_score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(dev_score)
-    result = dev_score.evaluate()
+    result = heldout.agencies_by_doc(REALISTIC)
     assert len(result["docs"]) >= 8
     for loc, floor in ((False, 0.95), (True, 0.93)):
-        assert dev_score.prf(*result["total"][loc])[2] >= floor, result["total"][loc]
+        assert heldout.prf(*result["total"][loc])[2] >= floor, result["total"][loc]
 
 
 HELDOUT = FIXTURES / "heldout_agencies"
@@ -326,12 +321,7 @@ HELDOUT = FIXTURES / "heldout_agencies"
 
 def test_heldout_documents():
     """Documents written (with their gold) before the round-2 fixes; first pass F1 0.881."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("agencies_heldout_score", HELDOUT / "heldout_score.py")
-    heldout = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(heldout)
-    result = heldout.evaluate()
+    result = heldout.score_agencies(HELDOUT)
     assert result["documents"] >= 6
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.96, result["sections"][section]
@@ -449,12 +439,7 @@ def test_heldout3_documents():
     """Round 3: an HĐND resolution, a Sở Y tế plan, a Party committee plan, an OCR'd letter,
     a Sở GD&ĐT plan, written with their gold before the fixes; first pass F1 0.812 (0.647 with
     locality)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("agencies_heldout3_score", HELDOUT3 / "heldout_score.py")
-    heldout = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(heldout)
-    result = heldout.evaluate()
+    result = heldout.score_agencies(HELDOUT3)
     assert result["documents"] >= 5
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.96, result["sections"][section]
@@ -537,13 +522,7 @@ def test_round4_bugs(text, issuer, expected):
 def test_heldout4_documents():
     """Round 4: a Bộ Công an letter to Bộ Quốc phòng, a provincial disaster-prevention plan, a
     Hồ Chí Minh City ward plan after 2025, written with their gold blind; first pass F1 0.800."""
-    import importlib.util
-
-    path = FIXTURES / "heldout4_agencies" / "heldout_score.py"
-    spec = importlib.util.spec_from_file_location("agencies_heldout4_score", path)
-    heldout = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(heldout)
-    result = heldout.evaluate()
+    result = heldout.score_agencies(FIXTURES / "heldout4_agencies")
     assert result["documents"] >= 3
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.86, result["sections"][section]

@@ -25,6 +25,7 @@ from extractors.header import (
 )
 from pipeline.extract import build_context, extract_path
 from pipeline.models import Source, SourceFormat
+import heldout
 from seed_fixtures import SEEDS, gold, scorer
 
 HERE = Path(__file__).parent
@@ -265,13 +266,7 @@ def test_is_joint_symbol(symbol, joint):
 def test_heldout3_headers_floor():
     """Six whole documents written blind for round 3 (tests/fixtures/heldout3_headers/,
     README there): first pass scorer mean 0.905, exact fields 0.917; after the fixes 1.0."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "heldout3_headers_score", HERE / "fixtures" / "heldout3_headers" / "heldout_score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    result = module.run(verbose=True)
+    result = heldout.score_headers(HERE / "fixtures" / "heldout3_headers", verbose=True)
     assert result["documents"] >= 6
     assert result["scorer_mean"] >= 0.97, result["wrong"]
     assert result["exact_fields"] >= 0.95, result["wrong"]
@@ -280,13 +275,7 @@ def test_heldout3_headers_floor():
 def test_heldout_headers_floor():
     """Ten documents written blind (tests/fixtures/heldout_headers/, README there): first
     pass scorer mean 0.943, exact fields 0.90; after the round-2 fixes 1.0 and 1.0."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "heldout_headers_score", HERE / "fixtures" / "heldout_headers" / "heldout_score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    result = module.run(verbose=True)
+    result = heldout.score_headers(HERE / "fixtures" / "heldout_headers", verbose=True)
     assert result["documents"] >= 10
     assert result["scorer_mean"] >= 0.97, result["wrong"]
     assert result["exact_fields"] >= 0.95, result["wrong"]
@@ -437,13 +426,7 @@ def test_heldout4_headers_floor():
     a Huyện ủy's Thông báo kết luận, a Sở's Quyết định (GIÁM ĐỐC SỞ … authority line, OCR),
     a commune's Tờ trình (pdftotext -layout). First pass scorer mean 0.905, exact fields
     0.917 (Huyện ủy under ĐẢNG BỘ TỈNH; a caps title running on in lower case); now 1.0."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "heldout4_headers_score", HERE / "fixtures" / "heldout4_headers" / "heldout_score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    result = module.run(verbose=True)
+    result = heldout.score_headers(HERE / "fixtures" / "heldout4_headers", verbose=True)
     assert result["documents"] >= 3
     assert result["scorer_mean"] >= 0.97, result["wrong"]
     assert result["exact_fields"] >= 0.95, result["wrong"]

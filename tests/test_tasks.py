@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
 import score  # noqa: E402  (the scorer copy in tests/fixtures)
 
+import heldout as heldout_scorer  # noqa: E402  (tests/heldout.py; `heldout` is a fixture here)
+
 SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
 
@@ -488,10 +490,7 @@ REALISTIC = sorted((FIXTURES / "realistic_tasks").glob("*.yml"))
 
 @pytest.fixture(scope="module")
 def realistic() -> dict[str, tuple[dict, dict]]:
-    sys.path.insert(0, str(FIXTURES / "realistic_tasks"))
-    import dev_score
-
-    return {p.stem: (dev_score.predict(p.with_suffix(".txt")), dev_score.gold(p)) for p in REALISTIC}
+    return {p.stem: (heldout_scorer.predict(p.with_suffix(".txt")), heldout_scorer.task_gold(p)) for p in REALISTIC}
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in REALISTIC])
@@ -529,27 +528,16 @@ def test_items_of_a_plan_without_sections(text, refs):
 HELDOUT = sorted((FIXTURES / "heldout_tasks").glob("*.json"))
 
 
-def _load_by_path(name: str, path: Path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def heldout():
-    # loaded by path: realistic_*/dev_score.py share a module name
-    hs = _load_by_path("heldout_tasks_score", FIXTURES / "heldout_tasks" / "heldout_score.py")
-    return hs, hs.pairs()
+    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout_tasks")
 
 
 def test_heldout_floors(heldout):
     """First pass 1.000 / 0.797 / 0.900; after the fixes 1.000 / 0.921 / 1.000 (the task-role
     misses left are agency names, which extractors.agencies decides)."""
     hs, ps = heldout
-    result = hs.report(ps)
+    result = hs.task_report(ps)
     f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
     assert f1["tasks"] >= 0.97, f1
     assert f1["deadlines"] >= 0.95, f1
@@ -567,7 +555,7 @@ def test_heldout_roles_where_the_agency_is_recognised(heldout):
         for t in gold["tasks"]:
             got = {score.norm(a["name"]): a["role"] for a in (pt.get(t["ref"]) or {"agencies": []})["agencies"]}
             for a in t["agencies"]:
-                name = next((n for n in got if hs._known(a["name"], [n])), None)
+                name = next((n for n in got if hs.known(a["name"], [n])), None)
                 if name is None:
                     continue  # a recognition miss, counted by the agencies tests
                 total += 1
@@ -678,8 +666,7 @@ def test_layout_text_without_a_task_header_is_no_table():
 
 @pytest.fixture(scope="module")
 def heldout3():
-    hs = _load_by_path("heldout3_tasks_score", FIXTURES / "heldout3_tasks" / "heldout_score.py")
-    return hs, hs.pairs()
+    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout3_tasks")
 
 
 def test_heldout3_floors(heldout3):
@@ -688,7 +675,7 @@ def test_heldout3_floors(heldout3):
     1.000 / 0.916 / 1.000 (the misses left are agency recognition: 'các Tổ đại biểu HĐND
     tỉnh', 'Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh')."""
     hs, ps = heldout3
-    result = hs.report(ps)
+    result = hs.task_report(ps)
     f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
     assert f1["tasks"] >= 0.97, f1
     assert f1["deadlines"] >= 0.95, f1
@@ -757,8 +744,7 @@ def test_a_table_continued_on_the_next_page_without_its_header(raw, expected):
 
 @pytest.fixture(scope="module")
 def heldout4():
-    hs = _load_by_path("heldout4_tasks_score", FIXTURES / "heldout4_tasks" / "heldout_score.py")
-    return hs, hs.pairs()
+    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout4_tasks")
 
 
 def test_heldout4_floors(heldout4):
@@ -767,7 +753,7 @@ def test_heldout4_floors(heldout4):
     (its form feed mistyped); after the fixes 1.000 / 0.867 / 0.968 — the rest is agency
     recognition of a group with named provinces and a past event period."""
     hs, ps = heldout4
-    s = hs.report(ps)["sections"]
+    s = hs.task_report(ps)["sections"]
     assert s["tasks"]["f1"] >= 0.97
     assert s["task_agencies"]["f1"] >= 0.85
     assert s["deadlines"]["f1"] >= 0.93
@@ -787,8 +773,7 @@ def test_past_periods_are_no_task_deadline(line, end):
 
 @pytest.fixture(scope="module")
 def heldout5():
-    hs = _load_by_path("heldout5_tasks_score", FIXTURES / "heldout5_tasks" / "heldout_score.py")
-    return hs, hs.pairs()
+    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout5_tasks")
 
 
 def test_heldout5_floors(heldout5):
@@ -797,7 +782,7 @@ def test_heldout5_floors(heldout5):
     naming bodies, wrapped lines): first pass 1.000 / 0.979 / 0.947, task.deadline 0.80.
     Open: month spans "Tháng 3-4/2014"; a lead-in's yearly date not passed to its a)–c)."""
     hs, ps = heldout5
-    s = hs.report(ps)["sections"]
+    s = hs.task_report(ps)["sections"]
     assert s["tasks"]["f1"] >= 0.97
     assert s["task_agencies"]["f1"] >= 0.95
     assert s["deadlines"]["f1"] >= 0.92
