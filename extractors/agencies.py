@@ -911,7 +911,10 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if not proper:
             return None
         unit = lookup_unit(proper[0], res.p.date)
-        loc = unit.name if unit else res.default_locality(levels)
+        # A name after a lower unit ("Ban quản lý rừng phòng hộ Đăk Hà") is the body's own
+        # name: the body is the province's unless the unit is the issuer's.
+        own = unit and (unit.tier == "province" or unit.name == res.p.locality)
+        loc = unit.name if own else res.default_locality(levels)
         return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", loc)
     if naming == "level_word" and "nhân dân" not in fold(canonical):
         scope = _scope_form(f, end)

@@ -364,7 +364,9 @@ def parse_text(text: str, cut=()) -> list[Node]:
         if _URL_LINE.match(line):
             continue
         appendix = appendix_part(line)
-        if appendix is not None or (stopped and _attachment_title(line)):
+        # an attached document's title ("QUY CHẾ" under a Quyết định's closing article)
+        # starts a new outline even where no stop line ended the previous one
+        if appendix is not None or (_attachment_title(line) and (stopped or _is_caps(line))):
             stopped, part = False, appendix or ""
             stack.clear()
             lead_in = lead_kind = None

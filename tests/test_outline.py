@@ -300,3 +300,17 @@ def test_parts_hold_their_items_like_roman_sections():
 ])
 def test_long_article_titles_that_open_with_trach_nhiem(heading, kind):
     assert heading_kind(heading) == kind
+
+
+@pytest.mark.parametrize(("title", "ends"), [
+    ("QUY CHẾ", True),  # an attached document's title in capitals starts a new outline
+    ("QUY ĐỊNH", True),
+    ("Quy chế", False),  # a body line in sentence case stays the article's text
+])
+def test_attached_document_title_ends_the_closing_article(title, ends):
+    text = ("Điều 3. Giám đốc các Sở chịu trách nhiệm thi hành Quyết định này./.\n"
+            f"{title}\nPhối hợp trong công tác theo dõi thi hành pháp luật\n"
+            "Điều 5. Trách nhiệm của Sở Tư pháp\n1. Chủ trì kiểm tra.\n")
+    body = find(text, "Điều 3").text
+    assert ("Phối hợp" in body) is not ends
+    assert "Điều 5.1" in refs(text)
