@@ -93,8 +93,13 @@ def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
         words, pieces, i = title.split(" "), [], 0
         while i < len(words):
             for fw, short in fulls:
-                if [w.lower() for w in words[i:i + len(fw)]] == [w.lower() for w in fw]:
-                    pieces.append("(?:" + r"\s+".join(map(re.escape, fw)) + "|" + re.escape(short) + ")")
+                # a comma may close the phrase ("… của Hội đồng nhân dân, Ủy ban nhân dân")
+                got = words[i:i + len(fw)]
+                tail = got[-1][len(got[-1].rstrip(",;")):] if got else ""
+                bare = [w.lower() for w in got[:-1]] + [got[-1].rstrip(",;").lower()] if got else []
+                if bare == [w.lower() for w in fw]:
+                    pieces.append("(?:" + r"\s+".join(map(re.escape, fw)) + "|" + re.escape(short) + ")"
+                                  + re.escape(tail))
                     i += len(fw)
                     break
             else:

@@ -179,6 +179,9 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
     if not lines:
         return None
     bodies = _body_lines(lines)
+    if (len(bodies) == 2 and " ".join(bodies[0].upper().split()) in terms()["bare_units"]
+            and _local_issuer(bodies[1]) is not None):
+        bodies = bodies[::-1]  # "VĂN PHÒNG / ỦY BAN NHÂN DÂN TỈNH X": the office printed above its parent
     if joint and len(bodies) > 1:
         # the parties may sit under a common parent (UBND TỈNH X / SỞ A - SỞ B)
         under = _is_parent_of(bodies[0], bodies[1])
@@ -293,7 +296,8 @@ _NUMBER = re.compile(
 _DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
-_AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)[.:]?\s+(\S.*)$")
+# "TL.BỘ TRƯỞNG": OCR and text tools drop the space after the dot
+_AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(?:[.:]\s*|\s+)(\S.*)$")
 # What follows the title or ends the header block: the legal basis, the addressee, the
 # preamble, or the first item.
 _ENDS_TITLE = re.compile(
