@@ -426,16 +426,30 @@ HELDOUT3 = sorted((FIXTURES / "heldout3_citations").glob("*.txt"))
 
 @functools.cache
 def _heldout_predictions(round_: int = 2) -> tuple[tuple[dict, dict], ...]:
+    """(prediction, gold) pairs, citations and standards only, for a held-out round's folder."""
     from pipeline.extract import extract_path
 
+    folder = "heldout_citations" if round_ == 2 else f"heldout{round_}_citations"
     pairs = []
-    for path in HELDOUT if round_ == 2 else HELDOUT3:
+    for path in sorted((FIXTURES / folder).glob("*.txt")):
         g = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         p = extract_path(path).contract
         keep = ("citations", "standards")
         pairs.append(({"source": g["source"], **{k: p.get(k) or [] for k in keep}},
                       {"source": g["source"], **{k: g.get(k) or [] for k in keep}}))
     return tuple(pairs)
+
+
+def _mention_counts_right(pairs) -> float:
+    """Share of gold citations whose mention count the prediction gets right."""
+    score = scorer()
+    right = total = 0
+    for pred, gold_doc in pairs:
+        got = {score.citation_key(c): c["mentions"] for c in pred["citations"]}
+        for c in gold_doc["citations"]:
+            total += 1
+            right += got.get(score.citation_key(c)) == c["mentions"]
+    return right / total
 
 
 def test_heldout_citations_score_above_floor():
@@ -467,14 +481,7 @@ def test_heldout3_citations_score_above_floor():
 
 @pytest.mark.parametrize("round_", [2, 3])
 def test_heldout_mention_counts(round_):
-    score = scorer()
-    right = total = 0
-    for pred, gold_doc in _heldout_predictions(round_):
-        got = {score.citation_key(c): c["mentions"] for c in pred["citations"]}
-        for c in gold_doc["citations"]:
-            total += 1
-            right += got.get(score.citation_key(c)) == c["mentions"]
-    assert right / total >= 0.93, (right, total)
+    assert _mention_counts_right(_heldout_predictions(round_)) >= 0.93
 
 
 @settings(max_examples=40, deadline=None)
@@ -535,34 +542,19 @@ def test_ocr_lookalike_dates_read_as_digits():
     assert got["issued_date"] == "2011-10-05"
 
 
-HELDOUT5 = sorted((FIXTURES / "heldout5_citations").glob("*.txt"))
-
-
 def test_heldout5_citations_score_above_floor():
     """Round 5 (a 2013 provincial QĐ with OCR look-alikes, a 2022 ministry TT that replaces
     and repeals, a 2026 commune KH). First sight: F1 1.000, relation 1.000, date 0.95 (a
     look-alike day), issuer 0.95 (a commune's "UBND tỉnh" with no province in the header).
     Now all 1.000."""
-    from pipeline.extract import extract_path
-
-    pairs = []
-    for path in HELDOUT5:
-        g = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        p = extract_path(path).contract
-        pairs.append(({"source": g["source"], **{k: p.get(k) or [] for k in ("citations", "standards")}},
-                      {"source": g["source"], **{k: g.get(k) or [] for k in ("citations", "standards")}}))
+    pairs = list(_heldout_predictions(5))
     assert len(pairs) >= 3
     result = scorer().score(pairs, verbose=True)
     assert result["sections"]["citations"]["f1"] >= 0.97, result["misses"]
     assert result["sections"]["standards"]["f1"] >= 0.95, result["misses"]
     for attr in ("citation.doc_type", "citation.issued_date", "citation.issuer", "citation.relation"):
         assert result["accuracy"][attr] >= 0.97, (attr, result["accuracy"])
-    counts = {scorer().citation_key(c): c["mentions"] for p, _ in pairs for c in p["citations"]}
-    gold_counts = [(scorer().citation_key(c), c["mentions"]) for _, g in pairs for c in g["citations"]]
-    assert sum(counts.get(k) == n for k, n in gold_counts) / len(gold_counts) >= 0.9
-
-
-HELDOUT6 = sorted((FIXTURES / "heldout6_citations").glob("*.txt"))
+    assert _mention_counts_right(pairs) >= 0.9
 
 
 def test_heldout6_citations_score_above_floor():
@@ -570,23 +562,14 @@ def test_heldout6_citations_score_above_floor():
     name and year, a 2024 department KH with TCVN ISO/IEC standards, a 2012 QĐ citing laws by
     abbreviated names). First sight: citations F1 0.909 (a law named "… của HĐND, UBND" was
     cut at "của"), standards 0.800 (a judgement call, see the README). Now all 1.000."""
-    from pipeline.extract import extract_path
-
-    pairs = []
-    for path in HELDOUT6:
-        g = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        p = extract_path(path).contract
-        pairs.append(({"source": g["source"], **{k: p.get(k) or [] for k in ("citations", "standards")}},
-                      {"source": g["source"], **{k: g.get(k) or [] for k in ("citations", "standards")}}))
+    pairs = list(_heldout_predictions(6))
     assert len(pairs) >= 3
     result = scorer().score(pairs, verbose=True)
     assert result["sections"]["citations"]["f1"] >= 0.97, result["misses"]
     assert result["sections"]["standards"]["f1"] >= 0.95, result["misses"]
     for attr in ("citation.doc_type", "citation.issued_date", "citation.issuer", "citation.relation"):
         assert result["accuracy"][attr] >= 0.97, (attr, result["accuracy"])
-    counts = {scorer().citation_key(c): c["mentions"] for p, _ in pairs for c in p["citations"]}
-    gold_counts = [(scorer().citation_key(c), c["mentions"]) for _, g in pairs for c in g["citations"]]
-    assert sum(counts.get(k) == n for k, n in gold_counts) / len(gold_counts) >= 0.9
+    assert _mention_counts_right(pairs) >= 0.9
 
 
 @pytest.mark.parametrize("text, title", [
