@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RAW := data/raw
 DB := data/out/vanban.db
+CORPUS ?= ../shared/corpus
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup system-deps extract test test-fast serve bench pdfs scans clean
+.PHONY: help setup system-deps extract test test-fast eval serve bench pdfs scans clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -33,6 +34,10 @@ test: $(STAMP) system-deps ## Run the whole test suite (notebooks and browser te
 
 test-fast: $(STAMP) ## Run the tests that need no browser and no OCR
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+eval: $(STAMP) system-deps ## Score extraction on the real corpus gold (text and PDF), list every miss, record bench/QUALITY.md
+	@test -d $(CORPUS)/gold || { echo "make eval: no $(CORPUS)/gold (set CORPUS=path/to/corpus)"; exit 1; }
+	$(BIN)/vanban eval $(CORPUS)/gold $(CORPUS)/raw --record bench/QUALITY.md
 
 serve: $(STAMP) ## Serve data/out/vanban.db with Datasette on 127.0.0.1 (after make extract)
 	@test -f $(DB) || $(MAKE) extract

@@ -88,6 +88,43 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
     click.echo(report.summary() if hasattr(report, "summary") else str(report), err=True)
 
 
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("raw_dir", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "formats", multiple=True, type=click.Choice(["txt", "pdf"]),
+              help="Paths to score (default: txt and pdf, the PDF rendered from the text).")
+@click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option("--timeout", type=int, default=60, show_default=True, help="Seconds allowed per document.")
+@click.option("--no-survey", is_flag=True, help="Skip the documents that have no gold.")
+@click.option("--misses", "miss_limit", type=int, default=None,
+              help="Show at most this many misses of each kind (default: all).")
+@click.option("--record", "quality_md", type=click.Path(dir_okay=False, exists=True),
+              help="Rewrite the current-figures block of this markdown file (bench/QUALITY.md).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the scores as JSON here.")
+def eval_command(gold_dir, raw_dir, formats, workers, timeout, no_survey, miss_limit, quality_md, json_out):
+    """Score extraction against gold: per section, per attribute, per document, every miss.
+
+    RAW_DIR defaults to the folder ``raw`` beside GOLD_DIR. Example:
+    vanban eval ../shared/corpus/gold --record bench/QUALITY.md
+    """
+    from .evaluate import evaluate, full_text, record
+
+    def progress(i, n, res):
+        if res.error:
+            click.echo(f"vanban: {res.stem} ({res.fmt}): {res.error}", err=True)
+        if i % 20 == 0 or i == n:
+            click.echo(f"  {i}/{n} extracted", err=True)
+
+    report = evaluate(Path(gold_dir), Path(raw_dir) if raw_dir else None, formats=formats or ("txt", "pdf"),
+                      workers=workers, timeout=timeout, survey=not no_survey, progress=progress)
+    click.echo(full_text(report, miss_limit))
+    if quality_md:
+        record(report, Path(quality_md))
+        click.echo(f"current figures written to {quality_md}", err=True)
+    if json_out:
+        Path(json_out).write_text(json.dumps(report.scores, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _add_optional(module: str, attr: str) -> None:
     import importlib
 

@@ -2,7 +2,6 @@
 (fast enough for 2,000 pages), pages with no text layer, encrypted files, seed renderings."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +87,7 @@ def encrypted_pdf(path: Path, user_password: str | None = "secret") -> Path:
 
 
 def load_make_pdfs():
-    spec = importlib.util.spec_from_file_location("make_pdfs", ROOT / "scripts" / "make_pdfs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The PDF renderer behind scripts/make_pdfs.py and ``vanban eval``."""
+    from pipeline import render_pdf
+
+    return render_pdf
