@@ -5,7 +5,7 @@
 
 Runs, on the same pages (default: data/raw/scanned/*.pdf, first ``--max-pages`` pages):
 
-* ``vanban``        — ``pipeline.ocr.ocr_pdf`` with an empty cache (render at 300 dpi,
+* ``vanban``        — ``pipeline.read.ocr.ocr_pdf`` with an empty cache (render at 300 dpi,
                       one single-threaded tesseract per page, ``--workers`` at once);
 * ``vanban cached`` — the same call again: every page from the cache;
 * ``tesseract``     — the bare CLI as one would script it: ``pdftoppm -r 300 -gray`` then
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import ocr  # noqa: E402
+from pipeline.read import ocr  # noqa: E402
 
 
 def subset_pdf(files: list[Path], max_pages: int, out_dir: Path) -> list[Path]:

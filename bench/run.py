@@ -93,10 +93,10 @@ def m_pdfplumber(files: list[Path], budget: float = 120.0, **_) -> dict:
 
 def m_stages(files: list[Path], out: Path, **_) -> dict:
     """Every stage in this one process, timed apart."""
-    import pipeline.graph as graph
-    from pipeline.extract import build_context, extract_context
-    from pipeline.ingest import read_source
-    from pipeline.publish import publish
+    import pipeline.store.graph as graph
+    from pipeline.run.extract import build_context, extract_context
+    from pipeline.read.ingest import read_source
+    from pipeline.store.publish import publish
 
     times = {"ingest": 0.0, "normalise": 0.0, "extract": 0.0, "graph": 0.0, "publish": 0.0}
     extractions, sources = [], []
@@ -135,7 +135,7 @@ def m_stages(files: list[Path], out: Path, **_) -> dict:
 
 
 def m_build(files: list[Path], out: Path, workers: int = 1, fresh: bool = True, **_) -> dict:
-    from pipeline.build import build_database
+    from pipeline.run.build import build_database
 
     if fresh:
         shutil.rmtree(out.parent, ignore_errors=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from gazetteer import load_tsv
 from gazetteer.localities import DIVISIONS, lookup_unit, candidates
-from pipeline.models import Context, Section
+from pipeline.core.models import Context, Section
 
 # ----------------------------------------------------------------------------------------
 # Folding: lower case with the contract's tone placement, same length as the text, so

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from gazetteer import load_tsv, load_yaml
-from pipeline.identity import fold
+from pipeline.core.identity import fold
 
 # --- vocabularies -----------------------------------------------------------------------
 
@@ -395,7 +395,7 @@ def _division_of(province: str) -> str | None:
         if fold(r["name"]) == fold(province) and r.get("kind"):
             return r["kind"]
     try:  # the package knows the provinces after 2025
-        from pipeline.places import Gazetteer
+        from gazetteer.places import Gazetteer
 
         unit = Gazetteer().resolve(province)
         if unit and unit.division in ("tỉnh", "thành phố"):

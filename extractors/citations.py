@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer.successions import issuer_name_on
-from pipeline.identity import document_key, fold
-from pipeline.models import Context, Section, warning
+from pipeline.core.identity import document_key, fold
+from pipeline.core.models import Context, Section, warning
 
 from . import citation_parts as P
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from gazetteer import load_yaml
-from pipeline.models import Context, Section
+from pipeline.core.models import Context, Section
 
 from .outline import tolerant_letters
 

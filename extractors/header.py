@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from gazetteer import load_yaml
-from pipeline.models import Context, Section, Span, warning
-from pipeline.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
+from pipeline.core.models import Context, Section, Span, warning
+from pipeline.text.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -780,7 +780,7 @@ def extract_header(ctx: Context) -> Section:
     head, zone = block.head, block.zone
     warnings: list[dict] = []
     spans: list[Span] = []
-    # A PDF's header read column by column (pipeline.pdfheader) beats the interleaved text.
+    # A PDF's header read column by column (pipeline.read.pdfheader) beats the interleaved text.
     column_lines = [t for x in (ctx.source.header_lines or []) for t in split_motto(normalize_line(x)) if t]
     zone_texts = column_lines or [t for _, t in zone]
 

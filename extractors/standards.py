@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.models import Context, Section, warning
+from pipeline.core.models import Context, Section, warning
 
 STANDARD_RE = re.compile(
     r"""(?<![\w/.-])

@@ -306,7 +306,7 @@ def find_tables(ctx) -> list[Table]:
     runs on over a page break without repeating its header is one table: the next page's
     opening rows (a headless markdown block of the same width, or layout lines cut at the
     first part's columns) are added to it."""
-    from pipeline.normalize import normalize_line
+    from pipeline.text.normalize import normalize_line
 
     text = ctx.text.text
     tables: list[Table] = []

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
-from pipeline.models import Context, Section
+from pipeline.core.models import Context, Section
 
 from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, is_not_duty,
                       parse_outline, tolerant_letters)

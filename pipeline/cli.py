@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from pipeline import __version__
 
 
 def _inputs(paths: tuple[str, ...]) -> list[Path]:
-    from .ingest import SUFFIXES
+    from pipeline.read.ingest import SUFFIXES
 
     files: list[Path] = []
     for raw in paths:
@@ -41,8 +41,8 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
 
     Example: vanban extract data/raw/*.txt --json > out.jsonl
     """
-    from .extract import extract_path
-    from .ingest import IngestError
+    from pipeline.run.extract import extract_path
+    from pipeline.read.ingest import IngestError
 
     failed = 0
     files = _inputs(paths)
@@ -81,7 +81,7 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
 
     Example: vanban build data/raw --out data/out/vanban.db --workers 2
     """
-    from .build import build_database
+    from pipeline.run.build import build_database
 
     report = build_database([Path(p) for p in inputs], Path(out), workers=workers,
                             progress=not no_progress, ocr=not no_ocr)
@@ -107,7 +107,7 @@ def eval_command(gold_dir, raw_dir, formats, workers, timeout, no_survey, miss_l
     RAW_DIR defaults to the folder ``raw`` beside GOLD_DIR. Example:
     vanban eval ../shared/corpus/gold --record bench/QUALITY.md
     """
-    from .evaluate import evaluate, full_text, record
+    from pipeline.quality.evaluate import evaluate, full_text, record
 
     def progress(i, n, res):
         if res.error:
@@ -131,8 +131,8 @@ def _add_optional(module: str, attr: str) -> None:
     main.add_command(getattr(importlib.import_module(module), attr))
 
 
-_add_optional("pipeline.serve", "serve_command")
-_add_optional("pipeline.chain", "chain_command")
+_add_optional("pipeline.web.serve", "serve_command")
+_add_optional("pipeline.store.chain", "chain_command")
 
 
 if __name__ == "__main__":

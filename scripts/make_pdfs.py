@@ -4,7 +4,7 @@
     python scripts/make_pdfs.py                      # the seeds → data/raw/*.pdf
     python scripts/make_pdfs.py SEED.txt… --out DIR
 
-The renderer itself is pipeline/render_pdf.py (``vanban eval`` uses it too).
+The renderer itself is pipeline/quality/render_pdf.py (``vanban eval`` uses it too).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pipeline.render_pdf import font_dir, render  # noqa: E402
+from pipeline.quality.render_pdf import font_dir, render  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 RAW = ROOT / "data" / "raw"

@@ -7,7 +7,7 @@ import os
 import re
 import time
 
-from pipeline.models import Extraction, NormalisedText
+from pipeline.core.models import Extraction, NormalisedText
 
 VERSION = "stand-in-1"
 

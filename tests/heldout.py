@@ -41,7 +41,7 @@ def _yaml(path: Path) -> dict:
 
 def predict(txt: Path) -> dict:
     """The pipeline's contract dict for one text."""
-    from pipeline.extract import extract_path
+    from pipeline.run.extract import extract_path
 
     return extract_path(txt).contract
 
@@ -148,8 +148,8 @@ def header_of(path: Path) -> tuple[dict, list[str]]:
     """The document object and warning codes for one text (``_ocr_`` in the name: an OCR
     source, so the OCR repairs run as they would on a scan)."""
     from extractors.header import extract_header
-    from pipeline.extract import build_context
-    from pipeline.models import Source, SourceFormat
+    from pipeline.run.extract import build_context
+    from pipeline.core.models import Source, SourceFormat
 
     fmt = SourceFormat.OCR if "_ocr_" in path.name else SourceFormat.TXT
     text = path.read_text(encoding="utf-8")

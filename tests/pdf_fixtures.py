@@ -88,6 +88,6 @@ def encrypted_pdf(path: Path, user_password: str | None = "secret") -> Path:
 
 def load_make_pdfs():
     """The PDF renderer behind scripts/make_pdfs.py and ``vanban eval``."""
-    from pipeline import render_pdf
+    from pipeline.quality import render_pdf
 
     return render_pdf

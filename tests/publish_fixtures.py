@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import Extraction, NormalisedText
-from pipeline.publish import publish
+from pipeline.core.models import Extraction, NormalisedText
+from pipeline.store.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD = sorted((FIXTURES / "gold").glob("*.json"))

@@ -10,7 +10,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from pipeline.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -22,7 +22,7 @@ def gold(seed: Path) -> dict:
 
 def normalise(raw: str) -> NormalisedText:
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.text.normalize import normalize_text
     except ImportError:  # before the normaliser: join soft breaks inside paragraphs
         lines, cur = [], ""
         for ln in raw.splitlines():
@@ -45,7 +45,7 @@ def seed_context(seed: Path) -> Context:
     source = Source(str(seed), "", SourceFormat.TXT, raw.split("\f"))
     try:
         from extractors.header import extract_header
-        from pipeline.extract import build_context
+        from pipeline.run.extract import build_context
 
         ctx = build_context(source)
         header = extract_header(ctx)

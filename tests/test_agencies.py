@@ -10,14 +10,14 @@ from hypothesis import given, settings, strategies as st
 
 import heldout
 from extractors.agencies import AgencyHit, canonical_agency, extract_agencies, find_agencies
-from pipeline.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def normalise(raw: str) -> NormalisedText:
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.text.normalize import normalize_text
     except ImportError:  # before the normaliser lands: one line per source line
         text = "\n".join(" ".join(ln.split()) for ln in raw.splitlines() if ln.strip())
         return NormalisedText(text, len(text), [0], [(1, 0)])

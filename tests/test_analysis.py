@@ -1,6 +1,6 @@
-"""pipeline.analysis: the queries and figures behind the notebooks.
+"""pipeline.store.analysis: the queries and figures behind the notebooks.
 
-Exact answers come from a small hand-made corpus published with pipeline.publish:
+Exact answers come from a small hand-made corpus published with pipeline.store.publish:
 
     A (KH, read)  --based_on-->  B (QĐ)  --based_on-->  C (NĐ, stub)
     A             --mentions-->  D (TT, stub)
@@ -20,9 +20,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis_fixtures import seed_db  # noqa: F401  (fixture)
-from pipeline import analysis as A
-from pipeline.models import Extraction
-from pipeline.publish import publish
+from pipeline.store import analysis as A
+from pipeline.core.models import Extraction
+from pipeline.store.publish import publish
 
 matplotlib.use("Agg")
 
@@ -112,7 +112,7 @@ def test_database_path(env, expected, tmp_path):
 
 def test_repo_root_is_found_from_a_subfolder():
     root = A.repo_root()
-    assert (root / "pyproject.toml").is_file() and (root / "pipeline" / "analysis.py").is_file()
+    assert (root / "pyproject.toml").is_file() and (root / "pipeline" / "store" / "analysis.py").is_file()
     assert A.repo_root(root / "notebooks") == root
 
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from build_fixtures import VERSION, standin_extract
 from pdf_fixtures import ROOT, encrypted_pdf, scan_pdf, text_pdf
-from pipeline.build import build_database
-from pipeline.encodings import unicode_to_cp1258, unicode_to_tcvn3, unicode_to_vni
-from pipeline.ingest import IngestError, NeedsOCR, read_source
-from pipeline.models import SourceFormat
+from pipeline.run.build import build_database
+from pipeline.read.encodings import unicode_to_cp1258, unicode_to_tcvn3, unicode_to_vni
+from pipeline.read.ingest import IngestError, NeedsOCR, read_source
+from pipeline.core.models import SourceFormat
 
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "001_229f55b587587d45.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -187,7 +187,7 @@ encoders = st.sampled_from([
 
 def _extractor():
     try:
-        from pipeline.extract import extract_source
+        from pipeline.run.extract import extract_source
         return extract_source
     except ImportError:
         return standin_extract

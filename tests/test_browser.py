@@ -37,7 +37,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(gold_db):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.serve", str(gold_db), str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.web.serve", str(gold_db), str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parent.parent)
     base = f"http://127.0.0.1:{port}"

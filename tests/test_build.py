@@ -17,8 +17,8 @@ import pytest
 
 import build_fixtures as bf
 from pdf_fixtures import ROOT
-import pipeline.build as build_module
-from pipeline.build import build_database, discover
+import pipeline.run.build as build_module
+from pipeline.run.build import build_database, discover
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 TESTS = ROOT / "tests"
@@ -168,8 +168,8 @@ import sys, time
 sys.path[:0] = [{tests!r}, {root!r}]
 from pathlib import Path
 import build_fixtures as bf
-import pipeline.publish as P
-from pipeline.build import build_database
+import pipeline.store.publish as P
+from pipeline.run.build import build_database
 
 stage = {stage!r}
 original = P.publish
@@ -228,7 +228,7 @@ def test_killing_the_build_leaves_the_previous_database(tmp_path, stage, signal_
 
 def test_dask_runner_gives_the_same_database(tmp_path):
     pytest.importorskip("dask")
-    from pipeline.runners.dask_runner import dask_runner
+    from pipeline.run.runners.dask_runner import dask_runner
 
     raw = make_corpus(tmp_path, 5)
     build(raw, tmp_path / "pool" / "v.db", workers=2)
@@ -238,9 +238,9 @@ def test_dask_runner_gives_the_same_database(tmp_path):
 
 
 def test_real_extractor_builds_the_seeds(tmp_path):
-    extract = pytest.importorskip("pipeline.extract")
+    extract = pytest.importorskip("pipeline.run.extract")
     if not hasattr(extract, "extract_source"):
-        pytest.skip("pipeline.extract.extract_source not there yet")
+        pytest.skip("pipeline.run.extract.extract_source not there yet")
     raw = tmp_path / "raw"
     raw.mkdir()
     for p in sorted(SEEDS.glob("*.txt"))[:3]:

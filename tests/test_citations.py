@@ -427,7 +427,7 @@ HELDOUT3 = sorted((FIXTURES / "heldout3_citations").glob("*.txt"))
 @functools.cache
 def _heldout_predictions(round_: int = 2) -> tuple[tuple[dict, dict], ...]:
     """(prediction, gold) pairs, citations and standards only, for a held-out round's folder."""
-    from pipeline.extract import extract_path
+    from pipeline.run.extract import extract_path
 
     folder = "heldout_citations" if round_ == 2 else f"heldout{round_}_citations"
     pairs = []

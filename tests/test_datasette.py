@@ -11,9 +11,9 @@ import pytest
 import sqlite_utils
 import yaml
 
-from pipeline.models import Extraction, NormalisedText
-from pipeline.publish import SCHEMA, VIEWS, publish
-from pipeline.serve import METADATA_PATH, make_datasette, metadata_for
+from pipeline.core.models import Extraction, NormalisedText
+from pipeline.store.publish import SCHEMA, VIEWS, publish
+from pipeline.web.serve import METADATA_PATH, make_datasette, metadata_for
 from publish_fixtures import gold_db  # noqa: F401  (fixture)
 
 CANNED = {

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from extractors.deadlines import (DeadlineHit, extract_deadlines, find_deadlines, find_recurrences,
                                   load_phrases)
-from pipeline.models import Context, NormalisedText, Section, Source, SourceFormat, Span
+from pipeline.core.models import Context, NormalisedText, Section, Source, SourceFormat, Span
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STEMS = sorted(p.stem for p in (FIXTURES / "gold").glob("*.json"))
@@ -185,7 +185,7 @@ def test_find_recurrences(text, expected):
 
 def _normalise(raw: str) -> NormalisedText:
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.text.normalize import normalize_text
     except ImportError:  # before the normaliser lands: the raw text, lines kept
         return NormalisedText(raw, len(raw))
     return normalize_text(raw)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline import evaluate, scoring
+from pipeline.quality import evaluate, scoring
 
 
 def _doc(**kw):

@@ -109,7 +109,7 @@ def test_name_stops_are_cased_by_kind_and_unique():
 
 def _context(level: str):
     from extractors.agencies import _place  # noqa: F401  (the extractor reads these files)
-    from pipeline.models import Context, NormalisedText, Source, SourceFormat
+    from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
 
     issuer, locality, date, parent = {
         "province": ("Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum", "2021-03-01", None),

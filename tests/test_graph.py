@@ -7,8 +7,8 @@ import json
 import networkx as nx
 import pytest
 
-from pipeline.chain import chain_lines, print_chain
-from pipeline.graph import build_graph, chain_depths, citation_graph, export_graph, pagerank
+from pipeline.store.chain import chain_lines, print_chain
+from pipeline.store.graph import build_graph, chain_depths, citation_graph, export_graph, pagerank
 from publish_fixtures import gold_db, q  # noqa: F401  (fixture)
 
 
@@ -109,7 +109,7 @@ def test_chain_downwards_and_unknown(gold_db):
 def test_chain_command(gold_db):
     from click.testing import CliRunner
 
-    from pipeline.chain import chain_command
+    from pipeline.store.chain import chain_command
 
     result = CliRunner().invoke(chain_command, ["19/2014/QĐ-TTg", "--db", str(gold_db)])
     assert result.exit_code == 0, result.output

@@ -23,8 +23,8 @@ from extractors.header import (
     is_joint_symbol,
     title_of_letter,
 )
-from pipeline.extract import build_context, extract_path
-from pipeline.models import Source, SourceFormat
+from pipeline.run.extract import build_context, extract_path
+from pipeline.core.models import Source, SourceFormat
 import heldout
 from seed_fixtures import SEEDS, gold, scorer
 
@@ -360,7 +360,7 @@ def test_pdf_rendering_gives_the_text_header(pdf):
 
 
 def test_pdf_header_columns_are_read():
-    from pipeline.ingest import read_source
+    from pipeline.read.ingest import read_source
 
     source = read_source(RAW / "000_3677fabeb5caf27f.pdf")
     assert source.header_lines, "page 1's header block should be read by column"
@@ -443,8 +443,8 @@ def test_caps_title_running_on_in_lower_case(head, title):
 
 
 def test_a_commune_without_its_province_in_the_text_takes_the_gazetteer_s():
-    from pipeline.models import Context, Source, SourceFormat
-    from pipeline.normalize import normalize_text
+    from pipeline.core.models import Context, Source, SourceFormat
+    from pipeline.text.normalize import normalize_text
 
     raw = ("ỦY BAN NHÂN DÂN\nXÃ ĐỊNH QUÁN\n\nSố: 12/KH-UBND\nĐịnh Quán, ngày 2 tháng 3 năm 2026\n\n"
            "KẾ HOẠCH\nChuyển đổi số năm 2026\n")

@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pdf_fixtures import ROOT, load_make_pdfs, text_pdf
-from pipeline.encodings import (
+from pipeline.read.encodings import (
     decode_text, repair_legacy, tcvn3_to_unicode, unicode_to_cp1258, unicode_to_tcvn3,
     unicode_to_vni, vietnamese_score, vni_to_unicode,
 )
-from pipeline.ingest import read_source
-from pipeline.models import SourceFormat
-from pipeline.pdfheader import Word, header_lines
+from pipeline.read.ingest import read_source
+from pipeline.core.models import SourceFormat
+from pipeline.read.pdfheader import Word, header_lines
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 RAW = ROOT / "data" / "raw"
@@ -223,9 +223,9 @@ def test_seed_pdfs_in_data_raw_are_current(tmp_path):
 
 
 def test_pdf_header_fields_equal_the_text_they_came_from():
-    extract = pytest.importorskip("pipeline.extract")
+    extract = pytest.importorskip("pipeline.run.extract")
     if not hasattr(extract, "extract_path"):
-        pytest.skip("pipeline.extract.extract_path not there yet")
+        pytest.skip("pipeline.run.extract.extract_path not there yet")
     for stem in SEED_HEADERS:
         from_txt = extract.extract_path(SEEDS / f"{stem}.txt").contract["document"]
         from_pdf = extract.extract_path(RAW / f"{stem}.pdf").contract["document"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import (
+from pipeline.text.normalize import (
     clean_spaces,
     fix_lookalikes,
     fix_tone_placement,
@@ -632,6 +632,6 @@ def test_layout_table_rows_keep_their_wrapped_cells(where):
     ["Nơi nhận:        KT. CHỦ TỊCH       x", "- Như trên;", "- Lưu: VT."],
 ])
 def test_layout_table_needs_two_rows_of_three_columns(raw):
-    from pipeline.normalize import layout_table_rows
+    from pipeline.text.normalize import layout_table_rows
 
     assert layout_table_rows(raw) == {}

@@ -39,7 +39,7 @@ def test_committed_without_outputs(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_logic_lives_in_the_package(name):
     code = "\n".join(c.source for c in _read(name).cells if c.cell_type == "code")
-    assert "from pipeline import analysis as A" in code
+    assert "from pipeline.store import analysis as A" in code
     assert "A.open_db(" in code and "A.database_path()" in code  # honours $VANBAN_DB
     assert "def " not in code and "class " not in code and "select " not in code.lower()
     params = [c for c in _read(name).cells if "parameters" in c.metadata.get("tags", [])]

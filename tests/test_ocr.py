@@ -1,4 +1,4 @@
-"""OCR of scanned PDFs (pipeline/ocr.py) and OCR text repair (pipeline/ocr_repair.py)."""
+"""OCR of scanned PDFs (pipeline/read/ocr.py) and OCR text repair (pipeline/read/ocr_repair.py)."""
 from __future__ import annotations
 
 import json
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import ocr
-from pipeline.ocr_repair import (
+from pipeline.read import ocr
+from pipeline.read.ocr_repair import (
     clear_debris,
     fix_broken_diacritics,
     fix_digit_lookalikes,
@@ -385,7 +385,7 @@ def test_ocr_finds_number_and_date_of_a_scanned_seed(tmp_path, monkeypatch):
 def test_scanned_seed_page_through_the_pipeline(stem, tmp_path, monkeypatch):
     """Ingest → OCR → repair → normalise → extract on the first page of a scanned seed:
     the header and the citations it holds agree with the gold."""
-    extract = pytest.importorskip("pipeline.extract")
+    extract = pytest.importorskip("pipeline.run.extract")
     monkeypatch.setenv(ocr.CACHE_ENV, str(tmp_path))
     gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
     contract = extract.extract_path(SCANNED / f"{stem}.pdf").contract

@@ -10,9 +10,9 @@ import sqlite_utils
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.identity import document_key, document_year, fold, resolve_partial_keys
-from pipeline.models import Extraction, NormalisedText, Span
-from pipeline.publish import SCHEMA, publish
+from pipeline.core.identity import document_key, document_year, fold, resolve_partial_keys
+from pipeline.core.models import Extraction, NormalisedText, Span
+from pipeline.store.publish import SCHEMA, publish
 from publish_fixtures import GOLD, build, gold_db, gold_inputs, q  # noqa: F401  (fixture)
 
 

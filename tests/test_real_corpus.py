@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import scoring
+from pipeline.quality import scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -35,7 +35,7 @@ MACRO_FLOOR = 0.67
 
 @pytest.fixture(scope="module")
 def report():
-    from pipeline.evaluate import evaluate
+    from pipeline.quality.evaluate import evaluate
 
     return evaluate(CORPUS / "gold", CORPUS / "raw", formats=("txt", "pdf"), survey=False, timeout=120)
 
@@ -65,10 +65,10 @@ def test_every_gold_document_is_extracted_in_both_formats(report):
 
 @pytest.mark.skipif(not REFERENCE_SCORER.exists(), reason="no reference scorer beside the gold")
 def test_scoring_rules_agree_with_the_reference_scorer(report, tmp_path):
-    """pipeline/scoring.py gives the reference scorer's figures on the same predictions."""
+    """pipeline/quality/scoring.py gives the reference scorer's figures on the same predictions."""
     gold = sorted((CORPUS / "gold").glob("*.json"))
     preds = tmp_path / "pred.jsonl"
-    from pipeline.extract import extract_path
+    from pipeline.run.extract import extract_path
 
     with preds.open("w", encoding="utf-8") as f:
         for g in gold[:8]:

@@ -10,7 +10,7 @@ import pytest
 
 from extractors.tasks import extract_tasks
 from gazetteer import load_yaml
-from pipeline.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
 
 FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -26,7 +26,7 @@ SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
 def _normalised(raw: str) -> NormalisedText:
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.text.normalize import normalize_text
     except ImportError:  # before the normaliser: the clean seeds are close to normalised
         text = "\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
         return NormalisedText(text=text, footnote_start=len(text))
@@ -435,7 +435,7 @@ DANH MỤC NHIỆM VỤ
 
 
 def table_context(raw: str, doc_type: str = "KH") -> Context:
-    from pipeline.normalize import normalize_text
+    from pipeline.text.normalize import normalize_text
 
     doc = {"doc_type": doc_type, "issued_date": "2025-07-01",
            "issuer": {"name": "Ủy ban nhân dân tỉnh", "locality": "Huế"}}
@@ -684,7 +684,7 @@ def test_heldout3_floors(heldout3):
 
 
 def _paged_context(raw: str) -> Context:
-    from pipeline.normalize import normalize_pages
+    from pipeline.text.normalize import normalize_pages
 
     pages = raw.split("\f")
     doc = {"doc_type": "KH", "issued_date": "2015-03-10",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gazetteer import localities as gl
 
-from .identity import fold, slug
+from pipeline.core.identity import fold, slug
 
 DIVISIONS = gl.DIVISIONS
 split_division = gl.split_division

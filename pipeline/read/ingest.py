@@ -1,16 +1,16 @@
-"""Read one input file into a :class:`~pipeline.models.Source`: raw text page by page.
+"""Read one input file into a :class:`~pipeline.core.models.Source`: raw text page by page.
 
 ``read_source(path)`` either returns a Source or raises :class:`IngestError` whose message
 is one line naming the file and the reason (``vanban: x.pdf: encrypted PDF (password
 required)``). A PDF without a usable text layer raises the subclass :class:`NeedsOCR`
-unless OCR (``pipeline.ocr``, tesseract) is available to read it; the build records such
+unless OCR (``pipeline.read.ocr``, tesseract) is available to read it; the build records such
 files with status ``needs_ocr``.
 
-* ``.txt`` — any encoding :func:`pipeline.encodings.decode_text` knows (UTF-8 ± BOM,
+* ``.txt`` — any encoding :func:`pipeline.read.encodings.decode_text` knows (UTF-8 ± BOM,
   UTF-16, Windows-1258, TCVN3, VNI); form feeds split pages.
 * ``.pdf`` — pypdfium2's text layer, one page at a time (each page closed at once, so a
   2,000-page file streams); page 1's two-column header block is also read column by
-  column from word positions into ``Source.header_lines`` (:mod:`pipeline.pdfheader`).
+  column from word positions into ``Source.header_lines`` (:mod:`pipeline.read.pdfheader`).
   A text layer typed with TCVN3/VNI fonts is converted like a legacy text file.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import os
 import re
 from pathlib import Path
 
-from .models import Source, SourceFormat
+from pipeline.core.models import Source, SourceFormat
 
 INGEST_VERSION = "1"  # bump when what read_source returns changes for the same bytes
 SUFFIXES = {".txt": SourceFormat.TXT, ".pdf": SourceFormat.PDF}
@@ -83,7 +83,7 @@ def read_source(path: str | os.PathLike, *, ocr: bool = True) -> Source:
 
 
 def _read_txt(path: Path) -> Source:
-    from .encodings import UndecodableText, decode_text
+    from pipeline.read.encodings import UndecodableText, decode_text
 
     data = path.read_bytes()
     try:
@@ -129,7 +129,7 @@ def _open_pdf(path: Path):
 
 def _page_texts(doc, path: Path) -> tuple[list[str], list[str] | None]:
     """Every page's text, and page 1's header lines; pages are closed one by one."""
-    from .pdfheader import header_lines, pdfium_words
+    from pipeline.read.pdfheader import header_lines, pdfium_words
 
     pages: list[str] = []
     header: list[str] | None = None
@@ -145,7 +145,7 @@ def _page_texts(doc, path: Path) -> tuple[list[str], list[str] | None]:
                 if i == 0:
                     try:
                         if os.environ.get(HEADER_READER_ENV) == "pdfplumber":
-                            from .pdfheader import plumber_words
+                            from pipeline.read.pdfheader import plumber_words
 
                             words, width, height = plumber_words(path)
                         else:
@@ -170,7 +170,7 @@ _UNEXPECTED = re.compile(
 
 
 def _suspicious(sample: str) -> bool:
-    """A fast screen: is ``sample`` worth :func:`pipeline.ocr.looks_garbled`'s judgement?"""
+    """A fast screen: is ``sample`` worth :func:`pipeline.read.ocr.looks_garbled`'s judgement?"""
     return len(_UNEXPECTED.findall(sample)) > 0.005 * max(1, _visible(sample))
 
 
@@ -191,7 +191,7 @@ def _read_pdf(path: Path, *, ocr: bool) -> Source:
 
     encoding = None
     sample = "\n".join(pages[:SAMPLE_PAGES])
-    from .encodings import repair_legacy, tcvn3_to_unicode, vni_to_unicode
+    from pipeline.read.encodings import repair_legacy, tcvn3_to_unicode, vni_to_unicode
 
     _, legacy = repair_legacy(sample)
     if legacy:  # fonts without a Unicode map, typed in TCVN3/VNI
@@ -206,7 +206,7 @@ def _read_pdf(path: Path, *, ocr: bool) -> Source:
     if filled * 2 < len(pages):
         reason = "no text layer"
     elif _suspicious(sample):
-        from .ocr import looks_garbled  # the careful (slower) judgement
+        from pipeline.read.ocr import looks_garbled  # the careful (slower) judgement
 
         if looks_garbled(sample):
             reason = "text layer is unreadable (fonts without a Unicode map)"
@@ -219,7 +219,7 @@ def _ocr_or_raise(path: Path, sha: str, reason: str, ocr: bool) -> Source:
     if not ocr:
         raise NeedsOCR(path, f"{reason}; needs OCR")
     try:
-        from .ocr import OcrUnavailable, ocr_pdf, tesseract_available
+        from pipeline.read.ocr import OcrUnavailable, ocr_pdf, tesseract_available
     except ImportError:
         raise NeedsOCR(path, f"{reason}; needs OCR (OCR module unavailable)") from None
     if not tesseract_available():

@@ -1,7 +1,7 @@
 """Contract objects → table rows, with one identity per document, agency and locality.
 
 Pure Python, no database: :func:`assemble` turns extractions and source records into
-plain row dicts keyed by stable ids, which :mod:`pipeline.publish` writes. Every
+plain row dicts keyed by stable ids, which :mod:`pipeline.store.publish` writes. Every
 item keeps its provenance spans (offsets in the normalised text and the source page);
 when an extraction carries text but no spans (a hand-written gold file, an older
 extractor), the item is located in the text by its printed form.
@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .identity import (
+from pipeline.core.identity import (
     agency_id, document_id, document_key, fold, resolve_partial_keys, short_hash, slug,
 )
-from .models import Extraction
-from .places import Gazetteer, division_hints
+from pipeline.core.models import Extraction
+from gazetteer.places import Gazetteer, division_hints
 
 RELATION_ORDER = ["based_on", "replaces", "repeals", "amends", "implements", "mentions"]
 

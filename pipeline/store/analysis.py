@@ -97,7 +97,7 @@ def repo_root(start: Path | None = None) -> Path:
     for d in (here, *here.parents):
         if (d / "pyproject.toml").is_file() and (d / "pipeline").is_dir():
             return d
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def database_path(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Path:
@@ -217,7 +217,7 @@ def longest_chains(db, limit: int = 10) -> Table:
     """
     import networkx as nx
 
-    from .graph import chain_depths
+    from pipeline.store.graph import chain_depths
 
     docs = _documents(db)
     cites = _citations(db)
@@ -322,7 +322,7 @@ def citation_figure(db, *, nodes: Iterable[str] | None = None, highlight: Iterab
         ax.set_axis_off()
         return fig
 
-    from .graph import chain_depths
+    from pipeline.store.graph import chain_depths
 
     depth = chain_depths(g)
     top = max(depth.values())

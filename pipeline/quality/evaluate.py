@@ -1,8 +1,8 @@
 """Measure extraction on real documents with gold: ``vanban eval`` and ``make eval``.
 
 Every document that has gold is extracted twice — from its text, and from a PDF rendered
-from that text by the project's own renderer (pipeline/render_pdf.py), so the PDF path is
-scored too — and scored with the rules of pipeline/scoring.py. Every other document of
+from that text by the project's own renderer (pipeline/quality/render_pdf.py), so the PDF path is
+scored too — and scored with the rules of pipeline/quality/scoring.py. Every other document of
 the raw folder is extracted as well, to report the ones that fail, run out of time or
 look empty. Documents run in forked worker processes under a time budget each, so one
 slow file costs its own row of the report and nothing else.
@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import scoring
+from pipeline.quality import scoring
 
 SECTIONS = ("citations", "agencies", "agencies+locality", "tasks", "task_agencies", "deadlines")
 FORMATS = ("txt", "pdf")
@@ -54,7 +54,7 @@ def _alarm(signum, frame):  # noqa: ARG001
 def _job(args: tuple[str, str, str, int, str]) -> DocResult:
     """Extract one file (rendering the PDF first for the pdf path) in a worker."""
     stem, fmt, path, timeout, tmp = args
-    from .extract import extract_path
+    from pipeline.run.extract import extract_path
 
     started = time.perf_counter()
     result = DocResult(stem, fmt)
@@ -62,7 +62,7 @@ def _job(args: tuple[str, str, str, int, str]) -> DocResult:
     signal.alarm(timeout)
     try:
         if fmt == "pdf":
-            from .render_pdf import render
+            from pipeline.quality.render_pdf import render
 
             path = str(render(Path(path).read_text(encoding="utf-8"), Path(tmp) / f"{stem}.pdf"))
         extraction = extract_path(path)
@@ -112,7 +112,7 @@ def _run_jobs(jobs: list[tuple], workers: int, progress) -> list[DocResult]:
     # Forked workers share the imported extractors; each runs few documents so memory
     # held by one large PDF goes back to the system.
     ctx = multiprocessing.get_context("fork")
-    from . import extract
+    from pipeline.run import extract
 
     extract._extractors()  # import once in the parent, before forking
     results = []

@@ -10,7 +10,7 @@
 * **Parallel.** Reading and extraction run in ``workers`` processes (default: the CPU
   count); results are assembled in path order, so the database is the same for any N.
   A reader that kills its process (a segfault deep in a PDF library) costs that file only.
-* **Atomic.** :func:`pipeline.publish.publish` writes a temporary file beside the old
+* **Atomic.** :func:`pipeline.store.publish.publish` writes a temporary file beside the old
   database, which is then swapped in with ``os.replace``: a build killed at any moment
   leaves the previous database intact.
 * **Robust.** A file that cannot be read prints one line ``vanban: <path>: <reason>``, gets
@@ -32,9 +32,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ResultCache, extraction_from_json, extraction_to_json, write_json_atomic
-from .ingest import INGEST_VERSION, SUFFIXES, IngestError, read_source, sha256_file
-from .models import Extraction, Source, SourceStatus
+from pipeline.run.cache import ResultCache, extraction_from_json, extraction_to_json, write_json_atomic
+from pipeline.read.ingest import INGEST_VERSION, SUFFIXES, IngestError, read_source, sha256_file
+from pipeline.core.models import Extraction, Source, SourceStatus
 
 Extractor = Callable[[Source], Extraction]
 # A task: (path, sha256, ocr, extractor, cache root, version). A runner maps work() over tasks.
@@ -103,10 +103,10 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
 
 def code_fingerprint() -> str:
     """Sizes and mtimes of the package's code and data files: a change re-publishes."""
-    base = Path(__file__).resolve().parent.parent
+    base = Path(__file__).resolve().parents[2]
     h = hashlib.sha256()
     for d in _CODE_DIRS:
-        for p in sorted((base / d).glob("*")):
+        for p in sorted((base / d).rglob("*")):
             if p.is_file() and p.suffix in (".py", ".tsv", ".yml", ".yaml", ".json"):
                 st = p.stat()
                 h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
@@ -114,7 +114,7 @@ def code_fingerprint() -> str:
 
 
 def default_extractor() -> tuple[Extractor, str]:
-    from . import extract
+    from pipeline.run import extract
 
     return extract.extract_source, str(extract.EXTRACTOR_VERSION)
 
@@ -295,9 +295,9 @@ def build_database(
 ) -> BuildReport:
     """Build ``out`` from every .txt/.pdf under ``inputs``; see the module docstring.
 
-    ``extractor``/``version`` default to :func:`pipeline.extract.extract_source` and its
+    ``extractor``/``version`` default to :func:`pipeline.run.extract.extract_source` and its
     ``EXTRACTOR_VERSION``; ``runner`` to a process pool of ``workers`` (see
-    :mod:`pipeline.runners.dask_runner` for a cluster); ``ocr=False`` leaves scans as
+    :mod:`pipeline.run.runners.dask_runner` for a cluster); ``ocr=False`` leaves scans as
     ``needs_ocr``; ``cache_dir`` defaults to ``<out dir>/.cache``.
     """
     t0 = time.perf_counter()
@@ -417,7 +417,7 @@ def build_database(
 
 
 def _publish_atomically(extractions: list[Extraction], sources: list[dict], out: Path) -> None:
-    from .publish import publish
+    from pipeline.store.publish import publish
 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)

@@ -4,7 +4,7 @@ The one home of the scoring rules: the same keys, matching and thresholds as the
 reference scorer shipped beside the gold (``tools/score.py``; tests check the two agree on
 the real corpus), plus a record of every miss by section and kind for ``vanban eval``.
 
-    python -m pipeline.scoring PREDICTIONS.jsonl GOLD_DIR [--json] [--verbose]
+    python -m pipeline.quality.scoring PREDICTIONS.jsonl GOLD_DIR [--json] [--verbose]
 
 PREDICTIONS.jsonl holds one `vanban.extraction/1` object per line (what
 `vanban extract FILE... --json` prints). Each prediction is paired with the

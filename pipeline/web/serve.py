@@ -33,7 +33,7 @@ def metadata_for(db_name: str) -> dict:
 def register_plugin() -> None:
     from datasette.plugins import pm
 
-    from . import datasette_plugin
+    from pipeline.web import datasette_plugin
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="vanban")
@@ -78,7 +78,7 @@ def _click_command():
 serve_command = _click_command()
 
 
-if __name__ == "__main__":  # python -m pipeline.serve DB [PORT]
+if __name__ == "__main__":  # python -m pipeline.web.serve DB [PORT]
     import sys
 
     serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 8001)

@@ -1,8 +1,8 @@
 """Write the corpus to a new SQLite file for Datasette (sqlite-utils).
 
 ``publish(extractions, sources, db_path)`` builds every table from the contract
-objects (rows assembled by :mod:`pipeline.rows`), stores the graph measures
-(:mod:`pipeline.graph`), adds full-text search, indexes and views. The same inputs
+objects (rows assembled by :mod:`pipeline.store.rows`), stores the graph measures
+(:mod:`pipeline.store.graph`), adds full-text search, indexes and views. The same inputs
 give a byte-identical file: rows go in sorted by primary key, nothing records a time.
 The caller swaps the new file into place.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from .models import Extraction
-from .rows import Rows, assemble
+from pipeline.core.models import Extraction
+from pipeline.store.rows import Rows, assemble
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
 # Folds case and marks but leaves đ/Đ alone: the *_folded columns cover that.
@@ -192,7 +192,7 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
         _insert(db, "deadlines", rows.deadlines, by_id)
         _insert(db, "warnings", rows.warnings, by_id)
 
-    from .graph import build_graph, export_graph, store_metrics  # reads the tables just written
+    from pipeline.store.graph import build_graph, export_graph, store_metrics  # reads the tables just written
     graph = build_graph(db)
     with db.conn:
         store_metrics(db, graph)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from gazetteer import load_yaml
 
-from .models import NormalisedText
+from pipeline.core.models import NormalisedText
 
 # --- character steps -------------------------------------------------------------------
 
@@ -581,7 +581,7 @@ def _subject_column(open_at: _SubjectColumn | None, raw: str,
 def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     """Raw page texts → :class:`NormalisedText` (see module docstring)."""
     if ocr:
-        from .ocr_repair import repair_ocr_pages
+        from pipeline.read.ocr_repair import repair_ocr_pages
 
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
     paged = _raw_lines(pages)

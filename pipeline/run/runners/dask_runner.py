@@ -6,8 +6,8 @@ local thread/process pool, or a ``distributed`` cluster of many machines — and
 second in the calling process, so the database is the same as with the process pool:
 
     from dask.distributed import Client
-    from pipeline.build import build_database
-    from pipeline.runners.dask_runner import dask_runner
+    from pipeline.run.build import build_database
+    from pipeline.run.runners.dask_runner import dask_runner
 
     client = Client("tcp://scheduler:8786")          # or None for the local scheduler
     build_database([Path("data/raw")], Path("data/out/vanban.db"),
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 
 def dask_runner(scheduler: str | None = None, client=None, batch: int = 64):
-    """A runner for :func:`pipeline.build.build_database`.
+    """A runner for :func:`pipeline.run.build.build_database`.
 
     ``client``: a ``dask.distributed.Client`` (tasks go to its cluster, results stream back
     as they finish). Otherwise ``scheduler`` names a local Dask scheduler

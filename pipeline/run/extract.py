@@ -13,12 +13,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from .models import Context, Extraction, Section, Source, SourceFormat, warning
-from .normalize import normalize_pages
+from pipeline.core.models import Context, Extraction, Section, Source, SourceFormat, warning
+from pipeline.text.normalize import normalize_pages
 
 SCHEMA = "vanban.extraction/1"
 SECTIONS = ("citations", "standards", "agencies", "tasks", "deadlines")
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +27,7 @@ def extractor_version() -> str:
     """A digest of the extraction code and vocabularies: a change re-runs what it affects."""
     digest = hashlib.sha256()
     for folder, patterns in (("extractors", ("*.py",)), ("gazetteer", ("*.py", "*.tsv", "*.yml")),
-                             ("pipeline", ("normalize.py", "ocr_repair.py", "extract.py", "models.py"))):
+                             ("pipeline", ("text/*.py", "read/ocr_repair.py", "run/extract.py", "core/*.py"))):
         for pattern in patterns:
             for path in sorted((_ROOT / folder).glob(pattern)):
                 digest.update(path.name.encode())
@@ -104,7 +104,7 @@ def extract_source(source: Source) -> Extraction:
 
 
 def extract_path(path: str | Path) -> Extraction:
-    """Read and extract one file; raises ``pipeline.ingest.IngestError`` on unreadable input."""
-    from .ingest import read_source
+    """Read and extract one file; raises ``pipeline.read.ingest.IngestError`` on unreadable input."""
+    from pipeline.read.ingest import read_source
 
     return extract_source(read_source(path))

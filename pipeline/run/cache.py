@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from .models import Extraction, NormalisedText, Span
+from pipeline.core.models import Extraction, NormalisedText, Span
 
 CACHE_FORMAT = 1
 

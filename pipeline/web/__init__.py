@@ -1,0 +1,2 @@
+"""Browsing: Datasette serving, its plugin, templates, static assets and table descriptions.
+"""
