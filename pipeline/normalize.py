@@ -519,6 +519,121 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
     return body, notes
 
 
+# --- web-crawl furniture --------------------------------------------------------------
+# A page saved from an online legal library wraps the document in the site's furniture: a
+# banner and a metadata panel before it, a caption, related-document lists and notices
+# after it (gazetteer/web_furniture.yml). The document runs from its own header (the
+# issuing body above the motto) to the last line before the furniture that follows it.
+
+
+@functools.cache
+def _furniture() -> dict:
+    return load_yaml("web_furniture.yml")
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.strip(" #*|").split()).casefold()
+
+
+@functools.cache
+def _panel_label_re() -> re.Pattern:
+    labels = sorted(_furniture()["panel_labels"], key=len, reverse=True)
+    return re.compile(r"^[#*|\s]*(" + "|".join(re.escape(x) for x in labels) + r")\s*:", re.I)
+
+
+@functools.cache
+def _end_headings() -> frozenset[str]:
+    return frozenset(_label_key(h) for h in _furniture()["end_headings"])
+
+
+def panel_label(text: str) -> str | None:
+    """``Số hiệu:`` / ``Hiệu lực: Đã biết`` → the label, when a short line opens with a
+    metadata-panel label."""
+    m = _panel_label_re().match(text) if len(text) <= 60 else None
+    return m.group(1).casefold() if m else None
+
+
+def _panel_at(texts: list[str], i: int) -> bool:
+    """Do enough distinct panel labels stand within a few lines from ``i``?"""
+    window = texts[i:i + int(_furniture()["panel_span"])]
+    labels = {lab for lab in map(panel_label, window) if lab}
+    return len(labels) >= int(_furniture()["panel_min_labels"])
+
+
+def _is_rule_or_caps(text: str) -> bool:
+    return bool(_RULE_LINE.match(text)) or (is_all_caps(text) and not any(c.isdigit() for c in text))
+
+
+def _document_start(texts: list[str]) -> int:
+    """The line where the document's own header begins, when a metadata panel (or a
+    portal's banner with one) stands before it; 0 when nothing precedes the header."""
+    panel_end = None
+    for i, text in enumerate(texts[:400]):
+        if panel_label(text) and _panel_at(texts, i):
+            panel_end = i + 1
+        elif _MOTTO.search(text):
+            if panel_end is None:
+                return 0
+            start = i
+            # the issuing body printed above the motto (its own lines, rules between)
+            k, taken = i - 1, 0
+            while k >= panel_end and taken < 12 and (not texts[k] or _is_rule_or_caps(texts[k])):
+                if texts[k]:
+                    start, taken = k, taken + 1
+                k -= 1
+            return start
+    return 0
+
+
+_OWN_NUMBER = re.compile(r"^Số\s*:?\s*(\d+[/-][\w./&-]+)")
+
+
+def _own_number(texts: list[str], start: int) -> str | None:
+    filled = [t for t in texts[start:start + 80] if t]
+    for text, nxt in zip(filled, filled[1:] + [""]):
+        m = _OWN_NUMBER.match(text if not text.endswith(":") else text + " " + nxt)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _is_caption(text: str, number: str | None) -> bool:
+    """A portal's one-line caption of the document: ``Quyết định 12/2025/QĐ-UBND …``
+    (its kind word, then its own number)."""
+    m = re.match(r"^(\S+(?:\s+\S+){0,3}?)\s+(?:số\s+)?(\d+[/-][\w./&-]*\w)", text)
+    if not m:
+        return False
+    kinds = {k.casefold() for k in load_yaml("header_terms.yml")["document_kinds"]}
+    if m.group(1).casefold() not in kinds:
+        return False
+    return number is None or m.group(2) == number
+
+
+def _document_end(texts: list[str], start: int) -> int:
+    """Index after the document's last line: before the first related-documents heading
+    or metadata panel that follows the document, and before a caption just above it."""
+    end = len(texts)
+    for i in range(start + 1, len(texts)):
+        text = texts[i]
+        if len(text) > 60:
+            continue
+        if _label_key(text) in _end_headings() or (panel_label(text) and _panel_at(texts, i)):
+            end = i
+            break
+    if end == len(texts):
+        return end
+    number = _own_number(texts, start)
+    window = [j for j in range(start + 1, end) if texts[j]][-int(_furniture()["caption_window"]):]
+    return next((j for j in window if _is_caption(texts[j], number)), end)
+
+
+def document_bounds(texts: list[str]) -> tuple[int, int]:
+    """(first, end) line indexes of the document inside a saved web page (normalised
+    lines); (0, len) for a document with no furniture around it."""
+    start = _document_start(texts)
+    return start, _document_end(texts, start)
+
+
 # --- the whole chain -----------------------------------------------------------------
 
 
@@ -586,10 +701,13 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
-    total = sum(len(p) for p in paged)
+    normed = [normalize_line(raw) for p in paged for raw, _ in p]
+    first, end = document_bounds(normed)  # web-crawl furniture stays out
+    total = end - first
     lines: list[_Line] = []
     subject_at: _SubjectColumn | None = None  # an open V/v column (pdftotext -layout)
     seen = filled = 0
+    flat = -1
     blank = False
     for page_no, page in enumerate(paged, start=1):
         subject_at = None
@@ -597,6 +715,9 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         table_rows = layout_table_rows([raw for raw, _ in page])
         continued = {k for _, more in table_rows.values() for k in more}
         for at, (raw, char) in enumerate(page):
+            flat += 1
+            if not first <= flat < end:
+                continue
             seen += 1
             filled += bool(raw.strip())
             if at in continued:
@@ -615,7 +736,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
                 if not row and "|" not in raw:
                     subject, texts = _subject_column(subject_at, raw, texts)
             else:
-                texts = [normalize_line(raw)]
+                texts = [normed[flat]]
             if subject is None:
                 subject_at = None
             blank = blank or not raw.strip()

@@ -635,3 +635,64 @@ def test_layout_table_needs_two_rows_of_three_columns(raw):
     from pipeline.normalize import layout_table_rows
 
     assert layout_table_rows(raw) == {}
+
+
+# --- web-crawl furniture ------------------------------------------------------------
+
+from pipeline.normalize import document_bounds, panel_label  # noqa: E402
+
+_PANEL = ["Số hiệu:", "45/2024/QĐ-UBND", "Loại văn bản:", "Quyết định", "Nơi ban hành:",
+          "Tỉnh Phú Yên", "Người ký:", "Trần Văn Tư", "Ngày ban hành:", "03/04/2024",
+          "Tình trạng:", "Còn hiệu lực"]
+_HEADER = ["ỦY BAN NHÂN", "DÂN", "TỈNH PHÚ YÊN", "-------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+           "Độc lập - Tự do - Hạnh phúc", "Số:", "45/2024/QĐ-UBND", "Phú Yên, ngày 03 tháng 4 năm 2024",
+           "QUYẾT ĐỊNH", "Về việc quản lý chợ"]
+_SIGNATURE = ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Tư"]
+_AFTER = ["Quyết định 45/2024/QĐ-UBND về quản lý chợ do Tỉnh Phú Yên ban hành",
+          "Văn bản này chưa có bản dịch", "## Văn bản liên quan", "Ban hành:", "01/01/2024",
+          "Hiệu lực: Còn", "Tình trạng: Còn", "Cập nhật:", "02/01/2024"]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("Số hiệu:", "số hiệu"),
+    ("**Ngày ban hành:**", "ngày ban hành"),
+    ("Hiệu lực: Còn hiệu lực", "hiệu lực"),
+    ("Số: 12/KH-UBND", None),  # the document's own number line
+    ("Thời gian thực hiện: Quý III năm 2025", None),
+    ("Tình trạng: " + "x" * 80, None),  # a running sentence is not a panel line
+])
+def test_panel_label(line, label):
+    assert panel_label(line) == label
+
+
+@pytest.mark.parametrize("texts, first, last", [
+    # banner + panel before the header, caption + related list + panel after the signature
+    (["Bản quyền thuộc về trang"] + _PANEL + _HEADER + ["Điều 1. Nội dung."] + _SIGNATURE + _AFTER,
+     "ỦY BAN NHÂN", "Trần Văn Tư"),
+    # no furniture: the whole text is the document
+    (_HEADER + ["Điều 1. Nội dung."] + _SIGNATURE, "ỦY BAN NHÂN", "Trần Văn Tư"),
+    # an annex after the signature stays until the related-documents heading
+    (_PANEL + _HEADER + _SIGNATURE + ["PHỤ LỤC", "Danh sách các chợ"] + _AFTER[2:],
+     "ỦY BAN NHÂN", "Danh sách các chợ"),
+    # a document whose motto comes late (a report before a draft) keeps its opening lines
+    (["TỜ TRÌNH", "Dự thảo Luật"] + ["Nội dung trình."] * 20 + _HEADER, "TỜ TRÌNH", "Về việc quản lý chợ"),
+])
+def test_document_bounds_cut_web_furniture(texts, first, last):
+    start, end = document_bounds(texts)
+    kept = [t for t in texts[start:end] if t]
+    assert kept[0] == first and kept[-1] == last
+
+
+def test_contact_lines_in_a_letter_are_not_furniture():
+    texts = _HEADER + ["Đầu mối liên hệ:", "Địa chỉ: số 5 đường Lê Lợi", "Điện thoại: 0257 3822 123",
+                       "Email: sotc@phuyen.gov.vn"] + _SIGNATURE
+    assert document_bounds(texts) == (0, len(texts))
+
+
+def test_normaliser_drops_crawl_furniture_and_reads_the_header_as_header():
+    raw = "\n".join(["|", "Bản quyền thuộc về trang", "|"] + [f"**{x}**" if x.endswith(":") else x for x in _PANEL]
+                    + ["|"] + _HEADER + ["Điều 1. Nội dung của quyết định."] + _SIGNATURE + _AFTER)
+    text = normalize_text(raw).text
+    assert text.startswith("ỦY BAN NHÂN")
+    assert "Văn bản liên quan" not in text and "Số hiệu" not in text and "Bản quyền" not in text
+    assert text.rstrip().endswith("Trần Văn Tư")
