@@ -426,11 +426,13 @@ def _clean_place(place: str) -> str:
     while words and not words[0][:1].isupper():  # "… miền Trung Hà Nội": keep the name
         words = words[1:]
     place = " ".join(words)
-    for prefix in sorted(terms()["place_prefixes"], key=len, reverse=True):
-        if place.lower().startswith(prefix + " "):
-            place = place[len(prefix):].strip()
-            break
-    return _title_words(place) if is_all_caps(place) else place
+    if is_all_caps(place):
+        place = _title_words(place)
+    # the place as printed (convention 1), its unit word written out: "TP. Huế" → "Thành phố Huế"
+    for abbr, full in sorted(terms()["place_abbreviations"].items(), key=lambda x: -len(x[0])):
+        if place.lower().startswith(abbr + " "):
+            return full + " " + place[len(abbr):].strip()
+    return place
 
 
 def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | None:
@@ -742,6 +744,7 @@ def _spelled_as_place(issuer: Issuer, place: str) -> Issuer:
     """A locality printed without diacritics (``HUYEN THACH HA``) that the place/date line
     spells with them (``Thạch Hà, ngày …``) takes the place line's spelling."""
     loc = issuer.locality
+    place = split_unit(place)[1] if split_unit(place)[0] else place  # "Thành phố Huế" → "Huế"
     if not loc or not loc.isascii() or place.isascii() or _fkey(loc) != _fkey(place):
         return issuer
     head, sep, tail = issuer.name.rpartition(loc)

@@ -99,6 +99,10 @@ _MARKUP = (
     (re.compile(r"\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,}"), ""),  # **bold**, __bold__
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
     (re.compile(r"^\s*#{1,6}\s+"), ""),  # markdown headings
+    # emphasis opened on one line and closed on another (a converter's hard wrap inside
+    # *…*): the marker at a line's edge goes; a lone "*" (a header mark) stays
+    (re.compile(r"^\s*\*(?=[^\s*])"), ""),
+    (re.compile(r"(?<=[^\s*])\s*\*\s*$"), ""),
     (re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$"), ""),  # table rule |---|---|
     (re.compile(r"\s*\|\s*"), " "),  # table cell borders
 )
@@ -438,7 +442,11 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     ran to the margin is a matter of that line alone, not of what it was joined to).
     """
     width = len(last if last is not None else prev)
-    if not prev or not nxt or starts_item(nxt):
+    if not prev or not nxt:
+        return False
+    if _header_field_runs_on(prev, nxt):
+        return True
+    if starts_item(nxt):
         return False
     if PLACE_DATE_LINE.match(nxt) or PLACE_DATE_LINE.match(prev):
         return False
@@ -464,6 +472,20 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
         return width >= full
     return width >= wide
+
+
+_NUMBER_LABEL = re.compile(r"^Số\s*:?$")
+_DATE_CONTINUES = re.compile(r"^(?:ngày|tháng|năm)\b|^\d{1,2}\s+(?:tháng|năm)\b|^\d{4}\b", re.I)
+
+
+def _header_field_runs_on(prev: str, nxt: str) -> bool:
+    """A header field wrapped by a converter: ``Số:`` / ``12/KH-UBND``; ``Huế, ngày 24`` /
+    ``tháng 11 năm 2025`` (the place/date line has no year yet)."""
+    if _NUMBER_LABEL.match(prev):
+        return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
+    if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
+        return bool(_DATE_CONTINUES.match(nxt))
+    return False
 
 
 def glue(prev: str, nxt: str) -> str:

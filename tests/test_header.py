@@ -71,8 +71,8 @@ def test_parse_number_rejects(line):
     ("Thừa Thiên Huế, ngày 16 tháng 6 năm 2023", "Thừa Thiên Huế", "2023-06-16"),
     ("Hà Nội, ngày 05 tháng 3 năm 2014", "Hà Nội", "2014-03-05"),
     ("Hà Nội, ngày 5/3/2014", "Hà Nội", "2014-03-05"),
-    ("TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016", "Hồ Chí Minh", "2016-04-02"),
-    ("Thành phố Hồ Chí Minh, ngày 2 tháng 4 năm 2016", "Hồ Chí Minh", "2016-04-02"),
+    ("TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016", "Thành phố Hồ Chí Minh", "2016-04-02"),  # TP. written out
+    ("Thành phố Hồ Chí Minh, ngày 2 tháng 4 năm 2016", "Thành phố Hồ Chí Minh", "2016-04-02"),  # as printed
     ("Số: 314/KH-UBND Huế, ngày 23 tháng 7 năm 2025", "Huế", "2025-07-23"),
     ("Đồng Nai, ngay 05 thang 3 nam 2014", "Đồng Nai", "2014-03-05"),  # OCR lost the marks
     ("Bình Định, ngày tháng năm 2024", "Bình Định", "2024"),  # a draft: year only

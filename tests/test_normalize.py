@@ -696,3 +696,27 @@ def test_normaliser_drops_crawl_furniture_and_reads_the_header_as_header():
     assert text.startswith("ỦY BAN NHÂN")
     assert "Văn bản liên quan" not in text and "Số hiệu" not in text and "Bản quyền" not in text
     assert text.rstrip().endswith("Trần Văn Tư")
+
+
+@pytest.mark.parametrize("prev, nxt, join", [
+    ("Số:", "27/2024/QĐ-UBND", True),  # the number wrapped under its label
+    ("Số:", "/KH-UBND", True),  # a draft's blank number
+    ("Số:", "Điều 1. Nội dung", False),
+    ("Vinh, ngày 03", "tháng 5 năm 2024", True),  # the place/date line wrapped
+    ("Pleiku, ngày", "12 tháng 8 năm 2023", True),
+    ("Pleiku, ngày 12 tháng 8 năm 2023", "QUYẾT ĐỊNH", False),  # complete: the title follows
+    ("Pleiku, ngày 12 tháng 8 năm 2023", "năm học mới", False),
+])
+def test_wrapped_header_fields_rejoin(prev, nxt, join):
+    assert should_join(prev, nxt, 60, 80) is join
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("*Vinh, ngày 03", "Vinh, ngày 03"),  # emphasis opened here, closed on a later line
+    ("tháng 5 năm 2024 *", "tháng 5 năm 2024"),
+    ("*Căn cứ Luật Đất đai;*", "Căn cứ Luật Đất đai;"),
+    ("*", "*"),  # a header mark stays
+    ("* Gạch đầu dòng", "* Gạch đầu dòng"),  # a bullet stays
+])
+def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
+    assert strip_markup(raw) == expected
