@@ -239,7 +239,8 @@ def _body_lines(lines: list[str]) -> list[str]:
     """Group wrapped capital lines into one line per body (a new body starts with a head)."""
     out: list[str] = []
     for line in (p for ln in lines for p in _split_parties(ln)):
-        if out and (not _starts_body(line) or not _is_complete(out[-1])):
+        wrapped_national = bool(out) and _fkey(out[-1] + " " + line) in _national()  # THỦ TƯỚNG / CHÍNH PHỦ
+        if out and (wrapped_national or not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
             out.append(line)
@@ -536,6 +537,22 @@ def _title_case(caps: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _is_authority_line(line: str) -> bool:
+    """Does a capital line after the title name the enacting authority (``CHỦ TỊCH ỦY BAN
+    NHÂN DÂN TỈNH X``, ``THỦ TƯỚNG CHÍNH PHỦ``, ``BỘ TRƯỞNG BỘ Y TẾ``, ``ỦY BAN NHÂN DÂN
+    THÀNH PHỐ X``)? A title line that merely opens like a body (``BAN HÀNH KẾ HOẠCH …``,
+    OCR-free ``BỎ …`` folding like ``BỘ``) does not."""
+    if _position_at(line) is not None or _fkey(line) in _national():
+        return True
+    local = _local_issuer(line)
+    if local is not None:
+        return local.locality is not None
+    upper = " ".join(line.upper().split())
+    heads = [h.upper() for h in _ORG_HEADS if h not in ("ban",)]
+    return any(upper.startswith(h + " ") for h in heads) and len(upper.split()) <= 8 and not any(
+        c.isdigit() for c in upper)
+
+
 def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str | None, list[tuple[int, str]], str | None]:
     """(title, its lines, ``CỦA …`` issuer line) after the kind heading.
 
@@ -558,7 +575,7 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
         if parts and _PREAMBLE.match(line):
             break
         if is_all_caps(line):
-            authority = issuer_of_authority_line(line) is not None or _position_at(line) is not None
+            authority = _is_authority_line(line)
             if parts and not caps_title:
                 break
             if authority and not (parts and ends_dangling(parts[-1][1])):
@@ -644,15 +661,20 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
     """(name, its offset, position, authority) reading ``lines`` upwards (see extract_signer)."""
     noise = {n.lower() for n in terms()["signature_noise"]}
     name = name_pos = position = authority = None
+    tail: list[tuple[int, str]] = []  # a name wrapped over lines ("Lê Tấn" / "Cận"), read upwards
     for pos, raw in reversed(lines):
         text = raw.strip()
         if not text or text.lower() in noise:
             continue
+        if position is None and authority is None and _name_piece(text) and (
+                name is None or len(f"{text} {name}".split()) <= 4 and len(text.split()) == 1):
+            tail.insert(0, (pos, text))
+            joined = " ".join(t for _, t in tail)
+            if _is_person_name(joined):
+                name, name_pos = joined, tail[0][0]
+            continue
         if text.startswith(("-", "+", "•", "Nơi nhận")):
             found = _signature_parts(text)  # "- Như trên; KT. CHỦ TỊCH"
-        elif name is None and position is None and authority is None and _is_person_name(text):
-            name, name_pos = text, pos
-            continue
         else:
             found = _signature_parts(text)
             if found is None and not is_all_caps(text) and (len(text) > 60 or text.endswith((".", ";", ":"))):
@@ -665,6 +687,12 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
         elif kind == "authority" and authority is None:
             authority = value
     return name, name_pos, position, authority
+
+
+def _name_piece(text: str) -> bool:
+    """A line of 1–4 capitalised name words (a whole name, or part of one wrapped)."""
+    words = text.replace("’", "'").split()
+    return 1 <= len(words) <= 6 and all(_is_name_word(w, i == 0) for i, w in enumerate(words))
 
 
 def _block_before_annex(lines: list[tuple[int, str]]) -> list[tuple[int, str]] | None:

@@ -485,7 +485,24 @@ def _header_field_runs_on(prev: str, nxt: str) -> bool:
         return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
     if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
         return bool(_DATE_CONTINUES.match(nxt))
+    if PLACE_DATE_LINE.match(nxt) and nxt[:1].isupper():
+        return _place_head(prev) and bool(PLACE_DATE_LINE.match(prev + " " + nxt))
     return False
+
+
+@functools.cache
+def _unit_words() -> frozenset[str]:
+    units = load_yaml("header_terms.yml")["unit_types"]
+    return frozenset(w for u in units for w in u.split())
+
+
+def _place_head(text: str) -> bool:
+    """``Thành phố Hồ Chí``: the start of a place name cut before its date (capitalised
+    words, unit words in lower case), not the motto, a caps body line or a summary."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or is_all_caps(text) or _MOTTO.search(text) or not text[:1].isupper():
+        return False
+    return all(w[:1].isupper() and w.isalpha() or w in _unit_words() for w in words)
 
 
 def glue(prev: str, nxt: str) -> str:

@@ -720,3 +720,14 @@ def test_wrapped_header_fields_rejoin(prev, nxt, join):
 ])
 def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
     assert strip_markup(raw) == expected
+
+
+@pytest.mark.parametrize("prev, nxt, join", [
+    ("Thành phố Hải", "Phòng, ngày 4 tháng 6 năm 2024", True),  # the place name cut before its date
+    ("Buôn Ma", "Thuột, ngày 4 tháng 6 năm 2024", True),
+    ("Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 4 tháng 6 năm 2024", False),  # the motto
+    ("TỈNH GIA LAI", "Pleiku, ngày 4 tháng 6 năm 2024", False),  # the issuer's line
+    ("V/v tăng cường", "Hà Nội, ngày 4 tháng 6 năm 2024", False),
+])
+def test_place_cut_before_its_date_rejoins(prev, nxt, join):
+    assert should_join(prev, nxt, 60, 80) is join
