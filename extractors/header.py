@@ -187,6 +187,9 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
         under = _is_parent_of(bodies[0], bodies[1])
         if not under or len(bodies) > 2:
             return issuer_from_caps(bodies[:2] if under else bodies[:1], symbol_body)
+    central = _central_party_body(bodies)
+    if central:
+        return Issuer(central, None, "national")
     parent = _local_issuer(bodies[0]) if len(bodies) > 1 else None
     name = official_case(bodies[-1])
     local = _local_issuer(bodies[-1])
@@ -208,6 +211,27 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
         # number's symbol names the kind of body (…/CT-UBND → Ủy ban nhân dân)
         return Issuer(f"{symbol_body} {unit} {place}", place, terms()["unit_types"].get(unit))
     return Issuer(name, None, "national")
+
+
+@functools.cache
+def _national_names() -> dict[str, str]:
+    from gazetteer import load_tsv
+
+    return {_fkey(r["name"]): r["name"] for r in load_tsv("agencies.tsv", required=("name",))}
+
+
+def _central_party_body(bodies: list[str]) -> str | None:
+    """``BAN CHẤP HÀNH TRUNG ƯƠNG`` / ``BAN TỔ CHỨC``: a central Party body printed under the
+    Central Committee bears "Trung ương" in its name (``Ban Tổ chức Trung ương``,
+    ``Văn phòng Trung ương Đảng``), as the national list names it."""
+    if len(bodies) < 2 or _fkey(bodies[0]) not in {_fkey(p) for p in terms()["central_party_parents"]}:
+        return None
+    child = official_case(bodies[-1])
+    for suffix in terms()["central_party_suffixes"]:
+        found = _national_names().get(_fkey(f"{child} {suffix}"))
+        if found:
+            return found
+    return None
 
 
 def _is_parent_of(upper: str, lower: str) -> bool:
@@ -297,6 +321,10 @@ _NUMBER = re.compile(
 _DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
+# The comma left out ("Hà Nội ngày 01 tháng 12 năm 2025"): only a line that is nothing
+# else, its place in capitalised words (folded text: checked on the printed line).
+_PLACE_DATE_NO_COMMA = re.compile(
+    r"^\s*((?:\S+\s+){0,4}?\S+)\s+ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\s*$")
 # "TL.BỘ TRƯỞNG": OCR and text tools drop the space after the dot
 _AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(?:[.:]\s*|\s+)(\S.*)$")
 # What follows the title or ends the header block: the legal basis, the addressee, the
@@ -441,7 +469,11 @@ def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | Non
     start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
     m = _PLACE_DATE.search(fold(line))
     if not m:
-        return None
+        bare = _PLACE_DATE_NO_COMMA.match(fold(line))
+        place = line[bare.start(1):bare.end(1)] if bare else ""
+        if not bare or not all(w[:1].isupper() for w in place.split()):
+            return None
+        return _clean_place(place), _iso_date(bare.group(2), bare.group(3), bare.group(4)), bare.start(1), bare.end()
     if m.group(4):
         day, month, year = m.group(2), m.group(3), m.group(4)
     else:
@@ -618,7 +650,8 @@ def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple
             if parse_number(nxt) or nxt.startswith(("Kính gửi", "V/v")) or nxt.endswith(":"):
                 break
             parts.append((pos2, nxt))
-        return " ".join(t for _, t in parts), parts
+        title = " ".join(t for _, t in parts)
+        return title[:1].upper() + title[1:], parts  # the trích yếu opens a sentence
     return None, []
 
 
@@ -660,6 +693,7 @@ def _signature_parts(line: str) -> tuple[str, str] | None:
 def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | None, str | None, str | None]:
     """(name, its offset, position, authority) reading ``lines`` upwards (see extract_signer)."""
     noise = {n.lower() for n in terms()["signature_noise"]}
+    lines = [piece for pos, raw in lines for piece in _unflatten_signature(pos, raw)]
     name = name_pos = position = authority = None
     tail: list[tuple[int, str]] = []  # a name wrapped over lines ("Lê Tấn" / "Cận"), read upwards
     for pos, raw in reversed(lines):
@@ -687,6 +721,27 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
         elif kind == "authority" and authority is None:
             authority = value
     return name, name_pos, position, authority
+
+
+def _unflatten_signature(pos: int, line: str) -> list[tuple[int, str]]:
+    """A signature block flattened onto one line (``KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn
+    An``) → its authority, position and name lines, with their offsets."""
+    words = line.split()
+    k = len(words)
+    while k > 0 and not is_all_caps(words[k - 1]) and _is_name_word(words[k - 1], False):
+        k -= 1
+    caps = " ".join(words[:k])
+    if k == 0 or k == len(words) or not is_all_caps(caps) or not _is_person_name(" ".join(words[k:])):
+        return [(pos, line)]
+    name_at = line.rfind(" ".join(words[k:]))
+    out = [(pos, caps)]
+    for j in range(1, k):  # the position that closes the capitals ("… THỨ TRƯỞNG")
+        suffix = " ".join(words[j:k])
+        found = _position_at(suffix)
+        if found and not found[1]:
+            out = [(pos, " ".join(words[:j])), (pos + line.find(suffix), suffix)]
+            break
+    return out + [(pos + name_at, line[name_at:])]
 
 
 def _name_piece(text: str) -> bool:

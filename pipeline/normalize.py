@@ -363,6 +363,52 @@ def split_motto(line: str) -> list[str]:
     return [p.strip(" -–") if i % 2 == 0 else p for i, p in enumerate(parts) if p.strip(" -–")]
 
 
+# A header block flattened onto one line by a converter ("BỘ Y TẾ ------- CỘNG HÒA … Số:
+# 12/BYT-KCB V/v … Hà Nội, ngày 5 tháng 3 năm 2014 Kính gửi: …"): its fields are cut apart.
+_FLAT_BREAKS = re.compile(r"\s+(?=Số\s*:\s*\S)|\s+(?=V/v\b)|\s+(?=Kính gửi\s*:)|\s*-{3,}\s*")
+_FLAT_DATE = re.compile(r",\s*ngày\b[^,;:]{0,30}?năm\s+\d{4}")
+
+
+def _place_start(text: str, comma: int) -> int:
+    """Where the place name before ``comma`` begins: up to four capitalised words."""
+    words = list(re.finditer(r"\S+", text[:comma]))
+    start = comma
+    for w in reversed(words[-4:]):
+        word = w.group(0)
+        if not (word[:1].isupper() and word.isalpha() and not word.isupper() or word in _unit_words()):
+            break
+        start = w.start()
+    return start
+
+
+def split_flat_header(line: str) -> list[str]:
+    """One header line holding several fields → one line per field (already normalised
+    text); a line holding one field comes back alone."""
+    parts = [p for p in _FLAT_BREAKS.split(line) if p and p.strip()]
+    out: list[str] = []
+    for part in parts:
+        m = _FLAT_DATE.search(part)
+        if m:
+            start = _place_start(part, m.start())
+            if start < m.start():
+                pieces = [part[:start], part[start:m.end()], part[m.end():]]
+            else:
+                pieces = [part]
+        else:
+            pieces = [part]
+        out += [q for piece in pieces for q in _caps_tail_apart(piece.strip()) if q]
+    return out or [line]
+
+
+def _caps_tail_apart(text: str) -> list[str]:
+    """``… do Bộ Y tế ban hành. BỘ Y TẾ`` → the sentence, then the capital line after it."""
+    for m in re.finditer(r"[.;:]\s+", text):
+        head, tail = text[:m.start() + 1], text[m.end():]
+        if is_all_caps(tail) and len(tail.split()) >= 2 and len(head.split()) >= 4 and not is_all_caps(head):
+            return [text[:m.start() + 1], tail]
+    return [text]
+
+
 # List markers and the openings that always start a new logical line.
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _MARKER = re.compile(
@@ -492,8 +538,9 @@ def _header_field_runs_on(prev: str, nxt: str) -> bool:
 
 @functools.cache
 def _unit_words() -> frozenset[str]:
-    units = load_yaml("header_terms.yml")["unit_types"]
-    return frozenset(w for u in units for w in u.split())
+    terms = load_yaml("header_terms.yml")
+    abbreviations = {a for abbr in terms["unit_abbreviations"] for a in (abbr, abbr.capitalize())}
+    return frozenset(w for u in terms["unit_types"] for w in u.split()) | abbreviations
 
 
 def _place_head(text: str) -> bool:
@@ -742,6 +789,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     running = running_lines([[raw for raw, _ in p] for p in paged])
     normed = [normalize_line(raw) for p in paged for raw, _ in p]
     first, end = document_bounds(normed)  # web-crawl furniture stays out
+    own_number = _own_number(normed, first)  # a portal's caption repeats it
     total = end - first
     lines: list[_Line] = []
     subject_at: _SubjectColumn | None = None  # an open V/v column (pdftotext -layout)
@@ -771,6 +819,9 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
             elif edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
+                if filled <= 14:
+                    texts = [f for t in texts for f in split_flat_header(t)
+                             if not (own_number and _is_caption(f, own_number))]
                 row = row and len(texts) == 1
                 if not row and "|" not in raw:
                     subject, texts = _subject_column(subject_at, raw, texts)

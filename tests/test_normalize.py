@@ -731,3 +731,30 @@ def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
 ])
 def test_place_cut_before_its_date_rejoins(prev, nxt, join):
     assert should_join(prev, nxt, 60, 80) is join
+
+
+@pytest.mark.parametrize("line, parts", [
+    ("Số: 51/SYT-NV V/v tiêm chủng mở rộng năm 2024 Quy Nhơn, ngày 9 tháng 2 năm 2024 Kính gửi: Các bệnh viện",
+     ["Số: 51/SYT-NV", "V/v tiêm chủng mở rộng năm 2024", "Quy Nhơn, ngày 9 tháng 2 năm 2024",
+      "Kính gửi: Các bệnh viện"]),
+    ("Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành. SỞ Y TẾ -------",
+     ["Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành.", "SỞ Y TẾ"]),
+    ("TP. Cần Thơ, ngày 3 tháng 3 năm 2023", ["TP. Cần Thơ, ngày 3 tháng 3 năm 2023"]),
+    ("KT. GIÁM ĐỐC", ["KT. GIÁM ĐỐC"]),  # an authority line is not a sentence and a caps tail
+    ("Hà Nội, ngày 9 tháng 2 năm 2024", ["Hà Nội, ngày 9 tháng 2 năm 2024"]),
+])
+def test_split_flat_header(line, parts):
+    from pipeline.normalize import split_flat_header
+
+    assert split_flat_header(line) == parts
+
+
+def test_flattened_header_with_a_portal_caption_reads_as_a_header():
+    raw = ("Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành. SỞ Y TẾ ------- "
+           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------\n"
+           "Số: 51/SYT-NV V/v tiêm chủng mở rộng Quy Nhơn, ngày 9 tháng 2 năm 2024 Kính gửi: Các bệnh viện\n"
+           "Sở Y tế đề nghị các bệnh viện triển khai tiêm chủng.\n")
+    lines = normalize_text(raw).text.split("\n")
+    assert lines[:5] == ["SỞ Y TẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Số: 51/SYT-NV", "V/v tiêm chủng mở rộng"]
+    assert "ban hành." not in normalize_text(raw).text  # the caption is the portal's, not the document's
