@@ -18,7 +18,12 @@ from dataclasses import dataclass
 
 from gazetteer import load_yaml
 from pipeline.models import Context, Section, Span, warning
-from pipeline.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
+from pipeline.normalize import (
+    PLACE_DATE_LINE,
+    ends_dangling,
+    is_all_caps,
+    tidy_header_lines,
+)
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -867,7 +872,7 @@ def extract_header(ctx: Context) -> Section:
     warnings: list[dict] = []
     spans: list[Span] = []
     # A PDF's header read column by column (pipeline.pdfheader) beats the interleaved text.
-    column_lines = [t for x in (ctx.source.header_lines or []) for t in split_motto(normalize_line(x)) if t]
+    column_lines = tidy_header_lines(ctx.source.header_lines or [])
     zone_texts = column_lines or [t for _, t in zone]
 
     doc_type = kind_heading(head[block.kind_at][1]) if block.kind_at is not None else None

@@ -366,7 +366,7 @@ def split_motto(line: str) -> list[str]:
 # A header block flattened onto one line by a converter ("BỘ Y TẾ ------- CỘNG HÒA … Số:
 # 12/BYT-KCB V/v … Hà Nội, ngày 5 tháng 3 năm 2014 Kính gửi: …"): its fields are cut apart.
 _FLAT_BREAKS = re.compile(r"\s+(?=Số\s*:\s*\S)|\s+(?=V/v\b)|\s+(?=Kính gửi\s*:)|\s*-{3,}\s*")
-_FLAT_DATE = re.compile(r",\s*ngày\b[^,;:]{0,30}?năm\s+\d{4}")
+_FLAT_DATE = re.compile(r",\s*ngày\b(?:[^,;:]{0,30}?năm\s+\d{4}|\s*$)")  # or cut after "ngày"
 
 
 def _place_start(text: str, comma: int) -> int:
@@ -400,12 +400,47 @@ def split_flat_header(line: str) -> list[str]:
     return out or [line]
 
 
+def drop_caption(texts: list[str], number: str | None, open_: bool = False) -> tuple[list[str], bool]:
+    """Header pieces without a portal's caption of the document (``Công văn 12/BYT-KCB năm
+    2014 … do Bộ Y tế ban hành.``): one sentence, from its kind word and the document's own
+    number to its full stop, over as many lines as it was wrapped to. Returns the pieces
+    kept and whether the caption runs on into the next line."""
+    kept = []
+    for text in texts:
+        if not open_ and number is not None and _is_caption(text, number or None):
+            open_ = True
+        if open_:
+            open_ = not text.rstrip().endswith(".")
+            continue
+        kept.append(text)
+    return kept, open_
+
+
+def tidy_header_lines(lines: list[str]) -> list[str]:
+    """Raw header lines read column by column (a PDF's header block) → one field a line:
+    normalised, the motto and flattened fields apart, a portal's caption out, a number
+    wrapped under its ``Số:`` label rejoined."""
+    pieces = [f for raw in lines for t in split_motto(normalize_line(raw)) if t for f in split_flat_header(t)]
+    pieces, _ = drop_caption(pieces, "")
+    out: list[str] = []
+    for piece in pieces:
+        if out and _NUMBER_LABEL.match(out[-1]) and _header_field_runs_on(out[-1], piece):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
 def _caps_tail_apart(text: str) -> list[str]:
-    """``… do Bộ Y tế ban hành. BỘ Y TẾ`` → the sentence, then the capital line after it."""
+    """``… do Bộ Y tế ban hành. BỘ Y TẾ``, ``Nơi nhận: TM. ỦY BAN NHÂN DÂN`` → the sentence,
+    then the capital line glued after it (a body, or an authority opening with its prefix)."""
     for m in re.finditer(r"[.;:]\s+", text):
         head, tail = text[:m.start() + 1], text[m.end():]
-        if is_all_caps(tail) and len(tail.split()) >= 2 and len(head.split()) >= 4 and not is_all_caps(head):
-            return [text[:m.start() + 1], tail]
+        words = tail.split()
+        clean = not re.search(r"[,;:]", tail) and "." not in " ".join(words[1:])
+        if (clean and len(words) >= 2 and is_all_caps(tail) and len(head.split()) >= 2
+                and not is_all_caps(head.split()[-1])):
+            return [head, tail]
     return [text]
 
 
@@ -531,7 +566,7 @@ def _header_field_runs_on(prev: str, nxt: str) -> bool:
         return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
     if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
         return bool(_DATE_CONTINUES.match(nxt))
-    if PLACE_DATE_LINE.match(nxt) and nxt[:1].isupper():
+    if PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
         return _place_head(prev) and bool(PLACE_DATE_LINE.match(prev + " " + nxt))
     return False
 
@@ -790,6 +825,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     normed = [normalize_line(raw) for p in paged for raw, _ in p]
     first, end = document_bounds(normed)  # web-crawl furniture stays out
     own_number = _own_number(normed, first)  # a portal's caption repeats it
+    in_caption = False
     total = end - first
     lines: list[_Line] = []
     subject_at: _SubjectColumn | None = None  # an open V/v column (pdftotext -layout)
@@ -820,8 +856,8 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
                 if filled <= 14:
-                    texts = [f for t in texts for f in split_flat_header(t)
-                             if not (own_number and _is_caption(f, own_number))]
+                    texts, in_caption = drop_caption([f for t in texts for f in split_flat_header(t)],
+                                                     own_number, in_caption)
                 row = row and len(texts) == 1
                 if not row and "|" not in raw:
                     subject, texts = _subject_column(subject_at, raw, texts)

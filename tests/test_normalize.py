@@ -725,6 +725,7 @@ def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
 @pytest.mark.parametrize("prev, nxt, join", [
     ("Thành phố Hải", "Phòng, ngày 4 tháng 6 năm 2024", True),  # the place name cut before its date
     ("Buôn Ma", "Thuột, ngày 4 tháng 6 năm 2024", True),
+    ("Thành", "phố Vinh, ngày 4 tháng 6 năm 2024", True),
     ("Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 4 tháng 6 năm 2024", False),  # the motto
     ("TỈNH GIA LAI", "Pleiku, ngày 4 tháng 6 năm 2024", False),  # the issuer's line
     ("V/v tăng cường", "Hà Nội, ngày 4 tháng 6 năm 2024", False),
@@ -758,3 +759,29 @@ def test_flattened_header_with_a_portal_caption_reads_as_a_header():
     assert lines[:5] == ["SỞ Y TẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                          "Số: 51/SYT-NV", "V/v tiêm chủng mở rộng"]
     assert "ban hành." not in normalize_text(raw).text  # the caption is the portal's, not the document's
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # a PDF header read column by column: the number wrapped under its label
+    (["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số:", "45/QĐ-UBND", "Sơn La, ngày 2 tháng 3 năm 2024"],
+     ["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 45/QĐ-UBND", "Sơn La, ngày 2 tháng 3 năm 2024"]),
+    # a portal's caption wrapped over three lines before the issuing body
+    (["Công văn 8/BTC-NSNN năm 2022", "về dự toán do Bộ Tài", "chính ban hành. BỘ TÀI CHÍNH -------",
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"],
+     ["BỘ TÀI CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
+])
+def test_tidy_header_lines(lines, expected):
+    from pipeline.normalize import tidy_header_lines
+
+    assert tidy_header_lines(lines) == expected
+
+
+@pytest.mark.parametrize("line, parts", [
+    ("Nơi nhận: TM. ỦY BAN NHÂN DÂN", ["Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"]),
+    ("- UBND tỉnh (b/c); KT. CHỦ TỊCH", ["- UBND tỉnh (b/c);", "KT. CHỦ TỊCH"]),
+    ("- Lưu: VT, NV. PHÓ CHỦ TỊCH", ["- Lưu: VT, NV. PHÓ CHỦ TỊCH"]),  # a code list, not a sentence
+])
+def test_caps_line_glued_after_a_sentence_comes_apart(line, parts):
+    from pipeline.normalize import split_flat_header
+
+    assert split_flat_header(line) == parts
