@@ -18,7 +18,12 @@ from dataclasses import dataclass
 
 from gazetteer import load_yaml
 from pipeline.core.models import Context, Section, Span, warning
-from pipeline.text.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
+from pipeline.text.normalize import (
+    PLACE_DATE_LINE,
+    ends_dangling,
+    is_all_caps,
+    tidy_header_lines,
+)
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -187,6 +192,9 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
         under = _is_parent_of(bodies[0], bodies[1])
         if not under or len(bodies) > 2:
             return issuer_from_caps(bodies[:2] if under else bodies[:1], symbol_body)
+    central = _central_party_body(bodies)
+    if central:
+        return Issuer(central, None, "national")
     parent = _local_issuer(bodies[0]) if len(bodies) > 1 else None
     name = official_case(bodies[-1])
     local = _local_issuer(bodies[-1])
@@ -208,6 +216,27 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
         # number's symbol names the kind of body (…/CT-UBND → Ủy ban nhân dân)
         return Issuer(f"{symbol_body} {unit} {place}", place, terms()["unit_types"].get(unit))
     return Issuer(name, None, "national")
+
+
+@functools.cache
+def _national_names() -> dict[str, str]:
+    from gazetteer import load_tsv
+
+    return {_fkey(r["name"]): r["name"] for r in load_tsv("agencies.tsv", required=("name",))}
+
+
+def _central_party_body(bodies: list[str]) -> str | None:
+    """``BAN CHẤP HÀNH TRUNG ƯƠNG`` / ``BAN TỔ CHỨC``: a central Party body printed under the
+    Central Committee bears "Trung ương" in its name (``Ban Tổ chức Trung ương``,
+    ``Văn phòng Trung ương Đảng``), as the national list names it."""
+    if len(bodies) < 2 or _fkey(bodies[0]) not in {_fkey(p) for p in terms()["central_party_parents"]}:
+        return None
+    child = official_case(bodies[-1])
+    for suffix in terms()["central_party_suffixes"]:
+        found = _national_names().get(_fkey(f"{child} {suffix}"))
+        if found:
+            return found
+    return None
 
 
 def _is_parent_of(upper: str, lower: str) -> bool:
@@ -239,7 +268,8 @@ def _body_lines(lines: list[str]) -> list[str]:
     """Group wrapped capital lines into one line per body (a new body starts with a head)."""
     out: list[str] = []
     for line in (p for ln in lines for p in _split_parties(ln)):
-        if out and (not _starts_body(line) or not _is_complete(out[-1])):
+        wrapped_national = bool(out) and _fkey(out[-1] + " " + line) in _national()  # THỦ TƯỚNG / CHÍNH PHỦ
+        if out and (wrapped_national or not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
             out.append(line)
@@ -296,6 +326,10 @@ _NUMBER = re.compile(
 _DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
+# The comma left out ("Hà Nội ngày 01 tháng 12 năm 2025"): only a line that is nothing
+# else, its place in capitalised words (folded text: checked on the printed line).
+_PLACE_DATE_NO_COMMA = re.compile(
+    r"^\s*((?:\S+\s+){0,4}?\S+)\s+ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\s*$")
 # "TL.BỘ TRƯỞNG": OCR and text tools drop the space after the dot
 _AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(?:[.:]\s*|\s+)(\S.*)$")
 # What follows the title or ends the header block: the legal basis, the addressee, the
@@ -426,11 +460,13 @@ def _clean_place(place: str) -> str:
     while words and not words[0][:1].isupper():  # "… miền Trung Hà Nội": keep the name
         words = words[1:]
     place = " ".join(words)
-    for prefix in sorted(terms()["place_prefixes"], key=len, reverse=True):
-        if place.lower().startswith(prefix + " "):
-            place = place[len(prefix):].strip()
-            break
-    return _title_words(place) if is_all_caps(place) else place
+    if is_all_caps(place):
+        place = _title_words(place)
+    # the place as printed (convention 1), its unit word written out: "TP. Huế" → "Thành phố Huế"
+    for abbr, full in sorted(terms()["place_abbreviations"].items(), key=lambda x: -len(x[0])):
+        if place.lower().startswith(abbr + " "):
+            return full + " " + place[len(abbr):].strip()
+    return place
 
 
 def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | None:
@@ -438,7 +474,11 @@ def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | Non
     start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
     m = _PLACE_DATE.search(fold(line))
     if not m:
-        return None
+        bare = _PLACE_DATE_NO_COMMA.match(fold(line))
+        place = line[bare.start(1):bare.end(1)] if bare else ""
+        if not bare or not all(w[:1].isupper() for w in place.split()):
+            return None
+        return _clean_place(place), _iso_date(bare.group(2), bare.group(3), bare.group(4)), bare.start(1), bare.end()
     if m.group(4):
         day, month, year = m.group(2), m.group(3), m.group(4)
     else:
@@ -534,6 +574,22 @@ def _title_case(caps: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _is_authority_line(line: str) -> bool:
+    """Does a capital line after the title name the enacting authority (``CHỦ TỊCH ỦY BAN
+    NHÂN DÂN TỈNH X``, ``THỦ TƯỚNG CHÍNH PHỦ``, ``BỘ TRƯỞNG BỘ Y TẾ``, ``ỦY BAN NHÂN DÂN
+    THÀNH PHỐ X``)? A title line that merely opens like a body (``BAN HÀNH KẾ HOẠCH …``,
+    OCR-free ``BỎ …`` folding like ``BỘ``) does not."""
+    if _position_at(line) is not None or _fkey(line) in _national():
+        return True
+    local = _local_issuer(line)
+    if local is not None:
+        return local.locality is not None
+    upper = " ".join(line.upper().split())
+    heads = [h.upper() for h in _ORG_HEADS if h not in ("ban",)]
+    return any(upper.startswith(h + " ") for h in heads) and len(upper.split()) <= 8 and not any(
+        c.isdigit() for c in upper)
+
+
 def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str | None, list[tuple[int, str]], str | None]:
     """(title, its lines, ``CỦA …`` issuer line) after the kind heading.
 
@@ -556,7 +612,7 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
         if parts and _PREAMBLE.match(line):
             break
         if is_all_caps(line):
-            authority = issuer_of_authority_line(line) is not None or _position_at(line) is not None
+            authority = _is_authority_line(line)
             if parts and not caps_title:
                 break
             if authority and not (parts and ends_dangling(parts[-1][1])):
@@ -599,7 +655,8 @@ def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple
             if parse_number(nxt) or nxt.startswith(("Kính gửi", "V/v")) or nxt.endswith(":"):
                 break
             parts.append((pos2, nxt))
-        return " ".join(t for _, t in parts), parts
+        title = " ".join(t for _, t in parts)
+        return title[:1].upper() + title[1:], parts  # the trích yếu opens a sentence
     return None, []
 
 
@@ -641,16 +698,22 @@ def _signature_parts(line: str) -> tuple[str, str] | None:
 def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | None, str | None, str | None]:
     """(name, its offset, position, authority) reading ``lines`` upwards (see extract_signer)."""
     noise = {n.lower() for n in terms()["signature_noise"]}
+    lines = [piece for pos, raw in lines for piece in _unflatten_signature(pos, raw)]
     name = name_pos = position = authority = None
+    tail: list[tuple[int, str]] = []  # a name wrapped over lines ("Lê Tấn" / "Cận"), read upwards
     for pos, raw in reversed(lines):
         text = raw.strip()
         if not text or text.lower() in noise:
             continue
+        if position is None and authority is None and _name_piece(text) and (
+                name is None or len(f"{text} {name}".split()) <= 4 and len(text.split()) == 1):
+            tail.insert(0, (pos, text))
+            joined = " ".join(t for _, t in tail)
+            if _is_person_name(joined):
+                name, name_pos = joined, tail[0][0]
+            continue
         if text.startswith(("-", "+", "•", "Nơi nhận")):
             found = _signature_parts(text)  # "- Như trên; KT. CHỦ TỊCH"
-        elif name is None and position is None and authority is None and _is_person_name(text):
-            name, name_pos = text, pos
-            continue
         else:
             found = _signature_parts(text)
             if found is None and not is_all_caps(text) and (len(text) > 60 or text.endswith((".", ";", ":"))):
@@ -663,6 +726,33 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
         elif kind == "authority" and authority is None:
             authority = value
     return name, name_pos, position, authority
+
+
+def _unflatten_signature(pos: int, line: str) -> list[tuple[int, str]]:
+    """A signature block flattened onto one line (``KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn
+    An``) → its authority, position and name lines, with their offsets."""
+    words = line.split()
+    k = len(words)
+    while k > 0 and not is_all_caps(words[k - 1]) and _is_name_word(words[k - 1], False):
+        k -= 1
+    caps = " ".join(words[:k])
+    if k == 0 or k == len(words) or not is_all_caps(caps) or not _is_person_name(" ".join(words[k:])):
+        return [(pos, line)]
+    name_at = line.rfind(" ".join(words[k:]))
+    out = [(pos, caps)]
+    for j in range(1, k):  # the position that closes the capitals ("… THỨ TRƯỞNG")
+        suffix = " ".join(words[j:k])
+        found = _position_at(suffix)
+        if found and not found[1]:
+            out = [(pos, " ".join(words[:j])), (pos + line.find(suffix), suffix)]
+            break
+    return out + [(pos + name_at, line[name_at:])]
+
+
+def _name_piece(text: str) -> bool:
+    """A line of 1–4 capitalised name words (a whole name, or part of one wrapped)."""
+    words = text.replace("’", "'").split()
+    return 1 <= len(words) <= 6 and all(_is_name_word(w, i == 0) for i, w in enumerate(words))
 
 
 def _block_before_annex(lines: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
@@ -742,6 +832,7 @@ def _spelled_as_place(issuer: Issuer, place: str) -> Issuer:
     """A locality printed without diacritics (``HUYEN THACH HA``) that the place/date line
     spells with them (``Thạch Hà, ngày …``) takes the place line's spelling."""
     loc = issuer.locality
+    place = split_unit(place)[1] if split_unit(place)[0] else place  # "Thành phố Huế" → "Huế"
     if not loc or not loc.isascii() or place.isascii() or _fkey(loc) != _fkey(place):
         return issuer
     head, sep, tail = issuer.name.rpartition(loc)
@@ -781,7 +872,7 @@ def extract_header(ctx: Context) -> Section:
     warnings: list[dict] = []
     spans: list[Span] = []
     # A PDF's header read column by column (pipeline.read.pdfheader) beats the interleaved text.
-    column_lines = [t for x in (ctx.source.header_lines or []) for t in split_motto(normalize_line(x)) if t]
+    column_lines = tidy_header_lines(ctx.source.header_lines or [])
     zone_texts = column_lines or [t for _, t in zone]
 
     doc_type = kind_heading(head[block.kind_at][1]) if block.kind_at is not None else None

@@ -71,8 +71,8 @@ def test_parse_number_rejects(line):
     ("Thừa Thiên Huế, ngày 16 tháng 6 năm 2023", "Thừa Thiên Huế", "2023-06-16"),
     ("Hà Nội, ngày 05 tháng 3 năm 2014", "Hà Nội", "2014-03-05"),
     ("Hà Nội, ngày 5/3/2014", "Hà Nội", "2014-03-05"),
-    ("TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016", "Hồ Chí Minh", "2016-04-02"),
-    ("Thành phố Hồ Chí Minh, ngày 2 tháng 4 năm 2016", "Hồ Chí Minh", "2016-04-02"),
+    ("TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016", "Thành phố Hồ Chí Minh", "2016-04-02"),  # TP. written out
+    ("Thành phố Hồ Chí Minh, ngày 2 tháng 4 năm 2016", "Thành phố Hồ Chí Minh", "2016-04-02"),  # as printed
     ("Số: 314/KH-UBND Huế, ngày 23 tháng 7 năm 2025", "Huế", "2025-07-23"),
     ("Đồng Nai, ngay 05 thang 3 nam 2014", "Đồng Nai", "2014-03-05"),  # OCR lost the marks
     ("Bình Định, ngày tháng năm 2024", "Bình Định", "2024"),  # a draft: year only
@@ -146,7 +146,7 @@ def test_title_of_letter_follows_wrapped_summary_past_the_date():
             (60, "Bình Dương, ngày 17 tháng 7 năm 2019"), (100, "ISO 9001:2015 năm 2019"),
             (130, "Kính gửi: Các sở, ban, ngành tỉnh.")]
     title, lines = title_of_letter(zone)
-    assert title == "đôn đốc báo cáo kết quả áp dụng ISO 9001:2015 năm 2019"
+    assert title == "Đôn đốc báo cáo kết quả áp dụng ISO 9001:2015 năm 2019"
     assert [pos for pos, _ in lines] == [24, 100]
 
 
@@ -475,3 +475,83 @@ def test_heldout5_headers_floor():
 def test_authority_prefix_without_space(line, expected):
     from extractors.header import _signature_parts
     assert _signature_parts(line) == expected
+
+
+# --- layouts of converted and crawled documents --------------------------------------------
+
+_CRAWL_PANEL = ("|\nTrang chủ | Văn bản\n|\n**Số hiệu:**\n|\n88/2024/QĐ-UBND\n|\n**Loại văn bản:**\n|\nQuyết định\n"
+                "|\n**Nơi ban hành:**\n|\nTỉnh Yên Bái\n|\n**Người ký:**\n|\nLê Thị Mai\n|\n**Ngày ban hành:**\n|\n"
+                "01/01/2020\n|\n**Tình trạng:**\n|\nĐã biết\n|\n")
+_CRAWL_TAIL = ("|\nQuyết định 88/2024/QĐ-UBND về quản lý cảng cá do tỉnh Yên Bái ban hành\n"
+               "## Văn bản liên quan\nBan hành:\n01/02/2023\nHiệu lực: Đã biết\nTình trạng: Đã biết\nCập nhật:\n02/02/2023\n")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a crawl: banner and panel first (its date and signer differ: the document wins), the
+    # header hard-wrapped by the converter, emphasis left open across lines
+    (_CRAWL_PANEL + "|\n**ỦY BAN NHÂN\nDÂN**\nTỈNH YÊN BÁI\n-------\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n"
+     "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\nSố:\n88/2024/QĐ-UBND\n|\n*Yên Bái, ngày 14\n"
+     "tháng 3 năm 2024*\n|\n**QUYẾT ĐỊNH**\nBAN HÀNH QUY ĐỊNH QUẢN LÝ CẢNG CÁ\nTRÊN ĐỊA BÀN TỈNH YÊN BÁI\n"
+     "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI\n*Căn cứ Luật Thủy sản;*\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Quy định.\n"
+     "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n|\n**TM. ỦY BAN NHÂN\nDÂN**\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần\nVăn Khoa\n"
+     + _CRAWL_TAIL,
+     {"doc_type": "QĐ", "number": "88/2024/QĐ-UBND", "issuer": "Ủy ban nhân dân tỉnh Yên Bái", "place": "Yên Bái",
+      "issued_date": "2024-03-14", "title": "Ban hành quy định quản lý cảng cá trên địa bàn tỉnh Yên Bái",
+      "signer": "Trần Văn Khoa"}),
+    # a header flattened onto two lines, signature on one line
+    ("Công văn 77/BNV-TCBC năm 2023 về biên chế do Bộ Nội vụ ban hành. BỘ NỘI VỤ ------- CỘNG HÒA XÃ HỘI "
+     "CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------\nSố: 77/BNV-TCBC V/v góp ý biên chế năm 2024 "
+     "Hà Nội, ngày 5 tháng 1 năm 2023 Kính gửi: Ủy ban nhân dân các tỉnh\nBộ Nội vụ đề nghị góp ý.\n"
+     "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG THỨ TRƯỞNG Vũ Đăng Minh\n",
+     {"doc_type": "CV", "number": "77/BNV-TCBC", "issuer": "Bộ Nội vụ", "place": "Hà Nội",
+      "issued_date": "2023-01-05", "title": "Góp ý biên chế năm 2024", "signer": "Vũ Đăng Minh"}),
+    # the place name wrapped before its date, "Thành phố" printed; the date without its comma
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 9/KH-UBND\nThành phố Cần\n"
+     "Thơ, ngày 2 tháng 5 năm 2024\nKẾ HOẠCH\nPhòng chống dịch bệnh năm 2024\nI. MỤC ĐÍCH\n",
+     {"doc_type": "KH", "number": "9/KH-UBND", "issuer": "Ủy ban nhân dân thành phố Cần Thơ",
+      "place": "Thành phố Cần Thơ", "issued_date": "2024-05-02", "title": "Phòng chống dịch bệnh năm 2024"}),
+    ("CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/NQ-CP\nHà Nội ngày 01 tháng 12 năm 2024\nNGHỊ QUYẾT\n"
+     "Về việc tiếp thu dự án Luật Thủy lợi (sửa đổi)\nCHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n",
+     {"place": "Hà Nội", "issued_date": "2024-12-01", "title": "Về việc tiếp thu dự án Luật Thủy lợi (sửa đổi)"}),
+    # a central Party body under the Central Committee; a Prime Minister's header wrapped
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG\nBAN TỔ CHỨC\n*\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 12-HD/BTCTW\nHà Nội, ngày 3 tháng 3 năm 2024\n"
+     "HƯỚNG DẪN\nvề công tác cán bộ\n",
+     {"doc_type": "HD", "number": "12-HD/BTCTW", "issuer": "Ban Tổ chức Trung ương"}),
+    ("THỦ TƯỚNG\nCHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 5/QĐ-TTg\nHà Nội, ngày 3 tháng 3 năm 2024\n"
+     "QUYẾT ĐỊNH\nBAN HÀNH KẾ HOẠCH THỰC HIỆN LUẬT ĐƯỜNG BỘ\nTHỦ TƯỚNG CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n",
+     {"issuer": "Thủ tướng Chính phủ", "title": "Ban hành kế hoạch thực hiện luật đường bộ"}),
+])
+def test_header_layouts_of_converted_documents(text, expected):
+    document, _ = header_of(text)
+    got = {k: document[k]["name"] if isinstance(document[k], dict) else document[k] for k in expected}
+    got = {k: v.casefold() if k == "title" and v else v for k, v in got.items()}
+    want = {k: v.casefold() if k == "title" else v for k, v in expected.items()}
+    assert got == want
+
+
+@pytest.mark.parametrize("line, title_ends", [
+    ("BỎ QUYẾT ĐỊNH SỐ 12/2020/QĐ-UBND", False),  # folds like "BỘ" but continues the title
+    ("BAN HÀNH KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI", False),
+    ("ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN", True),
+    ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN", True),
+    ("BỘ TRƯỞNG BỘ Y TẾ", True),
+    ("THỦ TƯỚNG CHÍNH PHỦ", True),
+])
+def test_authority_line_after_a_caps_title(line, title_ends):
+    from extractors.header import _is_authority_line
+
+    assert _is_authority_line(line) is title_ends
+
+
+@pytest.mark.parametrize("block, signer", [
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐoàn\nVăn Tú", {"name": "Đoàn Văn Tú", "position": "Phó Chủ tịch",
+                                                 "authority": "KT. Chủ tịch"}),
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHà Minh\nĐức", {"name": "Hà Minh Đức", "position": "Phó Chủ tịch",
+                                                 "authority": "KT. Chủ tịch"}),
+    ("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Lò Thị Sen", {"name": "Lò Thị Sen", "position": "Phó Giám đốc",
+                                            "authority": "KT. Giám đốc"}),
+])
+def test_signer_wrapped_or_flattened(block, signer):
+    document, codes = header_of(_BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block)
+    assert document["signer"] == signer
+    assert "missing_signer" not in codes

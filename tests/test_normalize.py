@@ -635,3 +635,153 @@ def test_layout_table_needs_two_rows_of_three_columns(raw):
     from pipeline.text.normalize import layout_table_rows
 
     assert layout_table_rows(raw) == {}
+
+
+# --- web-crawl furniture ------------------------------------------------------------
+
+from pipeline.text.normalize import document_bounds, panel_label  # noqa: E402
+
+_PANEL = ["Số hiệu:", "45/2024/QĐ-UBND", "Loại văn bản:", "Quyết định", "Nơi ban hành:",
+          "Tỉnh Phú Yên", "Người ký:", "Trần Văn Tư", "Ngày ban hành:", "03/04/2024",
+          "Tình trạng:", "Còn hiệu lực"]
+_HEADER = ["ỦY BAN NHÂN", "DÂN", "TỈNH PHÚ YÊN", "-------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+           "Độc lập - Tự do - Hạnh phúc", "Số:", "45/2024/QĐ-UBND", "Phú Yên, ngày 03 tháng 4 năm 2024",
+           "QUYẾT ĐỊNH", "Về việc quản lý chợ"]
+_SIGNATURE = ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Tư"]
+_AFTER = ["Quyết định 45/2024/QĐ-UBND về quản lý chợ do Tỉnh Phú Yên ban hành",
+          "Văn bản này chưa có bản dịch", "## Văn bản liên quan", "Ban hành:", "01/01/2024",
+          "Hiệu lực: Còn", "Tình trạng: Còn", "Cập nhật:", "02/01/2024"]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("Số hiệu:", "số hiệu"),
+    ("**Ngày ban hành:**", "ngày ban hành"),
+    ("Hiệu lực: Còn hiệu lực", "hiệu lực"),
+    ("Số: 12/KH-UBND", None),  # the document's own number line
+    ("Thời gian thực hiện: Quý III năm 2025", None),
+    ("Tình trạng: " + "x" * 80, None),  # a running sentence is not a panel line
+])
+def test_panel_label(line, label):
+    assert panel_label(line) == label
+
+
+@pytest.mark.parametrize("texts, first, last", [
+    # banner + panel before the header, caption + related list + panel after the signature
+    (["Bản quyền thuộc về trang"] + _PANEL + _HEADER + ["Điều 1. Nội dung."] + _SIGNATURE + _AFTER,
+     "ỦY BAN NHÂN", "Trần Văn Tư"),
+    # no furniture: the whole text is the document
+    (_HEADER + ["Điều 1. Nội dung."] + _SIGNATURE, "ỦY BAN NHÂN", "Trần Văn Tư"),
+    # an annex after the signature stays until the related-documents heading
+    (_PANEL + _HEADER + _SIGNATURE + ["PHỤ LỤC", "Danh sách các chợ"] + _AFTER[2:],
+     "ỦY BAN NHÂN", "Danh sách các chợ"),
+    # a document whose motto comes late (a report before a draft) keeps its opening lines
+    (["TỜ TRÌNH", "Dự thảo Luật"] + ["Nội dung trình."] * 20 + _HEADER, "TỜ TRÌNH", "Về việc quản lý chợ"),
+])
+def test_document_bounds_cut_web_furniture(texts, first, last):
+    start, end = document_bounds(texts)
+    kept = [t for t in texts[start:end] if t]
+    assert kept[0] == first and kept[-1] == last
+
+
+def test_contact_lines_in_a_letter_are_not_furniture():
+    texts = _HEADER + ["Đầu mối liên hệ:", "Địa chỉ: số 5 đường Lê Lợi", "Điện thoại: 0257 3822 123",
+                       "Email: sotc@phuyen.gov.vn"] + _SIGNATURE
+    assert document_bounds(texts) == (0, len(texts))
+
+
+def test_normaliser_drops_crawl_furniture_and_reads_the_header_as_header():
+    raw = "\n".join(["|", "Bản quyền thuộc về trang", "|"] + [f"**{x}**" if x.endswith(":") else x for x in _PANEL]
+                    + ["|"] + _HEADER + ["Điều 1. Nội dung của quyết định."] + _SIGNATURE + _AFTER)
+    text = normalize_text(raw).text
+    assert text.startswith("ỦY BAN NHÂN")
+    assert "Văn bản liên quan" not in text and "Số hiệu" not in text and "Bản quyền" not in text
+    assert text.rstrip().endswith("Trần Văn Tư")
+
+
+@pytest.mark.parametrize("prev, nxt, join", [
+    ("Số:", "27/2024/QĐ-UBND", True),  # the number wrapped under its label
+    ("Số:", "/KH-UBND", True),  # a draft's blank number
+    ("Số:", "Điều 1. Nội dung", False),
+    ("Vinh, ngày 03", "tháng 5 năm 2024", True),  # the place/date line wrapped
+    ("Pleiku, ngày", "12 tháng 8 năm 2023", True),
+    ("Pleiku, ngày 12 tháng 8 năm 2023", "QUYẾT ĐỊNH", False),  # complete: the title follows
+    ("Pleiku, ngày 12 tháng 8 năm 2023", "năm học mới", False),
+])
+def test_wrapped_header_fields_rejoin(prev, nxt, join):
+    assert should_join(prev, nxt, 60, 80) is join
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("*Vinh, ngày 03", "Vinh, ngày 03"),  # emphasis opened here, closed on a later line
+    ("tháng 5 năm 2024 *", "tháng 5 năm 2024"),
+    ("*Căn cứ Luật Đất đai;*", "Căn cứ Luật Đất đai;"),
+    ("*", "*"),  # a header mark stays
+    ("* Gạch đầu dòng", "* Gạch đầu dòng"),  # a bullet stays
+])
+def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
+    assert strip_markup(raw) == expected
+
+
+@pytest.mark.parametrize("prev, nxt, join", [
+    ("Thành phố Hải", "Phòng, ngày 4 tháng 6 năm 2024", True),  # the place name cut before its date
+    ("Buôn Ma", "Thuột, ngày 4 tháng 6 năm 2024", True),
+    ("Thành", "phố Vinh, ngày 4 tháng 6 năm 2024", True),
+    ("Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 4 tháng 6 năm 2024", False),  # the motto
+    ("TỈNH GIA LAI", "Pleiku, ngày 4 tháng 6 năm 2024", False),  # the issuer's line
+    ("V/v tăng cường", "Hà Nội, ngày 4 tháng 6 năm 2024", False),
+])
+def test_place_cut_before_its_date_rejoins(prev, nxt, join):
+    assert should_join(prev, nxt, 60, 80) is join
+
+
+@pytest.mark.parametrize("line, parts", [
+    ("Số: 51/SYT-NV V/v tiêm chủng mở rộng năm 2024 Quy Nhơn, ngày 9 tháng 2 năm 2024 Kính gửi: Các bệnh viện",
+     ["Số: 51/SYT-NV", "V/v tiêm chủng mở rộng năm 2024", "Quy Nhơn, ngày 9 tháng 2 năm 2024",
+      "Kính gửi: Các bệnh viện"]),
+    ("Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành. SỞ Y TẾ -------",
+     ["Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành.", "SỞ Y TẾ"]),
+    ("TP. Cần Thơ, ngày 3 tháng 3 năm 2023", ["TP. Cần Thơ, ngày 3 tháng 3 năm 2023"]),
+    ("KT. GIÁM ĐỐC", ["KT. GIÁM ĐỐC"]),  # an authority line is not a sentence and a caps tail
+    ("Hà Nội, ngày 9 tháng 2 năm 2024", ["Hà Nội, ngày 9 tháng 2 năm 2024"]),
+])
+def test_split_flat_header(line, parts):
+    from pipeline.text.normalize import split_flat_header
+
+    assert split_flat_header(line) == parts
+
+
+def test_flattened_header_with_a_portal_caption_reads_as_a_header():
+    raw = ("Công văn 51/SYT-NV năm 2024 về tiêm chủng do Sở Y tế ban hành. SỞ Y TẾ ------- "
+           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------\n"
+           "Số: 51/SYT-NV V/v tiêm chủng mở rộng Quy Nhơn, ngày 9 tháng 2 năm 2024 Kính gửi: Các bệnh viện\n"
+           "Sở Y tế đề nghị các bệnh viện triển khai tiêm chủng.\n")
+    lines = normalize_text(raw).text.split("\n")
+    assert lines[:5] == ["SỞ Y TẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Số: 51/SYT-NV", "V/v tiêm chủng mở rộng"]
+    assert "ban hành." not in normalize_text(raw).text  # the caption is the portal's, not the document's
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # a PDF header read column by column: the number wrapped under its label
+    (["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số:", "45/QĐ-UBND", "Sơn La, ngày 2 tháng 3 năm 2024"],
+     ["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 45/QĐ-UBND", "Sơn La, ngày 2 tháng 3 năm 2024"]),
+    # a portal's caption wrapped over three lines before the issuing body
+    (["Công văn 8/BTC-NSNN năm 2022", "về dự toán do Bộ Tài", "chính ban hành. BỘ TÀI CHÍNH -------",
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"],
+     ["BỘ TÀI CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
+])
+def test_tidy_header_lines(lines, expected):
+    from pipeline.text.normalize import tidy_header_lines
+
+    assert tidy_header_lines(lines) == expected
+
+
+@pytest.mark.parametrize("line, parts", [
+    ("Nơi nhận: TM. ỦY BAN NHÂN DÂN", ["Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"]),
+    ("- UBND tỉnh (b/c); KT. CHỦ TỊCH", ["- UBND tỉnh (b/c);", "KT. CHỦ TỊCH"]),
+    ("- Lưu: VT, NV. PHÓ CHỦ TỊCH", ["- Lưu: VT, NV. PHÓ CHỦ TỊCH"]),  # a code list, not a sentence
+])
+def test_caps_line_glued_after_a_sentence_comes_apart(line, parts):
+    from pipeline.text.normalize import split_flat_header
+
+    assert split_flat_header(line) == parts

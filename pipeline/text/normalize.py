@@ -99,6 +99,10 @@ _MARKUP = (
     (re.compile(r"\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,}"), ""),  # **bold**, __bold__
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
     (re.compile(r"^\s*#{1,6}\s+"), ""),  # markdown headings
+    # emphasis opened on one line and closed on another (a converter's hard wrap inside
+    # *…*): the marker at a line's edge goes; a lone "*" (a header mark) stays
+    (re.compile(r"^\s*\*(?=[^\s*])"), ""),
+    (re.compile(r"(?<=[^\s*])\s*\*\s*$"), ""),
     (re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$"), ""),  # table rule |---|---|
     (re.compile(r"\s*\|\s*"), " "),  # table cell borders
 )
@@ -359,6 +363,87 @@ def split_motto(line: str) -> list[str]:
     return [p.strip(" -–") if i % 2 == 0 else p for i, p in enumerate(parts) if p.strip(" -–")]
 
 
+# A header block flattened onto one line by a converter ("BỘ Y TẾ ------- CỘNG HÒA … Số:
+# 12/BYT-KCB V/v … Hà Nội, ngày 5 tháng 3 năm 2014 Kính gửi: …"): its fields are cut apart.
+_FLAT_BREAKS = re.compile(r"\s+(?=Số\s*:\s*\S)|\s+(?=V/v\b)|\s+(?=Kính gửi\s*:)|\s*-{3,}\s*")
+_FLAT_DATE = re.compile(r",\s*ngày\b(?:[^,;:]{0,30}?năm\s+\d{4}|\s*$)")  # or cut after "ngày"
+
+
+def _place_start(text: str, comma: int) -> int:
+    """Where the place name before ``comma`` begins: up to four capitalised words."""
+    words = list(re.finditer(r"\S+", text[:comma]))
+    start = comma
+    for w in reversed(words[-4:]):
+        word = w.group(0)
+        if not (word[:1].isupper() and word.isalpha() and not word.isupper() or word in _unit_words()):
+            break
+        start = w.start()
+    return start
+
+
+def split_flat_header(line: str) -> list[str]:
+    """One header line holding several fields → one line per field (already normalised
+    text); a line holding one field comes back alone."""
+    parts = [p for p in _FLAT_BREAKS.split(line) if p and p.strip()]
+    out: list[str] = []
+    for part in parts:
+        m = _FLAT_DATE.search(part)
+        if m:
+            start = _place_start(part, m.start())
+            if start < m.start():
+                pieces = [part[:start], part[start:m.end()], part[m.end():]]
+            else:
+                pieces = [part]
+        else:
+            pieces = [part]
+        out += [q for piece in pieces for q in _caps_tail_apart(piece.strip()) if q]
+    return out or [line]
+
+
+def drop_caption(texts: list[str], number: str | None, open_: bool = False) -> tuple[list[str], bool]:
+    """Header pieces without a portal's caption of the document (``Công văn 12/BYT-KCB năm
+    2014 … do Bộ Y tế ban hành.``): one sentence, from its kind word and the document's own
+    number to its full stop, over as many lines as it was wrapped to. Returns the pieces
+    kept and whether the caption runs on into the next line."""
+    kept = []
+    for text in texts:
+        if not open_ and number is not None and _is_caption(text, number or None):
+            open_ = True
+        if open_:
+            open_ = not text.rstrip().endswith(".")
+            continue
+        kept.append(text)
+    return kept, open_
+
+
+def tidy_header_lines(lines: list[str]) -> list[str]:
+    """Raw header lines read column by column (a PDF's header block) → one field a line:
+    normalised, the motto and flattened fields apart, a portal's caption out, a number
+    wrapped under its ``Số:`` label rejoined."""
+    pieces = [f for raw in lines for t in split_motto(normalize_line(raw)) if t for f in split_flat_header(t)]
+    pieces, _ = drop_caption(pieces, "")
+    out: list[str] = []
+    for piece in pieces:
+        if out and _NUMBER_LABEL.match(out[-1]) and _header_field_runs_on(out[-1], piece):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _caps_tail_apart(text: str) -> list[str]:
+    """``… do Bộ Y tế ban hành. BỘ Y TẾ``, ``Nơi nhận: TM. ỦY BAN NHÂN DÂN`` → the sentence,
+    then the capital line glued after it (a body, or an authority opening with its prefix)."""
+    for m in re.finditer(r"[.;:]\s+", text):
+        head, tail = text[:m.start() + 1], text[m.end():]
+        words = tail.split()
+        clean = not re.search(r"[,;:]", tail) and "." not in " ".join(words[1:])
+        if (clean and len(words) >= 2 and is_all_caps(tail) and len(head.split()) >= 2
+                and not is_all_caps(head.split()[-1])):
+            return [head, tail]
+    return [text]
+
+
 # List markers and the openings that always start a new logical line.
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _MARKER = re.compile(
@@ -438,7 +523,11 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     ran to the margin is a matter of that line alone, not of what it was joined to).
     """
     width = len(last if last is not None else prev)
-    if not prev or not nxt or starts_item(nxt):
+    if not prev or not nxt:
+        return False
+    if _header_field_runs_on(prev, nxt):
+        return True
+    if starts_item(nxt):
         return False
     if PLACE_DATE_LINE.match(nxt) or PLACE_DATE_LINE.match(prev):
         return False
@@ -464,6 +553,38 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
         return width >= full
     return width >= wide
+
+
+_NUMBER_LABEL = re.compile(r"^Số\s*:?$")
+_DATE_CONTINUES = re.compile(r"^(?:ngày|tháng|năm)\b|^\d{1,2}\s+(?:tháng|năm)\b|^\d{4}\b", re.I)
+
+
+def _header_field_runs_on(prev: str, nxt: str) -> bool:
+    """A header field wrapped by a converter: ``Số:`` / ``12/KH-UBND``; ``Huế, ngày 24`` /
+    ``tháng 11 năm 2025`` (the place/date line has no year yet)."""
+    if _NUMBER_LABEL.match(prev):
+        return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
+    if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
+        return bool(_DATE_CONTINUES.match(nxt))
+    if PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
+        return _place_head(prev) and bool(PLACE_DATE_LINE.match(prev + " " + nxt))
+    return False
+
+
+@functools.cache
+def _unit_words() -> frozenset[str]:
+    terms = load_yaml("header_terms.yml")
+    abbreviations = {a for abbr in terms["unit_abbreviations"] for a in (abbr, abbr.capitalize())}
+    return frozenset(w for u in terms["unit_types"] for w in u.split()) | abbreviations
+
+
+def _place_head(text: str) -> bool:
+    """``Thành phố Hồ Chí``: the start of a place name cut before its date (capitalised
+    words, unit words in lower case), not the motto, a caps body line or a summary."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or is_all_caps(text) or _MOTTO.search(text) or not text[:1].isupper():
+        return False
+    return all(w[:1].isupper() and w.isalpha() or w in _unit_words() for w in words)
 
 
 def glue(prev: str, nxt: str) -> str:
@@ -517,6 +638,121 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
         for b in body:
             b.text = marker.sub("", b.text, count=1) if marker.search(b.text) else b.text
     return body, notes
+
+
+# --- web-crawl furniture --------------------------------------------------------------
+# A page saved from an online legal library wraps the document in the site's furniture: a
+# banner and a metadata panel before it, a caption, related-document lists and notices
+# after it (gazetteer/web_furniture.yml). The document runs from its own header (the
+# issuing body above the motto) to the last line before the furniture that follows it.
+
+
+@functools.cache
+def _furniture() -> dict:
+    return load_yaml("web_furniture.yml")
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.strip(" #*|").split()).casefold()
+
+
+@functools.cache
+def _panel_label_re() -> re.Pattern:
+    labels = sorted(_furniture()["panel_labels"], key=len, reverse=True)
+    return re.compile(r"^[#*|\s]*(" + "|".join(re.escape(x) for x in labels) + r")\s*:", re.I)
+
+
+@functools.cache
+def _end_headings() -> frozenset[str]:
+    return frozenset(_label_key(h) for h in _furniture()["end_headings"])
+
+
+def panel_label(text: str) -> str | None:
+    """``Số hiệu:`` / ``Hiệu lực: Đã biết`` → the label, when a short line opens with a
+    metadata-panel label."""
+    m = _panel_label_re().match(text) if len(text) <= 60 else None
+    return m.group(1).casefold() if m else None
+
+
+def _panel_at(texts: list[str], i: int) -> bool:
+    """Do enough distinct panel labels stand within a few lines from ``i``?"""
+    window = texts[i:i + int(_furniture()["panel_span"])]
+    labels = {lab for lab in map(panel_label, window) if lab}
+    return len(labels) >= int(_furniture()["panel_min_labels"])
+
+
+def _is_rule_or_caps(text: str) -> bool:
+    return bool(_RULE_LINE.match(text)) or (is_all_caps(text) and not any(c.isdigit() for c in text))
+
+
+def _document_start(texts: list[str]) -> int:
+    """The line where the document's own header begins, when a metadata panel (or a
+    portal's banner with one) stands before it; 0 when nothing precedes the header."""
+    panel_end = None
+    for i, text in enumerate(texts[:400]):
+        if panel_label(text) and _panel_at(texts, i):
+            panel_end = i + 1
+        elif _MOTTO.search(text):
+            if panel_end is None:
+                return 0
+            start = i
+            # the issuing body printed above the motto (its own lines, rules between)
+            k, taken = i - 1, 0
+            while k >= panel_end and taken < 12 and (not texts[k] or _is_rule_or_caps(texts[k])):
+                if texts[k]:
+                    start, taken = k, taken + 1
+                k -= 1
+            return start
+    return 0
+
+
+_OWN_NUMBER = re.compile(r"^Số\s*:?\s*(\d+[/-][\w./&-]+)")
+
+
+def _own_number(texts: list[str], start: int) -> str | None:
+    filled = [t for t in texts[start:start + 80] if t]
+    for text, nxt in zip(filled, filled[1:] + [""]):
+        m = _OWN_NUMBER.match(text if not text.endswith(":") else text + " " + nxt)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _is_caption(text: str, number: str | None) -> bool:
+    """A portal's one-line caption of the document: ``Quyết định 12/2025/QĐ-UBND …``
+    (its kind word, then its own number)."""
+    m = re.match(r"^(\S+(?:\s+\S+){0,3}?)\s+(?:số\s+)?(\d+[/-][\w./&-]*\w)", text)
+    if not m:
+        return False
+    kinds = {k.casefold() for k in load_yaml("header_terms.yml")["document_kinds"]}
+    if m.group(1).casefold() not in kinds:
+        return False
+    return number is None or m.group(2) == number
+
+
+def _document_end(texts: list[str], start: int) -> int:
+    """Index after the document's last line: before the first related-documents heading
+    or metadata panel that follows the document, and before a caption just above it."""
+    end = len(texts)
+    for i in range(start + 1, len(texts)):
+        text = texts[i]
+        if len(text) > 60:
+            continue
+        if _label_key(text) in _end_headings() or (panel_label(text) and _panel_at(texts, i)):
+            end = i
+            break
+    if end == len(texts):
+        return end
+    number = _own_number(texts, start)
+    window = [j for j in range(start + 1, end) if texts[j]][-int(_furniture()["caption_window"]):]
+    return next((j for j in window if _is_caption(texts[j], number)), end)
+
+
+def document_bounds(texts: list[str]) -> tuple[int, int]:
+    """(first, end) line indexes of the document inside a saved web page (normalised
+    lines); (0, len) for a document with no furniture around it."""
+    start = _document_start(texts)
+    return start, _document_end(texts, start)
 
 
 # --- the whole chain -----------------------------------------------------------------
@@ -586,10 +822,15 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
-    total = sum(len(p) for p in paged)
+    normed = [normalize_line(raw) for p in paged for raw, _ in p]
+    first, end = document_bounds(normed)  # web-crawl furniture stays out
+    own_number = _own_number(normed, first)  # a portal's caption repeats it
+    in_caption = False
+    total = end - first
     lines: list[_Line] = []
     subject_at: _SubjectColumn | None = None  # an open V/v column (pdftotext -layout)
     seen = filled = 0
+    flat = -1
     blank = False
     for page_no, page in enumerate(paged, start=1):
         subject_at = None
@@ -597,6 +838,9 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         table_rows = layout_table_rows([raw for raw, _ in page])
         continued = {k for _, more in table_rows.values() for k in more}
         for at, (raw, char) in enumerate(page):
+            flat += 1
+            if not first <= flat < end:
+                continue
             seen += 1
             filled += bool(raw.strip())
             if at in continued:
@@ -611,11 +855,14 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
             elif edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
                 texts = [t for part in parts for t in split_motto(normalize_line(part))]
+                if filled <= 14:
+                    texts, in_caption = drop_caption([f for t in texts for f in split_flat_header(t)],
+                                                     own_number, in_caption)
                 row = row and len(texts) == 1
                 if not row and "|" not in raw:
                     subject, texts = _subject_column(subject_at, raw, texts)
             else:
-                texts = [normalize_line(raw)]
+                texts = [normed[flat]]
             if subject is None:
                 subject_at = None
             blank = blank or not raw.strip()
