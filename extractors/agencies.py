@@ -119,7 +119,13 @@ _CHANNEL_BEFORE = re.compile(r"(?:trên|qua|hệ thống|tại)\s+$")
 _CITATION_HEAD = re.compile(
     r"(?:nghị định|quyết định|thông tư(?: liên tịch)?|công văn|kế hoạch|chỉ thị|nghị quyết|"
     r"chương trình|hướng dẫn|thông báo|đề án|văn bản)\s+(?:số\s+)?\d+[^\s,;]*")
-_TITLE_END = re.compile(r";|\.(?=\s|$)|\n|,\s+(?=[A-ZĐÀ-Ỹ])")
+_TITLE_END = re.compile(r";|\.(?=\s|$)|:|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:[-+•*|]|\d+[.)]|[a-zđ]\)|[IVX]+\.))|,\s+(?=[A-ZĐÀ-Ỹ])")
+_TITLE_MAX = 400
+# Where a sentence turns from the cited title to what this document asks of a body.
+_TITLE_STOP = re.compile(r"(?:,[^\S\n]*|\s)(?:đề nghị|yêu cầu|giao|chỉ đạo|ủy ban nhân dân (?:tỉnh|thành phố|xã|phường) ban hành)\s")
+# The issuer of a cited document ("… ngày 23/11/2005 của Ủy ban nhân dân tỉnh"): a body of its own.
+_ISSUER_BEFORE = re.compile(r"(?:của|do|giữa|và)\s+(?:(?:bộ trưởng|thủ trưởng|chủ tịch|tổng cục trưởng|"
+                            r"cục trưởng|giám đốc|tổng giám đốc|thống đốc|trưởng ban|chánh án|viện trưởng)\s+)?$")
 # "Ban chỉ đạo ISO tại các cơ quan": one such body in each of many, not a body.
 _DISTRIBUTIVE = re.compile(r"[^\S\n]+(?:tại|của|ở|trong)[^\S\n]+(?:các|mỗi|từng)\s")
 _POSITION_VP = re.compile(
@@ -558,7 +564,9 @@ class _Resolver:
         if div is None:
             unit = lookup_unit(locality, p.date)
             div = unit.kind if unit else None
-        return f"{head} {div} {locality}" if div else None
+        # Another body than the issuer is named as printed: "HĐND tỉnh" stays "Hội đồng nhân
+        # dân tỉnh", the province only in its locality (contract, conventions in practice 3).
+        return f"{head} {div}" if div else None
 
 
 def _scan(t: str, place: _Place) -> list[_Mention]:
@@ -705,7 +713,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     # Level-generic mentions and groups inside the trích yếu of a cited document are the
     # cited document's words, not this document's bodies.
     titles = _title_regions(t, f)
-    chosen = [c for c in chosen if not (c.generic and any(s <= c.start < e for s, e in titles))]
+    chosen = [c for c in chosen if not any(s <= c.start < e for s, e in titles)
+              or (not c.generic and _ISSUER_BEFORE.search(f, max(0, c.start - 40), c.start))]
     named = {c.name for c in chosen if not c.shorthand}
     chosen = [c for c in chosen if not c.shorthand or c.name in named]
     # "Ban Chỉ đạo" alone is the document's committee when it names exactly one of its own.
@@ -808,12 +817,16 @@ def _named_body_at(cands: list[_Mention], start: int, f: str, head: str, g: _Gaz
 
 
 def _title_regions(t: str, f: str) -> list[tuple[int, int]]:
+    """The trích yếu after each numbered citation head, across wrapped lines, up to a
+    sentence end, a new item or a request to a body (at most _TITLE_MAX characters)."""
     regions = []
     for m in _CITATION_HEAD.finditer(f):
         if not re.search(r"\d", m.group(0)):
             continue
-        end_m = _TITLE_END.search(t, m.end())
-        regions.append((m.end(), end_m.start() if end_m else len(t)))
+        end_m = _TITLE_END.search(t, m.end(), m.end() + _TITLE_MAX)
+        stop = _TITLE_STOP.search(f, m.end(), end_m.start() if end_m else m.end() + _TITLE_MAX)
+        end = stop.start() if stop else (end_m.start() if end_m else min(len(t), m.end() + _TITLE_MAX))
+        regions.append((m.end(), end))
     return regions
 
 
@@ -969,19 +982,35 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
     return _Mention(start, end, 2, f"{canonical} {word}", loc or res.default_locality(levels))
 
 
-def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention:
+def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz,
+            known: bool = True) -> _Mention:
+    """A named body and the unit words printed after it. The name keeps what the text prints
+    of its unit where that is part of how it is told apart: a tier ("Trung tâm Phục vụ hành
+    chính công cấp xã"), a place ("… tỉnh Hưng Yên"), or, for a body no list knows, the bare
+    division word ("Trung tâm Chuyển đổi số Thành phố"); a known body's bare division word
+    ("Sở Tài chính tỉnh") goes to the locality only."""
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
     scope = _scope_form(f, end)
     if scope:  # "Sở Tài chính các tỉnh, thành phố trực thuộc Trung ương": that body of each unit
         return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
+    tier = _TIER_AFTER.match(f, end)
+    if tier:
+        return _Mention(start, end + tier.end(), 3, f"{name} cấp {tier.group(1)}",
+                        res.p.locality if res.p.tier in _TIERS else None)
     div = _division_after(f, t, end)
     loc = None
     if div:
         loc, _ = res.division(div[0], div[1])
+        printed = _tidy(t[end:div[2]])
+        if div[1] is not None or not known:
+            name = f"{name} {printed}"
         end = div[2]
     return _Mention(start, end, 3, name, loc or res.default_locality(levels))
+
+
+_TIER_AFTER = re.compile(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)(?![\w&])")
 
 
 @functools.cache
@@ -1145,7 +1174,7 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
         if len(names) == 1:
             best = (fold(_tidy(names.pop())),)
     name, kind = g.local[best[0]] if best else (_expand_domains(raw), head)
-    mention = _listed(name, kind, m.start(), pos, f, t, res, g)
+    mention = _listed(name, kind, m.start(), pos, f, t, res, g, known=bool(best))
     mention.prio = 6
     if _NATIONAL_WORDS.search(fold(name)):  # "Bệnh viện Đa khoa vùng Tây Nguyên": no one province's
         mention.locality = None

@@ -73,7 +73,7 @@ COMMUNE = make_ctx("", "Ủy ban nhân dân xã Hà Đông", "Hà Đông", "comm
     (COMMUNE, "Trung tâm Phục vụ hành chính công xã", ("Trung tâm Phục vụ hành chính công", "Hà Đông")),
     (COMMUNE, "BCĐ ISO xã", ("Ban Chỉ đạo ISO", "Hà Đông")),
     (COMMUNE, "UBND xã", ("Ủy ban nhân dân xã Hà Đông", "Hà Đông")),
-    (COMMUNE, "UBND thành phố", ("Ủy ban nhân dân thành phố Hải Phòng", "Hải Phòng")),
+    (COMMUNE, "UBND thành phố", ("Ủy ban nhân dân thành phố", "Hải Phòng")),
     (COMMUNE, "Các phòng ban chuyên môn xã", ("Các cơ quan chuyên môn thuộc Ủy ban nhân dân xã", "Hà Đông")),
     (COMMUNE, "Chính phủ", ("Chính phủ", None)),
     (COMMUNE, "Ban Bí thư", ("Ban Bí thư", None)),
@@ -104,8 +104,8 @@ DISTRICT = make_ctx("", "Ủy ban nhân dân huyện Krông Pắc", "Krông Pắ
     (PROVINCE, "Cục Thuế tỉnh", ("Cục Thuế tỉnh", "Kon Tum")),
     (PROVINCE, "Thanh tra tỉnh", ("Thanh tra tỉnh", "Kon Tum")),
     (PROVINCE, "Ban Quản lý các khu công nghiệp", ("Ban Quản lý các khu công nghiệp", "Kon Tum")),
-    (PROVINCE, "Trường Chính trị tỉnh", ("Trường Chính trị", "Kon Tum")),
-    (PROVINCE, "Bệnh viện Đa khoa tỉnh", ("Bệnh viện Đa khoa", "Kon Tum")),
+    (PROVINCE, "Trường Chính trị tỉnh", ("Trường Chính trị tỉnh", "Kon Tum")),
+    (PROVINCE, "Bệnh viện Đa khoa tỉnh", ("Bệnh viện Đa khoa tỉnh", "Kon Tum")),
     (CITY, "Đài Phát thanh - Truyền hình Huế", ("Đài Phát thanh - Truyền hình Huế", "Huế")),
     # OCR-damaged marks and capitals
     (PROVINCE, "Sở Tài nguyên và Môi truờng", ("Sở Tài nguyên và Môi trường", "Kon Tum")),
@@ -263,7 +263,7 @@ def test_names_read_from_capitals_stop_at_the_duty():
             "3. Sở Xây dựng số hóa dữ liệu; Phòng Văn hóa - Xã hội rà soát thủ tục.\n")
     got = {a["name"] for a in extract_agencies(make_ctx(text, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")).items}
     assert got == {"Trung tâm Trợ giúp pháp lý nhà nước", "Phòng Phổ biến, giáo dục pháp luật",
-                   "Trường Tiểu học Nghĩa Đàn", "Trung tâm Văn hóa - Thể thao và Truyền thanh - Truyền hình",
+                   "Trường Tiểu học Nghĩa Đàn", "Trung tâm Văn hóa - Thể thao và Truyền thanh - Truyền hình huyện",
                    "Sở Xây dựng", "Phòng Văn hóa - Xã hội"}
 
 
