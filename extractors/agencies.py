@@ -662,7 +662,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                                           condition=condition, assigned=_assigned(f, m.start())))
                 continue
             # "Các cơ quan, đơn vị thuộc {div}": as the text names the unit
-            gname = name.replace("{div}", m.group("div")) if "{div}" in name else name
+            gname = name.replace("{div}", _unit_word(m.group("div"))) if "{div}" in name else name
             loc = res.division(None)[0] if scope == "local" else None
             cands.append(_Mention(m.start(), m.end(), 4, gname, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
@@ -763,6 +763,11 @@ def _ban_parents(chosen: list[_Mention], f: str, g: _Gaz) -> list[_Mention]:
             if parent:
                 c.name = f"{c.name} {parent.group(0)}"
     return out
+
+
+def _unit_word(word: str) -> str:
+    """A unit word as names print it: a Party committee capitalised ("Thành ủy")."""
+    return word.capitalize() if word.endswith("ủy") else word
 
 
 def _pick_kind(kind: str | None, alts: list[str], f: str, end: int, res: _Resolver, g: _Gaz) -> str | None:
