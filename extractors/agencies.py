@@ -1358,6 +1358,10 @@ def _analyse(ctx: Context) -> _Analysis:
         if not name or (mt.condition == "assigned" and mt.name not in assigned):
             continue
         hits.append(AgencyHit(mt.start, mt.end, name, mt.locality))
+    # "UBND tỉnh (b/c)" where the text also prints "UBND tỉnh Bình Định": the name printed in full.
+    printed = {h.name for h in hits}
+    hits = [AgencyHit(h.start, h.end, f"{h.name} {h.locality}", h.locality)
+            if h.locality and f"{h.name} {h.locality}" in printed else h for h in hits]
     # "Sở X các tỉnh, thành phố" where the text also says "… trực thuộc Trung ương": one group.
     full = {h.name for h in hits if h.name.endswith(_TW_SUFFIX)}
     hits = [AgencyHit(h.start, h.end, h.name + _TW_SUFFIX, h.locality) if h.name + _TW_SUFFIX in full else h
