@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazetteer import load_tsv
+from extractors import agency_abbr as abbr
 from gazetteer.localities import DIVISIONS, lookup_unit, candidates
 from pipeline.models import Context, Section
 
@@ -705,7 +706,23 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                 cands.append(_Mention(m.start(), m.end(), 8, name, loc, condition="assigned",
                                       assigned=True, generic=True, shorthand=True))
 
+    # Short forms the document defines ("Vụ Kế hoạch - Tài chính (Vụ KHTC)"): each later use
+    # is that body, whatever else the words would read as.
+    defs = abbr.find_definitions(t, [(c.start, c.end, c.name, c.locality) for c in cands
+                                     if c.name and not c.group])
+    short_re = abbr.short_form_re(defs)
+    if short_re:
+        first = {}
+        for d in defs:
+            first.setdefault(d.short, d)
+        skip += [(d.start, d.end) for d in defs]
+        uses = [m for m in short_re.finditer(t) if not any(s <= m.start() < e for s, e in skip)]
+        cands = [c for c in cands if not any(c.start < m.end() and m.start() < c.end for m in uses)]
+        cands += [_Mention(m.start(), m.end(), 0, first[m.group(0)].name, first[m.group(0)].locality)
+                  for m in uses]
+
     chosen = _ban_parents(_select(cands, skip), f, g)
+    chosen = _expand_short_forms(chosen, res, g)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -724,6 +741,27 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if c.anaphor:
             c.name = next(iter(own)) if len(own) == 1 else None
     return [c for c in chosen if not c.anaphor or c.name]
+
+
+def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list[_Mention]:
+    """Names read from capitals that hold a short form ("Viện PYQG", "Ban VSTBPN&BĐG Thành
+    phố") in full, by a body the document names in full or by the domains; a name whose short
+    form nothing resolves ("Phòng VX") is not a body of this document."""
+    known = [c.name for c in chosen if c.name]
+    national = set(g.national.values())
+    out = []
+    for c in chosen:
+        if c.prio not in (3, 6) or not c.name or not abbr.abbreviation_tokens(c.name):
+            out.append(c)
+            continue
+        full = abbr.expand(c.name, known)
+        if full is None:
+            continue
+        c.name = full
+        if full in national or _NATIONAL_WORDS.search(fold(full)):
+            c.locality = None
+        out.append(c)
+    return out
 
 
 _COMMITTEE = r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy(?: " + _DIV_ALT + r")?)"
@@ -1103,7 +1141,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 break
             end, lower_run = w.end(), 0
         elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
-              or lower_run >= 6):
+              or lower_run >= 8):
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())

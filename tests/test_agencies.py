@@ -579,3 +579,51 @@ def test_heldout5_documents():
     assert result["documents"] >= 3
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.93, result["sections"][section]
+
+
+# --- short forms: defined in the document, initials of a body named in full, domains -------
+
+def _agencies(text: str, issuer=("Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai", "province")) -> dict:
+    ctx = make_ctx(text, issuer[0], issuer[1], issuer[2], "2025-09-10")
+    return {(a["name"], a["locality"]): a["mentions"] for a in extract_agencies(ctx).items}
+
+
+@pytest.mark.parametrize("text,name,mentions,short", [
+    # a parenthesised short form after the name
+    ("1. Giao Trung tâm Ứng dụng tiến bộ khoa học (Trung tâm UDTB) chủ trì.\n"
+     "2. Trung tâm UDTB báo cáo kết quả.\n", "Trung tâm Ứng dụng tiến bộ khoa học", 2, "Trung tâm UDTB"),
+    # "(sau đây gọi tắt là …)"
+    ("1. Ban Quản lý dự án hạ tầng kỹ thuật (sau đây gọi tắt là Ban QLDAHT) lập hồ sơ.\n"
+     "2. Ban QLDAHT phối hợp với Sở Xây dựng.\n", "Ban Quản lý dự án hạ tầng kỹ thuật", 2, "Ban QLDAHT"),
+    # the bare short form, defined after a known body
+    ("1. Sở Nông nghiệp và Môi trường (SNNMT) chủ trì.\n2. SNNMT hướng dẫn các xã.\n",
+     "Sở Nông nghiệp và Môi trường", 2, "SNNMT"),
+])
+def test_a_short_form_the_document_defines_is_that_body(text, name, mentions, short):
+    got = _agencies(text)
+    assert got.get((name, "Gia Lai")) == mentions, got
+    assert not any(short in n for n, _ in got), got
+
+
+@pytest.mark.parametrize("text,want", [
+    # the initials of a body the text names in full, words after the short form kept
+    ("1. Kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới tỉnh.\n"
+     "Nơi nhận:\n- Ban VSTBPN&BĐG tỉnh;\n", ("Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới tỉnh", "Gia Lai")),
+    # glued domains of abbreviations.tsv
+    ("Nơi nhận:\n- Viện PYTTTW;\n", ("Viện Pháp y tâm thần Trung ương", None)),
+    ("Nơi nhận:\n- Trung tâm TTDL và CNS tỉnh;\n", ("Trung tâm Thông tin dữ liệu và Chuyển đổi số tỉnh", "Gia Lai")),
+    # a national body written with its domains abbreviated
+    ("Nơi nhận:\n- Cục KTVB&QLXLVPHC (Bộ Tư pháp);\n",
+     ("Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính", None)),
+])
+def test_short_forms_are_written_in_full(text, want):
+    got = _agencies(text)
+    assert want in got, got
+    assert not any(any(c.isupper() and c2.isupper() for c, c2 in zip(w, w[1:]))
+                   for n, _ in got for w in n.split() if "&" in w or w.isupper()), got
+
+
+@pytest.mark.parametrize("line", ["- Phòng VX, TH;", "- Trung tâm CN;", "- Phòng KGVX;"])
+def test_a_short_form_nothing_resolves_is_no_name(line):
+    got = _agencies("Nơi nhận:\n- Sở Tài chính;\n" + line + "\n- Lưu: VT.\n")
+    assert set(got) == {("Sở Tài chính", "Gia Lai")}, got
