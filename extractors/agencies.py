@@ -764,6 +764,8 @@ def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list
     return out
 
 
+# A Party committee of a unit, whose name the text may print with the unit ("Tỉnh ủy Nghệ An").
+_PARTY_COMMITTEE = re.compile(r"(?:Tỉnh|Thành|Huyện|Quận|Thị) ủy$")
 _COMMITTEE = r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy(?: " + _DIV_ALT + r")?)"
 _PARENT_SUFFIX = re.compile(r"(?:Hội đồng nhân dân (?:" + _DIV_ALT + r")|" + _COMMITTEE + r")$")
 _BAN_OF = re.compile(r"Ban (?!Chỉ đạo|Chỉ huy|Quản lý|Thường vụ)")
@@ -985,10 +987,19 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
     if naming == "bare":
         loc = res.default_locality(levels)
+        name = canonical
         if div:
             loc2, _ = res.division(div[0], div[1])
+            if _PARTY_COMMITTEE.search(canonical):  # "Thành ủy Thành phố": as printed
+                name = f"{canonical} {_tidy(t[end:div[2]])}"
             loc, end = loc2 or loc, div[2]
-        return _Mention(start, end, 2, canonical, loc)
+        elif _PARTY_COMMITTEE.search(canonical) and not _caps_line(t, start):
+            # "Tỉnh ủy Nghệ An": a committee named with its province keeps it
+            proper = _proper_after(t, end)
+            unit = lookup_unit(proper[0], res.p.date) if proper else None
+            if unit is not None and unit.tier == "province" and fold(unit.name) == fold(proper[0]):
+                name, loc, end = f"{canonical} {proper[0]}", unit.name, proper[1]
+        return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
     if not div and "nhân dân" in fold(canonical):
@@ -1029,9 +1040,9 @@ def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Re
             known: bool = True) -> _Mention:
     """A named body and the unit words printed after it. The name keeps what the text prints
     of its unit where that is part of how it is told apart: a tier ("Trung tâm Phục vụ hành
-    chính công cấp xã"), a place ("… tỉnh Hưng Yên"), or, for a body no list knows, the bare
-    division word ("Trung tâm Chuyển đổi số Thành phố"); a known body's bare division word
-    ("Sở Tài chính tỉnh") goes to the locality only."""
+    chính công cấp xã"), or, for a body no list knows, the division word and place
+    ("Trung tâm Chuyển đổi số Thành phố"); a known body's unit words ("Sở Tài chính tỉnh",
+    "Sở Y tế thành phố Hà Nội") go to the locality only."""
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
@@ -1040,14 +1051,14 @@ def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Re
         return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
     tier = _TIER_AFTER.match(f, end)
     if tier:
-        return _Mention(start, end + tier.end(), 3, f"{name} cấp {tier.group(1)}",
+        return _Mention(start, tier.end(), 3, f"{name} cấp {tier.group(1)}",
                         res.p.locality if res.p.tier in _TIERS else None)
     div = _division_after(f, t, end)
     loc = None
     if div:
         loc, _ = res.division(div[0], div[1])
         printed = _tidy(t[end:div[2]])
-        if div[1] is not None or not known:
+        if not known:
             name = f"{name} {printed}"
         end = div[2]
     return _Mention(start, end, 3, name, loc or res.default_locality(levels))

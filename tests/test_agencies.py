@@ -627,3 +627,37 @@ def test_short_forms_are_written_in_full(text, want):
 def test_a_short_form_nothing_resolves_is_no_name(line):
     got = _agencies("Nơi nhận:\n- Sở Tài chính;\n" + line + "\n- Lưu: VT.\n")
     assert set(got) == {("Sở Tài chính", "Gia Lai")}, got
+
+
+@pytest.mark.parametrize("text,want", [
+    # a tier printed after a known body stays in its name
+    ("1. Trung tâm Phục vụ hành chính công cấp xã tiếp nhận hồ sơ.\n",
+     ("Trung tâm Phục vụ hành chính công cấp xã", "Gia Lai")),
+    # a body no list knows keeps its printed division word; a known one does not
+    ("1. Trung tâm Điều phối du lịch tỉnh vận hành hệ thống.\n",
+     ("Trung tâm Điều phối du lịch tỉnh", "Gia Lai")),
+    ("1. Sở Tài chính tỉnh Gia Lai bố trí kinh phí.\n", ("Sở Tài chính", "Gia Lai")),
+    # a body other than the issuer, named bare, stays bare; the province is its locality
+    ("1. Trình HĐND tỉnh xem xét.\n", ("Hội đồng nhân dân tỉnh", "Gia Lai")),
+    # … unless the text prints it in full elsewhere
+    ("1. Trình HĐND tỉnh xem xét.\n2. Nghị quyết của Hội đồng nhân dân tỉnh Gia Lai.\n",
+     ("Hội đồng nhân dân tỉnh Gia Lai", "Gia Lai")),
+    # a Party committee keeps the place printed with it
+    ("Thực hiện Kết luận của Tỉnh ủy Gia Lai về chuyển đổi số.\n", ("Tỉnh ủy Gia Lai", "Gia Lai")),
+    ("- Văn phòng Thành ủy;\n", ("Văn phòng Thành ủy", "Gia Lai")),
+    # the issuer's Văn phòng, named by its positions
+    ("Nơi nhận:\n- VPUB: CVP, các PCVP;\n", ("Văn phòng Ủy ban nhân dân tỉnh", "Gia Lai")),
+])
+def test_names_keep_what_the_text_prints(text, want):
+    got = _agencies(text)
+    assert want in got, got
+
+
+def test_bodies_inside_a_cited_title_are_not_mentions():
+    text = ("1. Bãi bỏ Quyết định số 12/2010/QĐ-UBND ngày 05 tháng 3 năm 2010 của Ủy ban nhân dân\n"
+            "tỉnh Gia Lai thành lập Trung tâm Y tế huyện Ia Grai trên cơ sở Phòng Y tế\n"
+            "huyện Ia Grai.\n"
+            "2. Sở Y tế chủ trì thực hiện.\n")
+    got = _agencies(text)
+    assert ("Sở Y tế", "Gia Lai") in got
+    assert not any(n.startswith(("Trung tâm Y tế", "Phòng Y tế")) for n, _ in got), got
