@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazetteer import load_tsv
+from extractors import agency_abbr as abbr
 from gazetteer.localities import DIVISIONS, lookup_unit, candidates
 from pipeline.core.models import Context, Section
 
@@ -119,7 +120,13 @@ _CHANNEL_BEFORE = re.compile(r"(?:trên|qua|hệ thống|tại)\s+$")
 _CITATION_HEAD = re.compile(
     r"(?:nghị định|quyết định|thông tư(?: liên tịch)?|công văn|kế hoạch|chỉ thị|nghị quyết|"
     r"chương trình|hướng dẫn|thông báo|đề án|văn bản)\s+(?:số\s+)?\d+[^\s,;]*")
-_TITLE_END = re.compile(r";|\.(?=\s|$)|\n|,\s+(?=[A-ZĐÀ-Ỹ])")
+_TITLE_END = re.compile(r";|\.(?=\s|$)|:|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:[-+•*|]|\d+[.)]|[a-zđ]\)|[IVX]+\.))|,\s+(?=[A-ZĐÀ-Ỹ])")
+_TITLE_MAX = 400
+# Where a sentence turns from the cited title to what this document asks of a body.
+_TITLE_STOP = re.compile(r"(?:,[^\S\n]*|\s)(?:đề nghị|yêu cầu|giao|chỉ đạo|ủy ban nhân dân (?:tỉnh|thành phố|xã|phường) ban hành)\s")
+# The issuer of a cited document ("… ngày 23/11/2005 của Ủy ban nhân dân tỉnh"): a body of its own.
+_ISSUER_BEFORE = re.compile(r"(?:của|do|giữa|và)\s+(?:(?:bộ trưởng|thủ trưởng|chủ tịch|tổng cục trưởng|"
+                            r"cục trưởng|giám đốc|tổng giám đốc|thống đốc|trưởng ban|chánh án|viện trưởng)\s+)?$")
 # "Ban chỉ đạo ISO tại các cơ quan": one such body in each of many, not a body.
 _DISTRIBUTIVE = re.compile(r"[^\S\n]+(?:tại|của|ở|trong)[^\S\n]+(?:các|mỗi|từng)\s")
 _POSITION_VP = re.compile(
@@ -558,7 +565,9 @@ class _Resolver:
         if div is None:
             unit = lookup_unit(locality, p.date)
             div = unit.kind if unit else None
-        return f"{head} {div} {locality}" if div else None
+        # Another body than the issuer is named as printed: "HĐND tỉnh" stays "Hội đồng nhân
+        # dân tỉnh", the province only in its locality (contract, conventions in practice 3).
+        return f"{head} {div}" if div else None
 
 
 def _scan(t: str, place: _Place) -> list[_Mention]:
@@ -654,7 +663,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                                           condition=condition, assigned=_assigned(f, m.start())))
                 continue
             # "Các cơ quan, đơn vị thuộc {div}": as the text names the unit
-            gname = name.replace("{div}", m.group("div")) if "{div}" in name else name
+            gname = name.replace("{div}", _unit_word(m.group("div"))) if "{div}" in name else name
             loc = res.division(None)[0] if scope == "local" else None
             cands.append(_Mention(m.start(), m.end(), 4, gname, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
@@ -697,7 +706,23 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                 cands.append(_Mention(m.start(), m.end(), 8, name, loc, condition="assigned",
                                       assigned=True, generic=True, shorthand=True))
 
+    # Short forms the document defines ("Vụ Kế hoạch - Tài chính (Vụ KHTC)"): each later use
+    # is that body, whatever else the words would read as.
+    defs = abbr.find_definitions(t, [(c.start, c.end, c.name, c.locality) for c in cands
+                                     if c.name and not c.group])
+    short_re = abbr.short_form_re(defs)
+    if short_re:
+        first = {}
+        for d in defs:
+            first.setdefault(d.short, d)
+        skip += [(d.start, d.end) for d in defs]
+        uses = [m for m in short_re.finditer(t) if not any(s <= m.start() < e for s, e in skip)]
+        cands = [c for c in cands if not any(c.start < m.end() and m.start() < c.end for m in uses)]
+        cands += [_Mention(m.start(), m.end(), 0, first[m.group(0)].name, first[m.group(0)].locality)
+                  for m in uses]
+
     chosen = _ban_parents(_select(cands, skip), f, g)
+    chosen = _expand_short_forms(chosen, res, g)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -705,7 +730,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     # Level-generic mentions and groups inside the trích yếu of a cited document are the
     # cited document's words, not this document's bodies.
     titles = _title_regions(t, f)
-    chosen = [c for c in chosen if not (c.generic and any(s <= c.start < e for s, e in titles))]
+    chosen = [c for c in chosen if not any(s <= c.start < e for s, e in titles)
+              or (not c.generic and _ISSUER_BEFORE.search(f, max(0, c.start - 40), c.start))]
     named = {c.name for c in chosen if not c.shorthand}
     chosen = [c for c in chosen if not c.shorthand or c.name in named]
     # "Ban Chỉ đạo" alone is the document's committee when it names exactly one of its own.
@@ -717,6 +743,29 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     return [c for c in chosen if not c.anaphor or c.name]
 
 
+def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list[_Mention]:
+    """Names read from capitals that hold a short form ("Viện PYQG", "Ban VSTBPN&BĐG Thành
+    phố") in full, by a body the document names in full or by the domains; a name whose short
+    form nothing resolves ("Phòng VX") is not a body of this document."""
+    known = [c.name for c in chosen if c.name]
+    national = set(g.national.values())
+    out = []
+    for c in chosen:
+        if c.prio not in (3, 6) or not c.name or not abbr.abbreviation_tokens(c.name):
+            out.append(c)
+            continue
+        full = abbr.expand(c.name, known)
+        if full is None:
+            continue
+        c.name = full
+        if full in national or _NATIONAL_WORDS.search(fold(full)):
+            c.locality = None
+        out.append(c)
+    return out
+
+
+# A Party committee of a unit, whose name the text may print with the unit ("Tỉnh ủy Nghệ An").
+_PARTY_COMMITTEE = re.compile(r"(?:Tỉnh|Thành|Huyện|Quận|Thị) ủy$")
 _COMMITTEE = r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy(?: " + _DIV_ALT + r")?)"
 _PARENT_SUFFIX = re.compile(r"(?:Hội đồng nhân dân (?:" + _DIV_ALT + r")|" + _COMMITTEE + r")$")
 _BAN_OF = re.compile(r"Ban (?!Chỉ đạo|Chỉ huy|Quản lý|Thường vụ)")
@@ -754,6 +803,11 @@ def _ban_parents(chosen: list[_Mention], f: str, g: _Gaz) -> list[_Mention]:
             if parent:
                 c.name = f"{c.name} {parent.group(0)}"
     return out
+
+
+def _unit_word(word: str) -> str:
+    """A unit word as names print it: a Party committee capitalised ("Thành ủy")."""
+    return word.capitalize() if word.endswith("ủy") else word
 
 
 def _pick_kind(kind: str | None, alts: list[str], f: str, end: int, res: _Resolver, g: _Gaz) -> str | None:
@@ -808,12 +862,16 @@ def _named_body_at(cands: list[_Mention], start: int, f: str, head: str, g: _Gaz
 
 
 def _title_regions(t: str, f: str) -> list[tuple[int, int]]:
+    """The trích yếu after each numbered citation head, across wrapped lines, up to a
+    sentence end, a new item or a request to a body (at most _TITLE_MAX characters)."""
     regions = []
     for m in _CITATION_HEAD.finditer(f):
         if not re.search(r"\d", m.group(0)):
             continue
-        end_m = _TITLE_END.search(t, m.end())
-        regions.append((m.end(), end_m.start() if end_m else len(t)))
+        end_m = _TITLE_END.search(t, m.end(), m.end() + _TITLE_MAX)
+        stop = _TITLE_STOP.search(f, m.end(), end_m.start() if end_m else m.end() + _TITLE_MAX)
+        end = stop.start() if stop else (end_m.start() if end_m else min(len(t), m.end() + _TITLE_MAX))
+        regions.append((m.end(), end))
     return regions
 
 
@@ -929,10 +987,19 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
     if naming == "bare":
         loc = res.default_locality(levels)
+        name = canonical
         if div:
             loc2, _ = res.division(div[0], div[1])
+            if _PARTY_COMMITTEE.search(canonical):  # "Thành ủy Thành phố": as printed
+                name = f"{canonical} {_tidy(t[end:div[2]])}"
             loc, end = loc2 or loc, div[2]
-        return _Mention(start, end, 2, canonical, loc)
+        elif _PARTY_COMMITTEE.search(canonical) and not _caps_line(t, start):
+            # "Tỉnh ủy Nghệ An": a committee named with its province keeps it
+            proper = _proper_after(t, end)
+            unit = lookup_unit(proper[0], res.p.date) if proper else None
+            if unit is not None and unit.tier == "province" and fold(unit.name) == fold(proper[0]):
+                name, loc, end = f"{canonical} {proper[0]}", unit.name, proper[1]
+        return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
     if not div and "nhân dân" in fold(canonical):
@@ -969,19 +1036,35 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
     return _Mention(start, end, 2, f"{canonical} {word}", loc or res.default_locality(levels))
 
 
-def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention:
+def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz,
+            known: bool = True) -> _Mention:
+    """A named body and the unit words printed after it. The name keeps what the text prints
+    of its unit where that is part of how it is told apart: a tier ("Trung tâm Phục vụ hành
+    chính công cấp xã"), or, for a body no list knows, the division word and place
+    ("Trung tâm Chuyển đổi số Thành phố"); a known body's unit words ("Sở Tài chính tỉnh",
+    "Sở Y tế thành phố Hà Nội") go to the locality only."""
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
     scope = _scope_form(f, end)
     if scope:  # "Sở Tài chính các tỉnh, thành phố trực thuộc Trung ương": that body of each unit
         return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
+    tier = _TIER_AFTER.match(f, end)
+    if tier:
+        return _Mention(start, tier.end(), 3, f"{name} cấp {tier.group(1)}",
+                        res.p.locality if res.p.tier in _TIERS else None)
     div = _division_after(f, t, end)
     loc = None
     if div:
         loc, _ = res.division(div[0], div[1])
+        printed = _tidy(t[end:div[2]])
+        if not known:
+            name = f"{name} {printed}"
         end = div[2]
     return _Mention(start, end, 3, name, loc or res.default_locality(levels))
+
+
+_TIER_AFTER = re.compile(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)(?![\w&])")
 
 
 @functools.cache
@@ -1069,7 +1152,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 break
             end, lower_run = w.end(), 0
         elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
-              or lower_run >= 6):
+              or lower_run >= 8):
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())
@@ -1145,7 +1228,7 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
         if len(names) == 1:
             best = (fold(_tidy(names.pop())),)
     name, kind = g.local[best[0]] if best else (_expand_domains(raw), head)
-    mention = _listed(name, kind, m.start(), pos, f, t, res, g)
+    mention = _listed(name, kind, m.start(), pos, f, t, res, g, known=bool(best))
     mention.prio = 6
     if _NATIONAL_WORDS.search(fold(name)):  # "Bệnh viện Đa khoa vùng Tây Nguyên": no one province's
         mention.locality = None
@@ -1324,6 +1407,10 @@ def _analyse(ctx: Context) -> _Analysis:
         if not name or (mt.condition == "assigned" and mt.name not in assigned):
             continue
         hits.append(AgencyHit(mt.start, mt.end, name, mt.locality))
+    # "UBND tỉnh (b/c)" where the text also prints "UBND tỉnh Bình Định": the name printed in full.
+    printed = {h.name for h in hits}
+    hits = [AgencyHit(h.start, h.end, f"{h.name} {h.locality}", h.locality)
+            if h.locality and f"{h.name} {h.locality}" in printed else h for h in hits]
     # "Sở X các tỉnh, thành phố" where the text also says "… trực thuộc Trung ương": one group.
     full = {h.name for h in hits if h.name.endswith(_TW_SUFFIX)}
     hits = [AgencyHit(h.start, h.end, h.name + _TW_SUFFIX, h.locality) if h.name + _TW_SUFFIX in full else h

@@ -73,7 +73,7 @@ COMMUNE = make_ctx("", "Ủy ban nhân dân xã Hà Đông", "Hà Đông", "comm
     (COMMUNE, "Trung tâm Phục vụ hành chính công xã", ("Trung tâm Phục vụ hành chính công", "Hà Đông")),
     (COMMUNE, "BCĐ ISO xã", ("Ban Chỉ đạo ISO", "Hà Đông")),
     (COMMUNE, "UBND xã", ("Ủy ban nhân dân xã Hà Đông", "Hà Đông")),
-    (COMMUNE, "UBND thành phố", ("Ủy ban nhân dân thành phố Hải Phòng", "Hải Phòng")),
+    (COMMUNE, "UBND thành phố", ("Ủy ban nhân dân thành phố", "Hải Phòng")),
     (COMMUNE, "Các phòng ban chuyên môn xã", ("Các cơ quan chuyên môn thuộc Ủy ban nhân dân xã", "Hà Đông")),
     (COMMUNE, "Chính phủ", ("Chính phủ", None)),
     (COMMUNE, "Ban Bí thư", ("Ban Bí thư", None)),
@@ -104,8 +104,8 @@ DISTRICT = make_ctx("", "Ủy ban nhân dân huyện Krông Pắc", "Krông Pắ
     (PROVINCE, "Cục Thuế tỉnh", ("Cục Thuế tỉnh", "Kon Tum")),
     (PROVINCE, "Thanh tra tỉnh", ("Thanh tra tỉnh", "Kon Tum")),
     (PROVINCE, "Ban Quản lý các khu công nghiệp", ("Ban Quản lý các khu công nghiệp", "Kon Tum")),
-    (PROVINCE, "Trường Chính trị tỉnh", ("Trường Chính trị", "Kon Tum")),
-    (PROVINCE, "Bệnh viện Đa khoa tỉnh", ("Bệnh viện Đa khoa", "Kon Tum")),
+    (PROVINCE, "Trường Chính trị tỉnh", ("Trường Chính trị tỉnh", "Kon Tum")),
+    (PROVINCE, "Bệnh viện Đa khoa tỉnh", ("Bệnh viện Đa khoa tỉnh", "Kon Tum")),
     (CITY, "Đài Phát thanh - Truyền hình Huế", ("Đài Phát thanh - Truyền hình Huế", "Huế")),
     # OCR-damaged marks and capitals
     (PROVINCE, "Sở Tài nguyên và Môi truờng", ("Sở Tài nguyên và Môi trường", "Kon Tum")),
@@ -263,7 +263,7 @@ def test_names_read_from_capitals_stop_at_the_duty():
             "3. Sở Xây dựng số hóa dữ liệu; Phòng Văn hóa - Xã hội rà soát thủ tục.\n")
     got = {a["name"] for a in extract_agencies(make_ctx(text, "Ủy ban nhân dân tỉnh Kon Tum", "Kon Tum")).items}
     assert got == {"Trung tâm Trợ giúp pháp lý nhà nước", "Phòng Phổ biến, giáo dục pháp luật",
-                   "Trường Tiểu học Nghĩa Đàn", "Trung tâm Văn hóa - Thể thao và Truyền thanh - Truyền hình",
+                   "Trường Tiểu học Nghĩa Đàn", "Trung tâm Văn hóa - Thể thao và Truyền thanh - Truyền hình huyện",
                    "Sở Xây dựng", "Phòng Văn hóa - Xã hội"}
 
 
@@ -579,3 +579,85 @@ def test_heldout5_documents():
     assert result["documents"] >= 3
     for section in ("agencies", "agencies+locality"):
         assert result["sections"][section]["f1"] >= 0.93, result["sections"][section]
+
+
+# --- short forms: defined in the document, initials of a body named in full, domains -------
+
+def _agencies(text: str, issuer=("Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai", "province")) -> dict:
+    ctx = make_ctx(text, issuer[0], issuer[1], issuer[2], "2025-09-10")
+    return {(a["name"], a["locality"]): a["mentions"] for a in extract_agencies(ctx).items}
+
+
+@pytest.mark.parametrize("text,name,mentions,short", [
+    # a parenthesised short form after the name
+    ("1. Giao Trung tâm Ứng dụng tiến bộ khoa học (Trung tâm UDTB) chủ trì.\n"
+     "2. Trung tâm UDTB báo cáo kết quả.\n", "Trung tâm Ứng dụng tiến bộ khoa học", 2, "Trung tâm UDTB"),
+    # "(sau đây gọi tắt là …)"
+    ("1. Ban Quản lý dự án hạ tầng kỹ thuật (sau đây gọi tắt là Ban QLDAHT) lập hồ sơ.\n"
+     "2. Ban QLDAHT phối hợp với Sở Xây dựng.\n", "Ban Quản lý dự án hạ tầng kỹ thuật", 2, "Ban QLDAHT"),
+    # the bare short form, defined after a known body
+    ("1. Sở Nông nghiệp và Môi trường (SNNMT) chủ trì.\n2. SNNMT hướng dẫn các xã.\n",
+     "Sở Nông nghiệp và Môi trường", 2, "SNNMT"),
+])
+def test_a_short_form_the_document_defines_is_that_body(text, name, mentions, short):
+    got = _agencies(text)
+    assert got.get((name, "Gia Lai")) == mentions, got
+    assert not any(short in n for n, _ in got), got
+
+
+@pytest.mark.parametrize("text,want", [
+    # the initials of a body the text names in full, words after the short form kept
+    ("1. Kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới tỉnh.\n"
+     "Nơi nhận:\n- Ban VSTBPN&BĐG tỉnh;\n", ("Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới tỉnh", "Gia Lai")),
+    # glued domains of abbreviations.tsv
+    ("Nơi nhận:\n- Viện PYTTTW;\n", ("Viện Pháp y tâm thần Trung ương", None)),
+    ("Nơi nhận:\n- Trung tâm TTDL và CNS tỉnh;\n", ("Trung tâm Thông tin dữ liệu và Chuyển đổi số tỉnh", "Gia Lai")),
+    # a national body written with its domains abbreviated
+    ("Nơi nhận:\n- Cục KTVB&QLXLVPHC (Bộ Tư pháp);\n",
+     ("Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính", None)),
+])
+def test_short_forms_are_written_in_full(text, want):
+    got = _agencies(text)
+    assert want in got, got
+    assert not any(any(c.isupper() and c2.isupper() for c, c2 in zip(w, w[1:]))
+                   for n, _ in got for w in n.split() if "&" in w or w.isupper()), got
+
+
+@pytest.mark.parametrize("line", ["- Phòng VX, TH;", "- Trung tâm CN;", "- Phòng KGVX;"])
+def test_a_short_form_nothing_resolves_is_no_name(line):
+    got = _agencies("Nơi nhận:\n- Sở Tài chính;\n" + line + "\n- Lưu: VT.\n")
+    assert set(got) == {("Sở Tài chính", "Gia Lai")}, got
+
+
+@pytest.mark.parametrize("text,want", [
+    # a tier printed after a known body stays in its name
+    ("1. Trung tâm Phục vụ hành chính công cấp xã tiếp nhận hồ sơ.\n",
+     ("Trung tâm Phục vụ hành chính công cấp xã", "Gia Lai")),
+    # a body no list knows keeps its printed division word; a known one does not
+    ("1. Trung tâm Điều phối du lịch tỉnh vận hành hệ thống.\n",
+     ("Trung tâm Điều phối du lịch tỉnh", "Gia Lai")),
+    ("1. Sở Tài chính tỉnh Gia Lai bố trí kinh phí.\n", ("Sở Tài chính", "Gia Lai")),
+    # a body other than the issuer, named bare, stays bare; the province is its locality
+    ("1. Trình HĐND tỉnh xem xét.\n", ("Hội đồng nhân dân tỉnh", "Gia Lai")),
+    # … unless the text prints it in full elsewhere
+    ("1. Trình HĐND tỉnh xem xét.\n2. Nghị quyết của Hội đồng nhân dân tỉnh Gia Lai.\n",
+     ("Hội đồng nhân dân tỉnh Gia Lai", "Gia Lai")),
+    # a Party committee keeps the place printed with it
+    ("Thực hiện Kết luận của Tỉnh ủy Gia Lai về chuyển đổi số.\n", ("Tỉnh ủy Gia Lai", "Gia Lai")),
+    ("- Văn phòng Thành ủy;\n", ("Văn phòng Thành ủy", "Gia Lai")),
+    # the issuer's Văn phòng, named by its positions
+    ("Nơi nhận:\n- VPUB: CVP, các PCVP;\n", ("Văn phòng Ủy ban nhân dân tỉnh", "Gia Lai")),
+])
+def test_names_keep_what_the_text_prints(text, want):
+    got = _agencies(text)
+    assert want in got, got
+
+
+def test_bodies_inside_a_cited_title_are_not_mentions():
+    text = ("1. Bãi bỏ Quyết định số 12/2010/QĐ-UBND ngày 05 tháng 3 năm 2010 của Ủy ban nhân dân\n"
+            "tỉnh Gia Lai thành lập Trung tâm Y tế huyện Ia Grai trên cơ sở Phòng Y tế\n"
+            "huyện Ia Grai.\n"
+            "2. Sở Y tế chủ trì thực hiện.\n")
+    got = _agencies(text)
+    assert ("Sở Y tế", "Gia Lai") in got
+    assert not any(n.startswith(("Trung tâm Y tế", "Phòng Y tế")) for n, _ in got), got
