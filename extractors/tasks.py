@@ -176,8 +176,8 @@ class _Doc:
         for h in self.hits:
             if h.start < pos:
                 continue
-            if h.start >= end or h.start - pos > 12:
-                return None
+            if h.start >= end or h.end > end or h.start - pos > 12:
+                return None  # a name running past the segment is not in it
             if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
                 return None if self.open_ended(h) else h
             return None
