@@ -85,6 +85,10 @@ _ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
 _APPENDIX_POINTER = _rx(_HEADINGS["appendix_pointer"])
 _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
+_AMENDING_ACT = _rx(_HEADINGS["amending_acts"])
+_AMENDING_INSTRUCTION = _rx(_HEADINGS["amending_instruction"])
+_AMENDED_OPEN = _rx(_HEADINGS["amended_text_open"])
+_AMENDED_CLOSE = _rx(_HEADINGS["amended_text_close"])
 
 # A time label that heads a roadmap item ("Năm 2027: …", "Quý III/2026: …").
 _TIME_LABEL = re.compile(
@@ -342,12 +346,15 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
         for node in nodes:
             kind = heading_kind(node.heading)
             if node.kind == "article":
+                if _AMENDING_ACT.match(clean(node.heading).lower()):
+                    continue  # "Điều 1. Sửa đổi, bổ sung …": the rules it writes are no duties
                 if any(c.kind == "roman" or heading_kind(c.heading) for c in node.children):
                     consider(node.children)
                 elif kind:
                     scopes.append((node, kind))
                 elif is_not_duty(node.heading):
-                    pass
+                    # "Điều 3. Hiệu lực thi hành": a clause of it may still assign a duty
+                    scopes.extend((c, "article") for c in node.children if _article_assigns(c))
                 elif _article_assigns(node) or any(_article_assigns(c) for c in node.children):
                     scopes.append((node, "article"))
                 continue
@@ -367,11 +374,31 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
     return scopes
 
 
-def _task_nodes(scope: Node):
-    """Lowest-level items of a scope that are duties (attributes and lead-ins are not)."""
+def amended_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the texts a normative document writes into another (or into itself):
+    from the quote after "… như sau:" to the quote that closes a line or a sentence."""
+    spans, pos = [], 0
+    while (m := _AMENDED_OPEN.search(text, pos)):
+        close = _AMENDED_CLOSE.search(text, m.end())
+        end = close.end() if close else len(text)
+        spans.append((m.end(), end))
+        pos = end
+    return spans
+
+
+def _amending(node: Node) -> bool:
+    """An item that instructs an amendment ("2. Khoản 3 Điều 8 được sửa đổi như sau:")."""
+    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading).lower()))
+
+
+def _task_nodes(scope: Node, amended=()):
+    """Lowest-level items of a scope that are duties (attributes, lead-ins, amendment
+    instructions and the amended text are not)."""
 
     def visit(node: Node):
         if node is not scope and _attribute(node):
+            return
+        if _amending(node) or any(a <= node.start < b for a, b in amended):
             return
         duties = [c for c in node.children if not _attribute(c)]
         if duties:
@@ -755,8 +782,9 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
     roots = parse_outline(ctx, cut)
+    amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
-        for node in _task_nodes(scope):
+        for node in _task_nodes(scope, amended):
             if id(node) in seen:
                 continue
             seen.add(id(node))

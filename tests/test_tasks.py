@@ -805,3 +805,40 @@ def test_heldout6_floors(heldout6):
     assert s["tasks"]["f1"] >= 0.96
     assert s["task_agencies"]["f1"] >= 0.89
     assert s["deadlines"]["f1"] >= 0.97
+
+
+# --- kinds of documents and items seen on real documents ---------------------------------------
+
+
+@pytest.mark.parametrize("text, refs", [
+    # an article that amends holds no task, nor the text it inserts (which may look like a plan)
+    ("Điều 1. Sửa đổi, bổ sung một số điều của Quy định ban hành kèm theo Quyết định số 12/2021/QĐ-UBND\n"
+     "1. Bổ sung Điều 7a như sau:\n“Điều 7a. Trách nhiệm của Ủy ban nhân dân cấp xã\n"
+     "a) Chủ trì kiểm tra việc thực hiện;\nb) Báo cáo Sở Xây dựng trước ngày 15/12 hằng năm.”\n"
+     "Điều 2. Bãi bỏ khoản 3 Điều 9.\nĐiều 3. Quyết định này có hiệu lực từ ngày 01/8/2025.\n"
+     "Điều 4. Chánh Văn phòng, Giám đốc Sở Xây dựng chịu trách nhiệm thi hành Quyết định này./.",
+     []),
+    # a decree's amendment instructions and their quoted texts, with no article markers left
+    ("1. Điều 5 được sửa đổi, bổ sung như sau:\n“Điều 5. Bộ Xây dựng chủ trì, hướng dẫn việc cấp phép.”\n"
+     "2. Khoản 2 Điều 8 được sửa đổi như sau:\n“2. Ủy ban nhân dân cấp tỉnh kiểm tra, báo cáo.”",
+     []),
+    # the clause of an effect article that assigns a duty is one; the effective date is not
+    ("Điều 1. Áp dụng các quy định sau trên địa bàn tỉnh.\nĐiều 2. Hiệu lực thi hành\n"
+     "1. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n"
+     "2. Trong thời gian Quyết định này có hiệu lực thi hành, nếu có quy định khác thì Sở Xây dựng có trách "
+     "nhiệm chủ trì tham mưu sửa đổi cho phù hợp.",
+     ["Điều 2.2"]),
+    # an article that adopts a report is the body's own act
+    ("Điều 1. Thông qua Báo cáo thẩm tra dự án Luật.\nĐiều 2. Giao Bộ Xây dựng hoàn thiện hồ sơ, báo cáo Chính phủ.",
+     ["Điều 2"]),
+])
+def test_normative_acts_and_amended_text_are_no_tasks(text, refs):
+    items = _tasks(text, ["Bộ Xây dựng", "Sở Xây dựng", "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp tỉnh"], "QĐ")
+    assert [t["ref"] for t in items] == refs
+
+
+def test_a_name_running_past_its_item_is_no_subject():
+    # the agency reader saw one name across two items ("… Sở Tài" / "chính …"): no crash, no subject
+    text = "Đề nghị:\n1. Cập nhật thông tin. Sở Tài\n2. Chính quyền các cấp hạn chế tụ tập."
+    items = _tasks(text, ["Sở Tài\n2. Chính"], "CV", None)
+    assert [t["ref"] for t in items] == ["1", "2"]
