@@ -114,6 +114,52 @@ def raw_tables(raw: str) -> list[list[list[str]]]:
     return blocks
 
 
+_BAR = "|"
+_ROW_OPENER = re.compile(r"^\**\s*(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?\s*\**$")
+
+
+def flat_tables(raw: str) -> list[list[list[str]]]:
+    """Tables a web page printed one cell per run of lines, each cell after a line that is
+    only "|" and each row closed by one ("|" / "STT" / "|" / "Nội dung" / … / "|" / "|" /
+    "1" / …), as rows of cell strings. A table is a run of lines without a blank one.
+
+    "|" twice in a row closes a row, or stands for an empty cell: it is a new row when the
+    row holds all the header's cells already or the next cell is a row number."""
+    blocks: list[list[list[str]]] = []
+    lines = raw.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != _BAR:
+            i += 1
+            continue
+        rows, row, cell, bars = [], [], [], 0
+        while i < len(lines) and lines[i].strip():
+            line = lines[i].strip()
+            i += 1
+            if line == _BAR:
+                if cell:
+                    row.append(" ".join(cell))
+                    cell = []
+                bars += 1
+                continue
+            if bars >= 2 and row:
+                width = len(rows[0]) if rows else None
+                if width is None or len(row) >= width or _ROW_OPENER.match(line):
+                    rows.append(row)
+                    row = []
+                else:
+                    row.extend([""] * (bars - 1))
+            bars = 0
+            cell.append(line)
+        if cell:
+            row.append(" ".join(cell))
+        if row:
+            rows.append(row)
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 3:
+            blocks.append(rows)
+    return blocks
+
+
 _GAP = re.compile(r"\s{2,}")
 _LAYOUT_END_BLANKS = 3  # this many blank lines end a layout table
 
@@ -313,7 +359,7 @@ def find_tables(ctx) -> list[Table]:
     cursor = 0
     last: tuple | None = None  # (table, group, "md" | "layout", width or column starts) open at a page end
     for page in ctx.source.pages or []:
-        blocks = [(b, _locate) for b in raw_tables(page)]
+        blocks = [(b, _locate) for b in raw_tables(page) + flat_tables(page)]
         layout_starts = []
         if not any(_has_header(b) for b, _ in blocks):
             found = list(_layout_blocks(page))
