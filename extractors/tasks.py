@@ -85,6 +85,8 @@ _ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
 _APPENDIX_POINTER = _rx(_HEADINGS["appendix_pointer"])
 _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
+# An item that is only a remark in brackets.
+_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]][\s.;*]*")
 _AMENDING_ACT = _rx(_HEADINGS["amending_acts"])
 _AMENDING_INSTRUCTION = _rx(_HEADINGS["amending_instruction"])
 _AMENDED_OPEN = _rx(_HEADINGS["amended_text_open"])
@@ -391,6 +393,12 @@ def _amending(node: Node) -> bool:
     return bool(_AMENDING_INSTRUCTION.match(clean(node.heading).lower()))
 
 
+def _has_value(node: Node) -> bool:
+    """Does an attribute line give its value after its colon ("Nội dung: Tập huấn …")?"""
+    head = node.heading
+    return bool(head.partition(":")[2].strip()) or bool(node.body)
+
+
 def _task_nodes(scope: Node, amended=()):
     """Lowest-level items of a scope that are duties (attributes, lead-ins, amendment
     instructions and the amended text are not)."""
@@ -401,6 +409,9 @@ def _task_nodes(scope: Node, amended=()):
         if _amending(node) or any(a <= node.start < b for a, b in amended):
             return
         duties = [c for c in node.children if not _attribute(c)]
+        if not duties:  # "- Nội dung:" then "+ …" bullets: each bullet is a duty of the item
+            duties = [g for c in node.children if _attribute(c) == "content" and not _has_value(c)
+                      for g in c.children]
         if duties:
             for child in duties:
                 yield from visit(child)
@@ -711,6 +722,8 @@ class _Extractor:
         segs, time_label = self.segments(node, scope, kind)
         text = self.joined(segs)
         if not text or _only_closing(text) or (node is scope and _APPENDIX_POINTER.search(text.lower())):
+            return None
+        if _NOTE.fullmatch(text):  # "(Khung kế hoạch … tại Phụ lục kèm theo)": a note
             return None
         inh = self.inherited(node, scope, kind)
         item = {
