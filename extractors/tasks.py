@@ -87,6 +87,7 @@ _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.start
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
 # An item that is only a remark in brackets.
 _NOTE = re.compile(r"[(\[][^()\[\]]*[)\]][\s.;*]*")
+_MONEY_SUBSECTION = _rx(_HEADINGS["not_duty_subsection"])
 _AMENDING_ACT = _rx(_HEADINGS["amending_acts"])
 _AMENDING_INSTRUCTION = _rx(_HEADINGS["amending_instruction"])
 _AMENDED_OPEN = _rx(_HEADINGS["amended_text_open"])
@@ -407,6 +408,8 @@ def _task_nodes(scope: Node, amended=()):
         if node is not scope and _attribute(node):
             return
         if _amending(node) or any(a <= node.start < b for a, b in amended):
+            return
+        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading).lower().rstrip(" .:")):
             return
         duties = [c for c in node.children if not _attribute(c)]
         if not duties:  # "- Nội dung:" then "+ …" bullets: each bullet is a duty of the item
