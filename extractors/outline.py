@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
+from pipeline.normalize import ends_dangling
 
 # Ranks: lower is higher in the outline. Numbers rank by their depth ("1." < "1.1.").
 _RANK = {"article": 0, "roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
@@ -424,7 +425,8 @@ def parse_text(text: str, cut=()) -> list[Node]:
             continue
         prev = _previous_span(top)
         if prev and not _TERMINAL.search(text[prev[0]:prev[1]]) and (
-                line[:1].islower() or _wrapped_heading(text, top, line)):
+                line[:1].islower() or _wrapped_heading(text, top, line)
+                or ends_dangling(clean(text[prev[0]:prev[1]]))):
             _extend(top, prev, e)  # a soft line break the normaliser left
         else:
             top.body_spans.append((s, e))

@@ -76,6 +76,11 @@ _ATTRIBUTES = {
     kind: re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")\s*(?::|$)", re.I)
     for kind, pats in _HEADINGS["attributes"].items()
 }
+# Any label, where the value of the one before ends ("… ; thời gian: …").
+_ANY_LABEL = re.compile(r"(?<!\w)(?:" + "|".join(
+    p for pats in _HEADINGS["attributes"].values() for p in pats).replace(" ", r"\s+") + r")\s*:", re.I)
+# A field's value ends with its sentence.
+_VALUE_END = re.compile(r"[.;!?](?:\s|$)")
 # The same labels inside a paragraph: "Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ".
 _INLINE_LABELS = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(_HEADINGS["attributes"][kind]).replace(" ", r"\s+") + r")\s*:", re.I)
@@ -105,6 +110,8 @@ _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 _OPEN_ENDED = re.compile(
     r"\s*(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\s*)*(?:có\s+)?liên\s+quan\b", re.I
 )
+# An open-ended group in a list of subjects ("Các sở ngành liên quan, Viện X …").
+_OPEN_GROUP = re.compile(r"(?:(?:các|những)\s+)?[^\W\d][^,;:.()\n]{0,50}?\b(?:có\s+)?liên\s+quan\b", re.I)
 # Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
 _SENTENCE = re.compile(r"[.!?]\s+(?=[^\W\d_])")  # followed by a capital (checked in code)
 _SPACE = re.compile(r"[\s,;:\-–]*")
@@ -217,6 +224,12 @@ class _Doc:
             at = self.skip(_TITLE, pos, end)
             first_at = at if first_at is None else first_at
             hit = self.hit_at(at, end)
+            if hit is None and (group := _OPEN_GROUP.match(self.text, at, end)):
+                # "Các sở ngành liên quan, Viện X": an open-ended group before a named body
+                m = _SUBJECT_SEP.match(self.text, group.end(), end)
+                if m and m.end() > group.end() and self._continues(m.end(), end):
+                    pos = m.end()
+                    continue
             if hit is None:
                 # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh …": a head
                 # whose body is no agency, listed before one that is.
@@ -279,9 +292,22 @@ class _Doc:
         found, _ = self.subjects(m.end(), end)
         return found
 
-    def labelled(self, s: int, e: int) -> list[tuple[Hit, str]]:
-        """Agencies after an inline field label: "… Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ"."""
-        return [(h, role) for role, cue in _INLINE_LABELS.items() for h in self.counterparts(s, e, cue)]
+    def labelled(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        """Values of the inline field labels in ``s:e`` ("… Chủ trì: Sở Tư pháp; phối hợp: Sở
+        Nội vụ") with the role their label gives: a value runs to the next label or the end of
+        its sentence."""
+        labels = sorted(((m.start(), m.end(), role) for role, cue in _INLINE_LABELS.items()
+                         for m in cue.finditer(self.text, s, e)), key=lambda x: x[0])
+        if not labels:
+            return []
+        stops = sorted({m.start() for m in _ANY_LABEL.finditer(self.text, s, e)} | {e})
+        out = []
+        for _, vs, role in labels:
+            ve = next(p for p in stops if p >= vs)
+            if (end := _VALUE_END.search(self.text, vs, ve)):
+                ve = end.start()
+            out.append((vs, ve, role))
+        return out
 
     def counterparts(self, s: int, e: int, cue: re.Pattern | None = None) -> list[Hit]:
         """Every agency listed right after "phối hợp (với)" (or after ``cue``)."""
@@ -596,8 +622,9 @@ class _Extractor:
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
         for s, e in segs:
-            for hit, role in self.doc.labelled(s, e):
-                roles.setdefault(hit.key, (hit, role))
+            for vs, ve, role in self.doc.labelled(s, e):  # every body named in the value
+                for hit in self.span_agencies(vs, ve):
+                    roles.setdefault(hit.key, (hit, role))
         starts = []
         for i, (s, e) in enumerate(segs):
             starts.append((s, e, i == 0))
@@ -687,22 +714,24 @@ class _Extractor:
         return item, [self.ctx.text.span(content.start, content.end)]
 
     def cell_agencies(self, cell) -> list[Hit]:
-        """Bodies named in a table cell: the agency extractor's hits, and for the rest of
-        the cell (a group the flattened row hid from it) the name it gives that text."""
-        hits = [h for h in self.doc.hits_in(cell.start, cell.end) if not self.doc.open_ended(h)]
-        pos, rest = cell.start, []
+        return self.span_agencies(cell.start, cell.end)
+
+    def span_agencies(self, start: int, end: int) -> list[Hit]:
+        """Bodies named in a table cell or a field's value: the agency extractor's hits, and
+        for the rest of it (a name a line break or a flattened row hid from it) the name it
+        gives that text."""
+        hits = [h for h in self.doc.hits_in(start, end) if not self.doc.open_ended(h)]
+        pos, rest = start, []
         for h in [*hits, None]:
-            s, e = (h.start, h.end) if h else (cell.end, cell.end)
-            piece = self.text[pos:s].strip(" ,;.-–\n")
+            s, e = (h.start, h.end) if h else (end, end)
+            piece = self.text[pos:s].strip(" ,;.-–\n*_:")
             if piece:
                 rest.append((pos + self.text[pos:s].find(piece), piece))
             pos = e
         for at, piece in rest:
-            for part in (piece, *piece.split(";")) if ";" in piece else (piece,):
-                named = _canonical(part.strip(), self.ctx)
-                if named:
-                    hits.append(Hit(at, at + len(piece), *named))
-                    break
+            named = _canonical(piece, self.ctx)
+            parts = [named] if named else [_canonical(p.strip(" *_"), self.ctx) for p in piece.split(";")]
+            hits += [Hit(at, at + len(piece), *n) for n in parts if n and all(h.key != n for h in hits)]
         return sorted(hits, key=lambda h: h.start)
 
     def layout_cell_agencies(self, cell) -> list[Hit]:
