@@ -117,6 +117,7 @@ _SENTENCE = re.compile(r"[.!?]\s+(?=[^\W\d_])")  # followed by a capital (checke
 _SPACE = re.compile(r"[\s,;:\-–]*")
 # A clause after ";" may name bodies with their own verb ("Sở A chủ trì; Sở B, Sở C phối hợp").
 _CLAUSE = re.compile(r";\s+")
+_COLON = re.compile(r":\s+")
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
@@ -607,9 +608,34 @@ class _Extractor:
         for child in node.children:
             kind = _attribute(child)
             if kind in ("lead", "coordinate", "responsible"):
-                s, e = _attribute_value(child, self.text)
-                for h in self.doc.hits_in(s, e):
-                    inh.fixed.setdefault(h.key, (h, kind))
+                spans = [_attribute_value(child, self.text), *child.body_spans[1:]]
+                spans += [sp for d in child.walk() if d is not child for sp in d.spans]
+                for s, e in spans:
+                    for h, role in self.value_roles(s, e, kind):
+                        inh.fixed.setdefault(h.key, (h, role))
+
+    def value_roles(self, s: int, e: int, kind: str) -> list[tuple[Hit, str]]:
+        """The bodies a field's value names, with their roles. "Cơ quan chủ trì: …" makes them
+        all lead ("phối hợp": coordinate); "Cơ quan thực hiện: Sở A chủ trì, phối hợp với Sở
+        B …" is read like an item: its subject by its verb, the bodies after "phối hợp" coordinate,
+        any other responsible."""
+        named = self.span_agencies(s, e)
+        if kind != "responsible":
+            return [(h, kind) for h in named]
+        roles: dict = {}
+        for m in [None, *_CLAUSE.finditer(self.text, s, e)]:
+            at = m.end() if m else s
+            subjects, pos = self.doc.subjects(at, e)
+            role = self.doc.opening_role(pos, e)
+            for h in subjects:
+                roles.setdefault(h.key, (h, role or "responsible"))
+        for h in self.doc.counterparts(s, e):
+            roles.setdefault(h.key, (h, "coordinate"))
+        cues = [m.end() for m in _COUNTERPART.finditer(self.text, s, e)]
+        for h in named:  # after "phối hợp (với)" in its clause, the list goes on past a gap
+            after = any(c <= h.start and ";" not in self.text[c:h.start] for c in cues)
+            roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
+        return list(roles.values())
 
     def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
         roles: dict[tuple, tuple[Hit, str]] = {}
@@ -622,8 +648,8 @@ class _Extractor:
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
         for s, e in segs:
-            for vs, ve, role in self.doc.labelled(s, e):  # every body named in the value
-                for hit in self.span_agencies(vs, ve):
+            for vs, ve, kind in self.doc.labelled(s, e):  # every body named in the value
+                for hit, role in self.value_roles(vs, ve, kind):
                     roles.setdefault(hit.key, (hit, role))
         starts = []
         for i, (s, e) in enumerate(segs):
@@ -631,6 +657,8 @@ class _Extractor:
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
+            # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
+            starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
         for s, e, first in starts:
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
