@@ -57,6 +57,7 @@ _ROLES = load_yaml("task_roles.yml")
 _ROLE_CUES = {role: _alt(cues) for role, cues in _ROLES["roles"].items()}
 _ROLE_ORDER = ("lead", "coordinate", "direct")
 _STANDING = _rx(_ROLES["standing_body"])
+_STANDING_BEFORE = _rx(_ROLES["standing_body_before"])
 _COUNTERPART = _alt(_ROLES["counterpart_cues"])
 _CONNECTOR = _rx(_ROLES["list_connectors"])
 _GAP = _rx(_ROLES["counterpart_gap"])
@@ -178,7 +179,8 @@ class _Doc:
     def __init__(self, text: str, hits: list[Hit]):
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
-        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])}
+        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])
+                         or _STANDING_BEFORE.search(text[max(0, h.start - 80):h.start])}
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits if s <= h.start and h.end <= e]
