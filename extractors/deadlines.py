@@ -220,6 +220,13 @@ def _patterns() -> dict[str, re.Pattern]:
         # "- Năm 2023 - 2024: Kết nối …": a roadmap label spanning years
         "label_range": re.compile(
             rf"(?m)^[ \t]*{bullet}(?:năm|giai\s+đoạn)\s+(?P<a>{_Y})\s*[-–]\s*(?:năm\s+)?(?P<b>{_Y})\s*:", re.I),
+        # "giai đoạn 2026 - 2030", "năm 2026 - 2027", "xuyên suốt 2025 - 2035": a span of years
+        "year_span": re.compile(
+            rf"{B}(?P<pre>{_alt(cues['span_openers'])}\s+)?(?P<kw>(?:giai\s+đoạn|năm)\s+)?(?P<a>{_Y})\s*[-–]\s*"
+            rf"(?:năm\s+)?(?P<b>{_Y})(?!\d)(?:\s*,?\s*(?P<cont>{_alt(cues['continuations'])}){E})?", re.I),
+        # "Thời gian: Quý IV/2025 - Quý II/2026" (a table's time cell): two terms of one kind
+        "field_range": re.compile(rf"{B}(?:{labels})\s*:\s*(?P<a>{_TERM})\s*[-–]\s*(?P<b>{_TERM}){E}", re.I),
+        "field_end": re.compile(rf"{B}{labels}\s*:\s*$", re.I),
         "field_line": re.compile(rf"(?m){B}{labels}\s*:[ \t]*(?P<value>[^\n]*)", re.I),
         "relative": re.compile("|".join(f"(?:{p})" for p in data["relative_limits"]["patterns"]), re.I),
         "right_before": re.compile(rf"{B}{_alt(data['exclusions']['right_before'])}\s*,?\s*$", re.I),
@@ -325,7 +332,10 @@ def _point_values(cue: str, term: _Term, rec: str | None, year: int | None):
     end = t.iso("end")
     if end is None:
         return None
-    start = t.iso("start") if cue == "within" and t.spans_months and not t.end_only else None
+    # a quarter is done by its last month (corpus convention); a half-year or a span of
+    # months or quarters gives its first month as well
+    start = (t.iso("start") if cue == "within" and t.spans_months and t.kind != "q" and not t.end_only
+             else None)
     return (start, end, None)
 
 
@@ -378,6 +388,15 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
             if not rec and (nxt := pats["next_year"].match(masked, m.end())):
                 term = replace(term, y=year + 1 if year else None)  # "… của năm sau"
         add(m.start(), m.end(), term and _point_values(cue, term, rec, year), m.start(cue))
+    for m in pats["year_span"].finditer(masked):
+        if int(m["a"]) >= int(m["b"]) or not (m["pre"] or _span_placed(masked, m)):
+            continue
+        end = None if m["cont"] else m["b"]
+        add(m.start() if m["pre"] or m["kw"] else m.start("a"), m.end(), (m["a"], end, None))
+    for m in pats["field_range"].finditer(masked):
+        a, b = _parse_term(m["a"]), _parse_term(m["b"])
+        if a and b and a.kind == b.kind:
+            add(m.start("a"), m.end(), _range_values(a, b, None, year))
     for m in pats["label_range"].finditer(masked):
         if int(m["a"]) < int(m["b"]):
             out.append((_hit(text, _label_start(m), m.end("b"), m["a"], m["b"], None), False))
@@ -395,6 +414,23 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
                 continue
             add(m.start("a"), end, _point_values("within", term, rec, year))
     return out
+
+
+_LABEL_END = re.compile(r"\s*(?::|[.;]?\s*$)")
+_LINE_LEAD = re.compile(r"[ \t]*(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ][)]\s*)*\Z", re.I)
+
+
+def _span_placed(text: str, m: re.Match) -> bool:
+    """A span of years with no cue is a limit where it opens a line or item ("1. Giai đoạn
+    2025 - 2030") or is a field's value ("Thời gian thực hiện: năm 2026 - 2027") — not inside
+    a sentence, where it names a programme's period."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = text[line_start:m.start()]
+    if m["kw"] and _LINE_LEAD.match(before):
+        line_end = text.find("\n", m.end())
+        after = text[m.end():line_end if line_end >= 0 else len(text)]
+        return bool(_LABEL_END.match(after))  # the label alone, or before its colon
+    return bool(_patterns()["field_end"].search(before))
 
 
 def _label_start(m: re.Match) -> int:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
+from pipeline.normalize import ends_dangling
 
 # Ranks: lower is higher in the outline. Numbers rank by their depth ("1." < "1.1.").
 _RANK = {"article": 0, "roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
@@ -423,7 +424,9 @@ def parse_text(text: str, cut=()) -> list[Node]:
             lead_in = lead_kind = None
             continue
         prev = _previous_span(top)
-        if prev and line[:1].islower() and not _TERMINAL.search(text[prev[0]:prev[1]]):
+        if prev and not _TERMINAL.search(text[prev[0]:prev[1]]) and (
+                line[:1].islower() or _wrapped_heading(text, top, line)
+                or ends_dangling(clean(text[prev[0]:prev[1]]))):
             _extend(top, prev, e)  # a soft line break the normaliser left
         else:
             top.body_spans.append((s, e))
@@ -432,6 +435,26 @@ def parse_text(text: str, cut=()) -> list[Node]:
         _finish(node, text)
     _assign_refs(roots)
     return roots
+
+
+def _wrapped_heading(text: str, node: Node, line: str) -> bool:
+    """Is ``line`` the rest of ``node``'s heading, cut where a web page wrapped it? A title
+    in capitals goes on in capitals ("I. MỤC" / "ĐÍCH, YÊU CẦU"); a heading of a few words
+    ending on a capitalised word breaks inside a body's name ("1. Giao Sở" / "Tài chính …")."""
+    if node.body_spans or node.children:
+        return False
+    heading = clean(text[node.heading_span[0]:node.heading_span[1]])
+    words = heading.split()
+    if not words or not line[:1].isupper():
+        return False
+    if _is_caps(heading) and _is_caps(line.split(":")[0]):
+        return len(words) <= _WRAPPED_CAPS_WORDS
+    return len(words) <= _WRAPPED_NAME_WORDS and words[-1][:1].isupper()
+
+
+# A wrapped heading's first piece is short: a few words of a title or of a body's name.
+_WRAPPED_CAPS_WORDS = 6
+_WRAPPED_NAME_WORDS = 3
 
 
 def _is_closing(low: str) -> bool:

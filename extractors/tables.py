@@ -37,9 +37,10 @@ _COLUMN_RES = {
 }
 _ROW = re.compile(r"^\s*\|.*\|\s*$|^[^\t\n]*\t[^\t\n]*\t")
 _RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|?)+\s*$")
+_GROUP_TITLE = re.compile(r"^([IVX]{1,5})[.)]\s+\S")
 _GROUP_NUMBER = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
 _NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?$")
-_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,2}\.?$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,2}(?:#\d{1,2})?\.?$")
 
 
 @dataclass
@@ -112,6 +113,67 @@ def raw_tables(raw: str) -> list[list[list[str]]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+_BAR = "|"
+_ROW_OPENER = re.compile(r"^\**\s*(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?\s*\**$")
+
+
+def flat_tables(raw: str) -> list[list[list[str]]]:
+    """Tables a web page printed one cell per run of lines, each cell after a line that is
+    only "|" and each row closed by one ("|" / "STT" / "|" / "Nội dung" / … / "|" / "|" /
+    "1" / …), as rows of cell strings. A table is a run of lines without a blank one.
+
+    "|" twice in a row closes a row, or stands for an empty cell: it is a new row when the
+    row holds all the header's cells already or the next cell is a row number."""
+    blocks: list[list[list[str]]] = []
+    lines = raw.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != _BAR:
+            i += 1
+            continue
+        rows, row, cell, bars = [], [], [], 0
+        while i < len(lines) and lines[i].strip():
+            line = lines[i].strip()
+            i += 1
+            if line == _BAR:
+                if cell:
+                    row.append(" ".join(cell))
+                    cell = []
+                bars += 1
+                continue
+            if bars >= 2 and row:
+                width = len(rows[0]) if rows else None
+                if width is None or len(row) >= width or _ROW_OPENER.match(line):
+                    rows.append(row)
+                    row = []
+                else:
+                    row.extend([""] * (bars - 1))
+            bars = 0
+            cell.append(line)
+        if cell:
+            row.append(" ".join(cell))
+        if row:
+            rows.append(row)
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 3:
+            blocks.append(_spanned_numbers(rows))
+    return blocks
+
+
+def _spanned_numbers(rows: list[list[str]]) -> list[list[str]]:
+    """A row printed without its number cell under a numbered row ("1" spans two rows, each
+    with its own Nhiệm vụ) gets an empty number cell, so that its cells keep their columns."""
+    if column_kind(rows[0][0]) != "number":
+        return rows
+    out = [rows[0]]
+    for row in rows[1:]:
+        prev = out[-1]
+        if (len(out) > 1 and 2 <= len(row) < len(rows[0]) and not _ROW_OPENER.match(row[0])
+                and (_ROW_OPENER.match(prev[0]) or not prev[0])):
+            row = ["", *row]
+        out.append(row)
+    return out
 
 
 _GAP = re.compile(r"\s{2,}")
@@ -313,7 +375,7 @@ def find_tables(ctx) -> list[Table]:
     cursor = 0
     last: tuple | None = None  # (table, group, "md" | "layout", width or column starts) open at a page end
     for page in ctx.source.pages or []:
-        blocks = [(b, _locate) for b in raw_tables(page)]
+        blocks = [(b, _locate) for b in raw_tables(page) + flat_tables(page)]
         layout_starts = []
         if not any(_has_header(b) for b, _ in blocks):
             found = list(_layout_blocks(page))
@@ -376,6 +438,7 @@ def _continued_rows(page: str, last, blocks) -> list[list[str]] | None:
 def _add_rows(table: Table, located: list[list[Cell]], group: str) -> str:
     """Add the task rows among ``located`` to ``table``; returns the group open at the end."""
     for cells in located:
+        cells = _inherit_spanned(table, cells)
         row = _row(table, cells, group)
         if row is None:
             continue
@@ -384,6 +447,26 @@ def _add_rows(table: Table, located: list[list[Cell]], group: str) -> str:
             continue
         table.rows.append(row)
     return group
+
+
+def _inherit_spanned(table: Table, cells: list[Cell]) -> list[Cell]:
+    """A row under the same number as the one above (its number cell empty, its last cells
+    missing) shares the cells it lacks with that row, which spans it: "1.1", "1.2"."""
+    number_at = table.columns.get("number")
+    if number_at is None or not table.rows or number_at >= len(cells) or cells[number_at].text:
+        return cells
+    if sum(bool(c.text) for c in cells) < 2:
+        return cells
+    prev = table.rows[-1]
+    if not prev.number or len(cells) >= len(prev.cells):
+        return cells
+    base = prev.number.split("#")[0]
+    if "#" not in prev.number:
+        prev.number = base + "#1"
+    count = int(prev.number.split("#")[1]) + 1
+    cells = [*cells, *prev.cells[len(cells):]]
+    cells[number_at] = Cell(f"{base}#{count}")
+    return cells
 
 
 def _has_header(block: list[list[str]]) -> bool:
@@ -399,6 +482,10 @@ def _row(table: Table, cells: list[Cell], group: str) -> Row | None:
     if _GROUP_NUMBER.match(number) and not others:
         row.group = number.rstrip(".")
         return row
+    titled = _GROUP_TITLE.match(number)
+    if titled and not others and (content is None or not content.text):  # "II. HOÀN THIỆN …" in one cell
+        row.group = titled.group(1)
+        return row
     if content is None or not content.text or content.start < 0:
         return None
     if column_kind(content.text):  # a repeated header row (one per page)
@@ -411,5 +498,6 @@ def _row(table: Table, cells: list[Cell], group: str) -> Row | None:
 def row_ref(prefix: str, row: Row, index: int) -> str:
     """``PL.1``, ``PL.I.2``, ``III.3`` (a table inside section III): the row's number, or its
     position when it has none."""
-    parts = [p for p in (prefix, row.group, row.number or str(index)) if p]
+    number = row.number.replace("#", ".")  # "1#2": the second row under a spanning "1"
+    parts = [p for p in (prefix, row.group, number or str(index)) if p]
     return ".".join(parts)

@@ -57,6 +57,7 @@ _ROLES = load_yaml("task_roles.yml")
 _ROLE_CUES = {role: _alt(cues) for role, cues in _ROLES["roles"].items()}
 _ROLE_ORDER = ("lead", "coordinate", "direct")
 _STANDING = _rx(_ROLES["standing_body"])
+_STANDING_BEFORE = _rx(_ROLES["standing_body_before"])
 _COUNTERPART = _alt(_ROLES["counterpart_cues"])
 _CONNECTOR = _rx(_ROLES["list_connectors"])
 _GAP = _rx(_ROLES["counterpart_gap"])
@@ -76,6 +77,11 @@ _ATTRIBUTES = {
     kind: re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")\s*(?::|$)", re.I)
     for kind, pats in _HEADINGS["attributes"].items()
 }
+# Any label, where the value of the one before ends ("… ; thời gian: …").
+_ANY_LABEL = re.compile(r"(?<!\w)(?:" + "|".join(
+    p for pats in _HEADINGS["attributes"].values() for p in pats).replace(" ", r"\s+") + r")\s*:", re.I)
+# A field's value ends with its sentence.
+_VALUE_END = re.compile(r"[.;!?](?:\s|$)")
 # The same labels inside a paragraph: "Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ".
 _INLINE_LABELS = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(_HEADINGS["attributes"][kind]).replace(" ", r"\s+") + r")\s*:", re.I)
@@ -85,6 +91,13 @@ _ARTICLE_DUTY = _rx(_HEADINGS["article_duty_cues"])
 _APPENDIX_POINTER = _rx(_HEADINGS["appendix_pointer"])
 _ARTICLE_CLOSING = [_rx(p) for p in _HEADINGS["article_not_duty"] if not p.startswith("^")]
 _ARTICLE_NOT_DUTY = [_rx(p) for p in _HEADINGS["article_not_duty"] if p.startswith("^")]
+# An item that is only a remark in brackets.
+_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]][\s.;*]*")
+_MONEY_SUBSECTION = _rx(_HEADINGS["not_duty_subsection"])
+_AMENDING_ACT = _rx(_HEADINGS["amending_acts"])
+_AMENDING_INSTRUCTION = _rx(_HEADINGS["amending_instruction"])
+_AMENDED_OPEN = _rx(_HEADINGS["amended_text_open"])
+_AMENDED_CLOSE = _rx(_HEADINGS["amended_text_close"])
 
 # A time label that heads a roadmap item ("Năm 2027: …", "Quý III/2026: …").
 _TIME_LABEL = re.compile(
@@ -98,11 +111,14 @@ _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 _OPEN_ENDED = re.compile(
     r"\s*(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\s*)*(?:có\s+)?liên\s+quan\b", re.I
 )
+# An open-ended group in a list of subjects ("Các sở ngành liên quan, Viện X …").
+_OPEN_GROUP = re.compile(r"(?:(?:các|những)\s+)?[^\W\d][^,;:.()\n]{0,50}?\b(?:có\s+)?liên\s+quan\b", re.I)
 # Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
 _SENTENCE = re.compile(r"[.!?]\s+(?=[^\W\d_])")  # followed by a capital (checked in code)
 _SPACE = re.compile(r"[\s,;:\-–]*")
 # A clause after ";" may name bodies with their own verb ("Sở A chủ trì; Sở B, Sở C phối hợp").
 _CLAUSE = re.compile(r";\s+")
+_COLON = re.compile(r":\s+")
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
@@ -163,7 +179,8 @@ class _Doc:
     def __init__(self, text: str, hits: list[Hit]):
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
-        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])}
+        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])
+                         or _STANDING_BEFORE.search(text[max(0, h.start - 80):h.start])}
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits if s <= h.start and h.end <= e]
@@ -176,8 +193,8 @@ class _Doc:
         for h in self.hits:
             if h.start < pos:
                 continue
-            if h.start >= end or h.start - pos > 12:
-                return None
+            if h.start >= end or h.end > end or h.start - pos > 12:
+                return None  # a name running past the segment is not in it
             if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
                 return None if self.open_ended(h) else h
             return None
@@ -210,6 +227,12 @@ class _Doc:
             at = self.skip(_TITLE, pos, end)
             first_at = at if first_at is None else first_at
             hit = self.hit_at(at, end)
+            if hit is None and (group := _OPEN_GROUP.match(self.text, at, end)):
+                # "Các sở ngành liên quan, Viện X": an open-ended group before a named body
+                m = _SUBJECT_SEP.match(self.text, group.end(), end)
+                if m and m.end() > group.end() and self._continues(m.end(), end):
+                    pos = m.end()
+                    continue
             if hit is None:
                 # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh …": a head
                 # whose body is no agency, listed before one that is.
@@ -272,9 +295,22 @@ class _Doc:
         found, _ = self.subjects(m.end(), end)
         return found
 
-    def labelled(self, s: int, e: int) -> list[tuple[Hit, str]]:
-        """Agencies after an inline field label: "… Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ"."""
-        return [(h, role) for role, cue in _INLINE_LABELS.items() for h in self.counterparts(s, e, cue)]
+    def labelled(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        """Values of the inline field labels in ``s:e`` ("… Chủ trì: Sở Tư pháp; phối hợp: Sở
+        Nội vụ") with the role their label gives: a value runs to the next label or the end of
+        its sentence."""
+        labels = sorted(((m.start(), m.end(), role) for role, cue in _INLINE_LABELS.items()
+                         for m in cue.finditer(self.text, s, e)), key=lambda x: x[0])
+        if not labels:
+            return []
+        stops = sorted({m.start() for m in _ANY_LABEL.finditer(self.text, s, e)} | {e})
+        out = []
+        for _, vs, role in labels:
+            ve = next(p for p in stops if p >= vs)
+            if (end := _VALUE_END.search(self.text, vs, ve)):
+                ve = end.start()
+            out.append((vs, ve, role))
+        return out
 
     def counterparts(self, s: int, e: int, cue: re.Pattern | None = None) -> list[Hit]:
         """Every agency listed right after "phối hợp (với)" (or after ``cue``)."""
@@ -342,12 +378,15 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
         for node in nodes:
             kind = heading_kind(node.heading)
             if node.kind == "article":
+                if _AMENDING_ACT.match(clean(node.heading).lower()):
+                    continue  # "Điều 1. Sửa đổi, bổ sung …": the rules it writes are no duties
                 if any(c.kind == "roman" or heading_kind(c.heading) for c in node.children):
                     consider(node.children)
                 elif kind:
                     scopes.append((node, kind))
                 elif is_not_duty(node.heading):
-                    pass
+                    # "Điều 3. Hiệu lực thi hành": a clause of it may still assign a duty
+                    scopes.extend((c, "article") for c in node.children if _article_assigns(c))
                 elif _article_assigns(node) or any(_article_assigns(c) for c in node.children):
                     scopes.append((node, "article"))
                 continue
@@ -367,13 +406,44 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
     return scopes
 
 
-def _task_nodes(scope: Node):
-    """Lowest-level items of a scope that are duties (attributes and lead-ins are not)."""
+def amended_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the texts a normative document writes into another (or into itself):
+    from the quote after "… như sau:" to the quote that closes a line or a sentence."""
+    spans, pos = [], 0
+    while (m := _AMENDED_OPEN.search(text, pos)):
+        close = _AMENDED_CLOSE.search(text, m.end())
+        end = close.end() if close else len(text)
+        spans.append((m.end(), end))
+        pos = end
+    return spans
+
+
+def _amending(node: Node) -> bool:
+    """An item that instructs an amendment ("2. Khoản 3 Điều 8 được sửa đổi như sau:")."""
+    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading).lower()))
+
+
+def _has_value(node: Node) -> bool:
+    """Does an attribute line give its value after its colon ("Nội dung: Tập huấn …")?"""
+    head = node.heading
+    return bool(head.partition(":")[2].strip()) or bool(node.body)
+
+
+def _task_nodes(scope: Node, amended=()):
+    """Lowest-level items of a scope that are duties (attributes, lead-ins, amendment
+    instructions and the amended text are not)."""
 
     def visit(node: Node):
         if node is not scope and _attribute(node):
             return
+        if _amending(node) or any(a <= node.start < b for a, b in amended):
+            return
+        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading).lower().rstrip(" .:")):
+            return
         duties = [c for c in node.children if not _attribute(c)]
+        if not duties:  # "- Nội dung:" then "+ …" bullets: each bullet is a duty of the item
+            duties = [g for c in node.children if _attribute(c) == "content" and not _has_value(c)
+                      for g in c.children]
         if duties:
             for child in duties:
                 yield from visit(child)
@@ -540,9 +610,34 @@ class _Extractor:
         for child in node.children:
             kind = _attribute(child)
             if kind in ("lead", "coordinate", "responsible"):
-                s, e = _attribute_value(child, self.text)
-                for h in self.doc.hits_in(s, e):
-                    inh.fixed.setdefault(h.key, (h, kind))
+                spans = [_attribute_value(child, self.text), *child.body_spans[1:]]
+                spans += [sp for d in child.walk() if d is not child for sp in d.spans]
+                for s, e in spans:
+                    for h, role in self.value_roles(s, e, kind):
+                        inh.fixed.setdefault(h.key, (h, role))
+
+    def value_roles(self, s: int, e: int, kind: str) -> list[tuple[Hit, str]]:
+        """The bodies a field's value names, with their roles. "Cơ quan chủ trì: …" makes them
+        all lead ("phối hợp": coordinate); "Cơ quan thực hiện: Sở A chủ trì, phối hợp với Sở
+        B …" is read like an item: its subject by its verb, the bodies after "phối hợp" coordinate,
+        any other responsible."""
+        named = self.span_agencies(s, e)
+        if kind != "responsible":
+            return [(h, kind) for h in named]
+        roles: dict = {}
+        for m in [None, *_CLAUSE.finditer(self.text, s, e)]:
+            at = m.end() if m else s
+            subjects, pos = self.doc.subjects(at, e)
+            role = self.doc.opening_role(pos, e)
+            for h in subjects:
+                roles.setdefault(h.key, (h, role or "responsible"))
+        for h in self.doc.counterparts(s, e):
+            roles.setdefault(h.key, (h, "coordinate"))
+        cues = [m.end() for m in _COUNTERPART.finditer(self.text, s, e)]
+        for h in named:  # after "phối hợp (với)" in its clause, the list goes on past a gap
+            after = any(c <= h.start and ";" not in self.text[c:h.start] for c in cues)
+            roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
+        return list(roles.values())
 
     def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
         roles: dict[tuple, tuple[Hit, str]] = {}
@@ -555,14 +650,17 @@ class _Extractor:
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
         for s, e in segs:
-            for hit, role in self.doc.labelled(s, e):
-                roles.setdefault(hit.key, (hit, role))
+            for vs, ve, kind in self.doc.labelled(s, e):  # every body named in the value
+                for hit, role in self.value_roles(vs, ve, kind):
+                    roles.setdefault(hit.key, (hit, role))
         starts = []
         for i, (s, e) in enumerate(segs):
             starts.append((s, e, i == 0))
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
+            # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
+            starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
         for s, e, first in starts:
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
@@ -646,22 +744,24 @@ class _Extractor:
         return item, [self.ctx.text.span(content.start, content.end)]
 
     def cell_agencies(self, cell) -> list[Hit]:
-        """Bodies named in a table cell: the agency extractor's hits, and for the rest of
-        the cell (a group the flattened row hid from it) the name it gives that text."""
-        hits = [h for h in self.doc.hits_in(cell.start, cell.end) if not self.doc.open_ended(h)]
-        pos, rest = cell.start, []
+        return self.span_agencies(cell.start, cell.end)
+
+    def span_agencies(self, start: int, end: int) -> list[Hit]:
+        """Bodies named in a table cell or a field's value: the agency extractor's hits, and
+        for the rest of it (a name a line break or a flattened row hid from it) the name it
+        gives that text."""
+        hits = [h for h in self.doc.hits_in(start, end) if not self.doc.open_ended(h)]
+        pos, rest = start, []
         for h in [*hits, None]:
-            s, e = (h.start, h.end) if h else (cell.end, cell.end)
-            piece = self.text[pos:s].strip(" ,;.-–\n")
+            s, e = (h.start, h.end) if h else (end, end)
+            piece = self.text[pos:s].strip(" ,;.-–\n*_:")
             if piece:
                 rest.append((pos + self.text[pos:s].find(piece), piece))
             pos = e
         for at, piece in rest:
-            for part in (piece, *piece.split(";")) if ";" in piece else (piece,):
-                named = _canonical(part.strip(), self.ctx)
-                if named:
-                    hits.append(Hit(at, at + len(piece), *named))
-                    break
+            named = _canonical(piece, self.ctx)
+            parts = [named] if named else [_canonical(p.strip(" *_"), self.ctx) for p in piece.split(";")]
+            hits += [Hit(at, at + len(piece), *n) for n in parts if n and all(h.key != n for h in hits)]
         return sorted(hits, key=lambda h: h.start)
 
     def layout_cell_agencies(self, cell) -> list[Hit]:
@@ -684,6 +784,8 @@ class _Extractor:
         segs, time_label = self.segments(node, scope, kind)
         text = self.joined(segs)
         if not text or _only_closing(text) or (node is scope and _APPENDIX_POINTER.search(text.lower())):
+            return None
+        if _NOTE.fullmatch(text):  # "(Khung kế hoạch … tại Phụ lục kèm theo)": a note
             return None
         inh = self.inherited(node, scope, kind)
         item = {
@@ -755,8 +857,9 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
     roots = parse_outline(ctx, cut)
+    amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
-        for node in _task_nodes(scope):
+        for node in _task_nodes(scope, amended):
             if id(node) in seen:
                 continue
             seen.add(id(node))

@@ -314,3 +314,18 @@ def test_attached_document_title_ends_the_closing_article(title, ends):
     body = find(text, "Điều 3").text
     assert ("Phối hợp" in body) is not ends
     assert "Điều 5.1" in refs(text)
+
+
+@pytest.mark.parametrize("text, ref, heading", [
+    # a title in capitals that a web page wrapped goes on in capitals
+    ("I. MỤC\nĐÍCH, YÊU CẦU\n1. Mục đích", "I", "MỤC ĐÍCH, YÊU CẦU"),
+    ("IV. TỔ CHỨC\nTHỰC HIỆN\n1. Sở Xây dựng", "IV", "TỔ CHỨC THỰC HIỆN"),
+    # a body's name cut after its first word
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Giao Sở\nCông Thương chủ trì:\na) Rà soát.", "IV.1", "Giao Sở Công Thương chủ trì:"),
+    # a short heading in running case stays apart from the paragraph under it
+    ("II. NHIỆM VỤ\n1. Mục tiêu chung\nNâng cao năng lực.", "II.1", "Mục tiêu chung"),
+    # a heading closed by punctuation never runs on
+    ("III. TIẾN ĐỘ.\nNĂM 2026 TRIỂN KHAI", "III", "TIẾN ĐỘ."),
+])
+def test_wrapped_heading_goes_on_onto_the_next_line(text, ref, heading):
+    assert find(text, ref).heading == heading

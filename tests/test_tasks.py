@@ -462,7 +462,7 @@ def test_table_rows_are_tasks():
     assert got == {
         "III.1": ("Sở Tài chính bố trí kinh phí.", {"Sở Tài chính": "responsible"}, None),
         "PL.I.1": ("Xây dựng Kho dữ liệu dùng chung", {"Sở Nội vụ": "lead", "Sở Tài chính": "coordinate"},
-                   ("2025-07", "2025-09")),
+                   (None, "2025-09")),
         "PL.I.2": ("Số hóa hồ sơ", {"Sở Tài chính": "lead", "Sở Nội vụ": "coordinate"}, (None, "2025-10-31")),
         "PL.II.1": ("Đào tạo kỹ năng số", {"Sở Nội vụ": "lead"}, None),
     }
@@ -474,7 +474,7 @@ def test_table_deadlines_reach_the_deadlines_section():
     from extractors.deadlines import extract_deadlines
 
     values = {(d["start"], d["end"]) for d in extract_deadlines(table_context(TABLE_DOC)).items}
-    assert values == {("2025-07", "2025-09"), (None, "2025-10-31")}
+    assert values == {(None, "2025-09"), (None, "2025-10-31")}
 
 
 def test_a_table_without_duty_columns_is_left_alone():
@@ -805,3 +805,117 @@ def test_heldout6_floors(heldout6):
     assert s["tasks"]["f1"] >= 0.96
     assert s["task_agencies"]["f1"] >= 0.89
     assert s["deadlines"]["f1"] >= 0.97
+
+
+# --- kinds of documents and items seen on real documents ---------------------------------------
+
+
+@pytest.mark.parametrize("text, refs", [
+    # an article that amends holds no task, nor the text it inserts (which may look like a plan)
+    ("Điều 1. Sửa đổi, bổ sung một số điều của Quy định ban hành kèm theo Quyết định số 12/2021/QĐ-UBND\n"
+     "1. Bổ sung Điều 7a như sau:\n“Điều 7a. Trách nhiệm của Ủy ban nhân dân cấp xã\n"
+     "a) Chủ trì kiểm tra việc thực hiện;\nb) Báo cáo Sở Xây dựng trước ngày 15/12 hằng năm.”\n"
+     "Điều 2. Bãi bỏ khoản 3 Điều 9.\nĐiều 3. Quyết định này có hiệu lực từ ngày 01/8/2025.\n"
+     "Điều 4. Chánh Văn phòng, Giám đốc Sở Xây dựng chịu trách nhiệm thi hành Quyết định này./.",
+     []),
+    # a decree's amendment instructions and their quoted texts, with no article markers left
+    ("1. Điều 5 được sửa đổi, bổ sung như sau:\n“Điều 5. Bộ Xây dựng chủ trì, hướng dẫn việc cấp phép.”\n"
+     "2. Khoản 2 Điều 8 được sửa đổi như sau:\n“2. Ủy ban nhân dân cấp tỉnh kiểm tra, báo cáo.”",
+     []),
+    # the clause of an effect article that assigns a duty is one; the effective date is not
+    ("Điều 1. Áp dụng các quy định sau trên địa bàn tỉnh.\nĐiều 2. Hiệu lực thi hành\n"
+     "1. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n"
+     "2. Trong thời gian Quyết định này có hiệu lực thi hành, nếu có quy định khác thì Sở Xây dựng có trách "
+     "nhiệm chủ trì tham mưu sửa đổi cho phù hợp.",
+     ["Điều 2.2"]),
+    # an article that adopts a report is the body's own act
+    ("Điều 1. Thông qua Báo cáo thẩm tra dự án Luật.\nĐiều 2. Giao Bộ Xây dựng hoàn thiện hồ sơ, báo cáo Chính phủ.",
+     ["Điều 2"]),
+])
+def test_normative_acts_and_amended_text_are_no_tasks(text, refs):
+    items = _tasks(text, ["Bộ Xây dựng", "Sở Xây dựng", "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp tỉnh"], "QĐ")
+    assert [t["ref"] for t in items] == refs
+
+
+def test_a_name_running_past_its_item_is_no_subject():
+    # the agency reader saw one name across two items ("… Sở Tài" / "chính …"): no crash, no subject
+    text = "Đề nghị:\n1. Cập nhật thông tin. Sở Tài\n2. Chính quyền các cấp hạn chế tụ tập."
+    items = _tasks(text, ["Sở Tài\n2. Chính"], "CV", None)
+    assert [t["ref"] for t in items] == ["1", "2"]
+
+
+def _flat(rows: list[list[str]]) -> str:
+    """A table as a web page prints it: every cell after a line that is only "|", its text
+    wrapped over lines, each row closed by one more "|"."""
+    out = []
+    for row in rows:
+        for cell in row:
+            out += ["|", *[ln for ln in cell.split("\n") if ln]]  # an empty cell prints nothing
+        out.append("|")
+    return "\n".join(out)
+
+
+FLAT_DOC = "\n".join([
+    "IV. TỔ CHỨC THỰC HIỆN", "", "1. Sở Công Thương theo dõi việc thực hiện.", "", "PHỤ LỤC",
+    "DANH MỤC NHIỆM VỤ", "",
+    _flat([
+        ["**STT**", "**Tên nhiệm vụ**", "**Cơ quan chủ trì**", "**Cơ quan phối hợp**", "**Thời gian dự kiến hoàn thành**"],
+        ["**I.\nNHÓM NHIỆM VỤ VỀ THỂ CHẾ**"],
+        ["1", "Xây dựng quy chế\nphối hợp chia sẻ dữ liệu.", "Sở Công Thương", "Sở Xây dựng", "Quý III/2026"],
+        # a second row under the same number: its number and last cells span from the row above
+        ["Vận hành thử\nhệ thống.", "Sở Xây dựng"],
+        ["2", "Tập huấn cán bộ.", "Sở Xây dựng", "", "Thường xuyên"],
+        ["**II. NHÓM NHIỆM VỤ VỀ HẠ TẦNG**"],
+        ["3", "Nâng cấp máy chủ.", "Sở Công Thương", "Sở Xây dựng", "Năm 2026 - 2027"],
+    ]),
+    "",
+])
+
+
+def test_a_web_table_printed_one_cell_per_run_of_lines_gives_its_rows():
+    from extractors.deadlines import find_deadlines
+
+    section = extract_tasks(table_context(FLAT_DOC), find_agencies=fake_agencies(["Sở Công Thương", "Sở Xây dựng"]),
+                            find_deadlines=find_deadlines)
+    got = {t["ref"]: (t["text"], roles(t), t["deadline"] and (t["deadline"]["start"], t["deadline"]["end"]))
+           for t in section.items}
+    assert got == {
+        "IV.1": ("Sở Công Thương theo dõi việc thực hiện.", {"Sở Công Thương": "direct"}, None),
+        "PL.I.1.1": ("Xây dựng quy chế phối hợp chia sẻ dữ liệu.",
+                     {"Sở Công Thương": "lead", "Sở Xây dựng": "coordinate"}, (None, "2026-09")),
+        "PL.I.1.2": ("Vận hành thử hệ thống.", {"Sở Xây dựng": "lead"}, (None, "2026-09")),
+        "PL.I.2": ("Tập huấn cán bộ.", {"Sở Xây dựng": "lead"}, None),
+        "PL.II.3": ("Nâng cấp máy chủ.", {"Sở Công Thương": "lead", "Sở Xây dựng": "coordinate"}, ("2026", "2027")),
+    }
+
+
+@pytest.mark.parametrize("header, kind", [
+    ("NHIỆM VỤ VÀ GIẢI PHÁP", "content"),
+    ("Nội dung/nhiệm vụ", "content"),
+    ("Thời gian dự kiến hoàn thành", "deadline"),
+    ("CHỦ TRÌ", "lead"),
+])
+def test_more_column_wordings(header, kind):
+    from extractors.tables import column_kind
+
+    assert column_kind(header) == kind
+
+
+@pytest.mark.parametrize("text, refs", [
+    # GIẢI PHÁP alone: measures, no duties; NHIỆM VỤ VÀ GIẢI PHÁP: duties
+    ("III. GIẢI PHÁP THỰC HIỆN\n1. Tăng cường truyền thông.\nIV. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng chủ trì tổng hợp.",
+     ["IV.1"]),
+    ("II. NHIỆM VỤ VÀ GIẢI PHÁP\n1. Rà soát quy hoạch.\n2. Nâng cấp hạ tầng.", ["II.1", "II.2"]),
+    # a subsection about money inside TỔ CHỨC THỰC HIỆN
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng chủ trì tổng hợp.\n2. Phương án huy động kinh phí\n"
+     "- Lồng ghép vào kế hoạch đầu tư công.\n- Xã hội hóa.", ["IV.1"]),
+    # a bracketed remark is no task
+    ("II. NỘI DUNG\n1. Tập huấn cán bộ.\n2. (Chi tiết các hoạt động tại Phụ lục kèm theo).", ["II.1"]),
+    # the bullets under a bare "Nội dung:" are the item's duties; "Thời hạn ban hành:" is its deadline
+    ("III. NỘI DUNG HOẠT ĐỘNG\n1. Hoạt động 1\n- Nội dung:\n+ Tổng kết mô hình.\n+ Tập huấn cán bộ.\n"
+     "- Cơ quan thực hiện: Sở Xây dựng chủ trì.\n2. Ban hành quy chế\n- Thời hạn ban hành: trước ngày 01/3/2026.",
+     ["III.1.-1.+1", "III.1.-1.+2", "III.2"]),
+])
+def test_which_sections_and_items_hold_duties(text, refs):
+    items = _tasks(text, ["Sở Xây dựng"])
+    assert [t["ref"] for t in items] == refs
