@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
-from pipeline.normalize import ends_dangling
+from pipeline.text.normalize import ends_dangling
 
 # Ranks: lower is higher in the outline. Numbers rank by their depth ("1." < "1.1.").
 _RANK = {"article": 0, "roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
