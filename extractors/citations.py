@@ -344,10 +344,15 @@ class Cue:
     relation: str
     scope_end: int = 0
     postfix_from: int | None = None   # a postfix cue governs [postfix_from, start)
+    tight: bool = False               # from a lead-in: the citation must open the item
 
 
 _MARKER_RE = re.compile(r"(?:\s*(?:[-–—+•*·∙●○■▪]|[IVXLC]{1,6}\.(?=\s)|\d{1,2}(?:\.\d{1,2})*[.)]?(?=\s)"
                         r"|[a-zđ]\)|Điều\s+\d+\.?)\s*)*")
+
+
+# An item of a numbered or bulleted list ("1. ", "a) ", "- "); an article ("Điều 3.") is not.
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-–—+•*·∙●○■▪]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s+")
 
 
 @functools.cache
@@ -407,11 +412,17 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     openers = _openers_re()
     out: list[Cue] = []
     pos = 0
+    lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
         starts = _clause_starts(view, ls, le)
         line_cues = []
+        item = _LIST_ITEM_RE.match(line)
+        if lead_in and item:  # an item of the lead-in's list: a citation opening it shares the cue
+            line_cues.append(Cue(ls + item.end(), ls + item.end(), lead_in, tight=True))
+        elif line.strip():
+            lead_in = None
         for c in starts:
             o = openers.match(view, c)
             at = o.end() if o else c
@@ -435,6 +446,9 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
                 continue
             for m in postfix.finditer(view, c, clause_end):
                 out.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()], postfix_from=c))
+        own = [q for q in line_cues if not q.tight]
+        if own and line.rstrip().endswith(":"):
+            lead_in = max(own, key=lambda q: q.start).relation
         line_cues.sort(key=lambda q: q.start)
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
@@ -478,7 +492,8 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
             if m.nested:
                 continue
             if prev is None:
-                member = _gap_ok(view[cue.end:m.start])
+                gap = view[cue.end:m.start]
+                member = not gap.strip() if cue.tight else _gap_ok(gap)
             else:
                 between = view[prev.core_end:m.start]
                 tail = _TRANSPARENT_TAIL.sub("", between).rstrip()

@@ -258,6 +258,16 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
      {"Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân": "based_on",
       "Luật Ban hành văn bản quy phạm pháp luật của Hội đồng nhân dân, Ủy ban nhân dân": "based_on"}),
     ("Căn cứ Luật Ban hành VBQPPL ngày 22/6/2015;", {"Luật Ban hành văn bản quy phạm pháp luật": "based_on"}),
+    # a cue line ending in ":" governs the items of the list below it, when a citation opens the item
+    ("Điều 2. Bãi bỏ các quyết định sau đây:\n1. Quyết định số 14/2008/QĐ-UBND ngày 03/4/2008 của Ủy ban nhân "
+     "dân tỉnh Kon Tum về việc thành lập Ban chỉ đạo thực hiện Quyết định 22/2001/QĐ-TTg.\n"
+     "2. Quyết định số 09/2011/QĐ-UB ngày 5/5/2011 của Ủy ban nhân dân tỉnh Kon Tum.\n"
+     "Điều 3. Quyết định số 31/2012/QĐ-UBND vẫn được áp dụng.",
+     {"14/2008/QĐ-UBND": "repeals", "22/2001/QĐ-TTg": "mentions", "09/2011/QĐ-UB": "repeals",
+      "31/2012/QĐ-UBND": "mentions"}),
+    ("Căn cứ các văn bản sau:\n- Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ;\n"
+     "- Rà soát thủ tục theo Quyết định số 03/2019/QĐ-UBND;",
+     {"61/2018/NĐ-CP": "based_on", "03/2019/QĐ-UBND": "mentions"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
