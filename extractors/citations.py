@@ -44,6 +44,7 @@ class Mention:
     kind_word: str | None = None
     short: tuple[str, int | None] | None = None   # (number, year) of a short form
     nested: bool = False        # inside another citation's name
+    claim_end: int | None = None  # a law whose name lists numbered laws claims only its head
     relation: str = "mentions"
 
 
@@ -214,17 +215,26 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
             continue  # a bill, not a law
         nested = any(x.start <= m.start() < x.core_end for x in out)
         amend = _AMEND_RE.match(view, m.end())
+        claim = None
         if amend:
             end = at = amend.end()
+            numbered = 0
             while True:
                 inner = _law_name(view, at)
                 if not inner:
                     break
                 end = inner[1]
+                # "… của Luật Đất đai số 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 và …": the
+                # amended laws' numbers belong to the name; a lone one is the amending law's own
+                num = _LAW_NUMBER.match(view, end)
+                sm = P.SYMBOL_RE.match(view, num.end()) if num else None
+                if sm and (numbered or _LAW_SEP.match(view, sm.end())):
+                    end, numbered = sm.end(), numbered + 1
                 sep = _LAW_SEP.match(view, end)
                 if not sep:
                     break
                 at = sep.end()
+            claim = amend.end() if numbered else None
             if end == amend.end():  # "Luật sửa đổi, bổ sung một số điều của 37 luật …"
                 rest = _law_name(view, m.start())
                 end = rest[1] if rest else amend.end()
@@ -236,7 +246,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
             title, end = found
         number = None
         num = _LAW_NUMBER.match(view, end)
-        if num and not nested:
+        if num:
             sm = P.SYMBOL_RE.match(view, num.end())
             if sm:
                 number = P.read_symbol(sm).number
@@ -248,7 +258,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 date = P.Date(year.group(1), year.start(1), year.end(), year.group(0))
                 tail = year.end()
         out.append(Mention(m.start(), tail, end if nested else tail, "law", "Luật", number,
-                           title, None, date, issuer, m.group("kw"), nested=nested))
+                           title, None, date, issuer, m.group("kw"), nested=nested, claim_end=claim))
     return out
 
 
@@ -351,6 +361,7 @@ _MARKER_RE = re.compile(r"(?:\s*(?:[-–—+•*·∙●○■▪]|[IVXLC]{1,6}\
                         r"|[a-zđ]\)|Điều\s+\d+\.?)\s*)*")
 
 
+_MARKUP_OPEN = re.compile(r"[\s*_]*")
 # An item of a numbered or bulleted list ("1. ", "a) ", "- "); an article ("Điều 3.") is not.
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–—+•*·∙●○■▪]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s+")
 
@@ -413,6 +424,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     out: list[Cue] = []
     pos = 0
     lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
+    basis_open = False          # the previous line was a "Căn cứ …;" clause: the block goes on
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
@@ -421,7 +433,10 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         item = _LIST_ITEM_RE.match(line)
         if lead_in and item:  # an item of the lead-in's list: a citation opening it shares the cue
             line_cues.append(Cue(ls + item.end(), ls + item.end(), lead_in, tight=True))
-        elif line.strip():
+        elif basis_open:  # "Căn cứ …;\nNghị định số …;": the next basis, its "Căn cứ" left out
+            at = ls + _MARKUP_OPEN.match(line).end()
+            line_cues.append(Cue(at, at, "based_on", tight=True))
+        if line.strip() and not (lead_in and item):
             lead_in = None
         for c in starts:
             o = openers.match(view, c)
@@ -449,6 +464,9 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         own = [q for q in line_cues if not q.tight]
         if own and line.rstrip().endswith(":"):
             lead_in = max(own, key=lambda q: q.start).relation
+        if line.strip():
+            basis_open = bool(line_cues) and max(line_cues, key=lambda q: q.start).relation == "based_on" \
+                and line.rstrip(" *_").endswith(";")
         line_cues.sort(key=lambda q: q.start)
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
@@ -461,6 +479,11 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
 _TRANSPARENT_TAIL = re.compile(
     r"(?:\s*(?:(?i:các|số|tại)|(?i:điểm|khoản|điều|mục|chương|phần|phụ lục)\s+[\dIVXa-zđ]+"
     r"(?:\s*(?:,|và)\s*[\dIVXa-zđ]+)*))+\s*$")
+
+
+@functools.cache
+def _amended_by_re() -> re.Pattern:
+    return re.compile("(?:" + P.cues()["amended_by"] + r")\s*$", re.IGNORECASE)
 
 
 _LIST_TAIL = re.compile(r"(?:,|\s*(?i:\bvà|\bhoặc))\s*$")
@@ -498,7 +521,10 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                 between = view[prev.core_end:m.start]
                 tail = _TRANSPARENT_TAIL.sub("", between).rstrip()
                 if ";" in between:  # a new member of the list: read like the first one
-                    member = _gap_ok(_LIST_TAIL.sub("", between.rsplit(";", 1)[1]))
+                    gap = _LIST_TAIL.sub("", between.rsplit(";", 1)[1])
+                    member = not gap.strip(" *_") if cue.tight else _gap_ok(gap)
+                elif _amended_by_re().search(between):
+                    pass  # "X được sửa đổi, bổ sung bởi Y": Y stands where X stands
                 elif not (tail.endswith(",") or _LIST_TAIL.search(tail) or not tail):
                     member = False  # inside the previous citation's description
             if member and strength[cue.relation] < strength[m.relation]:
@@ -654,8 +680,10 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     citer = citer or _citer(doc)
     view = _view(text)
     laws = _find_laws(view, citer)
-    taken = [(m.start, m.end) for m in laws if not m.nested]
+    taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
     numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc)]
+    for m in numbered:  # a number inside an amending law's name
+        m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
     taken += [(m.start, m.end) for m in named]

@@ -268,6 +268,23 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     ("Căn cứ các văn bản sau:\n- Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ;\n"
      "- Rà soát thủ tục theo Quyết định số 03/2019/QĐ-UBND;",
      {"61/2018/NĐ-CP": "based_on", "03/2019/QĐ-UBND": "mentions"}),
+    # the amender named in a Căn cứ line ("được sửa đổi, bổ sung bởi/tại …") is a basis too
+    ("Căn cứ Luật Thủy lợi số 08/2017/QH14 được sửa đổi, bổ sung bởi Luật số 35/2018/QH14;",
+     {"08/2017/QH14": "based_on", "35/2018/QH14": "based_on"}),
+    ("Căn cứ Nghị định số 40/2019/NĐ-CP quy định chi tiết việc thu phí được sửa đổi, bổ sung một số điều "
+     "tại Nghị định số 12/2021/NĐ-CP;", {"40/2019/NĐ-CP": "based_on", "12/2021/NĐ-CP": "based_on"}),
+    # a Căn cứ block goes on in a line that leaves "Căn cứ" out; a proposal after it does not
+    ("Căn cứ Nghị định số 61/2018/NĐ-CP của Chính phủ về một cửa;\nNghị định số 107/2021/NĐ-CP của Chính phủ "
+     "về sửa đổi Nghị định 61;\nTheo đề nghị của Sở Nội vụ tại Tờ trình số 45/TTr-SNV; ý kiến của Sở Tư pháp "
+     "tại Báo cáo số 12/BC-STP;",
+     {"61/2018/NĐ-CP": "based_on", "107/2021/NĐ-CP": "based_on", "45/TTr-SNV": "mentions",
+      "12/BC-STP": "mentions"}),
+    # an amending law whose name lists numbered laws: one law, the listed ones only mentioned
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14, Luật Lâm nghiệp số "
+     "16/2017/QH14 và Luật Chăn nuôi số 32/2018/QH14;",
+     {"Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14, Luật Lâm nghiệp số 16/2017/QH14 "
+      "và Luật Chăn nuôi số 32/2018/QH14": "based_on", "18/2017/QH14": "mentions", "16/2017/QH14": "mentions",
+      "32/2018/QH14": "mentions"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
