@@ -156,10 +156,10 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 # Laws by name --------------------------------------------------------------------------------
 
 _LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
-_AMEND_RE = re.compile(r"(?:sửa đổi,? bổ sung|sửa đổi)(?:\s+(?:một số điều|một số điều của các|"
+_AMEND_RE = re.compile(r"(?:[sS]ửa đổi,? bổ sung|[sS]ửa đổi)(?:\s+(?:một số điều|một số điều của các|"
                        r"các điều)\s*)?(?:\s*của)?(?:\s+các)?\s+")
 _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
-_WORD = re.compile(r"\s*([^\s,;.:()“”\"]+)")
+_WORD = re.compile(r"[ \t]*([^\s,;.:()“”\"]+)")  # a name never runs on into the next line
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 _LAW_SEP = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)")
 _LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
@@ -168,6 +168,9 @@ _LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 # A law named in an upper-case title line ("… CỦA LUẬT CHẤT LƯỢNG SẢN PHẨM, HÀNG HÓA"): only
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
+# A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
+# the names laws.tsv lists.
+_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[a-zđà-ỹ])(?!sửa đổi)")
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
@@ -210,7 +213,8 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
     upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
-    for m in sorted([*_LAW_RE.finditer(view), *upper], key=lambda x: x.start()):
+    lower = [m for m in _LOWER_LAW_RE.finditer(view) if _law_name(view, m.start())]
+    for m in sorted([*_LAW_RE.finditer(view), *upper, *lower], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
         nested = any(x.start <= m.start() < x.core_end for x in out)
@@ -239,6 +243,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 rest = _law_name(view, m.start())
                 end = rest[1] if rest else amend.end()
             title = P.sentence_case(" ".join(view[m.start():end].split()))
+            title = re.sub(r"^((?:Bộ luật|Luật) )Sửa", r"\1sửa", title)  # "Luật sửa đổi …" in sentence case
         else:
             found = _law_name(view, m.start())
             if not found:
@@ -517,6 +522,8 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
             if prev is None:
                 gap = view[cue.end:m.start]
                 member = not gap.strip() if cue.tight else _gap_ok(gap)
+                if cue.tight and not member:
+                    break  # the item does not open with a citation: the lead-in does not reach it
             else:
                 between = view[prev.core_end:m.start]
                 tail = _TRANSPARENT_TAIL.sub("", between).rstrip()
@@ -606,10 +613,35 @@ def _group(mentions: list[Mention]) -> list[_Item]:
     return items
 
 
-def _is_self(m: Mention, doc: dict) -> bool:
+# The document's own number line ("Số: 231/KH-UBND", a portal's "Số hiệu: …"): the first of each.
+_OWN_NUMBER_LINE = re.compile(r"^[\W_]*(?i:số(?:\s+hiệu)?)[\W_]*:[\s*_]*", re.M)
+
+
+def _number_key(number: str) -> str:
+    return fold(number).replace(" ", "").replace("đ", "d")
+
+
+def _own_numbers(view: str, doc: dict) -> set[str]:
+    """The citing document's number, from its header and from its own number line (which the
+    header may have missed): never a citation of itself."""
+    out = {_number_key(doc["number"])} if doc.get("number") else set()
+    for label in ("số", "số hiệu"):
+        for m in _OWN_NUMBER_LINE.finditer(view):
+            if " ".join(view[m.start():m.end()].lower().strip(" *_:\n").split()) != label:
+                continue
+            sym = P.SYMBOL_RE.match(view, m.end())
+            if sym:
+                out.add(_number_key(P.read_symbol(sym).number))
+            break
+    return out
+
+
+def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool:
     number = doc.get("number")
-    if not number or not m.number or fold(number).replace(" ", "") != fold(m.number).replace(" ", ""):
+    if not m.number:
         return False
+    if not number or _number_key(number) != _number_key(m.number):
+        return bool(own_numbers) and _number_key(m.number) in own_numbers and not (m.issuer and m.issuer.explicit)
     own = (doc.get("issuer") or {}).get("name")
     return not (m.issuer and m.issuer.explicit and own and fold(m.issuer.name or "") != fold(own))
 
@@ -681,7 +713,8 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     view = _view(text)
     laws = _find_laws(view, citer)
     taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
-    numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc)]
+    own = _own_numbers(view, doc)
+    numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc, own)]
     for m in numbered:  # a number inside an amending law's name
         m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]

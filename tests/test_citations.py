@@ -285,6 +285,14 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
      {"Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14, Luật Lâm nghiệp số 16/2017/QH14 "
       "và Luật Chăn nuôi số 32/2018/QH14": "based_on", "18/2017/QH14": "mentions", "16/2017/QH14": "mentions",
       "32/2018/QH14": "mentions"}),
+    # "Luật Sửa đổi" with a capital is the same amending law; its name holds the laws it amends
+    ("Căn cứ Luật Sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều ngày 17 tháng 6 "
+     "năm 2020;",
+     {"Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều": "based_on",
+      "Luật Phòng, chống thiên tai": "mentions", "Luật Đê điều": "mentions"}),
+    # a listed law typed in lower case; a name never runs on into the next line
+    ("Căn cứ Luật doanh nghiệp ngày 26 tháng 11 năm 2014;\nThực hiện Luật KBCB\nHà Nội, ngày 5 tháng 3 năm 2014",
+     {"Luật Doanh nghiệp": "based_on", "Luật Khám bệnh, chữa bệnh": "implements"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
@@ -340,6 +348,14 @@ def test_same_number_from_two_issuers_is_two_documents():
 
 def test_own_number_is_not_a_citation():
     assert read_citations("Số: 15/2021/QĐ-UBND\nQuyết định số 15/2021/QĐ-UBND có hiệu lực", KON_TUM)[0] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Số hiệu: 77/SNV-TCBC\nCông văn 77/SNV-TCBC năm 2024\nSố: 77/SNV-TCBC\nKính gửi: các sở",
+    "**Số: 1203/QĐ-UBND**\nĐiều 1. Ban hành kèm theo Quyết định số 1203/QĐ-UBND này Quy chế.",
+])
+def test_own_number_line_is_never_cited_even_when_the_header_missed_it(text):
+    assert read_citations(text, {"number": None})[0] == []
 
 
 def test_identity_folds_spelling_and_keeps_issuer_and_year():
