@@ -131,13 +131,13 @@ def kind_words_pattern() -> str:
 
 # Numbers may carry a letter suffix: 30c/NQ-CP, 1131a/QĐ-UBND.
 # A symbol segment: QĐ, TTg, BKHCN, QH13, BNN&PTNT (upper-case start, no spaces).
-SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
+SEG = r"[A-ZĐ](?:[A-Za-zĐđ]|&[ ]?(?=[A-ZĐ]))*\d*"  # "QLN& TTBĐS": a space after & is a typo
 # "QĐ-TTg", "QĐ- TTg" or "QĐ-\n\nTTg" (a line break the reflow missed), never " - "
 _JOIN = r"(?:-\s{0,3}|\s-(?!\s))"
 SYMBOL_RE = re.compile(
     rf"""(?<![\w/.\-])
     (?:
-      (?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
+      (?P<num>\d{{1,5}}(?:\.\d{{1,2}})?[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
           (?P<segs>{SEG}(?:{_JOIN}{SEG})*)
     | (?P<pnum>\d{{1,5}})\s?-\s?(?P<pkind>{SEG})\s?/\s?(?P<psegs>{SEG}(?:{_JOIN}{SEG})*)
     )(?![\w/])""",
@@ -155,7 +155,7 @@ class Symbol:
 
 
 def _split_segments(segs: str) -> list[str]:
-    return [s.strip() for s in re.split(r"\s*-\s*", segs) if s.strip()]
+    return [s.replace(" ", "") for s in re.split(r"\s*-\s*", segs) if s.strip()]
 
 
 def read_symbol(m: re.Match) -> Symbol:

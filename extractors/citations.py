@@ -207,6 +207,9 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         end = at = m.end()
     if not words:
         return None
+    name = " ".join(view[kw.end():end].split())
+    if fold(name) in {fold(n) for n in P.cues()["not_law_names"]}:
+        return None  # "… Luật Việt Nam": a community or a site, not a law
     return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
 

@@ -159,6 +159,11 @@ TABLE = [
     ("Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030 của tỉnh Thừa Thiên Huế "
      "(nay là thành phố Huế)", HUE,
      expect("KH", None, None, TTH, "Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030")),
+    # a number with a decimal part; a code with a space typed after "&"
+    ("Nghị quyết số 45.3/2024/NQ-CP ngày 02 tháng 5 năm 2024 của Chính phủ", None,
+     expect("NQ", "45.3/2024/NQ-CP", "2024-05-02", ("Chính phủ", None))),
+    ("Công văn số 8812/SXD-QLN& VLXD ngày 03/6/2020 của Sở Xây dựng", KON_TUM,
+     expect("CV", "8812/SXD-QLN&VLXD", "2020-06-03", ("Sở Xây dựng", "Kon Tum"))),
 ]
 
 NOT_CITATIONS = [
@@ -174,6 +179,7 @@ NOT_CITATIONS = [
     "áp dụng TCVN ISO 9001:2015 và ISO 14001:2015",
     "Dự thảo Luật Thủ đô (sửa đổi)",
     "báo cáo theo Mẫu số 01/BC kèm theo",
+    "kết nối cộng đồng Dân Luật Việt Nam",
     "theo Kế hoạch hoạt động năm 2025 của Sở Tài chính",
 ]
 
