@@ -369,6 +369,9 @@ _MARKER_RE = re.compile(r"(?:\s*(?:[-–—+•*·∙●○■▪]|[IVXLC]{1,6}\
                         r"|[a-zđ]\)|Điều\s+\d+\.?)\s*)*")
 
 
+# What may follow a cue at the end of a line whose clause goes on below: a few words, no
+# punctuation that closes it ("Để tiếp tục thực hiện nghiêm").
+_OPEN_CUE_TAIL = re.compile(r"(?:[ \t]+[^\W\d_]+){0,4}[ \t]*")
 _MARKUP_OPEN = re.compile(r"[\s*_]*")
 # An item of a numbered or bulleted list ("1. ", "a) ", "- "); an article ("Điều 3.") is not.
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–—+•*·∙●○■▪]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s+")
@@ -480,6 +483,12 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
             q.scope_end = min([nxt] + [e for e in sentence_ends if e >= q.end])
+            if q.scope_end == le and _OPEN_CUE_TAIL.fullmatch(view, q.end, le):
+                # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
+                nl = view.find("\n", le + 1)
+                nl = len(view) if nl < 0 else nl
+                ends = [le + 1 + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", view[le + 1:nl])]
+                q.scope_end = min(ends + [nl])
         out.extend(line_cues)
     return out
 
@@ -494,14 +503,18 @@ def _amended_by_re() -> re.Pattern:
     return re.compile("(?:" + P.cues()["amended_by"] + r")\s*$", re.IGNORECASE)
 
 
+_PROVISIONS = re.compile(r"(?i:điểm|khoản|điều|mục|chương|phần|phụ lục)\s+[\dIVXa-zđ]{1,5}(?![^\W\d_])[,\s]*")
 _LIST_TAIL = re.compile(r"(?:,|\s*(?i:\bvà|\bhoặc))\s*$")
 
 
-def _gap_ok(gap: str) -> bool:
+def _gap_ok(gap: str, relation: str = "") -> bool:
     """May a cue reach across ``gap`` to the citation after it?"""
     cfg = P.cues()
+    if relation == "based_on":  # "Căn cứ các Quyết định … về phê duyệt quy hoạch: A; B": the list
+        gap = gap.rsplit(":", 1)[-1]
     for phrase in sorted(cfg["transparent_in_gap"], key=len, reverse=True):
         gap = re.sub(rf"(?i:{re.escape(phrase)})", " ", gap)
+    gap = _PROVISIONS.sub(" ", gap)  # "Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23 …"
     if ";" in gap or len(gap.split()) > cfg["max_gap_words"]:
         return False
     low = " " + " ".join(gap.lower().split()) + " "
@@ -518,13 +531,13 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                     m.relation = cue.relation
             continue
         inside = sorted((m for m in mentions if cue.end <= m.start < cue.scope_end), key=lambda m: m.start)
-        prev, member = None, False
+        prev, member, head = None, False, False
         for m in inside:
             if m.nested:
                 continue
             if prev is None:
                 gap = view[cue.end:m.start]
-                member = not gap.strip() if cue.tight else _gap_ok(gap)
+                member = head = not gap.strip() if cue.tight else _gap_ok(gap, cue.relation)
                 if cue.tight and not member:
                     break  # the item does not open with a citation: the lead-in does not reach it
             else:
@@ -532,9 +545,12 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                 tail = _TRANSPARENT_TAIL.sub("", between).rstrip()
                 if ";" in between:  # a new member of the list: read like the first one
                     gap = _LIST_TAIL.sub("", between.rsplit(";", 1)[1])
-                    member = not gap.strip(" *_") if cue.tight else _gap_ok(gap)
+                    if gap.strip(" *_"):  # words before it: read like the first one
+                        member = head = False if cue.tight else _gap_ok(gap, cue.relation)
+                    else:  # the list goes on as it began: members of the cue's list, or
+                        member = head  # examples after a description ("… nhất là: A; B")
                 elif _amended_by_re().search(between):
-                    pass  # "X được sửa đổi, bổ sung bởi Y": Y stands where X stands
+                    member = head  # "X … được sửa đổi, bổ sung bởi Y": Y stands where the item stands
                 elif not (tail.endswith(",") or _LIST_TAIL.search(tail) or not tail):
                     member = False  # inside the previous citation's description
             if member and strength[cue.relation] < strength[m.relation]:

@@ -299,6 +299,28 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     # a listed law typed in lower case; a name never runs on into the next line
     ("Căn cứ Luật doanh nghiệp ngày 26 tháng 11 năm 2014;\nThực hiện Luật KBCB\nHà Nội, ngày 5 tháng 3 năm 2014",
      {"Luật Doanh nghiệp": "based_on", "Luật Khám bệnh, chữa bệnh": "implements"}),
+    # examples listed after another's description stay mentions across ";"
+    ("- Triển khai có hiệu quả các văn bản hướng dẫn thi hành về phòng cháy, nhất là: Luật Phòng cháy và chữa cháy, "
+     "Chỉ thị số 19/CT-TTg của Thủ tướng Chính phủ; Kế hoạch số 27-KH/TU của Tỉnh ủy; Công văn số 88/UBND-NC "
+     "của UBND tỉnh;",
+     {"Luật Phòng cháy và chữa cháy": "mentions", "19/CT-TTg": "mentions", "27-KH/TU": "mentions",
+      "88/UBND-NC": "mentions"}),
+    # a Căn cứ member after another's description (and its amender) is a basis again after ";"
+    ("Căn cứ các Nghị định của Chính phủ: Nghị định số 21/2024/NĐ-CP quy định chi tiết Luật Đất đai được sửa "
+     "đổi, bổ sung bởi Nghị định số 50/2025/NĐ-CP; Nghị định số 33/2024/NĐ-CP quy định về phí;",
+     {"21/2024/NĐ-CP": "based_on", "Luật Đất đai": "mentions", "50/2025/NĐ-CP": "based_on",
+      "33/2024/NĐ-CP": "based_on"}),
+    # "Căn cứ các Quyết định … về phê duyệt …: A; B": the list after the colon
+    ("Căn cứ các Quyết định của Thủ tướng Chính phủ về phê duyệt quy hoạch tỉnh: Quyết định số 120/QĐ-TTg "
+     "ngày 3/2/2023 phê duyệt Quy hoạch tỉnh Kon Tum; Quyết định số 230/QĐ-TTg ngày 5/3/2024;",
+     {"120/QĐ-TTg": "based_on", "230/QĐ-TTg": "based_on"}),
+    # a cue left at the end of a line reaches the citations that open the next one
+    ("Để tiếp tục thực hiện nghiêm\nChỉ thị số 07/CT-TTg ngày 01/3/2022 của Thủ tướng Chính phủ; Kế hoạch số "
+     "55-KH/TU ngày 2/4/2023 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh yêu cầu:",
+     {"07/CT-TTg": "implements", "55-KH/TU": "implements"}),
+    # provisions between the cue and the document do not hide it
+    ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
+     "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
