@@ -408,6 +408,22 @@ def _division_of(province: str) -> str | None:
 _PARTY_PROVINCE = ("Tỉnh ủy", "Thành ủy", "Ban Thường vụ Tỉnh ủy")
 
 
+def _party_as_printed(m: re.Match, citer: Citer) -> Issuer | None:
+    """A Party committee named in the text is named as printed ("của Ban Thường vụ Tỉnh ủy",
+    "của Thành ủy Thành phố Hồ Chí Minh"): the place is part of its name only where the text
+    prints it; its locality is the place printed, else the citing body's province."""
+    raw = m.group("body")
+    if raw.lower() not in ("tỉnh ủy", "thành ủy", "ban thường vụ tỉnh ủy", "huyện ủy", "đảng ủy"):
+        return None
+    body, unit, place = LOCAL_BODIES[raw.lower()], m.group("unit"), m.group("place")
+    if place:
+        words = [body] + ([UNITS[unit.lower()]] if unit else []) + [place]
+        return Issuer(" ".join(words), place, True, m.end())
+    prov = citer.province
+    locality = prov.split(" ", 1)[1] if prov and body != "Đảng ủy" else citer.locality
+    return Issuer(f"{body} {unit}" if unit else body, locality, True, m.end())
+
+
 def _local_name(body: str, unit: str | None, place: str | None, citer: Citer) -> tuple[str, bool]:
     """A local body as named in the text, completed from the citing body when the text
     leaves the unit out ("của UBND tỉnh"). Returns (name, completed_from_context)."""
@@ -442,6 +458,9 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
             return Issuer(_canonical_national(m.group(0)), None, True, m.end())
         m = LOCAL_RE.match(text, pos)
         if m:
+            party = _party_as_printed(m, citer)
+            if party:
+                return party
             name, completed = _local_name(m.group("body"), m.group("unit"), m.group("place"), citer)
             return Issuer(name, locality_of(name), not completed, m.end())
         m = _province_dept_re().match(text, pos)

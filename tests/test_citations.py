@@ -125,9 +125,14 @@ TABLE = [
     # a place never runs on into the next line's capitals
     ("Quyết định số 45/2020/QĐ-UBND ngày 1/2/2020 của Ủy ban nhân dân tỉnh Kon Tum\nỦY BAN NHÂN DÂN TỈNH", None,
      expect("QĐ", "45/2020/QĐ-UBND", "2020-02-01", KT)),
-    # a Party committee whose header names no place: its place of issue, when a province
+    # a Party committee named in the text is named as printed; its locality is the citing
+    # body's province (its place of issue when the header names no place)
     ("Chỉ thị số 17-CT/TU ngày 20/6/2017 của Ban Thường vụ Tỉnh ủy", PARTY_QN,
-     expect("CT", "17-CT/TU", "2017-06-20", ("Ban Thường vụ Tỉnh ủy Quảng Ngãi", "Quảng Ngãi"))),
+     expect("CT", "17-CT/TU", "2017-06-20", ("Ban Thường vụ Tỉnh ủy", "Quảng Ngãi"))),
+    ("Thông tri số 04-TT/TU ngày 3/10/2025 của Thành ủy Thành phố Hồ Chí Minh", None,
+     expect("TT", "04-TT/TU", "2025-10-03", ("Thành ủy thành phố Hồ Chí Minh", "Hồ Chí Minh"))),
+    ("Kế hoạch số 88-KH/TU ngày 6/2/2020 của Tỉnh ủy Lào Cai", KON_TUM,
+     expect("KH", "88-KH/TU", "2020-02-06", ("Tỉnh ủy Lào Cai", "Lào Cai"))),
     ("Nghị quyết số 15/2022/NQ-HĐND", PARTY_QN,
      expect("NQ", "15/2022/NQ-HĐND", None, ("Hội đồng nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi"))),
     # … but a ministry in Hà Nội does not make a bare …/QĐ-UBND Hà Nội's
