@@ -408,6 +408,11 @@ def _division_of(province: str) -> str | None:
 _PARTY_PROVINCE = ("Tỉnh ủy", "Thành ủy", "Ban Thường vụ Tỉnh ủy")
 
 
+@functools.cache
+def _kind_word_re() -> re.Pattern:
+    return re.compile(kind_words_pattern() + _NOT_LETTER)
+
+
 def _party_as_printed(m: re.Match, citer: Citer) -> Issuer | None:
     """A Party committee named in the text is named as printed ("của Ban Thường vụ Tỉnh ủy",
     "của Thành ủy Thành phố Hồ Chí Minh"): the place is part of its name only where the text
@@ -458,6 +463,9 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
             return Issuer(_canonical_national(m.group(0)), None, True, m.end())
         m = LOCAL_RE.match(text, pos)
         if m:
+            if m.group("place") and _kind_word_re().match(text, m.start("place")):
+                # "của Ủy ban nhân dân thành phố Quy định về …": a kind word, not a place
+                m = LOCAL_RE.match(text[:m.start("place")].rstrip(" \t") + " ", pos) or m
             party = _party_as_printed(m, citer)
             if party:
                 return party
@@ -517,14 +525,19 @@ def is_issuer_code(code: str | None) -> bool:
     return bool(code) and re.sub(r"\d+$", "", code).upper() in _issuer_codes()
 
 
-def issuer_from_code(code: str | None, kind: str | None, citer: Citer) -> Issuer | None:
+def issuer_from_code(code: str | None, kind: str | None, citer: Citer, date: str | None = None) -> Issuer | None:
     """The body a symbol's issuer code implies (TTg → Thủ tướng Chính phủ; UBND → the
-    citing document's own People's Committee)."""
+    citing document's own People's Committee), as named on the cited document's ``date``
+    when the code served a body since renamed (SNN: Sở Nông nghiệp và Phát triển nông thôn
+    until 2025-02-28)."""
     if not code:
         return None
     code = re.sub(r"\d+$", "", code)
     rows = [r for r in issuer_rows() if r["code"] and r["code"].upper() == code.upper()]
-    rows.sort(key=lambda r: r["kind"] != (kind or ""))  # a row for this kind first
+    if date:
+        rows = [r for r in rows if not r["until"] or date[:len(r["until"])] <= r["until"][:len(date)]]
+    # a row for this kind first; then the name of the date (or, undated, the current one)
+    rows.sort(key=lambda r: (r["kind"] != (kind or ""), (not r["until"]) if date else bool(r["until"])))
     rows = [r for r in rows if not r["kind"] or r["kind"] == kind]
     if not rows:
         return None

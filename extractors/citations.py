@@ -655,6 +655,23 @@ def _own_numbers(view: str, doc: dict) -> set[str]:
     return out
 
 
+_LIST_JOIN = re.compile(r"\s*(?:,|(?i:và))\s*(?:(?i:và)\s+)?")
+
+
+def _share_list_issuers(view: str, numbered: list[Mention]) -> None:
+    """"Chỉ thị số 31-CT/TU ngày …, Kế hoạch số 134-KH/TU ngày … của Ban Thường vụ Tỉnh ủy",
+    "các Thông tư số 01/2020/TT-BNV, 02/2020/TT-BNV của Bộ Nội vụ": one issuer closes a list
+    of numbers from the same body (same issuer code) and names it for all of them."""
+    ordered = sorted(numbered, key=lambda m: m.start)
+    for i in range(len(ordered) - 2, -1, -1):
+        m, nxt = ordered[i], ordered[i + 1]
+        if m.issuer or not nxt.issuer or not nxt.issuer.explicit or not (m.symbol and nxt.symbol):
+            continue
+        if m.symbol.issuer_code != nxt.symbol.issuer_code or not _LIST_JOIN.fullmatch(view, m.end, nxt.start):
+            continue
+        m.issuer = nxt.issuer
+
+
 def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool:
     number = doc.get("number")
     if not m.number:
@@ -669,7 +686,7 @@ def _resolve_issuer(item: _Item, citer: P.Citer, date: str | None) -> dict:
     first = item.first
     found = item.issuer()
     if found is None and first.symbol:
-        found = P.issuer_from_code(first.symbol.issuer_code, first.doc_type, citer)
+        found = P.issuer_from_code(first.symbol.issuer_code, first.doc_type, citer, date)
     if found is None:
         row = _kind_row(first.kind_word) or next((r for r in P.kinds() if r["code"] == first.doc_type), None)
         if row and row["issuer"]:
@@ -734,6 +751,7 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
     own = _own_numbers(view, doc)
     numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc, own)]
+    _share_list_issuers(view, numbered)
     for m in numbered:  # a number inside an amending law's name
         m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]

@@ -164,6 +164,22 @@ TABLE = [
     ("Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030 của tỉnh Thừa Thiên Huế "
      "(nay là thành phố Huế)", HUE,
      expect("KH", None, None, TTH, "Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030")),
+    # one issuer closing a list of numbers from the same body names it for all of them
+    ("các Thông tư số 07/2019/TT-BTP, 08/2019/TT-BTP của Bộ Tư pháp", None,
+     expect("TT", "07/2019/TT-BTP", None, ("Bộ Tư pháp", None))),
+    ("Chỉ thị số 12-CT/TU ngày 06/6/2020, Kế hoạch số 40-KH/TU ngày 9/12/2020 của Ban Thường vụ Tỉnh ủy", KON_TUM,
+     expect("CT", "12-CT/TU", "2020-06-06", ("Ban Thường vụ Tỉnh ủy", "Kon Tum"))),
+    # a code that served a body since renamed: its name on the cited document's date
+    ("Tờ trình số 45/TTr-SNN ngày 02/5/2019", KON_TUM,
+     expect("TTr", "45/TTr-SNN", "2019-05-02", ("Sở Nông nghiệp và Phát triển nông thôn", "Kon Tum"))),
+    ("Tờ trình số 46/TTr-SNN ngày 02/5/2020", {**KON_TUM, "issued_date": "2025-09-01"},
+     expect("TTr", "46/TTr-SNN", "2020-05-02", ("Sở Nông nghiệp và Phát triển nông thôn", "Kon Tum"))),
+    ("Hướng dẫn số 15-HD/BTCTW ngày 3/4/2020", None,
+     expect("HD", "15-HD/BTCTW", "2020-04-03", ("Ban Tổ chức Trung ương", None))),
+    # a kind word after "thành phố" is no place: the citing city completes the name
+    ("Quyết định số 21/2023/QĐ-UBND ngày 4/5/2023 của Ủy ban nhân dân thành phố Quy định về khen thưởng",
+     {"issuer": {"name": "Ủy ban nhân dân thành phố Đà Nẵng", "locality": "Đà Nẵng"}, "issued_date": "2024-01-01"},
+     expect("QĐ", "21/2023/QĐ-UBND", "2023-05-04", ("Ủy ban nhân dân thành phố Đà Nẵng", "Đà Nẵng"))),
     # a number with a decimal part; a code with a space typed after "&"
     ("Nghị quyết số 45.3/2024/NQ-CP ngày 02 tháng 5 năm 2024 của Chính phủ", None,
      expect("NQ", "45.3/2024/NQ-CP", "2024-05-02", ("Chính phủ", None))),
