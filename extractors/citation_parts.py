@@ -170,6 +170,11 @@ def read_symbol(m: re.Match) -> Symbol:
         return Symbol(number, None, by_symbol.get(kind.upper()), rest[0] if rest else None,
                       tuple([kind, *rest]))
     segs = _split_segments(m.group("segs"))
+    if len(segs) == 1:  # "79/2025/NĐCP": the kind code glued to the issuer's
+        for k in sorted(by_symbol, key=len, reverse=True):
+            if segs[0].upper().startswith(k) and len(segs[0]) > len(k) and is_issuer_code(segs[0][len(k):]):
+                segs = [segs[0][:len(k)], segs[0][len(k):]]
+                break
     first = segs[0]
     bare = re.sub(r"\d+$", "", first)  # QH13 → QH
     kind_code = None
@@ -410,7 +415,19 @@ _PARTY_PROVINCE = ("Tỉnh ủy", "Thành ủy", "Ban Thường vụ Tỉnh ủy
 
 @functools.cache
 def _kind_word_re() -> re.Pattern:
-    return re.compile(kind_words_pattern() + _NOT_LETTER)
+    words = _alternation(cues()["place_stop_words"])
+    return re.compile(f"(?:{kind_words_pattern()}|(?i:{words})){_NOT_LETTER}")
+
+
+def _place_cut(text: str, m: re.Match) -> int | None:
+    """Where a place read from capitals really ends, when a kind word or verb follows it."""
+    if not m.group("place"):
+        return None
+    for w in re.finditer(r"\S+", text[m.start("place"):m.end("place")]):
+        at = m.start("place") + w.start()
+        if _kind_word_re().match(text, at):
+            return at
+    return None
 
 
 def _party_as_printed(m: re.Match, citer: Citer) -> Issuer | None:
@@ -463,9 +480,11 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
             return Issuer(_canonical_national(m.group(0)), None, True, m.end())
         m = LOCAL_RE.match(text, pos)
         if m:
-            if m.group("place") and _kind_word_re().match(text, m.start("place")):
-                # "của Ủy ban nhân dân thành phố Quy định về …": a kind word, not a place
-                m = LOCAL_RE.match(text[:m.start("place")].rstrip(" \t") + " ", pos) or m
+            cut = _place_cut(text, m)
+            if cut is not None:
+                # "của Ủy ban nhân dân thành phố Quy định về …", "… tỉnh Bình Phước Ban hành …":
+                # a kind word or a verb, not a place
+                m = LOCAL_RE.match(text[:cut].rstrip(" \t") + " ", pos) or m
             party = _party_as_printed(m, citer)
             if party:
                 return party

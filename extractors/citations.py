@@ -416,6 +416,21 @@ def _lead_verbs_re() -> re.Pattern:
     return re.compile(rf"(?:{phrase}){{1,{cfg['max_phrases']}}}")
 
 
+def _is_upper_line(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
+    """An upper-case line that goes on from the upper-case line above (no closing mark)."""
+    if ls == 0 or not _is_upper_line(view[ls:le]):
+        return False
+    above = view[view.rfind("\n", 0, ls - 1) + 1:ls - 1].rstrip(" *_")
+    if not above or not _is_upper_line(above) or above[-1] in ".;:":
+        return False
+    return not re.fullmatch(P.kind_words_pattern(), above.strip(" *_"))  # "QUYẾT ĐỊNH" heads the title
+
+
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
@@ -449,7 +464,10 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
             line_cues.append(Cue(at, at, "based_on", tight=True))
         if line.strip() and not (lead_in and item):
             lead_in = None
+        wrapped = _wrapped_title_line(view, ls, le)
         for c in starts:
+            if wrapped and c == starts[0]:
+                continue  # "… SỬA ĐỔI,\nBỔ SUNG …": a title wrapped mid-phrase opens no clause
             o = openers.match(view, c)
             at = o.end() if o else c
             m = prefix.match(view, at)
@@ -507,6 +525,17 @@ _PROVISIONS = re.compile(r"(?i:điểm|khoản|điều|mục|chương|phần|ph�
 _LIST_TAIL = re.compile(r"(?:,|\s*(?i:\bvà|\bhoặc))\s*$")
 
 
+def _tight_gap_ok(gap: str, relation: str) -> bool:
+    """An item of a lead-in's list opens with its citation, or with the lead-in's own act
+    named again ("Bãi bỏ các Quyết định sau:\n1. Quyết định bãi bỏ Quyết định số …")."""
+    words = " ".join(gap.split()).strip(" *_")
+    if not words:
+        return True
+    prefix, _, _, relation_of = _cue_res()
+    hits = [m for m in prefix.finditer(words) if relation_of[m.group(0).lower()] == relation]
+    return bool(hits) and hits[-1].end() == len(words) and len(words.split()) <= 5
+
+
 def _gap_ok(gap: str, relation: str = "") -> bool:
     """May a cue reach across ``gap`` to the citation after it?"""
     cfg = P.cues()
@@ -537,7 +566,7 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                 continue
             if prev is None:
                 gap = view[cue.end:m.start]
-                member = head = not gap.strip() if cue.tight else _gap_ok(gap, cue.relation)
+                member = head = _tight_gap_ok(gap, cue.relation) if cue.tight else _gap_ok(gap, cue.relation)
                 if cue.tight and not member:
                     break  # the item does not open with a citation: the lead-in does not reach it
             else:
@@ -579,14 +608,18 @@ class _Item:
         return next((m.date for m in self.mentions if m.date), None)
 
     def issuer(self) -> P.Issuer | None:
-        return next((m.issuer for m in self.mentions if m.issuer and m.issuer.explicit), None) or \
-            next((m.issuer for m in self.mentions if m.issuer), None)
+        explicit = [m.issuer for m in self.mentions if m.issuer and m.issuer.explicit]
+        # a name read from an upper-case title line is the last resort ("… TỈNH THỪA THIÊN")
+        return next((i for i in explicit if not (i.locality and i.locality.isupper())), None) or \
+            next(iter(explicit), None) or next((m.issuer for m in self.mentions if m.issuer), None)
 
 
 def _compatible(item: _Item, m: Mention) -> bool:
     a, b = item.issuer(), m.issuer
-    if a and b and a.explicit and b.explicit and a.name and b.name and fold(a.name) != fold(b.name):
-        return False
+    if a and b and a.explicit and b.explicit and a.name and b.name:
+        fa, fb = fold(a.name), fold(b.name)
+        if not (fa.startswith(fb) or fb.startswith(fa)):  # one cut by a line break is the same body
+            return False
     da, db = item.date(), m.date
     return not (da and db and da.iso and db.iso and da.iso != db.iso)
 

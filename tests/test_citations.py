@@ -180,6 +180,11 @@ TABLE = [
     ("Quyết định số 21/2023/QĐ-UBND ngày 4/5/2023 của Ủy ban nhân dân thành phố Quy định về khen thưởng",
      {"issuer": {"name": "Ủy ban nhân dân thành phố Đà Nẵng", "locality": "Đà Nẵng"}, "issued_date": "2024-01-01"},
      expect("QĐ", "21/2023/QĐ-UBND", "2023-05-04", ("Ủy ban nhân dân thành phố Đà Nẵng", "Đà Nẵng"))),
+    # a kind code glued to the issuer's; a verb with a capital after the place is no place
+    ("Nghị định số 52/2021/NĐCP ngày 01 tháng 4 năm 2021 của Chính phủ", None,
+     expect("NĐ", "52/2021/NĐ-CP", "2021-04-01", ("Chính phủ", None))),
+    ("Quyết định số 18/2004/QĐ-UB ngày 9/3/2004 của Ủy ban nhân dân tỉnh Bình Định Ban hành quy chế", None,
+     expect("QĐ", "18/2004/QĐ-UB", "2004-03-09", ("Ủy ban nhân dân tỉnh Bình Định", "Bình Định"))),
     # a number with a decimal part; a code with a space typed after "&"
     ("Nghị quyết số 45.3/2024/NQ-CP ngày 02 tháng 5 năm 2024 của Chính phủ", None,
      expect("NQ", "45.3/2024/NQ-CP", "2024-05-02", ("Chính phủ", None))),
@@ -339,6 +344,13 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     ("Để tiếp tục thực hiện nghiêm\nChỉ thị số 07/CT-TTg ngày 01/3/2022 của Thủ tướng Chính phủ; Kế hoạch số "
      "55-KH/TU ngày 2/4/2023 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh yêu cầu:",
      {"07/CT-TTg": "implements", "55-KH/TU": "implements"}),
+    # an item that names the lead-in's act again still opens with its citation; a wrapped
+    # upper-case title opens no clause mid-phrase
+    ("Điều 1. Bãi bỏ các Quyết định sau đây:\n1. Quyết định bãi bỏ Quyết định số 61/2017/QĐ-UBND ngày "
+     "3/5/2017 của Ủy ban nhân dân tỉnh Kon Tum.",
+     {"61/2017/QĐ-UBND": "repeals"}),
+    ("QUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH SỐ 11/2019/QĐ-UBND SỬA ĐỔI,\nBỔ SUNG QUYẾT ĐỊNH SỐ 09/2016/QĐ-UBND",
+     {"11/2019/QĐ-UBND": "repeals", "09/2016/QĐ-UBND": "mentions"}),
     # provisions between the cue and the document do not hide it
     ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
      "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
