@@ -102,8 +102,9 @@ def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
                                   + re.escape(tail))
                     i += len(fw)
                     break
-            else:
-                pieces.append(re.escape(words[i]))
+            else:  # a comma inside a name is often left out ("Luật Thi đua khen thưởng")
+                w = words[i]
+                pieces.append(re.escape(w.rstrip(",")) + (",?" if w.endswith(",") else ""))
                 i += 1
         out.append((title, re.compile("(?i:" + r"\s+".join(pieces) + ")" + _NOT_LETTER)))
     return tuple(out)

@@ -180,8 +180,11 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         seg = view[pos:pos + len(title)]
         if fold(seg) == fold(title) and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
-        m = pattern.match(view, pos)  # written with abbreviations
+        m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
         if m:
+            printed = " ".join(view[pos:m.end()].split())
+            if fold(printed).replace(",", "") == fold(title).replace(",", ""):
+                return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
             return title, m.end()
     kw = _LAW_RE.match(view, pos)
     if not kw:
@@ -634,11 +637,11 @@ def _group(mentions: list[Mention]) -> list[_Item]:
         # "Luật số 77/2015/QH13" cited by number alone
         keys = []
         if m.form == "law" and m.title:
-            keys.append(("t", m.doc_type, fold(m.title)))
+            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
         if m.number:
             keys.append(("n", fold(m.number).replace(" ", "")))
         if not keys:
-            keys.append(("t", m.doc_type, fold(m.title)))
+            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
         home = next((it for k in keys for it in by_key.get(k, []) if _compatible(it, m)), None)
         if home is None:
             home = _Item()
@@ -710,7 +713,13 @@ def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool
     if not m.number:
         return False
     if not number or _number_key(number) != _number_key(m.number):
-        return bool(own_numbers) and _number_key(m.number) in own_numbers and not (m.issuer and m.issuer.explicit)
+        if not own_numbers or _number_key(m.number) not in own_numbers:
+            return False
+        # "(Kèm theo Quyết định số 2820/QĐ-UBND … của Ủy ban nhân dân Thành phố)": its own
+        # decision, unless the text names another kind of body as the issuer
+        own = (doc.get("issuer") or {}).get("name")
+        return not (m.issuer and m.issuer.explicit and own and m.issuer.name
+                    and fold(m.issuer.name).split()[:3] != fold(own).split()[:3])
     own = (doc.get("issuer") or {}).get("name")
     return not (m.issuer and m.issuer.explicit and own and fold(m.issuer.name or "") != fold(own))
 

@@ -351,6 +351,9 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
      {"61/2017/QĐ-UBND": "repeals"}),
     ("QUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH SỐ 11/2019/QĐ-UBND SỬA ĐỔI,\nBỔ SUNG QUYẾT ĐỊNH SỐ 09/2016/QĐ-UBND",
      {"11/2019/QĐ-UBND": "repeals", "09/2016/QĐ-UBND": "mentions"}),
+    # a listed law with its comma left out is the same law, named as first printed
+    ("Căn cứ Luật Cán bộ, công chức ngày 13/11/2008;\nThực hiện Luật Cán bộ công chức.",
+     {"Luật Cán bộ, công chức": "based_on"}),
     # provisions between the cue and the document do not hide it
     ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
      "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
@@ -417,6 +420,13 @@ def test_own_number_is_not_a_citation():
 ])
 def test_own_number_line_is_never_cited_even_when_the_header_missed_it(text):
     assert read_citations(text, {"number": None})[0] == []
+
+
+def test_own_decision_named_on_an_attached_plan_is_not_a_citation():
+    text = ("Số:\n1207/QĐ-UBND\nQUYẾT ĐỊNH\nKẾ HOẠCH\n(Kèm theo Quyết định số 1207/QĐ-UBND ngày 3 tháng 4 năm "
+            "2025 của Ủy ban nhân dân Thành phố)\nThực hiện Quyết định số 1118/QĐ-UBND của Ủy ban nhân dân Thành phố")
+    doc = {"number": None, "issuer": {"name": "Ủy ban nhân dân thành phố Cần Thơ", "locality": "Cần Thơ"}}
+    assert [i["number"] for i in read_citations(text, doc)[0]] == ["1118/QĐ-UBND"]
 
 
 def test_identity_folds_spelling_and_keeps_issuer_and_year():
