@@ -102,8 +102,9 @@ def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
                                   + re.escape(tail))
                     i += len(fw)
                     break
-            else:
-                pieces.append(re.escape(words[i]))
+            else:  # a comma inside a name is often left out ("Luật Thi đua khen thưởng")
+                w = words[i]
+                pieces.append(re.escape(w.rstrip(",")) + (",?" if w.endswith(",") else ""))
                 i += 1
         out.append((title, re.compile("(?i:" + r"\s+".join(pieces) + ")" + _NOT_LETTER)))
     return tuple(out)
@@ -131,13 +132,13 @@ def kind_words_pattern() -> str:
 
 # Numbers may carry a letter suffix: 30c/NQ-CP, 1131a/QĐ-UBND.
 # A symbol segment: QĐ, TTg, BKHCN, QH13, BNN&PTNT (upper-case start, no spaces).
-SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
+SEG = r"[A-ZĐ](?:[A-Za-zĐđ]|&[ ]?(?=[A-ZĐ]))*\d*"  # "QLN& TTBĐS": a space after & is a typo
 # "QĐ-TTg", "QĐ- TTg" or "QĐ-\n\nTTg" (a line break the reflow missed), never " - "
 _JOIN = r"(?:-\s{0,3}|\s-(?!\s))"
 SYMBOL_RE = re.compile(
     rf"""(?<![\w/.\-])
     (?:
-      (?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
+      (?P<num>\d{{1,5}}(?:\.\d{{1,2}})?[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?\s?/\s?
           (?P<segs>{SEG}(?:{_JOIN}{SEG})*)
     | (?P<pnum>\d{{1,5}})\s?-\s?(?P<pkind>{SEG})\s?/\s?(?P<psegs>{SEG}(?:{_JOIN}{SEG})*)
     )(?![\w/])""",
@@ -155,7 +156,7 @@ class Symbol:
 
 
 def _split_segments(segs: str) -> list[str]:
-    return [s.strip() for s in re.split(r"\s*-\s*", segs) if s.strip()]
+    return [s.replace(" ", "") for s in re.split(r"\s*-\s*", segs) if s.strip()]
 
 
 def read_symbol(m: re.Match) -> Symbol:
@@ -170,6 +171,11 @@ def read_symbol(m: re.Match) -> Symbol:
         return Symbol(number, None, by_symbol.get(kind.upper()), rest[0] if rest else None,
                       tuple([kind, *rest]))
     segs = _split_segments(m.group("segs"))
+    if len(segs) == 1:  # "79/2025/NĐCP": the kind code glued to the issuer's
+        for k in sorted(by_symbol, key=len, reverse=True):
+            if segs[0].upper().startswith(k) and len(segs[0]) > len(k) and is_issuer_code(segs[0][len(k):]):
+                segs = [segs[0][:len(k)], segs[0][len(k):]]
+                break
     first = segs[0]
     bare = re.sub(r"\d+$", "", first)  # QH13 → QH
     kind_code = None
@@ -408,6 +414,39 @@ def _division_of(province: str) -> str | None:
 _PARTY_PROVINCE = ("Tỉnh ủy", "Thành ủy", "Ban Thường vụ Tỉnh ủy")
 
 
+@functools.cache
+def _kind_word_re() -> re.Pattern:
+    words = _alternation(cues()["place_stop_words"])
+    return re.compile(f"(?:{kind_words_pattern()}|(?i:{words})){_NOT_LETTER}")
+
+
+def _place_cut(text: str, m: re.Match) -> int | None:
+    """Where a place read from capitals really ends, when a kind word or verb follows it."""
+    if not m.group("place"):
+        return None
+    for w in re.finditer(r"\S+", text[m.start("place"):m.end("place")]):
+        at = m.start("place") + w.start()
+        if _kind_word_re().match(text, at):
+            return at
+    return None
+
+
+def _party_as_printed(m: re.Match, citer: Citer) -> Issuer | None:
+    """A Party committee named in the text is named as printed ("của Ban Thường vụ Tỉnh ủy",
+    "của Thành ủy Thành phố Hồ Chí Minh"): the place is part of its name only where the text
+    prints it; its locality is the place printed, else the citing body's province."""
+    raw = m.group("body")
+    if raw.lower() not in ("tỉnh ủy", "thành ủy", "ban thường vụ tỉnh ủy", "huyện ủy", "đảng ủy"):
+        return None
+    body, unit, place = LOCAL_BODIES[raw.lower()], m.group("unit"), m.group("place")
+    if place:
+        words = [body] + ([UNITS[unit.lower()]] if unit else []) + [place]
+        return Issuer(" ".join(words), place, True, m.end())
+    prov = citer.province
+    locality = prov.split(" ", 1)[1] if prov and body != "Đảng ủy" else citer.locality
+    return Issuer(f"{body} {unit}" if unit else body, locality, True, m.end())
+
+
 def _local_name(body: str, unit: str | None, place: str | None, citer: Citer) -> tuple[str, bool]:
     """A local body as named in the text, completed from the citing body when the text
     leaves the unit out ("của UBND tỉnh"). Returns (name, completed_from_context)."""
@@ -442,6 +481,14 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
             return Issuer(_canonical_national(m.group(0)), None, True, m.end())
         m = LOCAL_RE.match(text, pos)
         if m:
+            cut = _place_cut(text, m)
+            if cut is not None:
+                # "của Ủy ban nhân dân thành phố Quy định về …", "… tỉnh Bình Phước Ban hành …":
+                # a kind word or a verb, not a place
+                m = LOCAL_RE.match(text[:cut].rstrip(" \t") + " ", pos) or m
+            party = _party_as_printed(m, citer)
+            if party:
+                return party
             name, completed = _local_name(m.group("body"), m.group("unit"), m.group("place"), citer)
             return Issuer(name, locality_of(name), not completed, m.end())
         m = _province_dept_re().match(text, pos)
@@ -498,14 +545,19 @@ def is_issuer_code(code: str | None) -> bool:
     return bool(code) and re.sub(r"\d+$", "", code).upper() in _issuer_codes()
 
 
-def issuer_from_code(code: str | None, kind: str | None, citer: Citer) -> Issuer | None:
+def issuer_from_code(code: str | None, kind: str | None, citer: Citer, date: str | None = None) -> Issuer | None:
     """The body a symbol's issuer code implies (TTg → Thủ tướng Chính phủ; UBND → the
-    citing document's own People's Committee)."""
+    citing document's own People's Committee), as named on the cited document's ``date``
+    when the code served a body since renamed (SNN: Sở Nông nghiệp và Phát triển nông thôn
+    until 2025-02-28)."""
     if not code:
         return None
     code = re.sub(r"\d+$", "", code)
     rows = [r for r in issuer_rows() if r["code"] and r["code"].upper() == code.upper()]
-    rows.sort(key=lambda r: r["kind"] != (kind or ""))  # a row for this kind first
+    if date:
+        rows = [r for r in rows if not r["until"] or date[:len(r["until"])] <= r["until"][:len(date)]]
+    # a row for this kind first; then the name of the date (or, undated, the current one)
+    rows.sort(key=lambda r: (r["kind"] != (kind or ""), (not r["until"]) if date else bool(r["until"])))
     rows = [r for r in rows if not r["kind"] or r["kind"] == kind]
     if not rows:
         return None

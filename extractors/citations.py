@@ -44,6 +44,7 @@ class Mention:
     kind_word: str | None = None
     short: tuple[str, int | None] | None = None   # (number, year) of a short form
     nested: bool = False        # inside another citation's name
+    claim_end: int | None = None  # a law whose name lists numbered laws claims only its head
     relation: str = "mentions"
 
 
@@ -155,10 +156,10 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 # Laws by name --------------------------------------------------------------------------------
 
 _LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
-_AMEND_RE = re.compile(r"(?:sửa đổi,? bổ sung|sửa đổi)(?:\s+(?:một số điều|một số điều của các|"
+_AMEND_RE = re.compile(r"(?:[sS]ửa đổi,? bổ sung|[sS]ửa đổi)(?:\s+(?:một số điều|một số điều của các|"
                        r"các điều)\s*)?(?:\s*của)?(?:\s+các)?\s+")
 _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
-_WORD = re.compile(r"\s*([^\s,;.:()“”\"]+)")
+_WORD = re.compile(r"[ \t]*([^\s,;.:()“”\"]+)")  # a name never runs on into the next line
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 _LAW_SEP = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)")
 _LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
@@ -167,6 +168,9 @@ _LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 # A law named in an upper-case title line ("… CỦA LUẬT CHẤT LƯỢNG SẢN PHẨM, HÀNG HÓA"): only
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
+# A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
+# the names laws.tsv lists.
+_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[a-zđà-ỹ])(?!sửa đổi)")
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
@@ -176,8 +180,11 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         seg = view[pos:pos + len(title)]
         if fold(seg) == fold(title) and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
-        m = pattern.match(view, pos)  # written with abbreviations
+        m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
         if m:
+            printed = " ".join(view[pos:m.end()].split())
+            if fold(printed).replace(",", "") == fold(title).replace(",", ""):
+                return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
             return title, m.end()
     kw = _LAW_RE.match(view, pos)
     if not kw:
@@ -203,32 +210,46 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         end = at = m.end()
     if not words:
         return None
+    name = " ".join(view[kw.end():end].split())
+    if fold(name) in {fold(n) for n in P.cues()["not_law_names"]}:
+        return None  # "… Luật Việt Nam": a community or a site, not a law
     return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
 
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
     upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
-    for m in sorted([*_LAW_RE.finditer(view), *upper], key=lambda x: x.start()):
+    lower = [m for m in _LOWER_LAW_RE.finditer(view) if _law_name(view, m.start())]
+    for m in sorted([*_LAW_RE.finditer(view), *upper, *lower], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
         nested = any(x.start <= m.start() < x.core_end for x in out)
         amend = _AMEND_RE.match(view, m.end())
+        claim = None
         if amend:
             end = at = amend.end()
+            numbered = 0
             while True:
                 inner = _law_name(view, at)
                 if not inner:
                     break
                 end = inner[1]
+                # "… của Luật Đất đai số 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 và …": the
+                # amended laws' numbers belong to the name; a lone one is the amending law's own
+                num = _LAW_NUMBER.match(view, end)
+                sm = P.SYMBOL_RE.match(view, num.end()) if num else None
+                if sm and (numbered or _LAW_SEP.match(view, sm.end())):
+                    end, numbered = sm.end(), numbered + 1
                 sep = _LAW_SEP.match(view, end)
                 if not sep:
                     break
                 at = sep.end()
+            claim = amend.end() if numbered else None
             if end == amend.end():  # "Luật sửa đổi, bổ sung một số điều của 37 luật …"
                 rest = _law_name(view, m.start())
                 end = rest[1] if rest else amend.end()
             title = P.sentence_case(" ".join(view[m.start():end].split()))
+            title = re.sub(r"^((?:Bộ luật|Luật) )Sửa", r"\1sửa", title)  # "Luật sửa đổi …" in sentence case
         else:
             found = _law_name(view, m.start())
             if not found:
@@ -236,7 +257,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
             title, end = found
         number = None
         num = _LAW_NUMBER.match(view, end)
-        if num and not nested:
+        if num:
             sm = P.SYMBOL_RE.match(view, num.end())
             if sm:
                 number = P.read_symbol(sm).number
@@ -248,7 +269,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 date = P.Date(year.group(1), year.start(1), year.end(), year.group(0))
                 tail = year.end()
         out.append(Mention(m.start(), tail, end if nested else tail, "law", "Luật", number,
-                           title, None, date, issuer, m.group("kw"), nested=nested))
+                           title, None, date, issuer, m.group("kw"), nested=nested, claim_end=claim))
     return out
 
 
@@ -344,10 +365,19 @@ class Cue:
     relation: str
     scope_end: int = 0
     postfix_from: int | None = None   # a postfix cue governs [postfix_from, start)
+    tight: bool = False               # from a lead-in: the citation must open the item
 
 
 _MARKER_RE = re.compile(r"(?:\s*(?:[-–—+•*·∙●○■▪]|[IVXLC]{1,6}\.(?=\s)|\d{1,2}(?:\.\d{1,2})*[.)]?(?=\s)"
                         r"|[a-zđ]\)|Điều\s+\d+\.?)\s*)*")
+
+
+# What may follow a cue at the end of a line whose clause goes on below: a few words, no
+# punctuation that closes it ("Để tiếp tục thực hiện nghiêm").
+_OPEN_CUE_TAIL = re.compile(r"(?:[ \t]+[^\W\d_]+){0,4}[ \t]*")
+_MARKUP_OPEN = re.compile(r"[\s*_]*")
+# An item of a numbered or bulleted list ("1. ", "a) ", "- "); an article ("Điều 3.") is not.
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-–—+•*·∙●○■▪]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s+")
 
 
 @functools.cache
@@ -389,6 +419,21 @@ def _lead_verbs_re() -> re.Pattern:
     return re.compile(rf"(?:{phrase}){{1,{cfg['max_phrases']}}}")
 
 
+def _is_upper_line(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
+    """An upper-case line that goes on from the upper-case line above (no closing mark)."""
+    if ls == 0 or not _is_upper_line(view[ls:le]):
+        return False
+    above = view[view.rfind("\n", 0, ls - 1) + 1:ls - 1].rstrip(" *_")
+    if not above or not _is_upper_line(above) or above[-1] in ".;:":
+        return False
+    return not re.fullmatch(P.kind_words_pattern(), above.strip(" *_"))  # "QUYẾT ĐỊNH" heads the title
+
+
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
@@ -407,12 +452,25 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     openers = _openers_re()
     out: list[Cue] = []
     pos = 0
+    lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
+    basis_open = False          # the previous line was a "Căn cứ …;" clause: the block goes on
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
         starts = _clause_starts(view, ls, le)
         line_cues = []
+        item = _LIST_ITEM_RE.match(line)
+        if lead_in and item:  # an item of the lead-in's list: a citation opening it shares the cue
+            line_cues.append(Cue(ls + item.end(), ls + item.end(), lead_in, tight=True))
+        elif basis_open:  # "Căn cứ …;\nNghị định số …;": the next basis, its "Căn cứ" left out
+            at = ls + _MARKUP_OPEN.match(line).end()
+            line_cues.append(Cue(at, at, "based_on", tight=True))
+        if line.strip() and not (lead_in and item):
+            lead_in = None
+        wrapped = _wrapped_title_line(view, ls, le)
         for c in starts:
+            if wrapped and c == starts[0]:
+                continue  # "… SỬA ĐỔI,\nBỔ SUNG …": a title wrapped mid-phrase opens no clause
             o = openers.match(view, c)
             at = o.end() if o else c
             m = prefix.match(view, at)
@@ -435,11 +493,23 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
                 continue
             for m in postfix.finditer(view, c, clause_end):
                 out.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()], postfix_from=c))
+        own = [q for q in line_cues if not q.tight]
+        if own and line.rstrip().endswith(":"):
+            lead_in = max(own, key=lambda q: q.start).relation
+        if line.strip():
+            basis_open = bool(line_cues) and max(line_cues, key=lambda q: q.start).relation == "based_on" \
+                and line.rstrip(" *_").endswith(";")
         line_cues.sort(key=lambda q: q.start)
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
             q.scope_end = min([nxt] + [e for e in sentence_ends if e >= q.end])
+            if q.scope_end == le and _OPEN_CUE_TAIL.fullmatch(view, q.end, le):
+                # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
+                nl = view.find("\n", le + 1)
+                nl = len(view) if nl < 0 else nl
+                ends = [le + 1 + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", view[le + 1:nl])]
+                q.scope_end = min(ends + [nl])
         out.extend(line_cues)
     return out
 
@@ -449,14 +519,34 @@ _TRANSPARENT_TAIL = re.compile(
     r"(?:\s*(?:,|và)\s*[\dIVXa-zđ]+)*))+\s*$")
 
 
+@functools.cache
+def _amended_by_re() -> re.Pattern:
+    return re.compile("(?:" + P.cues()["amended_by"] + r")\s*$", re.IGNORECASE)
+
+
+_PROVISIONS = re.compile(r"(?i:điểm|khoản|điều|mục|chương|phần|phụ lục)\s+[\dIVXa-zđ]{1,5}(?![^\W\d_])[,\s]*")
 _LIST_TAIL = re.compile(r"(?:,|\s*(?i:\bvà|\bhoặc))\s*$")
 
 
-def _gap_ok(gap: str) -> bool:
+def _tight_gap_ok(gap: str, relation: str) -> bool:
+    """An item of a lead-in's list opens with its citation, or with the lead-in's own act
+    named again ("Bãi bỏ các Quyết định sau:\n1. Quyết định bãi bỏ Quyết định số …")."""
+    words = " ".join(gap.split()).strip(" *_")
+    if not words:
+        return True
+    prefix, _, _, relation_of = _cue_res()
+    hits = [m for m in prefix.finditer(words) if relation_of[m.group(0).lower()] == relation]
+    return bool(hits) and hits[-1].end() == len(words) and len(words.split()) <= 5
+
+
+def _gap_ok(gap: str, relation: str = "") -> bool:
     """May a cue reach across ``gap`` to the citation after it?"""
     cfg = P.cues()
+    if relation == "based_on":  # "Căn cứ các Quyết định … về phê duyệt quy hoạch: A; B": the list
+        gap = gap.rsplit(":", 1)[-1]
     for phrase in sorted(cfg["transparent_in_gap"], key=len, reverse=True):
         gap = re.sub(rf"(?i:{re.escape(phrase)})", " ", gap)
+    gap = _PROVISIONS.sub(" ", gap)  # "Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23 …"
     if ";" in gap or len(gap.split()) > cfg["max_gap_words"]:
         return False
     low = " " + " ".join(gap.lower().split()) + " "
@@ -473,17 +563,26 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                     m.relation = cue.relation
             continue
         inside = sorted((m for m in mentions if cue.end <= m.start < cue.scope_end), key=lambda m: m.start)
-        prev, member = None, False
+        prev, member, head = None, False, False
         for m in inside:
             if m.nested:
                 continue
             if prev is None:
-                member = _gap_ok(view[cue.end:m.start])
+                gap = view[cue.end:m.start]
+                member = head = _tight_gap_ok(gap, cue.relation) if cue.tight else _gap_ok(gap, cue.relation)
+                if cue.tight and not member:
+                    break  # the item does not open with a citation: the lead-in does not reach it
             else:
                 between = view[prev.core_end:m.start]
                 tail = _TRANSPARENT_TAIL.sub("", between).rstrip()
                 if ";" in between:  # a new member of the list: read like the first one
-                    member = _gap_ok(_LIST_TAIL.sub("", between.rsplit(";", 1)[1]))
+                    gap = _LIST_TAIL.sub("", between.rsplit(";", 1)[1])
+                    if gap.strip(" *_"):  # words before it: read like the first one
+                        member = head = False if cue.tight else _gap_ok(gap, cue.relation)
+                    else:  # the list goes on as it began: members of the cue's list, or
+                        member = head  # examples after a description ("… nhất là: A; B")
+                elif _amended_by_re().search(between):
+                    member = head  # "X … được sửa đổi, bổ sung bởi Y": Y stands where the item stands
                 elif not (tail.endswith(",") or _LIST_TAIL.search(tail) or not tail):
                     member = False  # inside the previous citation's description
             if member and strength[cue.relation] < strength[m.relation]:
@@ -512,14 +611,18 @@ class _Item:
         return next((m.date for m in self.mentions if m.date), None)
 
     def issuer(self) -> P.Issuer | None:
-        return next((m.issuer for m in self.mentions if m.issuer and m.issuer.explicit), None) or \
-            next((m.issuer for m in self.mentions if m.issuer), None)
+        explicit = [m.issuer for m in self.mentions if m.issuer and m.issuer.explicit]
+        # a name read from an upper-case title line is the last resort ("… TỈNH THỪA THIÊN")
+        return next((i for i in explicit if not (i.locality and i.locality.isupper())), None) or \
+            next(iter(explicit), None) or next((m.issuer for m in self.mentions if m.issuer), None)
 
 
 def _compatible(item: _Item, m: Mention) -> bool:
     a, b = item.issuer(), m.issuer
-    if a and b and a.explicit and b.explicit and a.name and b.name and fold(a.name) != fold(b.name):
-        return False
+    if a and b and a.explicit and b.explicit and a.name and b.name:
+        fa, fb = fold(a.name), fold(b.name)
+        if not (fa.startswith(fb) or fb.startswith(fa)):  # one cut by a line break is the same body
+            return False
     da, db = item.date(), m.date
     return not (da and db and da.iso and db.iso and da.iso != db.iso)
 
@@ -534,11 +637,11 @@ def _group(mentions: list[Mention]) -> list[_Item]:
         # "Luật số 77/2015/QH13" cited by number alone
         keys = []
         if m.form == "law" and m.title:
-            keys.append(("t", m.doc_type, fold(m.title)))
+            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
         if m.number:
             keys.append(("n", fold(m.number).replace(" ", "")))
         if not keys:
-            keys.append(("t", m.doc_type, fold(m.title)))
+            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
         home = next((it for k in keys for it in by_key.get(k, []) if _compatible(it, m)), None)
         if home is None:
             home = _Item()
@@ -565,10 +668,58 @@ def _group(mentions: list[Mention]) -> list[_Item]:
     return items
 
 
-def _is_self(m: Mention, doc: dict) -> bool:
+# The document's own number line ("Số: 231/KH-UBND", a portal's "Số hiệu: …"): the first of each.
+_OWN_NUMBER_LINE = re.compile(r"^[\W_]*(?i:số(?:\s+hiệu)?)[\W_]*:[\s*_]*", re.M)
+
+
+def _number_key(number: str) -> str:
+    return fold(number).replace(" ", "").replace("đ", "d")
+
+
+def _own_numbers(view: str, doc: dict) -> set[str]:
+    """The citing document's number, from its header and from its own number line (which the
+    header may have missed): never a citation of itself."""
+    out = {_number_key(doc["number"])} if doc.get("number") else set()
+    for label in ("số", "số hiệu"):
+        for m in _OWN_NUMBER_LINE.finditer(view):
+            if " ".join(view[m.start():m.end()].lower().strip(" *_:\n").split()) != label:
+                continue
+            sym = P.SYMBOL_RE.match(view, m.end())
+            if sym:
+                out.add(_number_key(P.read_symbol(sym).number))
+            break
+    return out
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,|(?i:và))\s*(?:(?i:và)\s+)?")
+
+
+def _share_list_issuers(view: str, numbered: list[Mention]) -> None:
+    """"Chỉ thị số 31-CT/TU ngày …, Kế hoạch số 134-KH/TU ngày … của Ban Thường vụ Tỉnh ủy",
+    "các Thông tư số 01/2020/TT-BNV, 02/2020/TT-BNV của Bộ Nội vụ": one issuer closes a list
+    of numbers from the same body (same issuer code) and names it for all of them."""
+    ordered = sorted(numbered, key=lambda m: m.start)
+    for i in range(len(ordered) - 2, -1, -1):
+        m, nxt = ordered[i], ordered[i + 1]
+        if m.issuer or not nxt.issuer or not nxt.issuer.explicit or not (m.symbol and nxt.symbol):
+            continue
+        if m.symbol.issuer_code != nxt.symbol.issuer_code or not _LIST_JOIN.fullmatch(view, m.end, nxt.start):
+            continue
+        m.issuer = nxt.issuer
+
+
+def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool:
     number = doc.get("number")
-    if not number or not m.number or fold(number).replace(" ", "") != fold(m.number).replace(" ", ""):
+    if not m.number:
         return False
+    if not number or _number_key(number) != _number_key(m.number):
+        if not own_numbers or _number_key(m.number) not in own_numbers:
+            return False
+        # "(Kèm theo Quyết định số 2820/QĐ-UBND … của Ủy ban nhân dân Thành phố)": its own
+        # decision, unless the text names another kind of body as the issuer
+        own = (doc.get("issuer") or {}).get("name")
+        return not (m.issuer and m.issuer.explicit and own and m.issuer.name
+                    and fold(m.issuer.name).split()[:3] != fold(own).split()[:3])
     own = (doc.get("issuer") or {}).get("name")
     return not (m.issuer and m.issuer.explicit and own and fold(m.issuer.name or "") != fold(own))
 
@@ -577,7 +728,7 @@ def _resolve_issuer(item: _Item, citer: P.Citer, date: str | None) -> dict:
     first = item.first
     found = item.issuer()
     if found is None and first.symbol:
-        found = P.issuer_from_code(first.symbol.issuer_code, first.doc_type, citer)
+        found = P.issuer_from_code(first.symbol.issuer_code, first.doc_type, citer, date)
     if found is None:
         row = _kind_row(first.kind_word) or next((r for r in P.kinds() if r["code"] == first.doc_type), None)
         if row and row["issuer"]:
@@ -639,8 +790,12 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     citer = citer or _citer(doc)
     view = _view(text)
     laws = _find_laws(view, citer)
-    taken = [(m.start, m.end) for m in laws if not m.nested]
-    numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc)]
+    taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
+    own = _own_numbers(view, doc)
+    numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc, own)]
+    _share_list_issuers(view, numbered)
+    for m in numbered:  # a number inside an amending law's name
+        m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
     taken += [(m.start, m.end) for m in named]

@@ -125,9 +125,14 @@ TABLE = [
     # a place never runs on into the next line's capitals
     ("Quyết định số 45/2020/QĐ-UBND ngày 1/2/2020 của Ủy ban nhân dân tỉnh Kon Tum\nỦY BAN NHÂN DÂN TỈNH", None,
      expect("QĐ", "45/2020/QĐ-UBND", "2020-02-01", KT)),
-    # a Party committee whose header names no place: its place of issue, when a province
+    # a Party committee named in the text is named as printed; its locality is the citing
+    # body's province (its place of issue when the header names no place)
     ("Chỉ thị số 17-CT/TU ngày 20/6/2017 của Ban Thường vụ Tỉnh ủy", PARTY_QN,
-     expect("CT", "17-CT/TU", "2017-06-20", ("Ban Thường vụ Tỉnh ủy Quảng Ngãi", "Quảng Ngãi"))),
+     expect("CT", "17-CT/TU", "2017-06-20", ("Ban Thường vụ Tỉnh ủy", "Quảng Ngãi"))),
+    ("Thông tri số 04-TT/TU ngày 3/10/2025 của Thành ủy Thành phố Hồ Chí Minh", None,
+     expect("TT", "04-TT/TU", "2025-10-03", ("Thành ủy thành phố Hồ Chí Minh", "Hồ Chí Minh"))),
+    ("Kế hoạch số 88-KH/TU ngày 6/2/2020 của Tỉnh ủy Lào Cai", KON_TUM,
+     expect("KH", "88-KH/TU", "2020-02-06", ("Tỉnh ủy Lào Cai", "Lào Cai"))),
     ("Nghị quyết số 15/2022/NQ-HĐND", PARTY_QN,
      expect("NQ", "15/2022/NQ-HĐND", None, ("Hội đồng nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi"))),
     # … but a ministry in Hà Nội does not make a bare …/QĐ-UBND Hà Nội's
@@ -159,6 +164,32 @@ TABLE = [
     ("Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030 của tỉnh Thừa Thiên Huế "
      "(nay là thành phố Huế)", HUE,
      expect("KH", None, None, TTH, "Kế hoạch cải cách hành chính giai đoạn 2021-2025, định hướng đến năm 2030")),
+    # one issuer closing a list of numbers from the same body names it for all of them
+    ("các Thông tư số 07/2019/TT-BTP, 08/2019/TT-BTP của Bộ Tư pháp", None,
+     expect("TT", "07/2019/TT-BTP", None, ("Bộ Tư pháp", None))),
+    ("Chỉ thị số 12-CT/TU ngày 06/6/2020, Kế hoạch số 40-KH/TU ngày 9/12/2020 của Ban Thường vụ Tỉnh ủy", KON_TUM,
+     expect("CT", "12-CT/TU", "2020-06-06", ("Ban Thường vụ Tỉnh ủy", "Kon Tum"))),
+    # a code that served a body since renamed: its name on the cited document's date
+    ("Tờ trình số 45/TTr-SNN ngày 02/5/2019", KON_TUM,
+     expect("TTr", "45/TTr-SNN", "2019-05-02", ("Sở Nông nghiệp và Phát triển nông thôn", "Kon Tum"))),
+    ("Tờ trình số 46/TTr-SNN ngày 02/5/2020", {**KON_TUM, "issued_date": "2025-09-01"},
+     expect("TTr", "46/TTr-SNN", "2020-05-02", ("Sở Nông nghiệp và Phát triển nông thôn", "Kon Tum"))),
+    ("Hướng dẫn số 15-HD/BTCTW ngày 3/4/2020", None,
+     expect("HD", "15-HD/BTCTW", "2020-04-03", ("Ban Tổ chức Trung ương", None))),
+    # a kind word after "thành phố" is no place: the citing city completes the name
+    ("Quyết định số 21/2023/QĐ-UBND ngày 4/5/2023 của Ủy ban nhân dân thành phố Quy định về khen thưởng",
+     {"issuer": {"name": "Ủy ban nhân dân thành phố Đà Nẵng", "locality": "Đà Nẵng"}, "issued_date": "2024-01-01"},
+     expect("QĐ", "21/2023/QĐ-UBND", "2023-05-04", ("Ủy ban nhân dân thành phố Đà Nẵng", "Đà Nẵng"))),
+    # a kind code glued to the issuer's; a verb with a capital after the place is no place
+    ("Nghị định số 52/2021/NĐCP ngày 01 tháng 4 năm 2021 của Chính phủ", None,
+     expect("NĐ", "52/2021/NĐ-CP", "2021-04-01", ("Chính phủ", None))),
+    ("Quyết định số 18/2004/QĐ-UB ngày 9/3/2004 của Ủy ban nhân dân tỉnh Bình Định Ban hành quy chế", None,
+     expect("QĐ", "18/2004/QĐ-UB", "2004-03-09", ("Ủy ban nhân dân tỉnh Bình Định", "Bình Định"))),
+    # a number with a decimal part; a code with a space typed after "&"
+    ("Nghị quyết số 45.3/2024/NQ-CP ngày 02 tháng 5 năm 2024 của Chính phủ", None,
+     expect("NQ", "45.3/2024/NQ-CP", "2024-05-02", ("Chính phủ", None))),
+    ("Công văn số 8812/SXD-QLN& VLXD ngày 03/6/2020 của Sở Xây dựng", KON_TUM,
+     expect("CV", "8812/SXD-QLN&VLXD", "2020-06-03", ("Sở Xây dựng", "Kon Tum"))),
 ]
 
 NOT_CITATIONS = [
@@ -174,6 +205,7 @@ NOT_CITATIONS = [
     "áp dụng TCVN ISO 9001:2015 và ISO 14001:2015",
     "Dự thảo Luật Thủ đô (sửa đổi)",
     "báo cáo theo Mẫu số 01/BC kèm theo",
+    "kết nối cộng đồng Dân Luật Việt Nam",
     "theo Kế hoạch hoạt động năm 2025 của Sở Tài chính",
 ]
 
@@ -258,6 +290,73 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
      {"Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân": "based_on",
       "Luật Ban hành văn bản quy phạm pháp luật của Hội đồng nhân dân, Ủy ban nhân dân": "based_on"}),
     ("Căn cứ Luật Ban hành VBQPPL ngày 22/6/2015;", {"Luật Ban hành văn bản quy phạm pháp luật": "based_on"}),
+    # a cue line ending in ":" governs the items of the list below it, when a citation opens the item
+    ("Điều 2. Bãi bỏ các quyết định sau đây:\n1. Quyết định số 14/2008/QĐ-UBND ngày 03/4/2008 của Ủy ban nhân "
+     "dân tỉnh Kon Tum về việc thành lập Ban chỉ đạo thực hiện Quyết định 22/2001/QĐ-TTg.\n"
+     "2. Quyết định số 09/2011/QĐ-UB ngày 5/5/2011 của Ủy ban nhân dân tỉnh Kon Tum.\n"
+     "Điều 3. Quyết định số 31/2012/QĐ-UBND vẫn được áp dụng.",
+     {"14/2008/QĐ-UBND": "repeals", "22/2001/QĐ-TTg": "mentions", "09/2011/QĐ-UB": "repeals",
+      "31/2012/QĐ-UBND": "mentions"}),
+    ("Căn cứ các văn bản sau:\n- Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ;\n"
+     "- Rà soát thủ tục theo Quyết định số 03/2019/QĐ-UBND;",
+     {"61/2018/NĐ-CP": "based_on", "03/2019/QĐ-UBND": "mentions"}),
+    # the amender named in a Căn cứ line ("được sửa đổi, bổ sung bởi/tại …") is a basis too
+    ("Căn cứ Luật Thủy lợi số 08/2017/QH14 được sửa đổi, bổ sung bởi Luật số 35/2018/QH14;",
+     {"08/2017/QH14": "based_on", "35/2018/QH14": "based_on"}),
+    ("Căn cứ Nghị định số 40/2019/NĐ-CP quy định chi tiết việc thu phí được sửa đổi, bổ sung một số điều "
+     "tại Nghị định số 12/2021/NĐ-CP;", {"40/2019/NĐ-CP": "based_on", "12/2021/NĐ-CP": "based_on"}),
+    # a Căn cứ block goes on in a line that leaves "Căn cứ" out; a proposal after it does not
+    ("Căn cứ Nghị định số 61/2018/NĐ-CP của Chính phủ về một cửa;\nNghị định số 107/2021/NĐ-CP của Chính phủ "
+     "về sửa đổi Nghị định 61;\nTheo đề nghị của Sở Nội vụ tại Tờ trình số 45/TTr-SNV; ý kiến của Sở Tư pháp "
+     "tại Báo cáo số 12/BC-STP;",
+     {"61/2018/NĐ-CP": "based_on", "107/2021/NĐ-CP": "based_on", "45/TTr-SNV": "mentions",
+      "12/BC-STP": "mentions"}),
+    # an amending law whose name lists numbered laws: one law, the listed ones only mentioned
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14, Luật Lâm nghiệp số "
+     "16/2017/QH14 và Luật Chăn nuôi số 32/2018/QH14;",
+     {"Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14, Luật Lâm nghiệp số 16/2017/QH14 "
+      "và Luật Chăn nuôi số 32/2018/QH14": "based_on", "18/2017/QH14": "mentions", "16/2017/QH14": "mentions",
+      "32/2018/QH14": "mentions"}),
+    # "Luật Sửa đổi" with a capital is the same amending law; its name holds the laws it amends
+    ("Căn cứ Luật Sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều ngày 17 tháng 6 "
+     "năm 2020;",
+     {"Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều": "based_on",
+      "Luật Phòng, chống thiên tai": "mentions", "Luật Đê điều": "mentions"}),
+    # a listed law typed in lower case; a name never runs on into the next line
+    ("Căn cứ Luật doanh nghiệp ngày 26 tháng 11 năm 2014;\nThực hiện Luật KBCB\nHà Nội, ngày 5 tháng 3 năm 2014",
+     {"Luật Doanh nghiệp": "based_on", "Luật Khám bệnh, chữa bệnh": "implements"}),
+    # examples listed after another's description stay mentions across ";"
+    ("- Triển khai có hiệu quả các văn bản hướng dẫn thi hành về phòng cháy, nhất là: Luật Phòng cháy và chữa cháy, "
+     "Chỉ thị số 19/CT-TTg của Thủ tướng Chính phủ; Kế hoạch số 27-KH/TU của Tỉnh ủy; Công văn số 88/UBND-NC "
+     "của UBND tỉnh;",
+     {"Luật Phòng cháy và chữa cháy": "mentions", "19/CT-TTg": "mentions", "27-KH/TU": "mentions",
+      "88/UBND-NC": "mentions"}),
+    # a Căn cứ member after another's description (and its amender) is a basis again after ";"
+    ("Căn cứ các Nghị định của Chính phủ: Nghị định số 21/2024/NĐ-CP quy định chi tiết Luật Đất đai được sửa "
+     "đổi, bổ sung bởi Nghị định số 50/2025/NĐ-CP; Nghị định số 33/2024/NĐ-CP quy định về phí;",
+     {"21/2024/NĐ-CP": "based_on", "Luật Đất đai": "mentions", "50/2025/NĐ-CP": "based_on",
+      "33/2024/NĐ-CP": "based_on"}),
+    # "Căn cứ các Quyết định … về phê duyệt …: A; B": the list after the colon
+    ("Căn cứ các Quyết định của Thủ tướng Chính phủ về phê duyệt quy hoạch tỉnh: Quyết định số 120/QĐ-TTg "
+     "ngày 3/2/2023 phê duyệt Quy hoạch tỉnh Kon Tum; Quyết định số 230/QĐ-TTg ngày 5/3/2024;",
+     {"120/QĐ-TTg": "based_on", "230/QĐ-TTg": "based_on"}),
+    # a cue left at the end of a line reaches the citations that open the next one
+    ("Để tiếp tục thực hiện nghiêm\nChỉ thị số 07/CT-TTg ngày 01/3/2022 của Thủ tướng Chính phủ; Kế hoạch số "
+     "55-KH/TU ngày 2/4/2023 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh yêu cầu:",
+     {"07/CT-TTg": "implements", "55-KH/TU": "implements"}),
+    # an item that names the lead-in's act again still opens with its citation; a wrapped
+    # upper-case title opens no clause mid-phrase
+    ("Điều 1. Bãi bỏ các Quyết định sau đây:\n1. Quyết định bãi bỏ Quyết định số 61/2017/QĐ-UBND ngày "
+     "3/5/2017 của Ủy ban nhân dân tỉnh Kon Tum.",
+     {"61/2017/QĐ-UBND": "repeals"}),
+    ("QUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH SỐ 11/2019/QĐ-UBND SỬA ĐỔI,\nBỔ SUNG QUYẾT ĐỊNH SỐ 09/2016/QĐ-UBND",
+     {"11/2019/QĐ-UBND": "repeals", "09/2016/QĐ-UBND": "mentions"}),
+    # a listed law with its comma left out is the same law, named as first printed
+    ("Căn cứ Luật Cán bộ, công chức ngày 13/11/2008;\nThực hiện Luật Cán bộ công chức.",
+     {"Luật Cán bộ, công chức": "based_on"}),
+    # provisions between the cue and the document do not hide it
+    ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
+     "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
     # the strongest context wins across mentions
     ("Thực hiện Quyết định số 19/2014/QĐ-TTg.\nCăn cứ Quyết định số 19/2014/QĐ-TTg;", {"19/2014/QĐ-TTg": "based_on"}),
 ])
@@ -313,6 +412,21 @@ def test_same_number_from_two_issuers_is_two_documents():
 
 def test_own_number_is_not_a_citation():
     assert read_citations("Số: 15/2021/QĐ-UBND\nQuyết định số 15/2021/QĐ-UBND có hiệu lực", KON_TUM)[0] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Số hiệu: 77/SNV-TCBC\nCông văn 77/SNV-TCBC năm 2024\nSố: 77/SNV-TCBC\nKính gửi: các sở",
+    "**Số: 1203/QĐ-UBND**\nĐiều 1. Ban hành kèm theo Quyết định số 1203/QĐ-UBND này Quy chế.",
+])
+def test_own_number_line_is_never_cited_even_when_the_header_missed_it(text):
+    assert read_citations(text, {"number": None})[0] == []
+
+
+def test_own_decision_named_on_an_attached_plan_is_not_a_citation():
+    text = ("Số:\n1207/QĐ-UBND\nQUYẾT ĐỊNH\nKẾ HOẠCH\n(Kèm theo Quyết định số 1207/QĐ-UBND ngày 3 tháng 4 năm "
+            "2025 của Ủy ban nhân dân Thành phố)\nThực hiện Quyết định số 1118/QĐ-UBND của Ủy ban nhân dân Thành phố")
+    doc = {"number": None, "issuer": {"name": "Ủy ban nhân dân thành phố Cần Thơ", "locality": "Cần Thơ"}}
+    assert [i["number"] for i in read_citations(text, doc)[0]] == ["1118/QĐ-UBND"]
 
 
 def test_identity_folds_spelling_and_keeps_issuer_and_year():

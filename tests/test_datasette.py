@@ -25,6 +25,9 @@ CANNED = {
     "most_cited": {},
     "replacing_or_amending": {},
 }
+# Canned queries checked on a database of their own (tests/test_status.py): the gold corpus
+# has no document resting on a superseded basis.
+CANNED_ELSEWHERE = {"documents_on_superseded_basis"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def site(gold_db):
 def test_metadata_names_every_canned_query_table_and_view():
     meta = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
     db = meta["databases"]["vanban"]
-    assert set(db["queries"]) == set(CANNED)
+    assert set(db["queries"]) == set(CANNED) | CANNED_ELSEWHERE
     for table, *_ in SCHEMA:
         desc = db["tables"][table]["description"]
         assert " / " in desc, f"{table}: description should be Vietnamese / English"

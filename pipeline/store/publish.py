@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from pipeline.core.models import Extraction
+from pipeline.store.models import Extraction
 from pipeline.store.rows import Rows, assemble
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
@@ -193,9 +193,11 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
         _insert(db, "warnings", rows.warnings, by_id)
 
     from pipeline.store.graph import build_graph, export_graph, store_metrics  # reads the tables just written
+    from pipeline.store.status import update_status
     graph = build_graph(db)
     with db.conn:
         store_metrics(db, graph)
+    update_status(db)  # legal status from the citations just written
     if graph_dir is not None:
         export_graph(graph, graph_dir)
 
