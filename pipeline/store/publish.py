@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from pipeline.store.models import Extraction
+from pipeline.core.models import Extraction
 from pipeline.store.rows import Rows, assemble
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
