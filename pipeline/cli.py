@@ -96,6 +96,8 @@ def _add_optional(module: str, attr: str) -> None:
 
 _add_optional("pipeline.serve", "serve_command")
 _add_optional("pipeline.chain", "chain_command")
+_add_optional("pipeline.cascade", "cascade_command")
+_add_optional("pipeline.export", "export_command")
 
 
 if __name__ == "__main__":
