@@ -23,6 +23,7 @@ CANNED = {
     "agency_duties": {"agency": "so khoa hoc", "locality": "Kon Tum"},
     "deadlines_between": {"from": "2025-01-01", "to": "2026-12-31"},
     "most_cited": {},
+    "duty_cascade": {"number": "19/2014/QĐ-TTg"},
     "replacing_or_amending": {},
 }
 
