@@ -341,6 +341,9 @@ def render_cell(row, value, column, table, database, datasette):
     if column.endswith("_folded"):  # search aid: a glimpse is enough
         return Markup('<span class="vanban-preview">{}</span>').format(
             value[:80] + ("…" if len(value) > 80 else ""))
+    if table == "documents" and column == "label":  # the name opens the document page
+        return Markup('<a href="/-/vanban/document/{}?db={}" title="trang văn bản / document page">{}</a>').format(
+            tilde_encode(str(_plain(row["id"]))), database, value)
     if table == "documents" and column == "title" and len(value) > TITLE_WIDTH:
         return Markup('<span title="{}">{}…</span>').format(value, value[:TITLE_WIDTH - 1])
     if table == "document_texts" and column == "text":

@@ -11,6 +11,7 @@
   };
   var KIND_COLORS = ["#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fdae6b", "#e377c2", "#bcbd22", "#17becf"];
   var FONT_PX = 12, FONT = "Helvetica, Arial, sans-serif";
+  var MIN_LABELLED_PX = 9; // a node drawn smaller than this gets no label until one zooms in
 
   function fold(s) {
     return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
@@ -29,6 +30,7 @@
   }
 
   function init() {
+    if (window.cytoscapeFcose) cytoscape.use(window.cytoscapeFcose);
     var data = JSON.parse(document.getElementById("vanban-graph-data").textContent);
     var container = document.getElementById("vanban-cy");
     var status = document.getElementById("vanban-graph-status");
@@ -55,7 +57,7 @@
     }));
 
     var cy = cytoscape({
-      container: container, elements: elements, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 5,
+      container: container, elements: elements, minZoom: 0.05, maxZoom: 5,
       boxSelectionEnabled: false, autoungrabify: false,
       style: [
         { selector: "node", style: {
@@ -77,12 +79,9 @@
 
     // ---- layout ----------------------------------------------------------------------
     function mainLayout(eles, done) {
-      var opts = eles.nodes().length > 150
-        ? { name: "concentric", concentric: function (n) { return n.data("in_degree"); },
-            levelWidth: function () { return Math.max(1, maxIn / 10); }, minNodeSpacing: 6,
-            avoidOverlap: true, animate: false }
-        : { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
-            idealEdgeLength: function () { return 70; }, numIter: 1500 };
+      var opts = { name: "fcose", quality: "default", randomize: true, animate: false, nodeSeparation: 60,
+                   idealEdgeLength: function () { return 60; }, nodeRepulsion: function () { return 6500; },
+                   packComponents: true, numIter: 1000 };
       if (data.root && eles.nodes().length <= 150) {
         opts = { name: "breadthfirst", roots: "#" + CSS.escape(data.root), directed: false, spacingFactor: 1.1,
                  animate: false };
@@ -95,12 +94,13 @@
     // ---- labels: one rendered size, greedy, no overlaps --------------------------------
     function placeLabels() {
       var z = cy.zoom(), fs = FONT_PX / z, placed = [];
-      var nodes = cy.nodes().filter(function (n) { return n.visible(); }).sort(function (a, b) {
+      var nodes = cy.nodes().filter(function (n) {
+        return n.visible() && (n.data("size") * z >= MIN_LABELLED_PX || n.selected() || n.hasClass("root"));
+      }).sort(function (a, b) {
         return (b.selected() - a.selected()) || (b.hasClass("root") - a.hasClass("root")) ||
           (b.data("in_degree") - a.data("in_degree")) || (a.id() < b.id() ? -1 : 1);
       });
       cy.batch(function () {
-        cy.nodes().style({ "font-size": fs, "text-margin-y": 2 / z });
         nodes.forEach(function (n) {
           var p = n.position(), w = n.data("width") / z + 6 / z, h = fs * 1.5, top = p.y + n.data("size") / 2;
           var box = { x1: p.x - w / 2, x2: p.x + w / 2, y1: top, y2: top + h };
@@ -109,6 +109,9 @@
           });
           if (free) { placed.push(box); n.addClass("labelled"); } else { n.removeClass("labelled"); }
         });
+        cy.nodes(".labelled").difference(nodes).removeClass("labelled");
+        // One rendered font size at every zoom: only the labelled nodes need it.
+        cy.nodes(".labelled").style({ "font-size": fs, "text-margin-y": 2 / z });
       });
     }
     var timer = null;
