@@ -118,3 +118,57 @@ def doc_from_extraction(nlp: Language, extraction) -> Doc:
 def make_vanban(nlp: Language, name: str) -> VanbanComponent:
     """The ``vanban`` factory (entry point ``spacy_factories``)."""
     return VanbanComponent(nlp, name)
+
+
+# ---- for notebooks: the corpus of a database as Docs, a table and a figure of the spans ----
+
+def docs_from_database(nlp: Language, db, limit: int | None = None) -> list[Doc]:
+    """The stored texts of the documents read into ``db`` (a path or sqlite-utils Database),
+    run through ``nlp``; ``doc.user_data["document_id"]`` names each one's row."""
+    from .analysis import _db
+
+    rows = _db(db).query("""select d.id, x.text from documents d join document_texts x on x.document_id = d.id
+                            where d.ingested = 1 and x.text is not null order by d.label, d.id""")
+    docs = []
+    for row in rows:
+        if limit is not None and len(docs) >= limit:
+            break
+        doc = nlp(row["text"])
+        doc.user_data["document_id"] = row["id"]
+        docs.append(doc)
+    return docs
+
+
+def span_table(docs: list[Doc], key: str | None = None, limit: int | None = None):
+    """An :class:`pipeline.analysis.Table` of the spans (one group, or all), with attributes."""
+    from .analysis import Table
+
+    rows = []
+    for doc in docs:
+        number = (doc._.vanban or {}).get("document", {}).get("number")
+        for k in [key] if key else SPAN_KEYS:
+            for span in doc.spans[k] if k in doc.spans else []:
+                attrs = {a: span._.get(a) for a in ATTRIBUTES[k] if a != "text" and span._.get(a) is not None}
+                rows.append({"document": number, "group": k, "label": span.label_,
+                             "text": " ".join(span.text.split())[:80],
+                             "attributes": ", ".join(f"{a}={v}" for a, v in attrs.items()
+                                                     if not isinstance(v, (dict, list)))[:120]})
+    return Table(["document", "group", "label", "text", "attributes"], rows[:limit] if limit else rows,
+                 "Spans set by the vanban component")
+
+
+def span_counts_figure(docs: list[Doc]):
+    """Bars: spans of each group per document."""
+    from .analysis import _new_figure, short_label
+
+    fig, ax = _new_figure(8, 3 + 0.25 * len(docs))
+    names = [short_label((d._.vanban or {}).get("document", {}).get("number") or "?", 30) for d in docs]
+    left = [0] * len(docs)
+    for key, colour in zip(SPAN_KEYS, ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")):
+        counts = [len(d.spans[key]) if key in d.spans else 0 for d in docs]
+        ax.barh(names, counts, left=left, color=colour, label=key)
+        left = [a + b for a, b in zip(left, counts)]
+    ax.set_xlabel("spans")
+    ax.set_title("doc.spans per document")
+    ax.legend(loc="lower right")
+    return fig
