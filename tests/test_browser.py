@@ -122,6 +122,8 @@ def test_documents_table_is_one_line_a_row(server, page):
                                  "td => parseFloat(getComputedStyle(td).lineHeight) || 20")
     assert len(heights) == 50 and max(heights) < 2.6 * line, (max(heights), line)
     assert page.locator(".facet-info-name", has_text="status").count() == 1
+    page.evaluate("window.scrollTo(0, document.querySelector('table.rows-and-columns').getBoundingClientRect().top"
+                  " + window.scrollY - 60)")
     shoot(page, "documents")
 
 
