@@ -57,6 +57,10 @@ def metadata_for(db_name: str, db_path: str | Path | None = None) -> dict:
         html = dbs[db_name].get("description_html") or ""
         dbs[db_name]["description_html"] = html.replace('href="/vanban/', f'href="/{db_name}/').replace(
             "db=vanban", f"db={db_name}")
+    if db_name in dbs:  # the site's home page leads with the same links as the database page
+        start = (dbs[db_name].get("description_html") or "").split("</p>")[0]
+        if 'class="vanban-start"' in start:
+            meta["description_html"] = start + "</p>\n" + meta.get("description_html", "")
     if db_path is not None and db_name in dbs:
         docs = dbs[db_name]["tables"]["documents"]
         for column in OPTIONAL_FACETS["documents"]:

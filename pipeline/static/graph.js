@@ -65,7 +65,7 @@
           "border-width": 1, "border-color": "#3182bd", label: "", "font-size": FONT_PX, "font-family": FONT,
           "text-valign": "bottom", "text-margin-y": 2, color: "#222",
           "text-background-color": "#fff", "text-background-opacity": 0.7 } },
-        { selector: "node.labelled", style: { label: "data(label)" } },
+        { selector: "node.labelled", style: { label: "data(label)", "z-index": 10 } },
         { selector: "node.stub", style: { "background-color": "#fff", "border-style": "dashed" } },
         { selector: "node.root, node:selected", style: { "border-width": 4, "border-color": "#e6550d" } },
         { selector: "edge", style: {
@@ -135,6 +135,14 @@
                                    : function (a, b) { return a < b ? 1 : -1; });
       if (key === "kind") values.reverse();
       values.forEach(function (v) { option(selects[key], v, v + " (" + counts[v] + ")"); });
+    });
+    var legend = document.getElementById("vanban-kind-legend");
+    kinds.forEach(function (k, i) {
+      var item = document.createElement("span");
+      item.className = "legend-item";
+      item.style.borderLeftColor = KIND_COLORS[i % KIND_COLORS.length];
+      item.textContent = k;
+      legend.appendChild(item);
     });
     var datalist = document.getElementById("vanban-labels");
     data.nodes.forEach(function (n) { option(datalist, n.label, n.title || n.label); });
