@@ -9,7 +9,8 @@
     based_on: "#1f77b4", replaces: "#d62728", repeals: "#8c564b", amends: "#ff7f0e",
     implements: "#2ca02c", mentions: "#aaaaaa"
   };
-  var KIND_COLORS = ["#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fdae6b", "#e377c2", "#bcbd22", "#17becf"];
+  var KIND_COLORS = ["#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fdae6b", "#e377c2", "#bcbd22", "#17becf",
+                     "#8c564b", "#7f7f7f", "#d62728", "#1f77b4"];
   var FONT_PX = 12, FONT = "Helvetica, Arial, sans-serif";
   var MIN_LABELLED_PX = 9; // a node drawn smaller than this gets no label until one zooms in
 
