@@ -134,6 +134,8 @@ def _add_optional(module: str, attr: str) -> None:
 _add_optional("pipeline.web.serve", "serve_command")
 _add_optional("pipeline.store.chain", "chain_command")
 _add_optional("pipeline.store.status", "status_command")
+_add_optional("pipeline.web.cascade", "cascade_command")
+_add_optional("pipeline.share.export", "export_command")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def test_layers_import_one_way_only():
     assert "0 broken" in run.stdout
 
 
-@pytest.mark.parametrize("layer", ["core", "read", "text", "run", "store", "web", "quality"])
+@pytest.mark.parametrize("layer", ["core", "read", "text", "run", "store", "web", "quality", "share"])
 def test_every_layer_says_what_it_holds(layer):
     import importlib
 

@@ -23,6 +23,7 @@ CANNED = {
     "agency_duties": {"agency": "so khoa hoc", "locality": "Kon Tum"},
     "deadlines_between": {"from": "2025-01-01", "to": "2026-12-31"},
     "most_cited": {},
+    "duty_cascade": {"number": "19/2014/QĐ-TTg"},
     "replacing_or_amending": {},
 }
 # Canned queries checked on a database of their own (tests/test_status.py): the gold corpus
@@ -168,3 +169,102 @@ def test_document_text_is_escaped(tmp_path):
     graph = asyncio.run(ds.client.get(f"/-/vanban/graph?doc={did}")).text
     data = re.search(r'id="vanban-graph-data">(.*?)</script>', graph, re.S).group(1)
     assert "<" not in data and json.loads(data)["nodes"]
+
+
+# ---- tables for people, the document page, the plugin without a metadata file ----------
+
+from browse_fixtures import DEPT_PLAN, DIRECTIVE, PLAN_A, PLAN_B, build_browse_db  # noqa: E402
+from pipeline.web.datasette_plugin import get_metadata  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browse_site(tmp_path_factory):
+    db = build_browse_db(tmp_path_factory.mktemp("browse"), synthetic=40)
+    ds = make_datasette(db)
+    asyncio.run(ds.invoke_startup())
+    return lambda path: asyncio.run(ds.client.get(path))
+
+
+def test_documents_rows_carry_no_large_text(gold_db, site):
+    columns = {r[1] for r in sqlite_utils.Database(gold_db).execute("pragma table_info(documents)").fetchall()}
+    assert not {"text", "text_folded"} & columns
+    texts = sqlite_utils.Database(gold_db).execute(
+        "select count(*) from document_texts x join documents d on d.id = x.document_id "
+        "where d.ingested = 1 and length(x.text) > 1000").fetchone()[0]
+    assert texts >= 3
+    # Search on documents still reaches words that stand only in the text.
+    rows = site("/vanban/documents.json", _search="trước ngày 31/7/2025", _shape="array").json()
+    assert "314/KH-UBND" in {r["label"] for r in rows}
+
+
+@pytest.mark.parametrize("with_status", [True, False])
+def test_status_is_faceted_when_the_column_exists(tmp_path, with_status):
+    db = build_browse_db(tmp_path, synthetic=0, status=with_status)
+    ds = make_datasette(db)
+    data = asyncio.run(ds.client.get("/browse/documents.json?_extra=facet_results")).json()
+    facets = set(data["facet_results"])
+    assert ("status" in facets) == with_status
+    assert {"doc_type", "issuer", "year"} <= facets
+
+
+@pytest.mark.parametrize("path", ["/", "/vanban"])
+def test_home_page_leads_with_documents_tasks_agencies_citations(site, path):
+    page = site(path).text
+    start = page[page.index('class="vanban-start"'):]
+    links = re.findall(r'href="/vanban/(\w+)"', start)[:4]
+    assert links == ["documents", "tasks", "agencies", "citations"]
+    if path == "/":
+        return
+    # Detail tables (each mention, full texts) wait under the hidden tables.
+    listed = set(re.findall(r'<h3><a href="/vanban/(\w+)"', page))
+    assert {"documents", "tasks", "agencies", "citations"} <= listed
+    assert not {"agency_mentions", "citation_mentions", "document_texts", "documents_fts"} & listed
+
+
+def test_metadata_reaches_a_database_served_without_it(gold_db, tmp_path):
+    from datasette.app import Datasette
+
+    from pipeline.web.serve import register_plugin
+
+    register_plugin()
+    copy = tmp_path / "other.db"
+    copy.write_bytes(gold_db.read_bytes())
+    ds = Datasette(immutables=[str(copy)])
+    meta = get_metadata(ds, None, None, None)
+    assert "duty_cascade" in meta["databases"]["other"]["queries"]
+    assert 'href="/other/documents"' in meta["databases"]["other"]["description_html"]
+    r = asyncio.run(ds.client.get("/other/duty_cascade.json?_shape=array&number=19/2014/QĐ-TTg"))
+    assert r.status_code == 200 and r.json()
+    # A database without vanban's tables gets nothing.
+    plain = tmp_path / "plain.db"
+    sqlite_utils.Database(plain)["t"].insert({"a": 1})
+    assert get_metadata(Datasette(immutables=[str(plain)]), None, None, None) == {}
+
+
+def _browse_doc(get, number):
+    return get(f"/browse/documents.json?_shape=array&number={urllib.parse.quote(number)}").json()[0]["id"]
+
+
+def test_document_page_shows_status_basis_tree_resting_and_duties(browse_site):
+    page = browse_site(f"/-/vanban/document/{_browse_doc(browse_site, DEPT_PLAN)}").text
+    assert 'class="vanban-status vanban-status-in_force"' in page
+    basis = page[page.index('id="basis"'):page.index('id="resting"')]
+    # Transitive: the department's plan → the provincial plan → the directive, nested.
+    assert basis.index(PLAN_A) < basis.index(DIRECTIVE)
+    assert basis.count('<ul class="vanban-tree">') == 2
+    duties = page[page.index('id="duties"'):page.index('id="cascade"')]
+    assert "Phòng Cải cách hành chính" in duties and "lead" in duties and "2023-06-15" in duties
+    directive = browse_site(f"/-/vanban/document/{_browse_doc(browse_site, DIRECTIVE)}").text
+    resting = directive[directive.index('id="resting"'):directive.index('id="duties"')]
+    assert PLAN_A in resting and PLAN_B in resting and DEPT_PLAN in resting
+    assert "vanban-status-amended" in directive
+
+
+def test_graph_page_bundles_cytoscape(browse_site):
+    page = browse_site("/-/vanban/graph").text
+    assert "/-/vanban/static/cytoscape.min.js" in page and "cdn" not in page.lower()
+    assert browse_site("/-/vanban/static/cytoscape.min.js").status_code == 200
+    assert browse_site("/-/vanban/static/cytoscape.LICENSE.txt").status_code == 200
+    data = browse_site("/-/vanban/graph.json").json()
+    assert len(data["nodes"]) == 45
+    assert {"kind", "year", "issuer", "title", "in_degree"} <= set(data["nodes"][0])

@@ -13,7 +13,7 @@ from analysis_fixtures import seed_db  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ["01-citation-graph.ipynb", "02-agency-duties.ipynb", "03-add-your-documents.ipynb"]
+NAMES = ["01-citation-graph.ipynb", "02-agency-duties.ipynb", "03-add-your-documents.ipynb", "04-spacy.ipynb"]
 
 
 def _read(name: str) -> nbformat.NotebookNode:

@@ -230,7 +230,7 @@ def test_tasks_and_roles_match_gold(gold_db):
 
 
 def test_mention_offsets_point_at_their_text(gold_db):
-    texts = {r["id"]: r["text"] for r in q(gold_db, "select id, text from documents where text is not null")}
+    texts = {r["id"]: r["text"] for r in q(gold_db, "select document_id as id, text from document_texts where text is not null")}
     for table in ("citation_mentions", "agency_mentions"):
         rows = q(gold_db, f'select document_id, start, "end", text, page from {table}')
         assert rows

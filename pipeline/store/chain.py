@@ -55,6 +55,35 @@ def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max
     return lines
 
 
+def citation_tree(root: str, links: dict[str, list[tuple[str, str]]], max_depth: int = 20,
+                  limit: int = 300) -> list[dict]:
+    """The chain below ``root`` as nested ``{"id", "relation", "children", "cycle", "repeat"}``.
+
+    ``links[node]`` lists ``(neighbour, relation)`` in one direction (what a document cites,
+    or who cites it). A node already expanded elsewhere is listed again without its
+    children (``repeat``); a node on its own path is a ``cycle``; at most ``limit`` nodes.
+    """
+    expanded: set[str] = {root}
+    count = 0
+
+    def walk(node: str, path: tuple[str, ...]) -> list[dict]:
+        nonlocal count
+        out = []
+        for child, relation in sorted(set(links.get(node, [])), key=lambda e: (e[0], e[1])):
+            if count >= limit:
+                break
+            count += 1
+            item = {"id": child, "relation": relation, "children": [],
+                    "cycle": child in path, "repeat": child in expanded and child not in path}
+            if not item["cycle"] and not item["repeat"] and len(path) < max_depth:
+                expanded.add(child)
+                item["children"] = walk(child, path + (child,))
+            out.append(item)
+        return out
+
+    return walk(root, (root,))
+
+
 def print_chain(db_path: str | Path, number: str, direction: str = "citing", file=None) -> None:
     """Print the chain of ``number`` (e.g. ``19/2014/QĐ-TTg``) as a tree with relations."""
     print("\n".join(chain_lines(db_path, number, direction)), file=file or sys.stdout)

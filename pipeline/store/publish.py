@@ -45,10 +45,13 @@ SCHEMA: list[tuple[str, dict, str | tuple, list[tuple[str, str, str]]]] = [
         "id": str, "doc_type": int, "kind_name": str, "number": str, "label": str, "issuer": str, "issuer_id": str,
         "issuer_locality": str, "locality_id": str, "place": str, "issued_date": str, "year": int,
         "title": str, "signer_name": str, "signer_position": str, "signer_authority": str,
-        "text": str, "text_folded": str, "ingested": int, "source_path": str,
+        "ingested": int, "source_path": str,
         "in_degree": int, "pagerank": float, "component": int, "chain_depth": int,
     }, "id", [("doc_type", "doc_types", "id"), ("issuer_id", "agencies", "id"),
               ("locality_id", "localities", "id")]),
+    # The large text lives beside its document, so a documents row stays one line.
+    ("document_texts", {"document_id": str, "text": str, "text_folded": str}, "document_id",
+     [("document_id", "documents", "id")]),
     ("sources", {
         "path": str, "sha256": str, "format": str, "pages": int, "status": str, "error": str,
         "document_id": str, "ocr_confidence": float,
@@ -88,10 +91,13 @@ SCHEMA: list[tuple[str, dict, str | tuple, list[tuple[str, str, str]]]] = [
 ]
 
 FTS = {
-    "documents": ["kind_name", "number", "title", "text", "text_folded"],
     "tasks": ["ref", "text", "text_folded"],
     "agencies": ["name", "name_folded"],
 }
+# Search on documents covers their text too: one FTS table over documents + document_texts,
+# keyed by the documents rowid (Datasette: fts_table / fts_pk in metadata.yml).
+DOCUMENTS_FTS_COLUMNS = ["kind_name", "number", "title", "text", "text_folded"]
+TEXT_COLUMNS = ("text", "text_folded")
 EXTRA_INDEXES = [("documents", ["number"]), ("documents", ["year"]), ("citations", ["relation"]),
                  ("deadlines", ["end"]), ("standards", ["code"]), ("agencies", ["name"])]
 
@@ -143,6 +149,21 @@ def _lookups(db: sqlite_utils.Database, rows: Rows) -> tuple[dict, dict]:
     return type_ids, role_ids
 
 
+def _split_texts(docs: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Document rows without their large text, and the ``document_texts`` rows holding it."""
+    texts = [{"document_id": d["id"], **{c: d.get(c) for c in TEXT_COLUMNS}} for d in docs]
+    return [{k: v for k, v in d.items() if k not in TEXT_COLUMNS} for d in docs], texts
+
+
+def _documents_search(db: sqlite_utils.Database) -> None:
+    cols = ", ".join(DOCUMENTS_FTS_COLUMNS)
+    db.execute(f"create virtual table documents_fts using fts5({cols}, tokenize='{TOKENIZE}')")
+    db.execute(f"""insert into documents_fts (rowid, {cols})
+                   select d.rowid, d.kind_name, d.number, d.title, t.text, t.text_folded
+                   from documents d left join document_texts t on t.document_id = d.id
+                   order by d.rowid""")
+
+
 def _insert(db: sqlite_utils.Database, table: str, items, key) -> None:
     ordered = sorted(items, key=key)
     if ordered:
@@ -175,7 +196,9 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
         _insert(db, "agencies", rows.agencies.values(), by_id)
         docs = [{**d, "doc_type": type_ids.get(d["doc_type"]), "kind_name": kind_names.get(d["doc_type"])}
                 for d in rows.documents.values()]
+        docs, texts = _split_texts(docs)
         _insert(db, "documents", docs, by_id)
+        _insert(db, "document_texts", texts, lambda r: r["document_id"])
         _insert(db, "sources", rows.sources, lambda r: r["path"])
         _insert(db, "source_pages", rows.source_pages, lambda r: (r["source_path"], r["page"]))
         _insert(db, "citations", rows.citations.values(), by_id)
@@ -206,6 +229,7 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
             db[table].create_index(columns, if_not_exists=True)
         for table, columns in FTS.items():
             db[table].enable_fts(columns, tokenize=TOKENIZE)
+        _documents_search(db)
         for name, sql in VIEWS.items():
             db.create_view(name, sql.strip())
     db.conn.execute("ANALYZE")

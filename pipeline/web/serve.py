@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
+import sqlite3
 from pathlib import Path
 
 import yaml
 
 METADATA_PATH = Path(__file__).with_name("metadata.yml")
+# Columns other parts of the pipeline may add; faceted when present.
+OPTIONAL_FACETS = {"documents": ["status"]}
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "default_page_size": 50}
 
 
@@ -21,12 +24,48 @@ def _metadata() -> dict:
     return yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
 
 
-def metadata_for(db_name: str) -> dict:
-    """The project metadata with its database key renamed to the served file's name."""
+def is_vanban_db(db_path: str | Path | None) -> bool:
+    """Whether the SQLite file holds vanban's tables (documents and citations)."""
+    if not db_path or not Path(db_path).is_file():
+        return False
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        return {"documents", "citations"} <= names
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def _columns(db_path: str | Path, table: str) -> set[str]:
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        return {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
+    finally:
+        conn.close()
+
+
+def metadata_for(db_name: str, db_path: str | Path | None = None) -> dict:
+    """The project metadata with its database key renamed to the served file's name (and the
+    links of its description with it). With ``db_path``, optional columns (a document's
+    ``status``) are faceted when the file has them."""
     meta = copy.deepcopy(_metadata())
     dbs = meta.get("databases", {})
     if "vanban" in dbs and db_name != "vanban":
         dbs[db_name] = dbs.pop("vanban")
+        html = dbs[db_name].get("description_html") or ""
+        dbs[db_name]["description_html"] = html.replace('href="/vanban/', f'href="/{db_name}/').replace(
+            "db=vanban", f"db={db_name}")
+    if db_name in dbs:  # the site's home page leads with the same links as the database page
+        start = (dbs[db_name].get("description_html") or "").split("</p>")[0]
+        if 'class="vanban-start"' in start:
+            meta["description_html"] = start + "</p>\n" + meta.get("description_html", "")
+    if db_path is not None and db_name in dbs:
+        docs = dbs[db_name]["tables"]["documents"]
+        for column in OPTIONAL_FACETS["documents"]:
+            if column in _columns(db_path, "documents") and column not in docs["facets"]:
+                docs["facets"].append(column)
     return meta
 
 
@@ -44,7 +83,8 @@ def make_datasette(db_path: str | Path):
 
     register_plugin()
     db_path = Path(db_path)
-    return Datasette(immutables=[str(db_path)], metadata=metadata_for(db_path.stem), settings=SETTINGS)
+    return Datasette(immutables=[str(db_path)], metadata=metadata_for(db_path.stem, db_path),
+                     settings=SETTINGS)
 
 
 def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
