@@ -15,16 +15,9 @@ from pipeline import __version__
 
 
 def _inputs(paths: tuple[str, ...]) -> list[Path]:
-    from pipeline.read.ingest import SUFFIXES
+    from pipeline.read.ingest import input_files
 
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        else:
-            files.append(p)
-    return files
+    return input_files(paths)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -31,6 +31,18 @@ SAMPLE_PAGES = 20  # pages looked at to judge the whole text layer
 HEADER_READER_ENV = "VANBAN_HEADER_READER"
 
 
+def input_files(paths) -> list[Path]:
+    """Files named, and the readable files inside folders named (recursively, sorted)."""
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        else:
+            files.append(p)
+    return files
+
+
 class IngestError(Exception):
     """A file that cannot be read; ``str()`` is one line: ``<path>: <reason>``."""
 

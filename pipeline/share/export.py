@@ -37,11 +37,11 @@ def write_docbin(inputs: list[Path], out: Path) -> tuple[int, int]:
 
 
 def _spacy(inputs: tuple[str, ...], out: str | None, db_path: str | None) -> None:
-    from pipeline.cli import _inputs
+    from pipeline.read.ingest import input_files
 
     if not inputs:
         raise click.UsageError("--format spacy needs INPUTS: files or folders of documents")
-    written, failed = write_docbin(_inputs(inputs), Path(out or "data/out/vanban.spacy"))
+    written, failed = write_docbin(input_files(inputs), Path(out or "data/out/vanban.spacy"))
     click.echo(f"{out or 'data/out/vanban.spacy'}: {written} documents ({failed} failed)", err=True)
 
 
