@@ -26,6 +26,7 @@ from gazetteer import load_tsv
 from extractors import agency_abbr as abbr
 from gazetteer.localities import DIVISIONS, lookup_unit, candidates
 from pipeline.core.models import Context, Section
+from extractors.registry import component
 
 # ----------------------------------------------------------------------------------------
 # Folding: lower case with the contract's tone placement, same length as the text, so
@@ -1463,6 +1464,7 @@ _POSITIONS = re.compile(
     r"chi cục trưởng|cục trưởng|tổng cục trưởng|chánh văn phòng|cvp|pcvp|ct|pct|gđ|pgđ)\s*)*")
 
 
+@component("agencies", requires=("text", "document", "locality"))
 def extract_agencies(ctx: Context) -> Section:
     """Every body named in the document, once per (canonical name, locality)."""
     a = _analyse(ctx)

@@ -23,6 +23,7 @@ from pipeline.core.identity import document_key, fold
 from pipeline.core.models import Context, Section, warning
 
 from . import citation_parts as P
+from .registry import component
 
 RELATIONS = ("based_on", "replaces", "repeals", "amends", "implements", "mentions")
 
@@ -829,6 +830,7 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
 # --- public API -----------------------------------------------------------------------------
 
 
+@component("citations", requires=("text", "document", "locality"))
 def extract_citations(ctx: Context) -> Section:
     """Every document ``ctx`` cites, as contract items with the spans of all mentions."""
     citer = _citer(ctx.document, ctx.locality, ctx.parent_locality, ctx.level)

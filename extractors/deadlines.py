@@ -24,6 +24,7 @@ from gazetteer import load_yaml
 from pipeline.core.models import Context, Section
 
 from .outline import tolerant_letters
+from .registry import component
 
 PHRASES_FILE = "deadline_phrases.yml"
 RECURRENCES = ("yearly", "half_yearly", "quarterly", "monthly")
@@ -576,6 +577,7 @@ def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bo
     return bool(year and int(latest[:4]) < year)
 
 
+@component("deadlines", requires=("text", "document", "citations"))
 def extract_deadlines(ctx: Context) -> Section:
     """The document-wide ``deadlines``: every limit in the body, deduplicated by value."""
     body = ctx.text.body

@@ -24,6 +24,7 @@ from pipeline.text.normalize import (
     is_all_caps,
     tidy_header_lines,
 )
+from extractors.registry import component
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -860,6 +861,7 @@ def _parent_locality(body: str, issuer: Issuer) -> str | None:
 # --- the whole header -----------------------------------------------------------------
 
 
+@component("header", requires=("source", "text"), assigns=("document", "locality", "level", "parent_locality"))
 def extract_header(ctx: Context) -> Section:
     """Fill ``ctx.document`` (and the issuer's locality/level on ``ctx``).
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.core.models import Context, Section, warning
+from extractors.registry import component
 
 STANDARD_RE = re.compile(
     r"""(?<![\w/.-])
@@ -97,6 +98,7 @@ def read_standards(text: str) -> tuple[list[dict], list[list[tuple[int, int]]], 
     return [{"code": c} for c in order], [spans[c] for c in order], warnings
 
 
+@component("standards", requires=("text",))
 def extract_standards(ctx: Context) -> Section:
     """Every standard ``ctx`` names, with the spans of all its mentions."""
     items, offsets, warnings = read_standards(ctx.text.text)

@@ -25,6 +25,7 @@ from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsecti
                       parse_outline, tolerant_letters)
 from .deadlines import TABLE_FIELD
 from .tables import Row, Table, find_tables, row_ref
+from .registry import component
 
 
 
@@ -841,6 +842,7 @@ def _default_find_deadlines():
     return find_deadlines
 
 
+@component("tasks", requires=("text", "document", "agencies"))
 def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> Section:
     """Tasks of a document, as contract dicts with the spans of their text.
 

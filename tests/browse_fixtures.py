@@ -126,7 +126,7 @@ def synthetic_contracts(n: int = 500, seed: int = 7) -> list[dict]:
 
 def build_browse_db(directory: Path, synthetic: int = 500, status: bool = True) -> Path:
     """The cascade fixture (with texts) plus ``synthetic`` documents, published; with
-    ``status``, a ``status`` column as the citations work adds it."""
+    ``status``, the directive marked amended (as a later amending document would make it)."""
     extractions = [Extraction(contract=c, provenance={}, text=naive_text(_text(c))) for c in cascade_contracts()]
     extractions += [Extraction(contract=c, provenance={}, text=None) for c in synthetic_contracts(synthetic)]
     db_path = Path(directory) / "browse.db"
@@ -134,7 +134,6 @@ def build_browse_db(directory: Path, synthetic: int = 500, status: bool = True) 
     if status:
         conn = sqlite3.connect(db_path)
         with conn:
-            conn.execute("alter table documents add column status text")
             conn.execute("update documents set status = 'in_force' where ingested = 1")
             conn.execute("update documents set status = 'amended' where number = ?", [DIRECTIVE])
         conn.close()

@@ -56,34 +56,26 @@ def _run(name: str, fn: Callable[[Context], Section], ctx: Context, warnings: li
         return Section()
 
 
-def _extractors() -> list[tuple[str, Callable[[Context], Section]]]:
-    from extractors.agencies import extract_agencies
-    from extractors.citations import extract_citations
-    from extractors.deadlines import extract_deadlines
-    from extractors.standards import extract_standards
-    from extractors.tasks import extract_tasks
+def _extractors():
+    """The registered extractors, in their checked order (extractors/registry.py)."""
+    from extractors.registry import components
 
-    return [("citations", extract_citations), ("standards", extract_standards),
-            ("agencies", extract_agencies), ("tasks", extract_tasks), ("deadlines", extract_deadlines)]
+    return components()
 
 
 def extract_context(ctx: Context) -> Extraction:
-    from extractors.header import extract_header
-
     warnings: list[dict] = []
-    header = _run("header", extract_header, ctx, warnings)
+    sections: dict[str, Section] = {}
+    for comp in _extractors():
+        section = _run(comp.name, comp.fn, ctx, warnings)
+        sections[comp.name] = section
+        for name in comp.assigns:  # what later extractors read (the header sets its own)
+            if name in SECTIONS and hasattr(ctx, name):
+                setattr(ctx, name, section)
+        warnings.extend(section.warnings)
+    header = sections.pop("header")
     document = header.items[0] if header.items else {
         k: None for k in ("doc_type", "number", "issuer", "place", "issued_date", "title", "signer")}
-    warnings[:0] = header.warnings
-    sections: dict[str, Section] = {}
-    for name, fn in _extractors():
-        section = _run(name, fn, ctx, warnings)
-        sections[name] = section
-        if name == "citations":
-            ctx.citations = section
-        elif name == "agencies":
-            ctx.agencies = section
-        warnings.extend(section.warnings)
     source = ctx.source
     contract = {
         "schema": SCHEMA,

@@ -196,7 +196,7 @@ def _evidence(db: sqlite_utils.Database, docs: dict[str, dict]) -> list[dict]:
     for c in cites:
         citing = docs.get(c["citing_id"]) or {}
         if c["citing_id"] not in texts:
-            texts[c["citing_id"]] = next(iter(db.query("select text from documents where id = ?",
+            texts[c["citing_id"]] = next(iter(db.query("select text from document_texts where document_id = ?",
                                                        [c["citing_id"]])), {}).get("text")
         reading, mention = _best_reading(c["relation"], texts[c["citing_id"]], mentions.get(c["id"], []))
         rows.append({

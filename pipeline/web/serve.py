@@ -14,8 +14,6 @@ from pathlib import Path
 import yaml
 
 METADATA_PATH = Path(__file__).with_name("metadata.yml")
-# Columns other parts of the pipeline may add; faceted when present.
-OPTIONAL_FACETS = {"documents": ["status"]}
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "default_page_size": 50}
 
 
@@ -38,18 +36,9 @@ def is_vanban_db(db_path: str | Path | None) -> bool:
         conn.close()
 
 
-def _columns(db_path: str | Path, table: str) -> set[str]:
-    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
-    try:
-        return {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
-    finally:
-        conn.close()
-
-
 def metadata_for(db_name: str, db_path: str | Path | None = None) -> dict:
     """The project metadata with its database key renamed to the served file's name (and the
-    links of its description with it). With ``db_path``, optional columns (a document's
-    ``status``) are faceted when the file has them."""
+    links of its description with it)."""
     meta = copy.deepcopy(_metadata())
     dbs = meta.get("databases", {})
     if "vanban" in dbs and db_name != "vanban":
@@ -61,11 +50,6 @@ def metadata_for(db_name: str, db_path: str | Path | None = None) -> dict:
         start = (dbs[db_name].get("description_html") or "").split("</p>")[0]
         if 'class="vanban-start"' in start:
             meta["description_html"] = start + "</p>\n" + meta.get("description_html", "")
-    if db_path is not None and db_name in dbs:
-        docs = dbs[db_name]["tables"]["documents"]
-        for column in OPTIONAL_FACETS["documents"]:
-            if column in _columns(db_path, "documents") and column not in docs["facets"]:
-                docs["facets"].append(column)
     return meta
 
 
