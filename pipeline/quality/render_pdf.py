@@ -6,7 +6,7 @@ makes the PDF path exercise column-aware reading of the header; the body is set 
 column, one source line after another, wrapped at the margin as a PDF would be. The output
 is byte-for-byte reproducible: fixed creation date and file id, fonts from a fixed path.
 Used by scripts/make_pdfs.py (the seed PDFs) and ``vanban eval`` (the PDF path of the
-real corpus). Needs fpdf2 (the ``test`` extra).
+real corpus). Uses fpdf2.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def font_dir() -> Path:
     for d in FONT_DIRS:
         if (d / "DejaVuSerif.ttf").exists():
             return d
-    try:  # the same DejaVu fonts ship inside matplotlib (a test extra)
+    try:  # the same DejaVu fonts ship inside matplotlib
         import matplotlib
 
         d = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
