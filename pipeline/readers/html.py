@@ -27,6 +27,9 @@ from .errors import ReaderError
 MIN_TEXT = 40  # visible characters below which a page holds no document
 MIN_CONTAINER = 200  # a known container with less text than this is not the document
 LINK_DENSITY = 0.6  # a block whose text is mostly link text is a list of links
+DENSE_SHARE = 0.8  # a child with this share of its parent's text is where the document is
+TRUST_SHARE = 0.5  # readability's choice must hold this share of the densest block's text
+_STOP = {"p", "table", "ul", "ol", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6"}  # never descend into
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article",
           "center", "pre", "dd", "dt", "dl", "address", "figure", "figcaption", "main", "header",
           "hr", "body", "html"}
@@ -105,7 +108,24 @@ def content(root):
         found = [el for el in found if _text_len(el) >= MIN_CONTAINER]
         if found:
             return found[:1]
-    return _readability(root) or [root.find("body") if root.find("body") is not None else root]
+    body = root.find("body") if root.find("body") is not None else root
+    dense = _densest(body)
+    picked = _readability(root)
+    # readability's choice stands when it holds most of the text; on pages it misreads (one
+    # huge paragraph, say) it keeps only the site's blocks, and the densest block is read
+    if picked and sum(map(_text_len, picked)) >= TRUST_SHARE * _text_len(dense):
+        return picked
+    return [dense]
+
+
+def _densest(el):
+    """Down from ``el`` while one child holds nearly all the text: the document's block."""
+    while True:
+        total = _text_len(el)
+        child = max((c for c in el if isinstance(c.tag, str)), key=_text_len, default=None)
+        if child is None or total == 0 or _text_len(child) < DENSE_SHARE * total or child.tag in _STOP:
+            return el
+        el = child
 
 
 def _readability(root) -> list:
