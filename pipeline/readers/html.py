@@ -57,6 +57,12 @@ def read_html(path: Path, sha: str) -> Source:
 
 
 def decode(data: bytes) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", _decode(data))
+
+
+def _decode(data: bytes) -> str:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")

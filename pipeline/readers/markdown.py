@@ -61,8 +61,8 @@ def latex_text(tex: str) -> str:
     symbols = _symbols()
     for _ in range(3):  # nested wrappers: \text{\textbf{x}}
         tex = _WRAPPERS.sub(r"\1", tex)
-    tex = _SCRIPT.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), tex)
     tex = _COMMAND.sub(lambda m: symbols.get(m.group(1), " " if m.group(1) in " ,;:!" else ""), tex)
+    tex = _SCRIPT.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), tex)
     tex = tex.replace("{", "").replace("}", "").replace("~", " ")
     return " ".join(tex.split())
 
