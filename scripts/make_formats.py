@@ -451,9 +451,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("texts", nargs="*", type=Path, help="document .txt files (default: tests/fixtures/formats/*.txt)")
     ap.add_argument("--out", type=Path, help="output folder (default: beside each text)")
-    ap.add_argument("--formats", default=",".join(FORMATS), help="comma-separated: " + ",".join(FORMATS))
+    ap.add_argument("--formats", help="comma-separated: " + ",".join(FORMATS)
+                    + " (default: all; doc only where LibreOffice is installed)")
     args = ap.parse_args(argv)
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    if args.formats:
+        formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    else:
+        has_office = shutil.which("soffice") or shutil.which("libreoffice")
+        formats = FORMATS if has_office else tuple(f for f in FORMATS if f != "doc")
     for path in args.texts or sorted(FIXTURES.glob("*.txt")):
         for made in render(path.read_text(encoding="utf-8"), path.stem, args.out or path.parent, formats):
             print(made)
