@@ -318,6 +318,19 @@ def test_page_lists_line_breaks_and_charsets(tmp_path, charset, encode):
                      "1. Đã đánh số", "- Ý một", "Dòng một", "Dòng hai tiếp"]
 
 
+def test_known_portal_block_wins_over_a_longer_summary(tmp_path):
+    """A legal library page: the document sits in its known block; a longer summary of the
+    document beside it (no links, so no furniture by density) is not read."""
+    summary = "<p>Tóm tắt: " + "văn bản quy định về việc quản lý hồ sơ, " * 40 + "</p>"
+    page = ("<html><body><div class='tomtat'>" + summary + "</div><div id='divContentDoc'><div class='content1'>"
+            "<p>QUYẾT ĐỊNH</p><p>Về việc ban hành quy chế quản lý hồ sơ điện tử của Sở Nội vụ tỉnh Lào Cai</p>"
+            "<p>Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý hồ sơ điện tử.</p></div></div></body></html>")
+    p = tmp_path / "tvpl.html"
+    p.write_text(page, encoding="utf-8")
+    text = read_source(p).pages[0]
+    assert text.startswith("QUYẾT ĐỊNH") and "Tóm tắt" not in text
+
+
 # --- Markdown --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tex, text", [

@@ -25,7 +25,7 @@ from .blocks import Block, Cell, Table, render
 from .errors import ReaderError
 
 MIN_TEXT = 40  # visible characters below which a page holds no document
-MIN_CONTAINER = 200  # a known container with less text than this is not the document
+MIN_CONTAINER = MIN_TEXT  # a known container with less text is a placeholder ("đang cập nhật")
 LINK_DENSITY = 0.6  # a block whose text is mostly link text is a list of links
 DENSE_SHARE = 0.8  # a child with this share of its parent's text is where the document is
 TRUST_SHARE = 0.5  # readability's choice must hold this share of the densest block's text
