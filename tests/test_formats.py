@@ -90,6 +90,36 @@ def test_doc_through_antiword_keeps_header_and_tables(plan_contract, monkeypatch
     assert [t["text"] for t in result["tasks"] if t["ref"].startswith("PL.")] == table_tasks
 
 
+@needs_soffice
+@pytest.mark.slow
+def test_odt_through_libreoffice_extracts_as_its_text(plan_contract, tmp_path):
+    from pipeline.readers.doc import convert
+
+    odt = convert(PLAN.with_suffix(".docx"), "odt", tmp_path)
+    result = extract_path(odt).contract
+    assert result["source"]["format"] == "odt"
+    assert {k: result[k] for k in SECTIONS} == plan_contract
+
+
+@pytest.mark.parametrize("name, reader", [("plan.odt", None), ("plan.doc", "libreoffice")])
+def test_without_libreoffice_odt_is_refused_with_what_to_install(tmp_path, monkeypatch, name, reader):
+    import pipeline.readers.doc as doc
+
+    monkeypatch.setattr(doc, "soffice", lambda: None)
+    if reader:
+        monkeypatch.setenv("VANBAN_DOC_READER", reader)
+    data = PLAN.with_suffix(".docx" if name.endswith(".odt") else ".doc").read_bytes()
+    if name.endswith(".odt"):  # an OpenDocument package: its mimetype entry first
+        import io
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr("content.xml", "<office:document-content/>")
+        data = buf.getvalue()
+    assert "LibreOffice" in refused(_write(tmp_path, name, data))
+
+
 def test_fixtures_are_current(tmp_path):
     """The committed DOCX, HTML and Markdown are what the script makes now (re-run
     `make formats`); the script's output is byte-for-byte reproducible."""

@@ -20,7 +20,8 @@ from .errors import ReaderError
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Runs whose text is not the document's: deleted revisions, field instructions.
-_SKIP = {W + "del", W + "instrText", W + "delText", MC_FALLBACK, W + "footnotePr", W + "endnotePr"}
+_SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", MC_FALLBACK, W + "footnotePr",
+         W + "endnotePr"}
 TAB = "    "  # a tab stop: a wide gap, as a layout column's gutter reads in text
 
 
@@ -69,8 +70,8 @@ class _Reader:
                 content = child.find(W + "sdtContent")
                 if content is not None:
                     out.extend(self.blocks(content))
-            elif tag == W + "sectPr":
-                continue
+            elif tag not in _SKIP and tag != W + "sectPr" and len(child):
+                out.extend(self.blocks(child))  # customXml, inserted or moved-in paragraphs
         return out
 
     def paragraph(self, p) -> list[Block]:
