@@ -302,6 +302,8 @@ def test_grid_spans_rows_and_columns():
      None, ["Nơi nhận:", "", "- Như trên;"]),
     ([[Cell(["TT"]), Cell(["Nội dung"]), Cell(["Đơn vị thực hiện"])], [Cell(["1"]), Cell(["Rà soát"]), Cell(["Sở Y tế"])]],
      None, ["| TT | Nội dung | Đơn vị thực hiện |", "|---|---|---|", "| 1 | Rà soát | Sở Y tế |"]),
+    ([[Cell(["Nội dung"]), Cell(["Thời hạn"])], [Cell(["Báo cáo kết quả"]), Cell(["Hà Giang, ngày 5 tháng 6 năm 2025"])]],
+     None, ["| Nội dung | Thời hạn |", "|---|---|", "| Báo cáo kết quả | Hà Giang, ngày 5 tháng 6 năm 2025 |"]),
 ])
 def test_layout_and_data_tables(rows, header, first_lines):
     pages, header_lines = render([Table(rows)])

@@ -92,9 +92,17 @@ def is_layout(cells: list[list[list[str]]]) -> bool:
     width = max((len(r) for r in cells), default=0)
     if width <= 1 or len(cells) <= 1 and width <= 3:
         return True
-    if width > 3:
+    if width > 3 or _has_column_headers(cells[0]):
         return False
     return _has_cue(cells, "layout")
+
+
+def _has_column_headers(row: list[list[str]]) -> bool:
+    """A first row naming two kinds of column ("STT", "Nội dung", "Thời hạn"): a data table,
+    whatever its cells say."""
+    from extractors.tables import column_kind
+
+    return sum(1 for cell in row if column_kind(" ".join(cell)) is not None) >= 2
 
 
 def _cell_text(lines: list[str]) -> str:
