@@ -35,8 +35,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "formats"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_pdfs import _header_rows, split_header  # noqa: E402  (the same header split as the PDFs)
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+try:  # the same header split as the PDFs: in the seed-PDF script, or the package's PDF renderer
+    from make_pdfs import _header_rows, split_header  # noqa: E402
+except ImportError:
+    from pipeline.quality.render_pdf import _header_rows, split_header  # noqa: E402
 
 FORMATS = ("docx", "html", "doc", "md")
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)

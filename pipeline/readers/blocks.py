@@ -97,12 +97,21 @@ def is_layout(cells: list[list[list[str]]]) -> bool:
     return _has_cue(cells, "layout")
 
 
+@functools.cache
+def _column_headers() -> re.Pattern:
+    """The task-table column names the tables extractor knows (the same data file)."""
+    from gazetteer import load_yaml
+
+    pats = [p for kind in load_yaml("section_headings.yml")["table_columns"].values() for p in kind]
+    return re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")$", re.I)
+
+
 def _has_column_headers(row: list[list[str]]) -> bool:
     """A first row naming two kinds of column ("STT", "Nội dung", "Thời hạn"): a data table,
     whatever its cells say."""
-    from extractors.tables import column_kind
-
-    return sum(1 for cell in row if column_kind(" ".join(cell)) is not None) >= 2
+    names = _column_headers()
+    return sum(1 for cell in row
+               if names.match(" ".join(" ".join(cell).lower().replace("*", " ").split()).strip(" .:()"))) >= 2
 
 
 def _cell_text(lines: list[str]) -> str:

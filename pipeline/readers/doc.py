@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..models import Source, SourceFormat
+from ._deps import Source, SourceFormat
 from .blocks import Block, Cell, Table, render
 from .errors import ReaderError
 

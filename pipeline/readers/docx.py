@@ -13,7 +13,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..models import Source, SourceFormat
+from ._deps import Source, SourceFormat
 from .blocks import PAGE_BREAK, Block, Cell, Table, render
 from .errors import ReaderError
 

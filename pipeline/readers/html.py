@@ -20,7 +20,7 @@ import functools
 import re
 from pathlib import Path
 
-from ..models import Source, SourceFormat
+from ._deps import Source, SourceFormat
 from .blocks import Block, Cell, Table, render
 from .errors import ReaderError
 
@@ -75,7 +75,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        from ..encodings import UndecodableText, decode_text
+        from ._deps import UndecodableText, decode_text
 
         try:
             return decode_text(data)[0]

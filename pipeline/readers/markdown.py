@@ -16,7 +16,7 @@ import functools
 import re
 from pathlib import Path
 
-from ..models import Source, SourceFormat
+from ._deps import Source, SourceFormat
 from .errors import ReaderError
 
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|<img\b[^>\n]*>", re.I)
@@ -37,7 +37,7 @@ def _symbols() -> dict[str, str]:
 
 
 def read_markdown(path: Path, sha: str) -> Source:
-    from ..encodings import UndecodableText, decode_text
+    from ._deps import UndecodableText, decode_text
 
     try:
         text, encoding = decode_text(path.read_bytes())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..models import Source, SourceFormat
+from ._deps import Source, SourceFormat
 from .doc import convert
 from .docx import read_docx
 
