@@ -283,6 +283,25 @@ def test_word_footnotes_and_page_breaks(tmp_path):
     assert "72/2025/QH15" in text.footnotes and "72/2025/QH15" not in text.body
 
 
+def test_word_header_laid_out_with_tabs(tmp_path):
+    """A header typed as paragraphs with tab stops instead of a table reads as well."""
+    lines = ["ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH LẠNG SƠN\tĐộc lập - Tự do - Hạnh phúc",
+             "Số: 45/QĐ-UBND\tLạng Sơn, ngày 3 tháng 4 năm 2024", "QUYẾT ĐỊNH",
+             "Về việc phê duyệt kế hoạch chuyển đổi số năm 2024", "Điều 1. Phê duyệt Kế hoạch.", "CHỦ TỊCH", "Hồ Văn Thiện"]
+
+    def build(document):
+        for line in lines:
+            first, *rest = line.split("\t")
+            run = document.add_paragraph().add_run(first)
+            for part in rest:
+                run.add_tab()
+                run.add_text(part)
+
+    doc = extract_path(_docx(tmp_path, build)).contract["document"]
+    assert (doc["number"], doc["issued_date"], doc["place"]) == ("45/QĐ-UBND", "2024-04-03", "Lạng Sơn")
+    assert doc["issuer"] == {"name": "Ủy ban nhân dân tỉnh Lạng Sơn", "locality": "Lạng Sơn"}
+
+
 # --- the shared table layout ------------------------------------------------------------------
 
 def test_grid_spans_rows_and_columns():
