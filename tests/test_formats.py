@@ -355,11 +355,17 @@ BODY = ("<p>Căn cứ Luật Ban hành văn bản quy phạm pháp luật năm 2
         "<p>Dòng một<br>Dòng hai&nbsp;tiếp</p>")
 
 
-@pytest.mark.parametrize("charset, encode", [("utf-8", "utf-8"), ("windows-1258", "cp1258")])
-def test_page_lists_line_breaks_and_charsets(tmp_path, charset, encode):
+@pytest.mark.parametrize("charset, encode, wrap", [
+    ("utf-8", "utf-8", False),
+    ("windows-1258", "cp1258", False),
+    ("utf-8", "utf-8", True),  # ASP.NET portals put the whole page in one <form>
+])
+def test_page_lists_line_breaks_and_charsets(tmp_path, charset, encode, wrap):
     from pipeline.encodings import unicode_to_cp1258
 
     html = PAGE.format(charset=charset, body=BODY)
+    if wrap:
+        html = html.replace("<body>", "<body><form id='aspnetForm' method='post'>").replace("</body>", "</form></body>")
     data = html.encode("utf-8") if encode == "utf-8" else unicode_to_cp1258(html)
     p = tmp_path / "page.htm"
     p.write_bytes(data)

@@ -180,7 +180,7 @@ def _strip_furniture(root) -> None:
             doomed.append(el)
         elif el.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span") \
                 and headings.match(el.text_content() or "") and _text_len(el) < 60:
-            doomed.append(_heading_block(el))
+            doomed.extend(_heading_block(el))
         elif el.tag in ("ul", "ol", "div", "table", "section") and _link_dense(el):
             doomed.append(el)
     for el in doomed:
@@ -188,16 +188,16 @@ def _strip_furniture(root) -> None:
             el.drop_tree()
 
 
-def _heading_block(el):
+def _heading_block(el) -> list:
     """A "Văn bản liên quan" heading goes with the list of links that follows it; when its
     parent holds only the two, the parent goes."""
     parent = el.getparent()
     if parent is not None and parent.tag not in ("body", "html") and _link_dense(parent, 0.4):
-        return parent
+        return [parent]
     following = el.getnext()
     if following is not None and _link_dense(following, 0.4):
-        following.drop_tree()
-    return el
+        return [el, following]
+    return [el]
 
 
 def _link_dense(el, share: float = LINK_DENSITY) -> bool:
