@@ -449,7 +449,6 @@ BAD = [
     ("other-zip.docx", _zip_without_document(), "DOCX"),
     ("page.doc", "<!DOCTYPE html><html><body>Không tìm thấy trang</body></html>".encode(), "an HTML page saved as .doc"),
     ("junk.doc", b"\x01\x02 not a word file " * 30, "not a Word document"),
-    ("rtf.doc", b"{\\rtf1\\ansi Van ban}", "RTF"),
     ("empty-page.html", b"<html><head><title>x</title></head><body>\n</body></html>", "no document in the page"),
     ("menu-only.html", PAGE.format(charset="utf-8", body="").encode(), "no document in the page"),
     ("blank.md", b"   \n\n ", "whitespace"),
@@ -459,6 +458,23 @@ BAD = [
 @pytest.mark.parametrize("name, data, reason", BAD, ids=[b[0] for b in BAD])
 def test_bad_files_are_refused_in_one_line(tmp_path, name, data, reason):
     assert reason in refused(_write(tmp_path, name, data))
+
+
+RTF = (b"{\\rtf1\\ansi\\ansicpg1258 {\\pard S\\u7889? : 12/KH-UBND\\par}"
+       b"{\\pard C\\u259?n c\\u7913? Lu\\u7853?t Ng\\u226?n s\\u225?ch nh\\u224? n\\u432?\\u7899?c n\\u259?m 2015;\\par}}")
+
+
+def test_rtf_named_doc_without_libreoffice(tmp_path, monkeypatch):
+    import pipeline.readers.doc as doc
+
+    monkeypatch.setattr(doc, "soffice", lambda: None)
+    assert "RTF" in refused(_write(tmp_path, "old.doc", RTF))
+
+
+@needs_soffice
+def test_rtf_named_doc_is_read_through_libreoffice(tmp_path):
+    src = read_source(_write(tmp_path, "old.doc", RTF))
+    assert src.format is SourceFormat.DOC and "Căn cứ Luật Ngân sách nhà nước năm 2015;" in src.pages[0]
 
 
 @needs_antiword

@@ -53,8 +53,12 @@ def read_structured(path: Path, fmt: SourceFormat, sha: str) -> Source:
     # Word and OpenDocument: the bytes decide which reader
     if kind == "html":
         raise ReaderError(f"an HTML page saved as {path.suffix.lower()}, not a {_NAMES[fmt]}")
-    if kind == "rtf":
-        raise ReaderError(f"an RTF file saved as {path.suffix.lower()} (save it as .docx)")
+    if kind == "rtf":  # older portals serve RTF under .doc; LibreOffice reads it
+        from .doc import read_via_libreoffice, soffice
+
+        if soffice() is None:
+            raise ReaderError(f"an RTF file saved as {path.suffix.lower()} (reading it needs LibreOffice)")
+        return read_via_libreoffice(path, sha, fmt)
     if kind == "pdf":
         raise ReaderError(f"a PDF saved as {path.suffix.lower()} (rename it .pdf)")
     if kind == "ole":
