@@ -75,6 +75,10 @@ def extract_context(ctx: Context) -> Extraction:
     document = header.items[0] if header.items else {
         k: None for k in ("doc_type", "number", "issuer", "place", "issued_date", "title", "signer")}
     warnings[:0] = header.warnings
+    if ctx.source.metadata:  # a saved page's metadata panel: a cross-check, never the header
+        from .readers.html import metadata_disagreements
+
+        warnings += [warning("metadata_mismatch", d) for d in metadata_disagreements(ctx.source.metadata, document)]
     sections: dict[str, Section] = {}
     for name, fn in _extractors():
         section = _run(name, fn, ctx, warnings)

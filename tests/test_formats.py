@@ -348,6 +348,22 @@ def test_portal_page_reads_the_document_only():
     assert cited == {"47/2020/NĐ-CP", "749/QĐ-TTg"}  # the related-documents list is not cited
 
 
+@pytest.mark.parametrize("number, date, expected", [
+    ("58/KH-UBND", "14/03/2024", []),
+    ("58 /KH-UBND", "14/3/2024", []),
+    ("85/KH-UBND", "14/03/2024", ["page panel Số hiệu 85/KH-UBND, header 58/KH-UBND"]),
+    ("58/KH-UBND", "15/03/2024", ["page panel Ngày ban hành 2024-03-15, header 2024-03-14"]),
+])
+def test_metadata_panel_is_a_cross_check(tmp_path, number, date, expected):
+    html = PLAN.with_suffix(".html").read_text(encoding="utf-8")
+    html = html.replace("<td>58/KH-UBND</td>", f"<td>{number}</td>").replace("<td>14/03/2024</td>", f"<td>{date}</td>")
+    p = tmp_path / "page.html"
+    p.write_text(html, encoding="utf-8")
+    result = extract_path(p).contract
+    assert result["document"]["number"] == "58/KH-UBND"  # the header stands
+    assert [w["detail"] for w in result["warnings"] if w["code"] == "metadata_mismatch"] == expected
+
+
 PAGE = """<html><head><meta charset="{charset}"><title>t</title></head><body>
 <div class="menu-top"><a href="/">Trang chủ</a> <a href="/a">Tin tức</a> <a href="/b">Liên hệ</a></div>
 <div class="khung"><div class="noidung">{body}</div>

@@ -377,3 +377,32 @@ def html_blocks(elements) -> list[Block]:
         out.walk(el, tail=False)
     out.flush()
     return out.blocks
+
+
+# --- the metadata panel as a cross-check -------------------------------------------------------
+
+_PANEL_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _same_number(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return "".join(s.split()).upper().replace("Đ", "D")
+
+    return key(a) == key(b)
+
+
+def metadata_disagreements(metadata: dict[str, str] | None, document: dict) -> list[str]:
+    """Where a page's metadata panel and the document's own header disagree (the header
+    stands; the disagreement is for a reader to check)."""
+    out: list[str] = []
+    if not metadata:
+        return out
+    number, panel_number = document.get("number"), metadata.get("number")
+    if number and panel_number and not _same_number(number, panel_number):
+        out.append(f"page panel Số hiệu {panel_number}, header {number}")
+    date, m = document.get("issued_date"), _PANEL_DATE.match(metadata.get("issued_date") or "")
+    if date and m:
+        panel_date = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        if panel_date != date:
+            out.append(f"page panel Ngày ban hành {panel_date}, header {date}")
+    return out
