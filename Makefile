@@ -10,7 +10,7 @@ CORPUS ?= ../shared/corpus
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup system-deps extract test test-fast eval serve bench pdfs scans clean
+.PHONY: help setup system-deps extract test test-fast eval serve bench pdfs scans formats eval-formats clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -52,6 +52,18 @@ pdfs: $(STAMP) ## Re-render the seed PDFs in data/raw from the seed texts
 
 scans: $(STAMP) ## Re-make the scan-like image-only seed PDFs (data/raw/scanned, tests/fixtures/scanned)
 	$(BIN)/python scripts/make_scans.py
+
+formats: $(STAMP) ## Re-make tests/fixtures/formats (DOCX, HTML, Markdown; DOC needs LibreOffice: VANBAN_OFFICE=1 make system-deps)
+	$(BIN)/python scripts/make_formats.py
+
+FORMAT ?= docx
+FORMATS_OUT ?= data/out/formats-$(FORMAT)
+eval-formats: $(STAMP) ## Score TEXTS/*.txt rendered as FORMAT (docx|html|md|doc) against GOLD: make eval-formats TEXTS=dir GOLD=dir
+	@test -n "$(TEXTS)" -a -n "$(GOLD)" || { echo "usage: make eval-formats TEXTS=dir GOLD=dir [FORMAT=docx]"; exit 2; }
+	rm -rf $(FORMATS_OUT)
+	$(BIN)/python scripts/make_formats.py $(TEXTS)/*.txt --out $(FORMATS_OUT) --formats $(FORMAT) >/dev/null
+	$(BIN)/vanban extract $(FORMATS_OUT) --json > $(FORMATS_OUT).jsonl
+	$(BIN)/python tests/fixtures/score.py $(FORMATS_OUT).jsonl $(GOLD)
 
 clean: ## Remove built outputs (keeps data/raw)
 	rm -rf data/out/*.db data/out/*.graphml data/out/*.gexf data/out/*.json .pytest_cache

@@ -30,7 +30,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one contract object per document (JSON Lines).")
 def extract(paths: tuple[str, ...], as_json: bool) -> None:
-    """Extract documents (files or folders of .pdf/.txt) to the extraction contract.
+    """Extract documents (files or folders of .pdf/.txt/.docx/.doc/.odt/.html/.md) to the extraction contract.
 
     Example: vanban extract data/raw/*.txt --json > out.jsonl
     """

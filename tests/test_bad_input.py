@@ -135,7 +135,7 @@ def test_uppercase_suffix_and_unsupported_type(tmp_path):
     p = tmp_path / "SCAN.PDF"
     shutil.copy(ROOT / "data" / "raw" / "001_229f55b587587d45.pdf", p)
     assert read_source(p).format is SourceFormat.PDF
-    assert "unsupported" in refused(write(tmp_path, "notes.docx", b"PK\x03\x04")).reason
+    assert "unsupported" in refused(write(tmp_path, "notes.xlsx", b"PK\x03\x04")).reason
 
 
 # --- the batch goes on ------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_discover_walks_folders_in_order(tmp_path):
     (raw / ".cache").mkdir()
     (raw / ".cache" / "hidden.txt").write_text("x")
     (raw / "~$lock.txt").write_text("x")
-    (raw / "notes.md").write_text("x")
+    (raw / "notes.xlsx").write_text("x")  # not a format vanban reads
     names = [d for d, _ in discover([raw, raw / "doc 00.txt"])]
     assert names == sorted(names)
     assert [Path(n).name for n in names] == ["Kế hoạch 314.pdf", "doc 00.txt", "doc 01.txt", "doc 02.txt", "b.TXT"]

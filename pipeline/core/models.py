@@ -16,6 +16,10 @@ class SourceFormat(StrEnum):
     PDF = "pdf"
     TXT = "txt"
     DOCX = "docx"
+    DOC = "doc"
+    ODT = "odt"
+    HTML = "html"
+    MD = "md"
     OCR = "ocr"
 
 
@@ -39,6 +43,9 @@ class Source:
     # lines of the left column, then lines of the right column.
     header_lines: list[str] | None = None
     ocr_confidence: list[float] | None = None
+    # A saved web page's metadata panel (number, doc_type, issuer, issued_date, signer as
+    # the page shows them): a cross-check of the header, never read in its place.
+    metadata: dict[str, str] | None = None
 
     @property
     def page_count(self) -> int:

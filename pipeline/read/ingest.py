@@ -12,6 +12,13 @@ files with status ``needs_ocr``.
   2,000-page file streams); page 1's two-column header block is also read column by
   column from word positions into ``Source.header_lines`` (:mod:`pipeline.read.pdfheader`).
   A text layer typed with TCVN3/VNI fonts is converted like a legacy text file.
+* ``.docx`` / ``.doc`` / ``.odt`` (Word, Word 97–2003, OpenDocument), ``.html`` / ``.htm`` (a
+  saved web page: the document only, not the site around it), ``.md`` (OCR tools' Markdown)
+  — each by its reader in :mod:`pipeline.read.readers`, into the same pages of text (tables as
+  pipe rows, the header block's columns as ``header_lines``).
+
+A file whose content is of another kind than its name says is read as what it is where that
+is safe (a Word 97 file named .docx), refused otherwise (an HTML page named .doc).
 """
 from __future__ import annotations
 
@@ -23,7 +30,9 @@ from pathlib import Path
 from pipeline.core.models import Source, SourceFormat
 
 INGEST_VERSION = "1"  # bump when what read_source returns changes for the same bytes
-SUFFIXES = {".txt": SourceFormat.TXT, ".pdf": SourceFormat.PDF}
+SUFFIXES = {".txt": SourceFormat.TXT, ".pdf": SourceFormat.PDF, ".docx": SourceFormat.DOCX,
+            ".doc": SourceFormat.DOC, ".odt": SourceFormat.ODT, ".html": SourceFormat.HTML,
+            ".htm": SourceFormat.HTML, ".md": SourceFormat.MD}
 MIN_PAGE_CHARS = 40  # fewer visible characters than this: a page without text
 SAMPLE_PAGES = 20  # pages looked at to judge the whole text layer
 # Words of the header block come from pypdfium2's character boxes (fast); set this to
@@ -66,7 +75,7 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def read_source(path: str | os.PathLike, *, ocr: bool = True) -> Source:
-    """Read ``path`` (.txt or .pdf). ``ocr=False`` never runs OCR (scans raise NeedsOCR)."""
+    """Read ``path`` (any of :data:`SUFFIXES`). ``ocr=False`` never runs OCR (scans raise NeedsOCR)."""
     path = Path(path)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -82,7 +91,9 @@ def read_source(path: str | os.PathLike, *, ocr: bool = True) -> Source:
     try:
         if fmt is SourceFormat.TXT:
             return _read_txt(path)
-        return _read_pdf(path, ocr=ocr)
+        if fmt is SourceFormat.PDF:
+            return _read_pdf(path, ocr=ocr)
+        return _read_structured(path, fmt)
     except IngestError:
         raise
     except MemoryError:
@@ -107,6 +118,19 @@ def _read_txt(path: Path) -> Source:
     if len(pages) > 1 and not pages[-1].strip():  # a trailing form feed ends the last page
         pages.pop()
     return Source(str(path), hashlib.sha256(data).hexdigest(), SourceFormat.TXT, pages, encoding=encoding)
+
+
+# --- Word, OpenDocument, web pages, Markdown --------------------------------------------------
+
+
+def _read_structured(path: Path, fmt: SourceFormat) -> Source:
+    from pipeline.read.readers import read_structured
+    from pipeline.read.readers.errors import ReaderError
+
+    try:
+        return read_structured(path, fmt, sha256_file(path))
+    except ReaderError as exc:
+        raise IngestError(path, exc.reason) from None
 
 
 # --- PDF -----------------------------------------------------------------------------------

@@ -76,6 +76,10 @@ def extract_context(ctx: Context) -> Extraction:
     header = sections.pop("header")
     document = header.items[0] if header.items else {
         k: None for k in ("doc_type", "number", "issuer", "place", "issued_date", "title", "signer")}
+    if ctx.source.metadata:  # a saved page's metadata panel: a cross-check, never the header
+        from pipeline.read.readers.html import metadata_disagreements
+
+        warnings += [warning("metadata_mismatch", d) for d in metadata_disagreements(ctx.source.metadata, document)]
     source = ctx.source
     contract = {
         "schema": SCHEMA,
