@@ -443,6 +443,8 @@ def _clause_starts(view: str, ls: int, le: int) -> list[int]:
 
 
 _ACTS = frozenset({"amends", "repeals", "replaces"})
+# Relations whose list may go on in the next line without its cue ("Thay thế A;\nB;").
+_RUNS_ON = _ACTS | {"based_on"}
 
 
 def _cues(view: str, enacting: bool = True) -> list[Cue]:
@@ -453,7 +455,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     out: list[Cue] = []
     pos = 0
     lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
-    basis_open = False          # the previous line was a "Căn cứ …;" clause: the block goes on
+    open_rel: str | None = None  # the previous line was a "Căn cứ …;" (or "Thay thế …;") clause
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
@@ -462,9 +464,9 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         item = _LIST_ITEM_RE.match(line)
         if lead_in and item:  # an item of the lead-in's list: a citation opening it shares the cue
             line_cues.append(Cue(ls + item.end(), ls + item.end(), lead_in, tight=True))
-        elif basis_open:  # "Căn cứ …;\nNghị định số …;": the next basis, its "Căn cứ" left out
+        elif open_rel:  # "Căn cứ …;\nNghị định số …;": the next member, its cue left out
             at = ls + _MARKUP_OPEN.match(line).end()
-            line_cues.append(Cue(at, at, "based_on", tight=True))
+            line_cues.append(Cue(at, at, open_rel, tight=True))
         if line.strip() and not (lead_in and item):
             lead_in = None
         wrapped = _wrapped_title_line(view, ls, le)
@@ -497,8 +499,8 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         if own and line.rstrip().endswith(":"):
             lead_in = max(own, key=lambda q: q.start).relation
         if line.strip():
-            basis_open = bool(line_cues) and max(line_cues, key=lambda q: q.start).relation == "based_on" \
-                and line.rstrip(" *_").endswith(";")
+            last = max(line_cues, key=lambda q: q.start).relation if line_cues else None
+            open_rel = last if last in _RUNS_ON and line.rstrip(" *_").endswith(";") else None
         line_cues.sort(key=lambda q: q.start)
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):

@@ -354,6 +354,12 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     # a listed law with its comma left out is the same law, named as first printed
     ("Căn cứ Luật Cán bộ, công chức ngày 13/11/2008;\nThực hiện Luật Cán bộ công chức.",
      {"Luật Cán bộ, công chức": "based_on"}),
+    # an act's list goes on in the next line; a long self reference still acts
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thay thế Quyết định số 31/QĐ-UBND ngày 2/3/2021 của "
+     "Ủy ban nhân dân tỉnh Kon Tum;\nQuyết định số 45/QĐ-UBND ngày 5/4/2021 của Ủy ban nhân dân tỉnh Kon Tum.",
+     {"31/QĐ-UBND": "replaces", "45/QĐ-UBND": "replaces"}),
+    ("Nghị quyết này đã được Hội đồng nhân dân tỉnh Kon Tum khóa XII, kỳ họp thứ 9 thông qua ngày 10 tháng 12 "
+     "năm 2024 và thay thế Nghị quyết số 22/2020/NQ-HĐND ngày 1/7/2020.", {"22/2020/NQ-HĐND": "replaces"}),
     # provisions between the cue and the document do not hide it
     ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
      "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
