@@ -174,11 +174,17 @@ _LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[a
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
+_folded = functools.lru_cache(maxsize=4096)(fold)
+_LONGEST_TITLE = 200
+
+
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
+    ahead = fold(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
     for title, pattern in P.law_title_patterns():
         seg = view[pos:pos + len(title)]
-        if fold(seg) == fold(title) and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
+        if ahead.startswith(_folded(title)) and fold(seg) == _folded(title) \
+                and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
         m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
         if m:
@@ -420,13 +426,12 @@ def _lead_verbs_re() -> re.Pattern:
 
 
 def _is_upper_line(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    return line.isupper() and len(line.strip()) >= 3
 
 
 def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
     """An upper-case line that goes on from the upper-case line above (no closing mark)."""
-    if ls == 0 or not _is_upper_line(view[ls:le]):
+    if ls == 0 or not view[ls:le].isupper():
         return False
     above = view[view.rfind("\n", 0, ls - 1) + 1:ls - 1].rstrip(" *_")
     if not above or not _is_upper_line(above) or above[-1] in ".;:":
