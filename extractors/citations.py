@@ -170,7 +170,7 @@ _LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
 # A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
 # the names laws.tsv lists.
-_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[a-zđà-ỹ])(?!sửa đổi)")
+_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
@@ -801,7 +801,11 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     own = _own_numbers(view, doc)
     numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc, own)]
     _share_list_issuers(view, numbered)
-    for m in numbered:  # a number inside an amending law's name
+    # a number inside an amending law's name is nested there; one a listed law in that name
+    # already carries ("… của Luật Nhà ở số 27/2023/QH15 …") is that law's mention
+    numbered = [m for m in numbered if not any(x.nested and x.number and x.start <= m.start < x.end
+                                               for x in laws)]
+    for m in numbered:
         m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
