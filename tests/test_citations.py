@@ -428,6 +428,14 @@ def test_own_number_line_is_never_cited_even_when_the_header_missed_it(text):
     assert read_citations(text, {"number": None})[0] == []
 
 
+def test_laws_listed_in_an_amending_law_are_counted_once_each():
+    items = read_citations("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14 và Luật "
+                           "Chăn nuôi số 32/2018/QH14;\nLuật Chăn nuôi số 32/2018/QH14 quy định …", KON_TUM)[0]
+    counts = {i["number"] or i["title"]: i["mentions"] for i in items}
+    assert counts == {"Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14 và Luật Chăn nuôi "
+                      "số 32/2018/QH14": 1, "18/2017/QH14": 1, "32/2018/QH14": 2}
+
+
 def test_own_decision_named_on_an_attached_plan_is_not_a_citation():
     text = ("Số:\n1207/QĐ-UBND\nQUYẾT ĐỊNH\nKẾ HOẠCH\n(Kèm theo Quyết định số 1207/QĐ-UBND ngày 3 tháng 4 năm "
             "2025 của Ủy ban nhân dân Thành phố)\nThực hiện Quyết định số 1118/QĐ-UBND của Ủy ban nhân dân Thành phố")
