@@ -59,6 +59,8 @@ def _partial_re() -> re.Pattern:
     return re.compile("(?i:" + "|".join(re.escape(w) for w in words) + r")(?![^\W\d_])")
 
 
+# "… hết hiệu lực một phần", written after the number.
+_PARTLY_AFTER = re.compile(r"(?i:hiệu lực(?:\s+thi hành)?\s+một phần)")
 # The citing document's own article heading ("Điều 2. Bãi bỏ …") is not a provision acted on.
 _ARTICLE_HEAD = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]\s*")
 _CLAUSE_BREAK = re.compile(r"[;\n]|\.\s+(?=[A-ZĐ])")
@@ -96,7 +98,7 @@ def read_effect(relation: str, before: str, after: str = "") -> Reading | None:
     before = _ARTICLE_HEAD.sub("", before)
     found = list(_provision_re().finditer(before))
     provision = " ".join(found[-1].group(0).split()).strip(" ,") if found else None
-    partial = bool(provision) or bool(_partial_re().search(before)) or "một phần" in after.lower()
+    partial = bool(provision) or bool(_partial_re().search(before)) or bool(_PARTLY_AFTER.search(after))
     effect = "partly_repealed" if base == "repealed" and partial else base
     excerpt = " ".join((before + "…" + after).split())[-200:] or None
     return Reading(effect, provision, excerpt)

@@ -42,6 +42,7 @@ WORDINGS = [
     ("repeals", "Điều 3. Bãi bỏ ", "", "repealed", None),
     ("repeals", "", " hết hiệu lực kể từ ngày Quyết định này có hiệu lực", "repealed", None),
     ("repeals", "", " hết hiệu lực một phần", "partly_repealed", None),
+    ("repeals", "", " về việc thu một phần viện phí", "repealed", None),
     ("repeals", "Chấm dứt hiệu lực ", "", "repealed", None),
     ("replaces", "Quyết định này thay thế ", "", "replaced", None),
     ("replaces", "Kế hoạch này thay thế cho ", "", "replaced", None),
