@@ -715,6 +715,32 @@ def _share_list_issuers(view: str, numbered: list[Mention]) -> None:
         m.issuer = nxt.issuer
 
 
+def _mention_key(m: Mention) -> str | None:
+    if m.number:
+        return "n:" + _number_key(m.number)
+    if m.form == "law" and m.title:
+        return "t:" + fold(m.title).replace(",", "")
+    return None
+
+
+_LOWER_LAW_WORD = re.compile(r"(?<![^\W\d_])(bộ luật|luật)(?=\s)")
+
+
+def _title_relations(title: str | None, citer: P.Citer, enacting: bool) -> dict[str, str]:
+    """Documents the citing document's own title acts on ("Triển khai thi hành Luật Việc làm
+    trên địa bàn …" implements the law): mention key → relation. Titles come in sentence
+    case, so "luật" is read as the start of a law's name."""
+    if not title:
+        return {}
+    text = _LOWER_LAW_WORD.sub(lambda m: m.group(1)[:1].upper() + m.group(1)[1:], " ".join(title.split()))
+    view = _view(text)
+    laws = _find_laws(view, citer)
+    taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
+    found = laws + _find_numbered(view, citer, taken)
+    _assign_relations(view, found, enacting)
+    return {k: m.relation for m in found if m.relation != "mentions" and (k := _mention_key(m))}
+
+
 def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool:
     number = doc.get("number")
     if not m.number:
@@ -815,10 +841,16 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     short = _find_short(view, taken)
     mentions = laws + numbered + named + short
     kind = doc.get("doc_type")
-    _assign_relations(view, mentions, enacting=not kind or kind in P.cues()["enacting_kinds"])
+    enacting = not kind or kind in P.cues()["enacting_kinds"]
+    _assign_relations(view, mentions, enacting=enacting)
+    by_title = _title_relations(doc.get("title"), citer, enacting)
     items, spans, warnings = [], [], []
     strength = {r: i for i, r in enumerate(RELATIONS)}
     for it in _group(mentions):
+        for m in it.mentions:  # what the document's own title says it does
+            rel = by_title.get(_mention_key(m))
+            if rel and strength[rel] < strength[m.relation]:
+                m.relation = rel
         first = it.first
         date = it.date()
         iso = date.iso if date else None

@@ -436,6 +436,18 @@ def test_laws_listed_in_an_amending_law_are_counted_once_each():
                       "số 32/2018/QH14": 1, "18/2017/QH14": 1, "32/2018/QH14": 2}
 
 
+@pytest.mark.parametrize("title, kind, expected", [
+    ("Triển khai thi hành luật đất đai trên địa bàn tỉnh Gia Lai", "KH", "implements"),
+    ("Bãi bỏ quyết định số 14/2019/QĐ-UBND của Ủy ban nhân dân tỉnh", "QĐ", "repeals"),
+    ("Về công tác phổ biến luật đất đai năm 2026", "KH", "mentions"),
+])
+def test_the_documents_own_title_says_what_it_does(title, kind, expected):
+    body = "Căn cứ Luật Tổ chức chính quyền địa phương;\nNội dung Luật Đất đai và Quyết định số 14/2019/QĐ-UBND."
+    doc = {**KON_TUM, "doc_type": kind, "number": None, "title": title}
+    rel = relations(body, doc)
+    assert rel.get("Luật Đất đai" if "luật" in title else "14/2019/QĐ-UBND") == expected
+
+
 def test_own_decision_named_on_an_attached_plan_is_not_a_citation():
     text = ("Số:\n1207/QĐ-UBND\nQUYẾT ĐỊNH\nKẾ HOẠCH\n(Kèm theo Quyết định số 1207/QĐ-UBND ngày 3 tháng 4 năm "
             "2025 của Ủy ban nhân dân Thành phố)\nThực hiện Quyết định số 1118/QĐ-UBND của Ủy ban nhân dân Thành phố")
