@@ -589,7 +589,9 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                     else:  # the list goes on as it began: members of the cue's list, or
                         member = head  # examples after a description ("… nhất là: A; B")
                 elif _amended_by_re().search(between):
-                    member = head  # "X … được sửa đổi, bổ sung bởi Y": Y stands where the item stands
+                    # "Căn cứ X … được sửa đổi, bổ sung bởi Y": Y is a basis where the item is
+                    # one; the act of amending X as amended is not an act on Y
+                    member = head and cue.relation == "based_on"
                 elif not (tail.endswith(",") or _LIST_TAIL.search(tail) or not tail):
                     member = False  # inside the previous citation's description
             if member and strength[cue.relation] < strength[m.relation]:
