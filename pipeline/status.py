@@ -3,7 +3,7 @@
 A document is ``replaced`` or ``repealed`` once a document citing it ``replaces`` it or
 ``repeals`` it as a whole; ``partly_repealed`` when the repeal names provisions ("Bãi bỏ
 khoản 2 Điều 5 Quyết định số …") or a part ("một số điều"); ``amended`` when a document
-``amends`` it; ``in_force`` otherwise. Each act is kept as evidence: the citing document,
+``amends`` it or replaces only a provision or annex of it; ``in_force`` otherwise. Each act is kept as evidence: the citing document,
 its date (the status runs from it) and the provision the text names.
 
 A status is only as good as the corpus: a repeal the corpus does not hold is unknown, so
@@ -99,7 +99,11 @@ def read_effect(relation: str, before: str, after: str = "") -> Reading | None:
     found = list(_provision_re().finditer(before))
     provision = " ".join(found[-1].group(0).split()).strip(" ,") if found else None
     partial = bool(provision) or bool(_partial_re().search(before)) or bool(_PARTLY_AFTER.search(after))
-    effect = "partly_repealed" if base == "repealed" and partial else base
+    effect = base
+    if partial and base == "repealed":
+        effect = "partly_repealed"
+    elif partial and base == "replaced":  # a provision or annex replaced: the rest stands, amended
+        effect = "amended"
     excerpt = " ".join((before + "…" + after).split())[-200:] or None
     return Reading(effect, provision, excerpt)
 

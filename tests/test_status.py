@@ -46,6 +46,7 @@ WORDINGS = [
     ("repeals", "Chấm dứt hiệu lực ", "", "repealed", None),
     ("replaces", "Quyết định này thay thế ", "", "replaced", None),
     ("replaces", "Kế hoạch này thay thế cho ", "", "replaced", None),
+    ("replaces", "Thay thế Phụ lục III ban hành kèm theo ", "", "amended", "Phụ lục III"),
     ("amends", "Sửa đổi, bổ sung một số điều của ", "", "amended", None),
     ("amends", "Sửa đổi khoản 3 Điều 7 ", "", "amended", "khoản 3 Điều 7"),
     ("amends", "Sửa đổi, bổ sung điểm a khoản 1 Điều 6 ", "", "amended", "điểm a khoản 1 Điều 6"),
