@@ -171,15 +171,21 @@ _LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
 # A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
 # the names laws.tsv lists.
-_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[a-zđà-ỹ])(?!sửa đổi)")
+_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
+
+
+_folded = functools.lru_cache(maxsize=4096)(fold)
+_LONGEST_TITLE = 200
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
+    ahead = fold(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
     for title, pattern in P.law_title_patterns():
         seg = view[pos:pos + len(title)]
-        if fold(seg) == fold(title) and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
+        if ahead.startswith(_folded(title)) and fold(seg) == _folded(title) \
+                and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
         m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
         if m:
@@ -421,13 +427,12 @@ def _lead_verbs_re() -> re.Pattern:
 
 
 def _is_upper_line(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    return line.isupper() and len(line.strip()) >= 3
 
 
 def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
     """An upper-case line that goes on from the upper-case line above (no closing mark)."""
-    if ls == 0 or not _is_upper_line(view[ls:le]):
+    if ls == 0 or not view[ls:le].isupper():
         return False
     above = view[view.rfind("\n", 0, ls - 1) + 1:ls - 1].rstrip(" *_")
     if not above or not _is_upper_line(above) or above[-1] in ".;:":
@@ -444,6 +449,8 @@ def _clause_starts(view: str, ls: int, le: int) -> list[int]:
 
 
 _ACTS = frozenset({"amends", "repeals", "replaces"})
+# Relations whose list may go on in the next line without its cue ("Thay thế A;\nB;").
+_RUNS_ON = _ACTS | {"based_on"}
 
 
 def _cues(view: str, enacting: bool = True) -> list[Cue]:
@@ -454,7 +461,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     out: list[Cue] = []
     pos = 0
     lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
-    basis_open = False          # the previous line was a "Căn cứ …;" clause: the block goes on
+    open_rel: str | None = None  # the previous line was a "Căn cứ …;" (or "Thay thế …;") clause
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
@@ -463,9 +470,9 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         item = _LIST_ITEM_RE.match(line)
         if lead_in and item:  # an item of the lead-in's list: a citation opening it shares the cue
             line_cues.append(Cue(ls + item.end(), ls + item.end(), lead_in, tight=True))
-        elif basis_open:  # "Căn cứ …;\nNghị định số …;": the next basis, its "Căn cứ" left out
+        elif open_rel:  # "Căn cứ …;\nNghị định số …;": the next member, its cue left out
             at = ls + _MARKUP_OPEN.match(line).end()
-            line_cues.append(Cue(at, at, "based_on", tight=True))
+            line_cues.append(Cue(at, at, open_rel, tight=True))
         if line.strip() and not (lead_in and item):
             lead_in = None
         wrapped = _wrapped_title_line(view, ls, le)
@@ -498,8 +505,8 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         if own and line.rstrip().endswith(":"):
             lead_in = max(own, key=lambda q: q.start).relation
         if line.strip():
-            basis_open = bool(line_cues) and max(line_cues, key=lambda q: q.start).relation == "based_on" \
-                and line.rstrip(" *_").endswith(";")
+            last = max(line_cues, key=lambda q: q.start).relation if line_cues else None
+            open_rel = last if last in _RUNS_ON and line.rstrip(" *_").endswith(";") else None
         line_cues.sort(key=lambda q: q.start)
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
@@ -583,7 +590,9 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
                     else:  # the list goes on as it began: members of the cue's list, or
                         member = head  # examples after a description ("… nhất là: A; B")
                 elif _amended_by_re().search(between):
-                    member = head  # "X … được sửa đổi, bổ sung bởi Y": Y stands where the item stands
+                    # "Căn cứ X … được sửa đổi, bổ sung bởi Y": Y is a basis where the item is
+                    # one; the act of amending X as amended is not an act on Y
+                    member = head and cue.relation == "based_on"
                 elif not (tail.endswith(",") or _LIST_TAIL.search(tail) or not tail):
                     member = False  # inside the previous citation's description
             if member and strength[cue.relation] < strength[m.relation]:
@@ -709,6 +718,32 @@ def _share_list_issuers(view: str, numbered: list[Mention]) -> None:
         m.issuer = nxt.issuer
 
 
+def _mention_key(m: Mention) -> str | None:
+    if m.number:
+        return "n:" + _number_key(m.number)
+    if m.form == "law" and m.title:
+        return "t:" + fold(m.title).replace(",", "")
+    return None
+
+
+_LOWER_LAW_WORD = re.compile(r"(?<![^\W\d_])(bộ luật|luật)(?=\s)")
+
+
+def _title_relations(title: str | None, citer: P.Citer, enacting: bool) -> dict[str, str]:
+    """Documents the citing document's own title acts on ("Triển khai thi hành Luật Việc làm
+    trên địa bàn …" implements the law): mention key → relation. Titles come in sentence
+    case, so "luật" is read as the start of a law's name."""
+    if not title:
+        return {}
+    text = _LOWER_LAW_WORD.sub(lambda m: m.group(1)[:1].upper() + m.group(1)[1:], " ".join(title.split()))
+    view = _view(text)
+    laws = _find_laws(view, citer)
+    taken = [(m.start, m.claim_end or m.end) for m in laws if not m.nested]
+    found = laws + _find_numbered(view, citer, taken)
+    _assign_relations(view, found, enacting)
+    return {k: m.relation for m in found if m.relation != "mentions" and (k := _mention_key(m))}
+
+
 def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool:
     number = doc.get("number")
     if not m.number:
@@ -795,7 +830,11 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     own = _own_numbers(view, doc)
     numbered = [m for m in _find_numbered(view, citer, taken) if not _is_self(m, doc, own)]
     _share_list_issuers(view, numbered)
-    for m in numbered:  # a number inside an amending law's name
+    # a number inside an amending law's name is nested there; one a listed law in that name
+    # already carries ("… của Luật Nhà ở số 27/2023/QH15 …") is that law's mention
+    numbered = [m for m in numbered if not any(x.nested and x.number and x.start <= m.start < x.end
+                                               for x in laws)]
+    for m in numbered:
         m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
@@ -805,10 +844,16 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     short = _find_short(view, taken)
     mentions = laws + numbered + named + short
     kind = doc.get("doc_type")
-    _assign_relations(view, mentions, enacting=not kind or kind in P.cues()["enacting_kinds"])
+    enacting = not kind or kind in P.cues()["enacting_kinds"]
+    _assign_relations(view, mentions, enacting=enacting)
+    by_title = _title_relations(doc.get("title"), citer, enacting)
     items, spans, warnings = [], [], []
     strength = {r: i for i, r in enumerate(RELATIONS)}
     for it in _group(mentions):
+        for m in it.mentions:  # what the document's own title says it does
+            rel = by_title.get(_mention_key(m))
+            if rel and strength[rel] < strength[m.relation]:
+                m.relation = rel
         first = it.first
         date = it.date()
         iso = date.iso if date else None

@@ -354,6 +354,12 @@ def relations(text: str, doc: dict = KON_TUM) -> dict[str, str]:
     # a listed law with its comma left out is the same law, named as first printed
     ("Căn cứ Luật Cán bộ, công chức ngày 13/11/2008;\nThực hiện Luật Cán bộ công chức.",
      {"Luật Cán bộ, công chức": "based_on"}),
+    # an act's list goes on in the next line; a long self reference still acts
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thay thế Quyết định số 31/QĐ-UBND ngày 2/3/2021 của "
+     "Ủy ban nhân dân tỉnh Kon Tum;\nQuyết định số 45/QĐ-UBND ngày 5/4/2021 của Ủy ban nhân dân tỉnh Kon Tum.",
+     {"31/QĐ-UBND": "replaces", "45/QĐ-UBND": "replaces"}),
+    ("Nghị quyết này đã được Hội đồng nhân dân tỉnh Kon Tum khóa XII, kỳ họp thứ 9 thông qua ngày 10 tháng 12 "
+     "năm 2024 và thay thế Nghị quyết số 22/2020/NQ-HĐND ngày 1/7/2020.", {"22/2020/NQ-HĐND": "replaces"}),
     # provisions between the cue and the document do not hide it
     ("Điều 3. Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23, Điều 28 và Điều 30 Nghị định số "
      "12/2014/NĐ-CP ngày 01 tháng 2 năm 2014 của Chính phủ.", {"12/2014/NĐ-CP": "repeals"}),
@@ -420,6 +426,26 @@ def test_own_number_is_not_a_citation():
 ])
 def test_own_number_line_is_never_cited_even_when_the_header_missed_it(text):
     assert read_citations(text, {"number": None})[0] == []
+
+
+def test_laws_listed_in_an_amending_law_are_counted_once_each():
+    items = read_citations("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14 và Luật "
+                           "Chăn nuôi số 32/2018/QH14;\nLuật Chăn nuôi số 32/2018/QH14 quy định …", KON_TUM)[0]
+    counts = {i["number"] or i["title"]: i["mentions"] for i in items}
+    assert counts == {"Luật sửa đổi, bổ sung một số điều của Luật Thủy sản số 18/2017/QH14 và Luật Chăn nuôi "
+                      "số 32/2018/QH14": 1, "18/2017/QH14": 1, "32/2018/QH14": 2}
+
+
+@pytest.mark.parametrize("title, kind, expected", [
+    ("Triển khai thi hành luật đất đai trên địa bàn tỉnh Gia Lai", "KH", "implements"),
+    ("Bãi bỏ quyết định số 14/2019/QĐ-UBND của Ủy ban nhân dân tỉnh", "QĐ", "repeals"),
+    ("Về công tác phổ biến luật đất đai năm 2026", "KH", "mentions"),
+])
+def test_the_documents_own_title_says_what_it_does(title, kind, expected):
+    body = "Căn cứ Luật Tổ chức chính quyền địa phương;\nNội dung Luật Đất đai và Quyết định số 14/2019/QĐ-UBND."
+    doc = {**KON_TUM, "doc_type": kind, "number": None, "title": title}
+    rel = relations(body, doc)
+    assert rel.get("Luật Đất đai" if "luật" in title else "14/2019/QĐ-UBND") == expected
 
 
 def test_own_decision_named_on_an_attached_plan_is_not_a_citation():

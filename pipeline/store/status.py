@@ -3,7 +3,7 @@
 A document is ``replaced`` or ``repealed`` once a document citing it ``replaces`` it or
 ``repeals`` it as a whole; ``partly_repealed`` when the repeal names provisions ("Bãi bỏ
 khoản 2 Điều 5 Quyết định số …") or a part ("một số điều"); ``amended`` when a document
-``amends`` it; ``in_force`` otherwise. Each act is kept as evidence: the citing document,
+``amends`` it or replaces only a provision or annex of it; ``in_force`` otherwise. Each act is kept as evidence: the citing document,
 its date (the status runs from it) and the provision the text names.
 
 A status is only as good as the corpus: a repeal the corpus does not hold is unknown, so
@@ -59,6 +59,8 @@ def _partial_re() -> re.Pattern:
     return re.compile("(?i:" + "|".join(re.escape(w) for w in words) + r")(?![^\W\d_])")
 
 
+# "… hết hiệu lực một phần", written after the number.
+_PARTLY_AFTER = re.compile(r"(?i:hiệu lực(?:\s+thi hành)?\s+một phần)")
 # The citing document's own article heading ("Điều 2. Bãi bỏ …") is not a provision acted on.
 _ARTICLE_HEAD = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]\s*")
 _CLAUSE_BREAK = re.compile(r"[;\n]|\.\s+(?=[A-ZĐ])")
@@ -96,8 +98,12 @@ def read_effect(relation: str, before: str, after: str = "") -> Reading | None:
     before = _ARTICLE_HEAD.sub("", before)
     found = list(_provision_re().finditer(before))
     provision = " ".join(found[-1].group(0).split()).strip(" ,") if found else None
-    partial = bool(provision) or bool(_partial_re().search(before)) or "một phần" in after.lower()
-    effect = "partly_repealed" if base == "repealed" and partial else base
+    partial = bool(provision) or bool(_partial_re().search(before)) or bool(_PARTLY_AFTER.search(after))
+    effect = base
+    if partial and base == "repealed":
+        effect = "partly_repealed"
+    elif partial and base == "replaced":  # a provision or annex replaced: the rest stands, amended
+        effect = "amended"
     excerpt = " ".join((before + "…" + after).split())[-200:] or None
     return Reading(effect, provision, excerpt)
 
