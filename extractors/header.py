@@ -322,7 +322,8 @@ def issuer_of_authority_line(line: str) -> Issuer | None:
 # "Số:" as printed and as OCR breaks it ("S6:", "Sô:"); a draft leaves the number blank
 # ("Số:      /QĐ-UBND", "Số: …/KH-UBND"); the Party writes "Số 38-CT/TW".
 _NUMBER = re.compile(
-    r"^\s*S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
+    r"^\s*(?:Luật\s+)?S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,6})(/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+)\s*$")
 _DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
@@ -552,7 +553,7 @@ def _caps_issuer_lines(lines: list[str]) -> list[str]:
     stamp; those above the number line when there are any (the body sits over it)."""
     out, before_number = [], None
     for line in lines:
-        if parse_number(line):
+        if parse_number(line) or _BARE_NUMBER.match(line):
             before_number = list(out) if before_number is None else before_number
             continue
         if (is_all_caps(line) and not _is_motto(line) and not _is_mark(line) and not kind_heading(line)
@@ -629,6 +630,8 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
                 break
             if parts and line.endswith((".", ":", ";")) and len(line) > 80:
                 break  # the first paragraph of the body
+            if parts and len(line) > 200 and not ends_dangling(parts[-1][1]):
+                break  # a paragraph (OCR lines that lost their final stop)
         parts.append((pos, line))
         i += 1
     if not parts:
@@ -638,6 +641,27 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
         tail = [line for _, line in parts[len(caps):]]  # lower-case lines follow the caps
         return " ".join([_title_case(" ".join(caps))] + tail), parts, of_line
     return " ".join(line for _, line in parts), parts, of_line
+
+
+_GLUED_PREAMBLE = re.compile(r"\s(?:Căn cứ|Xét đề nghị|Theo đề nghị)\b")
+
+
+def title_before_heading(head: list[tuple[int, str]], at: int) -> tuple[str | None, list[tuple[int, str]], str | None]:
+    """(title, its lines, kind) when OCR read the trích yếu before its kind heading: the
+    lines where the header block ends, then ``NGHỊ ĐỊNH`` within two lines; a preamble
+    glued to the title (``… vốn nhà nước Căn cứ Luật …``) is cut off."""
+    for j in range(at + 1, min(at + 3, len(head))):
+        kind = kind_heading(head[j][1])
+        if kind is None:
+            continue
+        lines = [(pos, line) for pos, line in head[at:j] if line and not is_all_caps(line)]
+        if not lines or _ENDS_TITLE.match(lines[0][1]) or _PREAMBLE.match(lines[0][1]):
+            return None, [], None
+        text = " ".join(line for _, line in lines)
+        cut = _GLUED_PREAMBLE.search(text)
+        text = text[:cut.start()] if cut else text
+        return text.strip(), [(lines[0][0], text.strip())], kind
+    return None, [], None
 
 
 def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple[int, str]]]:
@@ -818,6 +842,9 @@ def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
             name = (proper_name_at(near.group(1)) if near else None) or place
         if name:
             return Issuer(f"{kind} {unit} {name}", name, terms()["unit_types"].get(unit))
+    closing = _closing_issuer(body)
+    if closing:
+        return closing
     tm = re.search(r"^TM\.\s*(.+)$", body, re.M)
     if tm and place:
         kind = official_case(tm.group(1))
@@ -825,6 +852,19 @@ def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
         if unit:
             u = unit.group(1).lower()
             return Issuer(f"{kind} {u} {place}", place, terms()["unit_types"].get(u))
+    return None
+
+
+_CLOSING = re.compile(r"^([A-ZĐ][^\n,;:]{3,60}?)\s+(?:xin\s+)?thông báo\s+(?:để|dề|đề|ý kiến|kết luận)", re.M)
+
+
+def _closing_issuer(body: str) -> Issuer | None:
+    """A notice's closing formula names its issuer (``Văn phòng Chính phủ thông báo để …
+    biết, thực hiện``) when the header is lost; only a body the national list knows."""
+    for m in _CLOSING.finditer(body):
+        name = _national_names().get(_fkey(m.group(1))) or _national().get(_fkey(m.group(1)))
+        if name:
+            return Issuer(name, None, "national")
     return None
 
 
@@ -894,6 +934,14 @@ def extract_header(ctx: Context) -> Section:
             blank_symbol = m.group(2)
             break
     if not number_line:
+        # the "Số:" label lost (OCR): a line that is nothing but a document symbol
+        for pos, line in zone or head[:HEADER_LINES]:
+            m = _BARE_NUMBER.match(line)
+            if m:
+                number_line, number, blank_symbol = True, m.group(1) + m.group(2), m.group(2)
+                spans.append(ctx.text.span(pos + m.start(1), pos + m.end(2)))
+                break
+    if not number_line:
         for line in column_lines:
             found = parse_number(line)
             if found:
@@ -919,8 +967,17 @@ def extract_header(ctx: Context) -> Section:
     title, of_line = None, None
     if block.kind_at is not None:
         title, title_lines, of_line = title_after_heading(head, block.kind_at)
+        if title is None:  # OCR read the trích yếu above its heading
+            for at in range(max(0, block.kind_at - 2), block.kind_at):
+                line = head[at][1]
+                if line and not is_all_caps(line) and not parse_place_date(line) and not _is_motto(line):
+                    title, title_lines, _ = title_before_heading(head, at)
+                    break
     else:
         title, title_lines = title_of_letter(zone)
+        if title is None:
+            title, title_lines, kind = title_before_heading(head, len(zone))
+            doc_type = doc_type or kind
     spans += [ctx.text.span(pos, pos + len(line)) for pos, line in title_lines]
 
     issuer = issuer_of_authority_line(of_line) if of_line else None

@@ -527,6 +527,8 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         return False
     if _header_field_runs_on(prev, nxt):
         return True
+    if _MOTTO.fullmatch(prev.strip()):
+        return False  # the motto stands alone
     if starts_item(nxt):
         return False
     if PLACE_DATE_LINE.match(nxt) or PLACE_DATE_LINE.match(prev):
@@ -638,6 +640,41 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
         for b in body:
             b.text = marker.sub("", b.text, count=1) if marker.search(b.text) else b.text
     return body, notes
+
+
+# --- JSON-wrapped OCR ------------------------------------------------------------------
+# Some OCR tools save a page as a JSON object: headings as keys, each holding a score and
+# the lines under it; schema keys ("Topic", "Name") and scores are not document text.
+
+_SCHEMA_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]{0,30}$")
+
+
+def unwrap_json_text(page: str) -> str:
+    """A page that is a JSON object or array → its text lines in order (keys that are text,
+    string values); any other page comes back unchanged."""
+    head = page.lstrip()[:1]
+    if head not in ("{", "["):
+        return page
+    import json
+
+    try:
+        data = json.loads(page)
+    except ValueError:
+        return page
+    lines: list[str] = []
+    stack = [data]
+    while stack:  # depth-first, in the document's order, without recursion
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in reversed(list(item.items())):
+                stack.append(value)
+                if not _SCHEMA_KEY.match(key):
+                    stack.append(key)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, str) and item.strip():
+            lines.append(item.strip())
+    return "\n".join(lines)
 
 
 # --- web-crawl furniture --------------------------------------------------------------
@@ -820,6 +857,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         from .ocr_repair import repair_ocr_pages
 
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
+    pages = [unwrap_json_text(p) for p in pages]
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
     normed = [normalize_line(raw) for p in paged for raw, _ in p]

@@ -555,3 +555,28 @@ def test_signer_wrapped_or_flattened(block, signer):
     document, codes = header_of(_BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block)
     assert document["signer"] == signer
     assert "missing_signer" not in codes
+
+
+@pytest.mark.parametrize("text, expected", [
+    # JSON-wrapped OCR: the "Số:" label lost, the trích yếu read before its kind heading and
+    # glued to the preamble, the signature's position lines lost
+    ('{"BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ": [512, "12/2021/TT-BXD ", '
+     '"Hà ", "Nội, ngày 3 tháng 5 năm 2021"], "CỔNG THÔNG TIN": [40, "Quy định chi tiết về cấp phép xây dựng '
+     'Căn cứ Luật Xây dựng ngày 18 tháng 6 năm 2014; "], "Topic": {"Name": "THÔNG TƯ ", "Description": [null]}, '
+     '"Căn cứ Nghị định số 15/2021/NĐ-CP; ": [30, "Bộ trưởng Bộ Xây dựng ban hành Thông tư."], '
+     '"Điều 1. Phạm vi": [20, "Thông tư này quy định chi tiết."], "- Lưu: VT.": [88, "Lê Văn Hải"]}',
+     {"doc_type": "TT", "number": "12/2021/TT-BXD", "issuer": "Bộ Xây dựng", "place": "Hà Nội",
+      "issued_date": "2021-05-03", "title": "Quy định chi tiết về cấp phép xây dựng", "signer": "Lê Văn Hải"}),
+    # a notice whose header was lost: its closing formula names the issuer; an OCR title
+    # line without its stop does not swallow the paragraphs after it
+    ("Hà Nội, ngày 3 tháng 4 năm 2024\n# THÔNG BÁO\n# Kết luận của Phó Thủ tướng tại cuộc họp về dự án\n\n"
+     "Ngày 2 tháng 4 năm 2024, tại trụ sở Chính phủ, Phó Thủ tướng chủ trì cuộc họp về dự án đường sắt với các bộ, "
+     "cơ quan: Xây dựng, Tài chính, Nông nghiệp và Môi trường; sau khi nghe báo cáo và ý kiến phát biểu của các đại "
+     "biểu, Phó Thủ tướng kết luận như sau\n\n1. Đồng ý về chủ trương.\n"
+     "Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./.\n",
+     {"doc_type": "TB", "issuer": "Văn phòng Chính phủ", "title": "Kết luận của Phó Thủ tướng tại cuộc họp về dự án"}),
+])
+def test_header_of_ocr_outputs(text, expected):
+    document, _ = header_of(text)
+    got = {k: document[k]["name"] if isinstance(document[k], dict) else document[k] for k in expected}
+    assert got == expected

@@ -785,3 +785,17 @@ def test_caps_line_glued_after_a_sentence_comes_apart(line, parts):
     from pipeline.normalize import split_flat_header
 
     assert split_flat_header(line) == parts
+
+
+@pytest.mark.parametrize("page, lines", [
+    ('{"BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ": [512, "12/2021/TT-BXD ", "Hà Nội, ngày 3 tháng 5 năm 2021"],'
+     ' "Topic": {"Name": "THÔNG TƯ ", "Description": [null]}, "- Lưu: VT.": [88, "Lê Văn Hải"]}',
+     ["BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "12/2021/TT-BXD", "Hà Nội, ngày 3 tháng 5 năm 2021",
+      "THÔNG TƯ", "- Lưu: VT.", "Lê Văn Hải"]),
+    ("Số: 5/KH-UBND\n{not json", ["Số: 5/KH-UBND", "{not json"]),  # text stays text
+    ("{broken json", ["{broken json"]),
+])
+def test_unwrap_json_text(page, lines):
+    from pipeline.normalize import unwrap_json_text
+
+    assert unwrap_json_text(page).split("\n") == lines
