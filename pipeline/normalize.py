@@ -657,9 +657,11 @@ def unwrap_json_text(page: str) -> str:
         return page
     import json
 
-    try:
-        data = json.loads(page)
+    try:  # strict=False: a rendering may wrap a string's text over lines
+        data, end = json.JSONDecoder(strict=False).raw_decode(page.lstrip())
     except ValueError:
+        return page
+    if len(page.lstrip()[end:].strip()) > 8:  # more than a page number after it: not one object
         return page
     lines: list[str] = []
     stack = [data]
@@ -857,7 +859,10 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         from .ocr_repair import repair_ocr_pages
 
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
-    pages = [unwrap_json_text(p) for p in pages]
+    if pages and pages[0].lstrip()[:1] in ("{", "["):  # JSON-wrapped OCR, maybe over several pages
+        joined = "\n".join(re.sub(r"\n[ \t]*\d{1,4}[ \t]*$", "", p) for p in pages)  # page numbers out
+        unwrapped = unwrap_json_text(joined)
+        pages = [unwrapped] if not unwrapped.lstrip().startswith(("{", "[")) else pages
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
     normed = [normalize_line(raw) for p in paged for raw, _ in p]

@@ -799,3 +799,16 @@ def test_unwrap_json_text(page, lines):
     from pipeline.normalize import unwrap_json_text
 
     assert unwrap_json_text(page).split("\n") == lines
+
+
+def test_json_object_rendered_over_pages_is_unwrapped_whole():
+    pages = ['{"BỘ Y TẾ ": [12, "Số: 4/QĐ-BYT", "Hà Nội, ngày 2 tháng\nnăm 2020"],\n1',
+             ' "Điều 1. Phạm vi": [9, "Quyết định này\nquy định."]}\n2']
+    text = normalize_pages(pages).text
+    assert text.startswith("BỘ Y TẾ\nSố: 4/QĐ-BYT")
+    assert '"' not in text and "{" not in text
+
+
+def test_pages_not_json_stay_pages():
+    pages = ["", "Số: 4/QĐ-BYT\nHà Nội, ngày 2 tháng 3 năm 2020", "Điều 1. Phạm vi"]
+    assert [page for page, _ in normalize_pages(pages).line_origins] == [2, 2, 3]
