@@ -195,6 +195,10 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
     central = _central_party_body(bodies)
     if central:
         return Issuer(central, None, "national")
+    headed = _position_at(bodies[-1])
+    local_head = _local_issuer(headed[1]) if headed and headed[1] else None
+    if local_head is not None:  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X": the chair issues (…/QĐ-CTUBND)
+        return Issuer(f"{_position_case(headed[0])} {local_head.name}", local_head.locality, local_head.level)
     parent = _local_issuer(bodies[0]) if len(bodies) > 1 else None
     name = official_case(bodies[-1])
     local = _local_issuer(bodies[-1])
@@ -269,7 +273,10 @@ def _body_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in (p for ln in lines for p in _split_parties(ln)):
         wrapped_national = bool(out) and _fkey(out[-1] + " " + line) in _national()  # THỦ TƯỚNG / CHÍNH PHỦ
-        if out and (wrapped_national or not _starts_body(line) or not _is_complete(out[-1])):
+        # a body kind cut inside ("CHỦ TỊCH ỦY" / "BAN NHÂN DÂN", "ỦY" / "BAN NHÂN DÂN")
+        fragment = bool(out) and ((len(out[-1].split()) <= 2 and not _starts_body(out[-1])) or (
+            _local_prefix(out[-1].split()[-1] + " " + line) is not None and _local_prefix(line) is None))
+        if out and (wrapped_national or fragment or not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
             out.append(line)
@@ -324,7 +331,7 @@ def issuer_of_authority_line(line: str) -> Issuer | None:
 _NUMBER = re.compile(
     r"^\s*(?:Luật\s+)?S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,6})(/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+)\s*$")
-_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
+_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s*|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
 # The comma left out ("Hà Nội ngày 01 tháng 12 năm 2025"): only a line that is nothing
@@ -473,6 +480,7 @@ def _clean_place(place: str) -> str:
 def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | None:
     """``TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016`` → (``Hồ Chí Minh``, ``2016-04-02``,
     start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
+    line = line.replace("*", " ")  # a footnote mark in the date ("tháng 11* năm 2025")
     m = _PLACE_DATE.search(fold(line))
     if not m:
         bare = _PLACE_DATE_NO_COMMA.match(fold(line))
@@ -612,7 +620,7 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
             break
         if parts and _PREAMBLE.match(line):
             break
-        if is_all_caps(line):
+        if is_all_caps(line) or (line.isalpha() and line.isupper()):  # "Ý" / "KIẾN CHỈ ĐẠO …"
             authority = _is_authority_line(line)
             if parts and not caps_title:
                 break
@@ -636,8 +644,12 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
         i += 1
     if not parts:
         return None, [], of_line
+    if parts and re.match(r"^V/v\b", parts[0][1], re.I):  # a Công điện's "V/v …" under its heading
+        pos, line = parts[0]
+        cut = re.match(r"^V/v\s*:?\s*", line, re.I).end()
+        parts[0] = (pos + cut, line[cut:])
     if caps_title:
-        caps = [line for _, line in parts if is_all_caps(line)]
+        caps = [line for _, line in parts if is_all_caps(line) or (line.isalpha() and line.isupper())]
         tail = [line for _, line in parts[len(caps):]]  # lower-case lines follow the caps
         return " ".join([_title_case(" ".join(caps))] + tail), parts, of_line
     return " ".join(line for _, line in parts), parts, of_line
@@ -749,6 +761,10 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
             position = value
         elif kind == "authority" and authority is None:
             authority = value
+    if name and len(tail) > 1 and position is None and authority is None:
+        return None, None, None, None  # words stacked at the end ("Stt" / "Stt"), not a signature
+    if name and len(set(name.split())) < len(name.split()):
+        return None, None, position, authority
     return name, name_pos, position, authority
 
 

@@ -580,3 +580,40 @@ def test_header_of_ocr_outputs(text, expected):
     document, _ = header_of(text)
     got = {k: document[k]["name"] if isinstance(document[k], dict) else document[k] for k in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("lines, name, locality", [
+    (["ỦY", "BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], "Ủy ban nhân dân tỉnh Kiên Giang", "Kiên Giang"),  # cut inside the kind
+    (["CHỦ TỊCH ỦY", "BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], "Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang", "Kiên Giang"),
+    (["CHỦ TỊCH ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE"], "Chủ tịch Ủy ban nhân dân tỉnh Bến Tre", "Bến Tre"),
+    (["BỘ", "TÀI CHÍNH"], "Bộ Tài chính", None),
+    (["THỦ TƯỚNG", "CHÍNH PHỦ"], "Thủ tướng Chính phủ", None),
+    (["BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG"], "Văn phòng Trung ương Đảng", None),
+])
+def test_issuer_from_wrapped_letterheads(lines, name, locality):
+    issuer = issuer_from_caps(lines)
+    assert (issuer.name, issuer.locality) == (name, locality)
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Cà Mau, ngày 18 tháng 11* năm 2025", "2025-11-18"),  # a footnote mark in the date
+    ("Cà Mau, ngày 18 tháng 11năm 2025", "2025-11-18"),  # a space lost
+])
+def test_place_date_with_print_slips(line, date):
+    assert parse_place_date(line)[1] == date
+
+
+@pytest.mark.parametrize("text, title", [
+    ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 9/CĐ-TTg\nHà Nội, ngày 1 tháng 2 năm 2024\nCÔNG ĐIỆN\nV/V ỨNG PHÓ BÃO SỐ 3\n"
+     "THỦ TƯỚNG CHÍNH PHỦ điện:\n", "ứng phó bão số 3"),
+    ("VĂN PHÒNG CHÍNH PHỦ\nSố: 9/TB-VPCP\nHà Nội, ngày 1 tháng 2 năm 2024\nTHÔNG BÁO\nÝ\nKIẾN CHỈ ĐẠO CỦA PHÓ THỦ TƯỚNG\n"
+     "Ngày 1 tháng 2 năm 2024, Phó Thủ tướng đã làm việc.\n", "ý kiến chỉ đạo của phó thủ tướng"),
+])
+def test_caps_titles_cut_oddly(text, title):
+    document, _ = header_of(text)
+    assert document["title"].casefold() == title
+
+
+def test_words_stacked_at_the_end_are_not_a_signer():
+    document, codes = header_of(_BODY + "PHỤ LỤC\nStt\nStt\n")
+    assert document["signer"] is None and "missing_signer" in codes
