@@ -149,9 +149,9 @@ def official_case(caps: str) -> str:
     ``BỘ KHOA HỌC VÀ CÔNG NGHỆ`` → ``Bộ Khoa học và Công nghệ``.
     """
     caps = " ".join(caps.split())
-    national = _national().get(_fkey(caps))
+    national = _national().get(_fkey(caps)) or (_national_names().get(_fkey(caps)) if is_all_caps(caps) else None)
     if national:
-        return national
+        return national  # also any national body the gazetteer lists (BẢO HIỂM XÃ HỘI VIỆT NAM)
     if caps.isascii() and _fkey(caps) in _ascii_agencies():
         return _ascii_agencies()[_fkey(caps)]  # SO TAI CHINH (no diacritics) → Sở Tài chính
     local = _local_prefix(caps)

@@ -617,3 +617,12 @@ def test_caps_titles_cut_oddly(text, title):
 def test_words_stacked_at_the_end_are_not_a_signer():
     document, codes = header_of(_BODY + "PHỤ LỤC\nStt\nStt\n")
     assert document["signer"] is None and "missing_signer" in codes
+
+
+@pytest.mark.parametrize("lines, name, locality", [
+    (["CỤC THUẾ", "THUẾ TỈNH BẠC LIÊU"], "Thuế tỉnh Bạc Liêu", "Bạc Liêu"),  # the unit under its parent
+    (["BẢO HIỂM XÃ HỘI VIỆT NAM"], "Bảo hiểm xã hội Việt Nam", None),  # a national body the gazetteer lists
+])
+def test_issuer_named_by_the_gazetteer(lines, name, locality):
+    issuer = issuer_from_caps(lines)
+    assert (issuer.name, issuer.locality) == (name, locality)
