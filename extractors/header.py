@@ -81,7 +81,7 @@ def _local_bodies() -> list[tuple[str, str, str]]:
 # Heads of organisation names whose remainder is capitalised segment by segment
 # ("Bộ Văn hóa, Thể thao và Du lịch"): the official naming convention.
 _ORG_HEADS = ("tổng cục", "chi cục", "cục", "bộ", "sở", "ban", "phòng", "vụ", "viện",
-              "trung tâm", "văn phòng", "thanh tra", "đài", "báo", "cổng", "học viện")
+              "trung tâm", "văn phòng", "thanh tra", "đài", "báo", "cổng", "học viện", "ủy ban", "đảng đoàn")
 
 
 @functools.cache
@@ -240,7 +240,7 @@ def _central_party_body(bodies: list[str]) -> str | None:
         found = _national_names().get(_fkey(f"{child} {suffix}"))
         if found:
             return found
-    return None
+    return child  # a body under the Central Committee named by itself (ĐẢNG ĐOÀN QUỐC HỘI)
 
 
 def _is_parent_of(upper: str, lower: str) -> bool:

@@ -557,7 +557,7 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     return width >= wide
 
 
-_NUMBER_LABEL = re.compile(r"^Số\s*:?$")
+_NUMBER_LABEL = re.compile(r"^(?:Luật\s+)?[Ss]ố\s*:?$")  # "Số:", a law's "Luật số:"
 _DATE_CONTINUES = re.compile(r"^(?:ngày|tháng|năm)\b|^\d{1,2}\s+(?:tháng|năm)\b|^\d{4}\b", re.I)
 
 

@@ -626,3 +626,18 @@ def test_words_stacked_at_the_end_are_not_a_signer():
 def test_issuer_named_by_the_gazetteer(lines, name, locality):
     issuer = issuer_from_caps(lines)
     assert (issuer.name, issuer.locality) == (name, locality)
+
+
+@pytest.mark.parametrize("lines, name", [
+    (["BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ĐOÀN QUỐC HỘI"], "Đảng đoàn Quốc hội"),  # named by itself under the CC
+    (["QUỐC HỘI KHÓA XV", "ỦY BAN KINH TẾ"], "Ủy ban Kinh tế"),  # a committee under its parent
+])
+def test_issuer_under_a_national_parent(lines, name):
+    assert issuer_from_caps(lines).name == name
+
+
+def test_law_number_label_wrapped_blank():
+    document, codes = header_of("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số:\n… /2025/QH15\nLUẬT\n"
+                                "SỬA ĐỔI LUẬT THỦY LỢI\nCăn cứ Hiến pháp;\n")
+    assert (document["doc_type"], document["number"], document["issuer"]["name"]) == ("Luật", None, "Quốc hội")
+    assert "blank_number" in codes
