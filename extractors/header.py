@@ -684,12 +684,20 @@ def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple
         if not m:
             continue
         parts = [(pos + m.start(1), m.group(1).strip())]
+        dated = False
         for pos2, nxt in zone[k + 1:]:
-            if (PLACE_DATE_LINE.match(nxt) or parse_place_date(nxt) or _is_motto(nxt)
-                    or _is_mark(nxt) or (is_all_caps(nxt) and not any(c.isdigit() for c in nxt))):
+            acronym = " " not in nxt.strip() and is_all_caps(nxt) and not parts[-1][1].endswith((".", ";"))
+            if PLACE_DATE_LINE.match(nxt) or parse_place_date(nxt):
+                dated = True
+                continue
+            if (_is_motto(nxt) or _is_mark(nxt)
+                    or (is_all_caps(nxt) and not any(c.isdigit() for c in nxt) and not acronym)):
                 continue
             if parse_number(nxt) or nxt.startswith(("Kính gửi", "V/v")) or nxt.endswith(":"):
                 break
+            sentence = len(nxt) > 60 or "," in " ".join(nxt.split()[:3])  # "Ngày 18/11/2025, Sở …"
+            if dated and nxt[:1].isupper() and sentence and not ends_dangling(parts[-1][1]):
+                break  # a sentence of the body after the date, not the summary wrapped beside it
             parts.append((pos2, nxt))
         title = " ".join(t for _, t in parts)
         return title[:1].upper() + title[1:], parts  # the trích yếu opens a sentence

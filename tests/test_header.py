@@ -641,3 +641,13 @@ def test_law_number_label_wrapped_blank():
                                 "SỬA ĐỔI LUẬT THỦY LỢI\nCăn cứ Hiến pháp;\n")
     assert (document["doc_type"], document["number"], document["issuer"]["name"]) == ("Luật", None, "Quốc hội")
     assert "blank_number" in codes
+
+
+@pytest.mark.parametrize("zone, title", [
+    ([(0, "Số: 12/CT-QLDN"), (20, "V/v hoàn thuế"), (40, "GTGT"), (50, "Long An, ngày 2 tháng 3 năm 2025"),
+      (90, "Kính gửi: Công ty TNHH Mai Linh")], "Hoàn thuế GTGT"),  # an acronym wrapped alone
+    ([(0, "Số: 12/CT-QLDN"), (20, "V/v hoàn thuế cho doanh nghiệp"), (50, "Long An, ngày 2 tháng 3 năm 2025"),
+      (90, "Ngày 1/3/2025, Thuế tỉnh Long")], "Hoàn thuế cho doanh nghiệp"),  # the body after the date
+])
+def test_title_of_letter_bounds(zone, title):
+    assert title_of_letter(zone)[0] == title
