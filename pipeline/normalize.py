@@ -513,19 +513,20 @@ _SYMBOL_TAIL = re.compile(r"(?:^|\s)[\w./]*[\dA-ZĐ][-/]$")
 
 
 def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False,
-                last: str | None = None) -> bool:
+                last: str | None = None, head: bool = False) -> bool:
     """Is the break between ``prev`` and ``nxt`` a soft (layout) break?
 
     ``wide`` is the length from which a line counts as running to the margin; ``full``
     the stricter length a numbered heading must reach before an upper-case line can
     continue it; ``gap`` says a blank line stood between them in a source whose blank
     lines mean something; ``last`` is the physical line that ended ``prev`` (whether it
-    ran to the margin is a matter of that line alone, not of what it was joined to).
+    ran to the margin is a matter of that line alone, not of what it was joined to);
+    ``head`` says both stand in the document's first lines (its header block).
     """
     width = len(last if last is not None else prev)
     if not prev or not nxt:
         return False
-    if _header_field_runs_on(prev, nxt):
+    if _header_field_runs_on(prev, nxt, head):
         return True
     if _MOTTO.fullmatch(prev.strip()):
         return False  # the motto stands alone
@@ -561,14 +562,15 @@ _NUMBER_LABEL = re.compile(r"^(?:Luật\s+)?[Ss]ố\s*:?$")  # "Số:", a law's 
 _DATE_CONTINUES = re.compile(r"^(?:ngày|tháng|năm)\b|^\d{1,2}\s+(?:tháng|năm)\b|^\d{4}\b", re.I)
 
 
-def _header_field_runs_on(prev: str, nxt: str) -> bool:
+def _header_field_runs_on(prev: str, nxt: str, head: bool = True) -> bool:
     """A header field wrapped by a converter: ``Số:`` / ``12/KH-UBND``; ``Huế, ngày 24`` /
-    ``tháng 11 năm 2025`` (the place/date line has no year yet)."""
+    ``tháng 11 năm 2025`` (the place/date line has no year yet); in the header (``head``),
+    ``Thành phố Hồ Chí`` / ``Minh, ngày …`` (a place cut before its date)."""
     if _NUMBER_LABEL.match(prev):
         return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
     if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
         return bool(_DATE_CONTINUES.match(nxt))
-    if PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
+    if head and PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
         return _place_head(prev) and bool(PLACE_DATE_LINE.match(prev + " " + nxt))
     return False
 
@@ -930,7 +932,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     for ln in body:
         gap = ln.blank_before and blanks_mean_breaks
         joined = (bool(logical) and not ln.hard and not logical[-1].hard
-                  and should_join(logical[-1].text, ln.text, wide, full, gap, last))
+                  and should_join(logical[-1].text, ln.text, wide, full, gap, last, head=len(logical) < 20))
         last = ln.text
         if joined:
             logical[-1].text = glue(logical[-1].text, ln.text)

@@ -731,7 +731,12 @@ def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
     ("V/v tăng cường", "Hà Nội, ngày 4 tháng 6 năm 2024", False),
 ])
 def test_place_cut_before_its_date_rejoins(prev, nxt, join):
-    assert should_join(prev, nxt, 60, 80) is join
+    assert should_join(prev, nxt, 60, 80, head=True) is join
+
+
+def test_name_before_a_later_date_line_is_not_a_place():
+    # a signer's name, then an annex's own place/date line, far from the header
+    assert not should_join("Nguyễn Văn Ba", "Hà Nội, ngày 4 tháng 6 năm 2024", 60, 80)
 
 
 @pytest.mark.parametrize("line, parts", [
