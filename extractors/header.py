@@ -578,9 +578,37 @@ def _title_case(caps: str) -> str:
         core = word.strip(",.;:()“”\"'")
         words.append(word if core.upper() in keep or any(ch.isdigit() for ch in core) else word.lower())
     text = " ".join(words)
-    for proper in terms()["proper_in_titles"]:
+    for proper in sorted(terms()["proper_in_titles"], key=len, reverse=True):
         text = re.sub(r"(?<=\s)" + re.escape(proper.lower()), proper, text)
+    text = _restore_places(text)
     return text[:1].upper() + text[1:]
+
+
+def _restore_places(text: str) -> str:
+    """``tỉnh khánh hòa`` (a title lowered from capitals) → ``tỉnh Khánh Hòa``: after each
+    unit word, the longest run of words the localities gazetteer knows as that kind."""
+    from gazetteer.localities import candidates
+
+    words = text.split(" ")
+    i = 0
+    while i < len(words):
+        unit = next((u for u in ("thành phố", "thị xã", "tỉnh", "xã", "phường", "thị trấn")
+                     if " ".join(words[i:i + len(u.split())]) == u), None)
+        if unit is None:
+            i += 1
+            continue
+        i += len(unit.split())
+        for n in range(min(4, len(words) - i), 0, -1):
+            core = [w.rstrip(",.;:") for w in words[i:i + n]]
+            if any(w != c for w, c in zip(words[i:i + n - 1], core[:-1])):
+                continue  # punctuation inside: the name ends before it
+            found = [u.name for u in candidates(" ".join(core)) if u.kind == unit]
+            if found and found[0].casefold() == " ".join(core).casefold():
+                proper = found[0].split()
+                words[i:i + n] = [p + w[len(c):] for p, w, c in zip(proper, words[i:i + n], core)]
+                i += n
+                break
+    return " ".join(words)
 
 
 def _is_authority_line(line: str) -> bool:

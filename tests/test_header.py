@@ -651,3 +651,15 @@ def test_law_number_label_wrapped_blank():
 ])
 def test_title_of_letter_bounds(zone, title):
     assert title_of_letter(zone)[0] == title
+
+
+@pytest.mark.parametrize("caps, title", [
+    ("HỖ TRỢ NGƯỜI DÂN TỈNH QUẢNG BÌNH VÀ TỈNH HÀ TĨNH", "Hỗ trợ người dân tỉnh Quảng Bình và tỉnh Hà Tĩnh"),
+    ("KẾT LUẬN CỦA THỦ TƯỚNG CHÍNH PHỦ TẠI THÀNH PHỐ CẦN THƠ, TỈNH AN GIANG",
+     "Kết luận của Thủ tướng Chính phủ tại thành phố Cần Thơ, tỉnh An Giang"),
+    ("VỀ XÃ HỘI HÓA Y TẾ", "Về xã hội hóa y tế"),  # "xã" opening a common word is no unit
+])
+def test_caps_title_keeps_place_and_body_names(caps, title):
+    from extractors.header import _title_case
+
+    assert _title_case(caps) == title
