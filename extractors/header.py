@@ -82,7 +82,7 @@ def _local_bodies() -> list[tuple[str, str, str]]:
 # Heads of organisation names whose remainder is capitalised segment by segment
 # ("Bộ Văn hóa, Thể thao và Du lịch"): the official naming convention.
 _ORG_HEADS = ("tổng cục", "chi cục", "cục", "bộ", "sở", "ban", "phòng", "vụ", "viện",
-              "trung tâm", "văn phòng", "thanh tra", "đài", "báo", "cổng", "học viện")
+              "trung tâm", "văn phòng", "thanh tra", "đài", "báo", "cổng", "học viện", "ủy ban", "đảng đoàn")
 
 
 @functools.cache
@@ -150,9 +150,9 @@ def official_case(caps: str) -> str:
     ``BỘ KHOA HỌC VÀ CÔNG NGHỆ`` → ``Bộ Khoa học và Công nghệ``.
     """
     caps = " ".join(caps.split())
-    national = _national().get(_fkey(caps))
+    national = _national().get(_fkey(caps)) or (_national_names().get(_fkey(caps)) if is_all_caps(caps) else None)
     if national:
-        return national
+        return national  # also any national body the gazetteer lists (BẢO HIỂM XÃ HỘI VIỆT NAM)
     if caps.isascii() and _fkey(caps) in _ascii_agencies():
         return _ascii_agencies()[_fkey(caps)]  # SO TAI CHINH (no diacritics) → Sở Tài chính
     local = _local_prefix(caps)
@@ -196,6 +196,10 @@ def issuer_from_caps(lines: list[str], symbol_body: str | None = None, joint: bo
     central = _central_party_body(bodies)
     if central:
         return Issuer(central, None, "national")
+    headed = _position_at(bodies[-1])
+    local_head = _local_issuer(headed[1]) if headed and headed[1] else None
+    if local_head is not None:  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X": the chair issues (…/QĐ-CTUBND)
+        return Issuer(f"{_position_case(headed[0])} {local_head.name}", local_head.locality, local_head.level)
     parent = _local_issuer(bodies[0]) if len(bodies) > 1 else None
     name = official_case(bodies[-1])
     local = _local_issuer(bodies[-1])
@@ -237,7 +241,7 @@ def _central_party_body(bodies: list[str]) -> str | None:
         found = _national_names().get(_fkey(f"{child} {suffix}"))
         if found:
             return found
-    return None
+    return child  # a body under the Central Committee named by itself (ĐẢNG ĐOÀN QUỐC HỘI)
 
 
 def _is_parent_of(upper: str, lower: str) -> bool:
@@ -270,7 +274,10 @@ def _body_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in (p for ln in lines for p in _split_parties(ln)):
         wrapped_national = bool(out) and _fkey(out[-1] + " " + line) in _national()  # THỦ TƯỚNG / CHÍNH PHỦ
-        if out and (wrapped_national or not _starts_body(line) or not _is_complete(out[-1])):
+        # a body kind cut inside ("CHỦ TỊCH ỦY" / "BAN NHÂN DÂN", "ỦY" / "BAN NHÂN DÂN")
+        fragment = bool(out) and ((len(out[-1].split()) <= 2 and not _starts_body(out[-1])) or (
+            _local_prefix(out[-1].split()[-1] + " " + line) is not None and _local_prefix(line) is None))
+        if out and (wrapped_national or fragment or not _starts_body(line) or not _is_complete(out[-1])):
             out[-1] += " " + line
         else:
             out.append(line)
@@ -323,8 +330,9 @@ def issuer_of_authority_line(line: str) -> Issuer | None:
 # "Số:" as printed and as OCR breaks it ("S6:", "Sô:"); a draft leaves the number blank
 # ("Số:      /QĐ-UBND", "Số: …/KH-UBND"); the Party writes "Số 38-CT/TW".
 _NUMBER = re.compile(
-    r"^\s*S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
-_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s+|[.…_]+\s*)?"
+    r"^\s*(?:Luật\s+)?S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,6})(/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+)\s*$")
+_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s*|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
 # The comma left out ("Hà Nội ngày 01 tháng 12 năm 2025"): only a line that is nothing
@@ -473,6 +481,7 @@ def _clean_place(place: str) -> str:
 def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | None:
     """``TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016`` → (``Hồ Chí Minh``, ``2016-04-02``,
     start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
+    line = line.replace("*", " ")  # a footnote mark in the date ("tháng 11* năm 2025")
     m = _PLACE_DATE.search(fold(line))
     if not m:
         bare = _PLACE_DATE_NO_COMMA.match(fold(line))
@@ -553,7 +562,7 @@ def _caps_issuer_lines(lines: list[str]) -> list[str]:
     stamp; those above the number line when there are any (the body sits over it)."""
     out, before_number = [], None
     for line in lines:
-        if parse_number(line):
+        if parse_number(line) or _BARE_NUMBER.match(line):
             before_number = list(out) if before_number is None else before_number
             continue
         if (is_all_caps(line) and not _is_motto(line) and not _is_mark(line) and not kind_heading(line)
@@ -570,9 +579,37 @@ def _title_case(caps: str) -> str:
         core = word.strip(",.;:()“”\"'")
         words.append(word if core.upper() in keep or any(ch.isdigit() for ch in core) else word.lower())
     text = " ".join(words)
-    for proper in terms()["proper_in_titles"]:
+    for proper in sorted(terms()["proper_in_titles"], key=len, reverse=True):
         text = re.sub(r"(?<=\s)" + re.escape(proper.lower()), proper, text)
+    text = _restore_places(text)
     return text[:1].upper() + text[1:]
+
+
+def _restore_places(text: str) -> str:
+    """``tỉnh khánh hòa`` (a title lowered from capitals) → ``tỉnh Khánh Hòa``: after each
+    unit word, the longest run of words the localities gazetteer knows as that kind."""
+    from gazetteer.localities import candidates
+
+    words = text.split(" ")
+    i = 0
+    while i < len(words):
+        unit = next((u for u in ("thành phố", "thị xã", "tỉnh", "xã", "phường", "thị trấn")
+                     if " ".join(words[i:i + len(u.split())]) == u), None)
+        if unit is None:
+            i += 1
+            continue
+        i += len(unit.split())
+        for n in range(min(4, len(words) - i), 0, -1):
+            core = [w.rstrip(",.;:") for w in words[i:i + n]]
+            if any(w != c for w, c in zip(words[i:i + n - 1], core[:-1])):
+                continue  # punctuation inside: the name ends before it
+            found = [u.name for u in candidates(" ".join(core)) if u.kind == unit]
+            if found and found[0].casefold() == " ".join(core).casefold():
+                proper = found[0].split()
+                words[i:i + n] = [p + w[len(c):] for p, w, c in zip(proper, words[i:i + n], core)]
+                i += n
+                break
+    return " ".join(words)
 
 
 def _is_authority_line(line: str) -> bool:
@@ -612,7 +649,7 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
             break
         if parts and _PREAMBLE.match(line):
             break
-        if is_all_caps(line):
+        if is_all_caps(line) or (line.isalpha() and line.isupper()):  # "Ý" / "KIẾN CHỈ ĐẠO …"
             authority = _is_authority_line(line)
             if parts and not caps_title:
                 break
@@ -630,15 +667,42 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
                 break
             if parts and line.endswith((".", ":", ";")) and len(line) > 80:
                 break  # the first paragraph of the body
+            if parts and len(line) > 200 and not ends_dangling(parts[-1][1]):
+                break  # a paragraph (OCR lines that lost their final stop)
         parts.append((pos, line))
         i += 1
     if not parts:
         return None, [], of_line
+    if parts and re.match(r"^V/v\b", parts[0][1], re.I):  # a Công điện's "V/v …" under its heading
+        pos, line = parts[0]
+        cut = re.match(r"^V/v\s*:?\s*", line, re.I).end()
+        parts[0] = (pos + cut, line[cut:])
     if caps_title:
-        caps = [line for _, line in parts if is_all_caps(line)]
+        caps = [line for _, line in parts if is_all_caps(line) or (line.isalpha() and line.isupper())]
         tail = [line for _, line in parts[len(caps):]]  # lower-case lines follow the caps
         return " ".join([_title_case(" ".join(caps))] + tail), parts, of_line
     return " ".join(line for _, line in parts), parts, of_line
+
+
+_GLUED_PREAMBLE = re.compile(r"\s(?:Căn cứ|Xét đề nghị|Theo đề nghị)\b")
+
+
+def title_before_heading(head: list[tuple[int, str]], at: int) -> tuple[str | None, list[tuple[int, str]], str | None]:
+    """(title, its lines, kind) when OCR read the trích yếu before its kind heading: the
+    lines where the header block ends, then ``NGHỊ ĐỊNH`` within two lines; a preamble
+    glued to the title (``… vốn nhà nước Căn cứ Luật …``) is cut off."""
+    for j in range(at + 1, min(at + 3, len(head))):
+        kind = kind_heading(head[j][1])
+        if kind is None:
+            continue
+        lines = [(pos, line) for pos, line in head[at:j] if line and not is_all_caps(line)]
+        if not lines or _ENDS_TITLE.match(lines[0][1]) or _PREAMBLE.match(lines[0][1]):
+            return None, [], None
+        text = " ".join(line for _, line in lines)
+        cut = _GLUED_PREAMBLE.search(text)
+        text = text[:cut.start()] if cut else text
+        return text.strip(), [(lines[0][0], text.strip())], kind
+    return None, [], None
 
 
 def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple[int, str]]]:
@@ -649,12 +713,20 @@ def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple
         if not m:
             continue
         parts = [(pos + m.start(1), m.group(1).strip())]
+        dated = False
         for pos2, nxt in zone[k + 1:]:
-            if (PLACE_DATE_LINE.match(nxt) or parse_place_date(nxt) or _is_motto(nxt)
-                    or _is_mark(nxt) or (is_all_caps(nxt) and not any(c.isdigit() for c in nxt))):
+            acronym = " " not in nxt.strip() and is_all_caps(nxt) and not parts[-1][1].endswith((".", ";"))
+            if PLACE_DATE_LINE.match(nxt) or parse_place_date(nxt):
+                dated = True
+                continue
+            if (_is_motto(nxt) or _is_mark(nxt)
+                    or (is_all_caps(nxt) and not any(c.isdigit() for c in nxt) and not acronym)):
                 continue
             if parse_number(nxt) or nxt.startswith(("Kính gửi", "V/v")) or nxt.endswith(":"):
                 break
+            sentence = len(nxt) > 60 or "," in " ".join(nxt.split()[:3])  # "Ngày 18/11/2025, Sở …"
+            if dated and nxt[:1].isupper() and sentence and not ends_dangling(parts[-1][1]):
+                break  # a sentence of the body after the date, not the summary wrapped beside it
             parts.append((pos2, nxt))
         title = " ".join(t for _, t in parts)
         return title[:1].upper() + title[1:], parts  # the trích yếu opens a sentence
@@ -726,6 +798,10 @@ def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | Non
             position = value
         elif kind == "authority" and authority is None:
             authority = value
+    if name and len(tail) > 1 and position is None and authority is None:
+        return None, None, None, None  # words stacked at the end ("Stt" / "Stt"), not a signature
+    if name and len(set(name.split())) < len(name.split()):
+        return None, None, position, authority
     return name, name_pos, position, authority
 
 
@@ -819,6 +895,9 @@ def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
             name = (proper_name_at(near.group(1)) if near else None) or place
         if name:
             return Issuer(f"{kind} {unit} {name}", name, terms()["unit_types"].get(unit))
+    closing = _closing_issuer(body)
+    if closing:
+        return closing
     tm = re.search(r"^TM\.\s*(.+)$", body, re.M)
     if tm and place:
         kind = official_case(tm.group(1))
@@ -826,6 +905,19 @@ def _issuer_fallback(body: str, place: str | None) -> Issuer | None:
         if unit:
             u = unit.group(1).lower()
             return Issuer(f"{kind} {u} {place}", place, terms()["unit_types"].get(u))
+    return None
+
+
+_CLOSING = re.compile(r"^([A-ZĐ][^\n,;:]{3,60}?)\s+(?:xin\s+)?thông báo\s+(?:để|dề|đề|ý kiến|kết luận)", re.M)
+
+
+def _closing_issuer(body: str) -> Issuer | None:
+    """A notice's closing formula names its issuer (``Văn phòng Chính phủ thông báo để …
+    biết, thực hiện``) when the header is lost; only a body the national list knows."""
+    for m in _CLOSING.finditer(body):
+        name = _national_names().get(_fkey(m.group(1))) or _national().get(_fkey(m.group(1)))
+        if name:
+            return Issuer(name, None, "national")
     return None
 
 
@@ -896,6 +988,14 @@ def extract_header(ctx: Context) -> Section:
             blank_symbol = m.group(2)
             break
     if not number_line:
+        # the "Số:" label lost (OCR): a line that is nothing but a document symbol
+        for pos, line in zone or head[:HEADER_LINES]:
+            m = _BARE_NUMBER.match(line)
+            if m:
+                number_line, number, blank_symbol = True, m.group(1) + m.group(2), m.group(2)
+                spans.append(ctx.text.span(pos + m.start(1), pos + m.end(2)))
+                break
+    if not number_line:
         for line in column_lines:
             found = parse_number(line)
             if found:
@@ -921,8 +1021,17 @@ def extract_header(ctx: Context) -> Section:
     title, of_line = None, None
     if block.kind_at is not None:
         title, title_lines, of_line = title_after_heading(head, block.kind_at)
+        if title is None:  # OCR read the trích yếu above its heading
+            for at in range(max(0, block.kind_at - 2), block.kind_at):
+                line = head[at][1]
+                if line and not is_all_caps(line) and not parse_place_date(line) and not _is_motto(line):
+                    title, title_lines, _ = title_before_heading(head, at)
+                    break
     else:
         title, title_lines = title_of_letter(zone)
+        if title is None:
+            title, title_lines, kind = title_before_heading(head, len(zone))
+            doc_type = doc_type or kind
     spans += [ctx.text.span(pos, pos + len(line)) for pos, line in title_lines]
 
     issuer = issuer_of_authority_line(of_line) if of_line else None

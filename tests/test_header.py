@@ -555,3 +555,111 @@ def test_signer_wrapped_or_flattened(block, signer):
     document, codes = header_of(_BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block)
     assert document["signer"] == signer
     assert "missing_signer" not in codes
+
+
+@pytest.mark.parametrize("text, expected", [
+    # JSON-wrapped OCR: the "Số:" label lost, the trích yếu read before its kind heading and
+    # glued to the preamble, the signature's position lines lost
+    ('{"BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ": [512, "12/2021/TT-BXD ", '
+     '"Hà ", "Nội, ngày 3 tháng 5 năm 2021"], "CỔNG THÔNG TIN": [40, "Quy định chi tiết về cấp phép xây dựng '
+     'Căn cứ Luật Xây dựng ngày 18 tháng 6 năm 2014; "], "Topic": {"Name": "THÔNG TƯ ", "Description": [null]}, '
+     '"Căn cứ Nghị định số 15/2021/NĐ-CP; ": [30, "Bộ trưởng Bộ Xây dựng ban hành Thông tư."], '
+     '"Điều 1. Phạm vi": [20, "Thông tư này quy định chi tiết."], "- Lưu: VT.": [88, "Lê Văn Hải"]}',
+     {"doc_type": "TT", "number": "12/2021/TT-BXD", "issuer": "Bộ Xây dựng", "place": "Hà Nội",
+      "issued_date": "2021-05-03", "title": "Quy định chi tiết về cấp phép xây dựng", "signer": "Lê Văn Hải"}),
+    # a notice whose header was lost: its closing formula names the issuer; an OCR title
+    # line without its stop does not swallow the paragraphs after it
+    ("Hà Nội, ngày 3 tháng 4 năm 2024\n# THÔNG BÁO\n# Kết luận của Phó Thủ tướng tại cuộc họp về dự án\n\n"
+     "Ngày 2 tháng 4 năm 2024, tại trụ sở Chính phủ, Phó Thủ tướng chủ trì cuộc họp về dự án đường sắt với các bộ, "
+     "cơ quan: Xây dựng, Tài chính, Nông nghiệp và Môi trường; sau khi nghe báo cáo và ý kiến phát biểu của các đại "
+     "biểu, Phó Thủ tướng kết luận như sau\n\n1. Đồng ý về chủ trương.\n"
+     "Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./.\n",
+     {"doc_type": "TB", "issuer": "Văn phòng Chính phủ", "title": "Kết luận của Phó Thủ tướng tại cuộc họp về dự án"}),
+])
+def test_header_of_ocr_outputs(text, expected):
+    document, _ = header_of(text)
+    got = {k: document[k]["name"] if isinstance(document[k], dict) else document[k] for k in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize("lines, name, locality", [
+    (["ỦY", "BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], "Ủy ban nhân dân tỉnh Kiên Giang", "Kiên Giang"),  # cut inside the kind
+    (["CHỦ TỊCH ỦY", "BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], "Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang", "Kiên Giang"),
+    (["CHỦ TỊCH ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE"], "Chủ tịch Ủy ban nhân dân tỉnh Bến Tre", "Bến Tre"),
+    (["BỘ", "TÀI CHÍNH"], "Bộ Tài chính", None),
+    (["THỦ TƯỚNG", "CHÍNH PHỦ"], "Thủ tướng Chính phủ", None),
+    (["BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG"], "Văn phòng Trung ương Đảng", None),
+])
+def test_issuer_from_wrapped_letterheads(lines, name, locality):
+    issuer = issuer_from_caps(lines)
+    assert (issuer.name, issuer.locality) == (name, locality)
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Cà Mau, ngày 18 tháng 11* năm 2025", "2025-11-18"),  # a footnote mark in the date
+    ("Cà Mau, ngày 18 tháng 11năm 2025", "2025-11-18"),  # a space lost
+])
+def test_place_date_with_print_slips(line, date):
+    assert parse_place_date(line)[1] == date
+
+
+@pytest.mark.parametrize("text, title", [
+    ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 9/CĐ-TTg\nHà Nội, ngày 1 tháng 2 năm 2024\nCÔNG ĐIỆN\nV/V ỨNG PHÓ BÃO SỐ 3\n"
+     "THỦ TƯỚNG CHÍNH PHỦ điện:\n", "ứng phó bão số 3"),
+    ("VĂN PHÒNG CHÍNH PHỦ\nSố: 9/TB-VPCP\nHà Nội, ngày 1 tháng 2 năm 2024\nTHÔNG BÁO\nÝ\nKIẾN CHỈ ĐẠO CỦA PHÓ THỦ TƯỚNG\n"
+     "Ngày 1 tháng 2 năm 2024, Phó Thủ tướng đã làm việc.\n", "ý kiến chỉ đạo của phó thủ tướng"),
+])
+def test_caps_titles_cut_oddly(text, title):
+    document, _ = header_of(text)
+    assert document["title"].casefold() == title
+
+
+def test_words_stacked_at_the_end_are_not_a_signer():
+    document, codes = header_of(_BODY + "PHỤ LỤC\nStt\nStt\n")
+    assert document["signer"] is None and "missing_signer" in codes
+
+
+@pytest.mark.parametrize("lines, name, locality", [
+    (["CỤC THUẾ", "THUẾ TỈNH BẠC LIÊU"], "Thuế tỉnh Bạc Liêu", "Bạc Liêu"),  # the unit under its parent
+    (["BẢO HIỂM XÃ HỘI VIỆT NAM"], "Bảo hiểm xã hội Việt Nam", None),  # a national body the gazetteer lists
+])
+def test_issuer_named_by_the_gazetteer(lines, name, locality):
+    issuer = issuer_from_caps(lines)
+    assert (issuer.name, issuer.locality) == (name, locality)
+
+
+@pytest.mark.parametrize("lines, name", [
+    (["BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ĐOÀN QUỐC HỘI"], "Đảng đoàn Quốc hội"),  # named by itself under the CC
+    (["QUỐC HỘI KHÓA XV", "ỦY BAN KINH TẾ"], "Ủy ban Kinh tế"),  # a committee under its parent
+])
+def test_issuer_under_a_national_parent(lines, name):
+    assert issuer_from_caps(lines).name == name
+
+
+def test_law_number_label_wrapped_blank():
+    document, codes = header_of("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số:\n… /2025/QH15\nLUẬT\n"
+                                "SỬA ĐỔI LUẬT THỦY LỢI\nCăn cứ Hiến pháp;\n")
+    assert (document["doc_type"], document["number"], document["issuer"]["name"]) == ("Luật", None, "Quốc hội")
+    assert "blank_number" in codes
+
+
+@pytest.mark.parametrize("zone, title", [
+    ([(0, "Số: 12/CT-QLDN"), (20, "V/v hoàn thuế"), (40, "GTGT"), (50, "Long An, ngày 2 tháng 3 năm 2025"),
+      (90, "Kính gửi: Công ty TNHH Mai Linh")], "Hoàn thuế GTGT"),  # an acronym wrapped alone
+    ([(0, "Số: 12/CT-QLDN"), (20, "V/v hoàn thuế cho doanh nghiệp"), (50, "Long An, ngày 2 tháng 3 năm 2025"),
+      (90, "Ngày 1/3/2025, Thuế tỉnh Long")], "Hoàn thuế cho doanh nghiệp"),  # the body after the date
+])
+def test_title_of_letter_bounds(zone, title):
+    assert title_of_letter(zone)[0] == title
+
+
+@pytest.mark.parametrize("caps, title", [
+    ("HỖ TRỢ NGƯỜI DÂN TỈNH QUẢNG BÌNH VÀ TỈNH HÀ TĨNH", "Hỗ trợ người dân tỉnh Quảng Bình và tỉnh Hà Tĩnh"),
+    ("KẾT LUẬN CỦA THỦ TƯỚNG CHÍNH PHỦ TẠI THÀNH PHỐ CẦN THƠ, TỈNH AN GIANG",
+     "Kết luận của Thủ tướng Chính phủ tại thành phố Cần Thơ, tỉnh An Giang"),
+    ("VỀ XÃ HỘI HÓA Y TẾ", "Về xã hội hóa y tế"),  # "xã" opening a common word is no unit
+])
+def test_caps_title_keeps_place_and_body_names(caps, title):
+    from extractors.header import _title_case
+
+    assert _title_case(caps) == title

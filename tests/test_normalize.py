@@ -731,7 +731,12 @@ def test_strip_markup_unpaired_emphasis_at_line_edges(raw, expected):
     ("V/v tăng cường", "Hà Nội, ngày 4 tháng 6 năm 2024", False),
 ])
 def test_place_cut_before_its_date_rejoins(prev, nxt, join):
-    assert should_join(prev, nxt, 60, 80) is join
+    assert should_join(prev, nxt, 60, 80, head=True) is join
+
+
+def test_name_before_a_later_date_line_is_not_a_place():
+    # a signer's name, then an annex's own place/date line, far from the header
+    assert not should_join("Nguyễn Văn Ba", "Hà Nội, ngày 4 tháng 6 năm 2024", 60, 80)
 
 
 @pytest.mark.parametrize("line, parts", [
@@ -785,3 +790,30 @@ def test_caps_line_glued_after_a_sentence_comes_apart(line, parts):
     from pipeline.text.normalize import split_flat_header
 
     assert split_flat_header(line) == parts
+
+
+@pytest.mark.parametrize("page, lines", [
+    ('{"BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ": [512, "12/2021/TT-BXD ", "Hà Nội, ngày 3 tháng 5 năm 2021"],'
+     ' "Topic": {"Name": "THÔNG TƯ ", "Description": [null]}, "- Lưu: VT.": [88, "Lê Văn Hải"]}',
+     ["BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "12/2021/TT-BXD", "Hà Nội, ngày 3 tháng 5 năm 2021",
+      "THÔNG TƯ", "- Lưu: VT.", "Lê Văn Hải"]),
+    ("Số: 5/KH-UBND\n{not json", ["Số: 5/KH-UBND", "{not json"]),  # text stays text
+    ("{broken json", ["{broken json"]),
+])
+def test_unwrap_json_text(page, lines):
+    from pipeline.text.normalize import unwrap_json_text
+
+    assert unwrap_json_text(page).split("\n") == lines
+
+
+def test_json_object_rendered_over_pages_is_unwrapped_whole():
+    pages = ['{"BỘ Y TẾ ": [12, "Số: 4/QĐ-BYT", "Hà Nội, ngày 2 tháng\nnăm 2020"],\n1',
+             ' "Điều 1. Phạm vi": [9, "Quyết định này\nquy định."]}\n2']
+    text = normalize_pages(pages).text
+    assert text.startswith("BỘ Y TẾ\nSố: 4/QĐ-BYT")
+    assert '"' not in text and "{" not in text
+
+
+def test_pages_not_json_stay_pages():
+    pages = ["", "Số: 4/QĐ-BYT\nHà Nội, ngày 2 tháng 3 năm 2020", "Điều 1. Phạm vi"]
+    assert [page for page, _ in normalize_pages(pages).line_origins] == [2, 2, 3]

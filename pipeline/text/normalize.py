@@ -513,20 +513,23 @@ _SYMBOL_TAIL = re.compile(r"(?:^|\s)[\w./]*[\dA-ZĐ][-/]$")
 
 
 def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False,
-                last: str | None = None) -> bool:
+                last: str | None = None, head: bool = False) -> bool:
     """Is the break between ``prev`` and ``nxt`` a soft (layout) break?
 
     ``wide`` is the length from which a line counts as running to the margin; ``full``
     the stricter length a numbered heading must reach before an upper-case line can
     continue it; ``gap`` says a blank line stood between them in a source whose blank
     lines mean something; ``last`` is the physical line that ended ``prev`` (whether it
-    ran to the margin is a matter of that line alone, not of what it was joined to).
+    ran to the margin is a matter of that line alone, not of what it was joined to);
+    ``head`` says both stand in the document's first lines (its header block).
     """
     width = len(last if last is not None else prev)
     if not prev or not nxt:
         return False
-    if _header_field_runs_on(prev, nxt):
+    if _header_field_runs_on(prev, nxt, head):
         return True
+    if _MOTTO.fullmatch(prev.strip()):
+        return False  # the motto stands alone
     if starts_item(nxt):
         return False
     if PLACE_DATE_LINE.match(nxt) or PLACE_DATE_LINE.match(prev):
@@ -555,18 +558,19 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     return width >= wide
 
 
-_NUMBER_LABEL = re.compile(r"^Số\s*:?$")
+_NUMBER_LABEL = re.compile(r"^(?:Luật\s+)?[Ss]ố\s*:?$")  # "Số:", a law's "Luật số:"
 _DATE_CONTINUES = re.compile(r"^(?:ngày|tháng|năm)\b|^\d{1,2}\s+(?:tháng|năm)\b|^\d{4}\b", re.I)
 
 
-def _header_field_runs_on(prev: str, nxt: str) -> bool:
+def _header_field_runs_on(prev: str, nxt: str, head: bool = True) -> bool:
     """A header field wrapped by a converter: ``Số:`` / ``12/KH-UBND``; ``Huế, ngày 24`` /
-    ``tháng 11 năm 2025`` (the place/date line has no year yet)."""
+    ``tháng 11 năm 2025`` (the place/date line has no year yet); in the header (``head``),
+    ``Thành phố Hồ Chí`` / ``Minh, ngày …`` (a place cut before its date)."""
     if _NUMBER_LABEL.match(prev):
         return bool(re.match(r"^[\d./…_ ]*/", nxt)) or bool(re.match(r"^\d+[/-]", nxt))
     if PLACE_DATE_LINE.match(prev) and not re.search(r"\b(?:1[89]|20)\d\d\b", prev):
         return bool(_DATE_CONTINUES.match(nxt))
-    if PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
+    if head and PLACE_DATE_LINE.match(nxt) and (nxt[:1].isupper() or nxt.split()[0] in _unit_words()):
         return _place_head(prev) and bool(PLACE_DATE_LINE.match(prev + " " + nxt))
     return False
 
@@ -638,6 +642,43 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
         for b in body:
             b.text = marker.sub("", b.text, count=1) if marker.search(b.text) else b.text
     return body, notes
+
+
+# --- JSON-wrapped OCR ------------------------------------------------------------------
+# Some OCR tools save a page as a JSON object: headings as keys, each holding a score and
+# the lines under it; schema keys ("Topic", "Name") and scores are not document text.
+
+_SCHEMA_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]{0,30}$")
+
+
+def unwrap_json_text(page: str) -> str:
+    """A page that is a JSON object or array → its text lines in order (keys that are text,
+    string values); any other page comes back unchanged."""
+    head = page.lstrip()[:1]
+    if head not in ("{", "["):
+        return page
+    import json
+
+    try:  # strict=False: a rendering may wrap a string's text over lines
+        data, end = json.JSONDecoder(strict=False).raw_decode(page.lstrip())
+    except ValueError:
+        return page
+    if len(page.lstrip()[end:].strip()) > 8:  # more than a page number after it: not one object
+        return page
+    lines: list[str] = []
+    stack = [data]
+    while stack:  # depth-first, in the document's order, without recursion
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in reversed(list(item.items())):
+                stack.append(value)
+                if not _SCHEMA_KEY.match(key):
+                    stack.append(key)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, str) and item.strip():
+            lines.append(item.strip())
+    return "\n".join(lines)
 
 
 # --- web-crawl furniture --------------------------------------------------------------
@@ -820,6 +861,10 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
         from pipeline.read.ocr_repair import repair_ocr_pages
 
         pages = repair_ocr_pages(pages)  # across pages: heading numbers read twice (II./II.)
+    if pages and pages[0].lstrip()[:1] in ("{", "["):  # JSON-wrapped OCR, maybe over several pages
+        joined = "\n".join(re.sub(r"\n[ \t]*\d{1,4}[ \t]*$", "", p) for p in pages)  # page numbers out
+        unwrapped = unwrap_json_text(joined)
+        pages = [unwrapped] if not unwrapped.lstrip().startswith(("{", "[")) else pages
     paged = _raw_lines(pages)
     running = running_lines([[raw for raw, _ in p] for p in paged])
     normed = [normalize_line(raw) for p in paged for raw, _ in p]
@@ -887,7 +932,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     for ln in body:
         gap = ln.blank_before and blanks_mean_breaks
         joined = (bool(logical) and not ln.hard and not logical[-1].hard
-                  and should_join(logical[-1].text, ln.text, wide, full, gap, last))
+                  and should_join(logical[-1].text, ln.text, wide, full, gap, last, head=len(logical) < 20))
         last = ln.text
         if joined:
             logical[-1].text = glue(logical[-1].text, ln.text)
