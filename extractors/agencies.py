@@ -616,6 +616,10 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if mention:
             cands.append(mention)
 
+    # 3a'. "Các Bộ: TC, XD, KH&CN", "các Bộ XD, TP, QP": each listed domain names one ministry.
+    for m in _MINISTRY_LIST.finditer(t):
+        cands.extend(_listed_ministries(t, m.end()))
+
     # 3a. "Giám đốc các sở: Nội vụ, Tài chính, Y tế": each listed domain names one Sở.
     for m in re.finditer(r"(?<![\w])các[^\S\n]+sở[^\S\n]*:[^\S\n]*", f):
         pos = m.end()
@@ -741,6 +745,56 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if c.anaphor:
             c.name = next(iter(own)) if len(own) == 1 else None
     return [c for c in chosen if not c.anaphor or c.name]
+
+
+_MINISTRY_LIST = re.compile(r"(?<![\w])[Cc]ác[^\S\n]+[Bb]ộ(?:,[^\S\n]*cơ quan)?[^\S\n]*:?[^\S\n]*(?=[A-ZĐ])")
+_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]*(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
+
+
+@functools.cache
+def _ministries_by_domain() -> dict[str, str]:
+    """A ministry's domain, written out or by its initials ("Xây dựng", "XD", "KH&CN") →
+    its name; current ministries first where two share initials."""
+    out: dict[str, str] = {}
+    rows = [r for r in load_tsv("agencies.tsv") if r["name"].startswith("Bộ ") and r["kind"] == "ministry"]
+    for r in sorted(rows, key=lambda r: bool(r["valid_to"])):
+        domain = r["name"][3:]
+        out.setdefault(fold(domain), r["name"])
+        for letters in abbr.initials(domain):
+            out.setdefault(letters, r["name"])
+        for a in _split(r["abbreviations"]):
+            if a.startswith("Bộ "):
+                out.setdefault(abbr.letters(a[3:]), r["name"])
+    return out
+
+
+def _listed_ministries(t: str, pos: int) -> list[_Mention]:
+    """The ministries of a list after "các Bộ", up to the first item that names none."""
+    table = _ministries_by_domain()
+    out = []
+    while True:
+        m = _LIST_ITEM.match(t, pos)
+        if not m:
+            break
+        item, end = m.group(1), m.end(1)
+        if item.isupper() or "&" in item:
+            name = table.get(abbr.letters(item))
+        else:  # the longest run of words that is a domain ("Ngoại giao | chủ động …")
+            words = list(re.finditer(r"[\wÀ-ỹ]+", item))
+            name = None
+            for k in range(len(words), 0, -1):
+                name = table.get(fold(item[:words[k - 1].end()]))
+                if name:
+                    end = m.start(1) + words[k - 1].end()
+                    break
+        if not name:
+            break
+        out.append(_Mention(m.start(1), end, 1, name, None))
+        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*\n)?[^\S\n]*", t[end:])
+        if not sep:
+            break
+        pos = end + sep.end()
+    return out if len(out) >= 2 else []
 
 
 def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list[_Mention]:

@@ -661,3 +661,13 @@ def test_bodies_inside_a_cited_title_are_not_mentions():
     got = _agencies(text)
     assert ("Sở Y tế", "Gia Lai") in got
     assert not any(n.startswith(("Trung tâm Y tế", "Phòng Y tế")) for n, _ in got), got
+
+
+@pytest.mark.parametrize("line,want", [
+    ("- Các Bộ: YT, TC, GD&ĐT;", {"Bộ Y tế", "Bộ Tài chính", "Bộ Giáo dục và Đào tạo"}),
+    ("- Các Bộ XD, QP, NN&MT,\nNV;", {"Bộ Xây dựng", "Bộ Quốc phòng", "Bộ Nông nghiệp và Môi trường", "Bộ Nội vụ"}),
+    ("3. Các Bộ: Công an, Ngoại giao chủ động phối hợp.", {"Bộ Công an", "Bộ Ngoại giao"}),
+])
+def test_a_list_of_ministries_names_each(line, want):
+    got = {n for n, _ in _agencies(line + "\n", ("Thủ tướng Chính phủ", None, "national"))}
+    assert want <= got, got
