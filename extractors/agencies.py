@@ -1399,7 +1399,7 @@ def _surface(t: str, start: int, end: int, head: str) -> str:
 _TW_SUFFIX = " trực thuộc Trung ương"
 
 
-def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
+def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
     if key[0] == "chuyen_mon":
         conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
         divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
@@ -1412,6 +1412,11 @@ def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
         return max(pool, key=lambda s: (len(s), s))
     enums = [fm for fm in forms if fm.startswith("các ")]
     caps = [fm for fm in forms if fm.startswith("cấp ")]
+    # The units enumerated where the group opens a duty item name it ("IV.6. Ủy ban nhân dân
+    # phường, xã, đặc khu"); else the commoner wording.
+    subject_enums = [fm for fm in subject_forms if fm.startswith("các ")]
+    if subject_enums:
+        enums, caps = subject_enums, []
     if enums and len(enums) > len(caps):
         # The commonest wording names the set ("UBND cấp tỉnh" in the articles and "UBND các
         # tỉnh, thành phố trực thuộc trung ương" in Nơi nhận are one group, as the seed golds
@@ -1444,15 +1449,19 @@ def _analyse(ctx: Context) -> _Analysis:
     place = _place(ctx)
     mentions = _scan(t, place)
     f = fold(t)
-    # Name the groups from all their mentions.
+    # Name the groups from all their mentions; a line of the Nơi nhận heads no duties.
+    recipients = _recipients_start(t)
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
+    subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and _line_end(t, mt.end):
-                headings.setdefault(mt.group, []).append(mt.form or "")
-    names = {k: _group_name(k, v, headings.get(k, [])) for k, v in forms.items()}
+            if _assigned(f, mt.start) and mt.start < recipients:
+                subjects.setdefault(mt.group, []).append(mt.form or "")
+                if _line_end(t, mt.end):
+                    headings.setdefault(mt.group, []).append(mt.form or "")
+    names = {k: _group_name(k, v, headings.get(k, []), subjects.get(k, [])) for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}
     hits = []
@@ -1491,6 +1500,17 @@ def _analyse(ctx: Context) -> _Analysis:
     except (AttributeError, TypeError):
         pass
     return result
+
+
+_RECIPIENTS = re.compile(r"(?m)^[^\S\n]*[*_]*[^\S\n]*(?:Nơi nhận|NƠI NHẬN)[^\S\n]*[*_]*[^\S\n]*:")
+
+
+def _recipients_start(t: str) -> int:
+    """Offset of the last "Nơi nhận:" (the recipients' block), or the text's end."""
+    last = None
+    for last in _RECIPIENTS.finditer(t):
+        pass
+    return last.start() if last else len(t)
 
 
 def _letterhead_end(t: str) -> int:

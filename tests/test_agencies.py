@@ -671,3 +671,12 @@ def test_bodies_inside_a_cited_title_are_not_mentions():
 def test_a_list_of_ministries_names_each(line, want):
     got = {n for n, _ in _agencies(line + "\n", ("Thủ tướng Chính phủ", None, "national"))}
     assert want <= got, got
+
+
+def test_a_group_is_named_by_the_units_it_opens_a_duty_with():
+    text = ("1. Sở Nội vụ phối hợp với UBND cấp xã rà soát.\n2. Sở Tư pháp phối hợp với UBND cấp xã.\n"
+            "3. Sở Y tế phối hợp với UBND cấp xã.\n4. UBND các xã, phường tổ chức thực hiện.\n"
+            "Nơi nhận:\n- UBND các xã, phường;\n")
+    got = _agencies(text)
+    assert ("Ủy ban nhân dân các xã, phường", "Gia Lai") in got and got[("Ủy ban nhân dân các xã, phường", "Gia Lai")] == 5
+    assert not any("cấp xã" in n for n, _ in got), got
