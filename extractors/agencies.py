@@ -1458,8 +1458,9 @@ def _analyse(ctx: Context) -> _Analysis:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
             if _assigned(f, mt.start) and mt.start < recipients:
-                if not re.match(r"[^\S\n]*[;,.]?[^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
-                    subjects.setdefault(mt.group, []).append(mt.form or "")  # a duty follows
+                # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
+                if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
+                    subjects.setdefault(mt.group, []).append(mt.form or "")
                 if _line_end(t, mt.end):
                     headings.setdefault(mt.group, []).append(mt.form or "")
     names = {k: _group_name(k, v, headings.get(k, []), subjects.get(k, [])) for k, v in forms.items()}
