@@ -726,7 +726,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                   for m in uses]
 
     chosen = _ban_parents(_select(cands, skip), f, g)
-    chosen = _expand_short_forms(chosen, res, g)
+    chosen = _expand_short_forms(chosen, t, res, g)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -797,12 +797,26 @@ def _listed_ministries(t: str, pos: int) -> list[_Mention]:
     return out if len(out) >= 2 else []
 
 
-def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list[_Mention]:
+def _cut_at_line_end(t: str, end: int) -> bool:
+    """Only lower-case words (or nothing) follow ``end`` on its line, and no punctuation."""
+    nl = t.find("\n", end)
+    rest = t[end: nl if nl >= 0 else len(t)]
+    return re.fullmatch(r"(?:[^\S\n]+[a-zđà-ỹ]+)*[^\S\n]*", rest) is not None
+
+
+def _expand_short_forms(chosen: list[_Mention], t: str, res: _Resolver, g: _Gaz) -> list[_Mention]:
     """Names read from capitals that hold a short form ("Viện PYQG", "Ban VSTBPN&BĐG Thành
     phố") in full, by a body the document names in full or by the domains; a name whose short
     form nothing resolves ("Phòng VX") is not a body of this document."""
     known = [c.name for c in chosen if c.name]
     national = set(g.national.values())
+    # A name cut by the end of its line (a wrapped table cell: "Ban Quản lý | các khu …") that
+    # begins exactly one longer name of the document is that body.
+    for c in chosen:
+        if c.prio in (3, 6) and c.name and c.group is None and _cut_at_line_end(t, c.end):
+            longer = {k for k in known if k.startswith(c.name + " ")}
+            if len(longer) == 1:
+                c.name = longer.pop()
     out = []
     for c in chosen:
         if c.prio not in (3, 6) or not c.name or not abbr.abbreviation_tokens(c.name):

@@ -680,3 +680,10 @@ def test_a_group_is_named_by_the_units_it_opens_a_duty_with():
     got = _agencies(text)
     assert ("Ủy ban nhân dân các xã, phường", "Gia Lai") in got and got[("Ủy ban nhân dân các xã, phường", "Gia Lai")] == 5
     assert not any("cấp xã" in n for n, _ in got), got
+
+
+def test_a_name_cut_by_its_line_end_is_the_one_longer_name_it_begins():
+    text = ("1. Ban Quản lý các khu công nghệ cao và khu công nghiệp chủ trì.\n"
+            "| 2 | Hỗ trợ doanh nghiệp | Ban Quản lý\ncác khu công nghệ cao | 2026 |\n")
+    got = _agencies(text)
+    assert got.get(("Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Gia Lai")) == 2, got
