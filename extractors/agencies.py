@@ -327,7 +327,10 @@ def _place(ctx: Context) -> _Place:
     if tier == "commune" and locality and not parent:
         parent = _infer_parent(locality, kind, ctx.text.text)
     if tier == "district" and not parent:
-        parent = _named_province(ctx.text.text, date)
+        # a former district (underthesea's address mapping) knows its province
+        unit = lookup_unit(locality, date, kind=kind) if locality else None
+        parent = unit.province if unit is not None and unit.tier == "district" else None
+        parent = parent or _named_province(ctx.text.text, date)
     parent_kind = None
     if parent:
         unit = lookup_unit(parent, date)
