@@ -1284,9 +1284,16 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     first = _WORD.match(t, m.end())
     if not first:
         return None
+    # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
+    if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
+        return None
     pos = _name_extent(t, f, first.start(1))
     raw = _tidy(t[m.start():pos])
     if raw == head:
+        return None
+    place = re.match(r"[^\d(\-–]*[^\d(\s\-–]", raw)
+    unit = lookup_unit(place.group(0), res.p.date) if place and " " in place.group(0) else None
+    if unit is not None and fold(unit.name) == fold(place.group(0)):
         return None
     from rapidfuzz import fuzz, process  # lazy: only for names outside the gazetteer
 

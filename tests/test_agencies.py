@@ -687,3 +687,12 @@ def test_a_name_cut_by_its_line_end_is_the_one_longer_name_it_begins():
             "| 2 | Hỗ trợ doanh nghiệp | Ban Quản lý\ncác khu công nghệ cao | 2026 |\n")
     got = _agencies(text)
     assert got.get(("Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Gia Lai")) == 2, got
+
+
+@pytest.mark.parametrize("text", [
+    "- Điểm quan trắc xã Quảng Tiến - xã\nTrường Sơn 2169710 579669;\n",
+    "Lấy mẫu tại Trường Sơn: 01 vị trí.\n",
+])
+def test_a_place_named_like_a_body_is_no_body(text):
+    got = _agencies(text, ("Ủy ban nhân dân tỉnh Thanh Hóa", "Thanh Hóa", "province"))
+    assert not any(n.startswith("Trường") for n, _ in got), got
