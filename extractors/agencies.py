@@ -730,6 +730,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
 
     chosen = _ban_parents(_select(cands, skip), f, g)
     chosen = _expand_short_forms(chosen, t, res, g)
+    _shared_standing(chosen, f)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -798,6 +799,20 @@ def _listed_ministries(t: str, pos: int) -> list[_Mention]:
             break
         pos = end + sep.end()
     return out if len(out) >= 2 else []
+
+
+_STANDING_LEAD = re.compile(r"(?:^|[\n\-•+])[^\S\n]*(?:thường trực|tt)[^\S\n]*:[^\S\n]*(?:[^;\n:]*,[^\S\n]*)?$")
+
+
+def _shared_standing(chosen: list[_Mention], f: str) -> None:
+    """"Thường trực: Tỉnh ủy, HĐND tỉnh": the standing body of each council or committee listed."""
+    for c in chosen:
+        if not c.name or c.group or not (c.name.startswith("Hội đồng nhân dân")
+                                          or _PARTY_COMMITTEE.search(c.name)):
+            continue
+        ls = f.rfind("\n", 0, c.start) + 1
+        if _STANDING_LEAD.search(f, max(ls - 1, 0), c.start):
+            c.name = f"Thường trực {c.name}"
 
 
 def _cut_at_line_end(t: str, end: int) -> bool:

@@ -696,3 +696,9 @@ def test_a_name_cut_by_its_line_end_is_the_one_longer_name_it_begins():
 def test_a_place_named_like_a_body_is_no_body(text):
     got = _agencies(text, ("Ủy ban nhân dân tỉnh Thanh Hóa", "Thanh Hóa", "province"))
     assert not any(n.startswith("Trường") for n, _ in got), got
+
+
+def test_a_standing_body_shared_by_a_list():
+    got = _agencies("Nơi nhận:\n- Thường trực: Tỉnh ủy, HĐND tỉnh (để b/c);\n- Lưu: VT.\n")
+    assert {("Thường trực Tỉnh ủy", "Gia Lai"), ("Thường trực Hội đồng nhân dân tỉnh", "Gia Lai")} <= set(got), got
+    assert ("Tỉnh ủy", "Gia Lai") not in got
