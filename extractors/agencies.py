@@ -1099,6 +1099,10 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         shared = _division_after(f, t, at) if ell else None
         if shared:  # "TT HĐND, UBND tỉnh": the unit words, kept out of this mention's span
             div = (shared[0], shared[1], end)
+    if not div and canonical.startswith("Cổng"):  # a portal of a central body
+        owner = _portal_owner(f, end, res, g)
+        if owner:
+            return _Mention(start, owner[1], 2, f"{canonical} {owner[0]}", None)
     cap = re.match(r"[^\S\n]+(?:ở[^\S\n]+)?cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[end:])
     if not div and cap and res.p.tier in _TIERS and _TIERS[_CAP_TIER[cap.group(1)]] > _TIERS[res.p.tier]:
         # "Văn phòng Ủy ban nhân dân ở cấp huyện": one in each district, a category; the span
@@ -1120,6 +1124,26 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if word is None:
             return None
     return _Mention(start, end, 2, f"{canonical} {word}", loc or res.default_locality(levels))
+
+
+_GOVERNMENT_ISSUERS = ("Chính phủ", "Thủ tướng Chính phủ", "Văn phòng Chính phủ")
+
+
+def _portal_owner(f: str, end: int, res: _Resolver, g: _Gaz) -> tuple[str, int] | None:
+    """The central body whose portal is named: printed after it ("Cổng TTĐT Bộ Y tế"), or,
+    with none printed, a central issuer's own ("TGĐ Cổng TTĐT" in the Government's Nơi nhận)."""
+    sp = re.match(r"[^\S\n]+", f[end:])
+    body = g.national_re.match(f, end + sp.end()) if sp else None
+    if body:
+        name = g.national.get(_alias_key(body.group(1), g.national))
+        if name:
+            return name, body.end()
+    if res.p.tier == "national" and res.p.issuer:
+        if res.p.issuer in _GOVERNMENT_ISSUERS:
+            return "Chính phủ", end
+        if res.p.issuer.startswith("Bộ "):
+            return res.p.issuer, end
+    return None
 
 
 def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz,

@@ -702,3 +702,13 @@ def test_a_standing_body_shared_by_a_list():
     got = _agencies("Nơi nhận:\n- Thường trực: Tỉnh ủy, HĐND tỉnh (để b/c);\n- Lưu: VT.\n")
     assert {("Thường trực Tỉnh ủy", "Gia Lai"), ("Thường trực Hội đồng nhân dân tỉnh", "Gia Lai")} <= set(got), got
     assert ("Tỉnh ủy", "Gia Lai") not in got
+
+
+@pytest.mark.parametrize("issuer,line,want", [
+    ("Chính phủ", "- VPCP: BTCN, các PCN, TGĐ Cổng TTĐT, các Vụ;", "Cổng Thông tin điện tử Chính phủ"),
+    ("Bộ Y tế", "- Cổng TTĐT Bộ Y tế;", "Cổng Thông tin điện tử Bộ Y tế"),
+    ("Bộ Y tế", "- Cổng TTĐT;", "Cổng Thông tin điện tử Bộ Y tế"),
+])
+def test_a_central_portal_is_its_owners(issuer, line, want):
+    got = _agencies("Nơi nhận:\n" + line + "\n", (issuer, None, "national"))
+    assert (want, None) in got, got
