@@ -712,3 +712,15 @@ def test_a_standing_body_shared_by_a_list():
 def test_a_central_portal_is_its_owners(issuer, line, want):
     got = _agencies("Nơi nhận:\n" + line + "\n", (issuer, None, "national"))
     assert (want, None) in got, got
+
+
+def test_the_central_recipients_list():
+    text = ("Nơi nhận:\n- Ban Bí thư Trung ương Đảng;\n- Thủ tướng, các Phó Thủ tướng Chính phủ;\n"
+            "- Văn phòng Trung ương và các Ban của Đảng;\n- Văn phòng Tổng Bí thư;\n"
+            "- Hội đồng Dân tộc và các Ủy ban của Quốc hội;\n"
+            "- Cơ quan trung ương của các tổ chức chính trị - xã hội;\n- Các bộ, ngành, địa phương;\n"
+            "- Công báo;\n- Lưu: VT, KGVX (2b).\n")
+    got = {n for n, _ in _agencies(text, ("Thủ tướng Chính phủ", None, "national"))}
+    assert {"Văn phòng Tổng Bí thư", "Các Ban của Đảng", "Hội đồng Dân tộc", "Các Ủy ban của Quốc hội",
+            "Cơ quan trung ương của các tổ chức chính trị - xã hội", "Các bộ, ngành, địa phương"} <= got, got
+    assert not {"Công báo", "Quốc hội", "Văn thư"} & got, got
