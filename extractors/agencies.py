@@ -68,7 +68,7 @@ def bare(text: str) -> str:
 @functools.lru_cache(maxsize=65536)  # names repeat across mentions and documents
 def _tidy(name: str) -> str:
     """One spelling: single spaces, `` - `` between words, tone placement fixed."""
-    name = re.sub(r"\s*-\s*", " - ", name)
+    name = re.sub(r"\s*[-–]\s*", " - ", name)  # an en dash is the same joint
     name = re.sub(r"\s*,\s*", ", ", name)
     name = " ".join(name.split())
     for old, new in _TONE_FIX.items():
