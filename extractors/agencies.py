@@ -69,7 +69,7 @@ def bare(text: str) -> str:
 @functools.lru_cache(maxsize=65536)  # names repeat across mentions and documents
 def _tidy(name: str) -> str:
     """One spelling: single spaces, `` - `` between words, tone placement fixed."""
-    name = re.sub(r"\s*-\s*", " - ", name)
+    name = re.sub(r"\s*[-–]\s*", " - ", name)  # an en dash is the same joint
     name = re.sub(r"\s*,\s*", ", ", name)
     name = " ".join(name.split())
     for old, new in _TONE_FIX.items():
@@ -328,7 +328,10 @@ def _place(ctx: Context) -> _Place:
     if tier == "commune" and locality and not parent:
         parent = _infer_parent(locality, kind, ctx.text.text)
     if tier == "district" and not parent:
-        parent = _named_province(ctx.text.text, date)
+        # a former district (underthesea's address mapping) knows its province
+        unit = lookup_unit(locality, date, kind=kind) if locality else None
+        parent = unit.province if unit is not None and unit.tier == "district" else None
+        parent = parent or _named_province(ctx.text.text, date)
     parent_kind = None
     if parent:
         unit = lookup_unit(parent, date)
@@ -617,6 +620,10 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if mention:
             cands.append(mention)
 
+    # 3a'. "Các Bộ: TC, XD, KH&CN", "các Bộ XD, TP, QP": each listed domain names one ministry.
+    for m in _MINISTRY_LIST.finditer(t):
+        cands.extend(_listed_ministries(t, m.end()))
+
     # 3a. "Giám đốc các sở: Nội vụ, Tài chính, Y tế": each listed domain names one Sở.
     for m in re.finditer(r"(?<![\w])các[^\S\n]+sở[^\S\n]*:[^\S\n]*", f):
         pos = m.end()
@@ -723,7 +730,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                   for m in uses]
 
     chosen = _ban_parents(_select(cands, skip), f, g)
-    chosen = _expand_short_forms(chosen, res, g)
+    chosen = _expand_short_forms(chosen, t, res, g)
+    _shared_standing(chosen, f)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed
     # to inside the ministry named, like "Lưu: VT, NSNN" — not a body of the document.
     chosen = [c for c in chosen if not (c.name and c.name.startswith(_ADDRESS_UNITS)
@@ -744,12 +752,90 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     return [c for c in chosen if not c.anaphor or c.name]
 
 
-def _expand_short_forms(chosen: list[_Mention], res: _Resolver, g: _Gaz) -> list[_Mention]:
+_MINISTRY_LIST = re.compile(r"(?<![\w])[Cc]ác[^\S\n]+[Bb]ộ(?:,[^\S\n]*cơ quan)?[^\S\n]*:?[^\S\n]*(?=[A-ZĐ])")
+_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]*(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
+
+
+@functools.cache
+def _ministries_by_domain() -> dict[str, str]:
+    """A ministry's domain, written out or by its initials ("Xây dựng", "XD", "KH&CN") →
+    its name; current ministries first where two share initials."""
+    out: dict[str, str] = {}
+    rows = [r for r in load_tsv("agencies.tsv") if r["name"].startswith("Bộ ") and r["kind"] == "ministry"]
+    for r in sorted(rows, key=lambda r: bool(r["valid_to"])):
+        domain = r["name"][3:]
+        out.setdefault(fold(domain), r["name"])
+        for letters in abbr.initials(domain):
+            out.setdefault(letters, r["name"])
+        for a in _split(r["abbreviations"]):
+            if a.startswith("Bộ "):
+                out.setdefault(abbr.letters(a[3:]), r["name"])
+    return out
+
+
+def _listed_ministries(t: str, pos: int) -> list[_Mention]:
+    """The ministries of a list after "các Bộ", up to the first item that names none."""
+    table = _ministries_by_domain()
+    out = []
+    while True:
+        m = _LIST_ITEM.match(t, pos)
+        if not m:
+            break
+        item, end = m.group(1), m.end(1)
+        if item.isupper() or "&" in item:
+            name = table.get(abbr.letters(item))
+        else:  # the longest run of words that is a domain ("Ngoại giao | chủ động …")
+            words = list(re.finditer(r"[\wÀ-ỹ]+", item))
+            name = None
+            for k in range(len(words), 0, -1):
+                name = table.get(fold(item[:words[k - 1].end()]))
+                if name:
+                    end = m.start(1) + words[k - 1].end()
+                    break
+        if not name:
+            break
+        out.append(_Mention(m.start(1), end, 1, name, None))
+        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*\n)?[^\S\n]*", t[end:])
+        if not sep:
+            break
+        pos = end + sep.end()
+    return out if len(out) >= 2 else []
+
+
+_STANDING_LEAD = re.compile(r"(?:^|[\n\-•+])[^\S\n]*(?:thường trực|tt)[^\S\n]*:[^\S\n]*(?:[^;\n:]*,[^\S\n]*)?$")
+
+
+def _shared_standing(chosen: list[_Mention], f: str) -> None:
+    """"Thường trực: Tỉnh ủy, HĐND tỉnh": the standing body of each council or committee listed."""
+    for c in chosen:
+        if not c.name or c.group or not (c.name.startswith("Hội đồng nhân dân")
+                                          or _PARTY_COMMITTEE.search(c.name)):
+            continue
+        ls = f.rfind("\n", 0, c.start) + 1
+        if _STANDING_LEAD.search(f, max(ls - 1, 0), c.start):
+            c.name = f"Thường trực {c.name}"
+
+
+def _cut_at_line_end(t: str, end: int) -> bool:
+    """Only lower-case words (or nothing) follow ``end`` on its line, and no punctuation."""
+    nl = t.find("\n", end)
+    rest = t[end: nl if nl >= 0 else len(t)]
+    return re.fullmatch(r"(?:[^\S\n]+[a-zđà-ỹ]+)*[^\S\n]*", rest) is not None
+
+
+def _expand_short_forms(chosen: list[_Mention], t: str, res: _Resolver, g: _Gaz) -> list[_Mention]:
     """Names read from capitals that hold a short form ("Viện PYQG", "Ban VSTBPN&BĐG Thành
     phố") in full, by a body the document names in full or by the domains; a name whose short
     form nothing resolves ("Phòng VX") is not a body of this document."""
     known = [c.name for c in chosen if c.name]
     national = set(g.national.values())
+    # A name cut by the end of its line (a wrapped table cell: "Ban Quản lý | các khu …") that
+    # begins exactly one longer name of the document is that body.
+    for c in chosen:
+        if c.prio in (3, 6) and c.name and c.group is None and _cut_at_line_end(t, c.end):
+            longer = {k for k in known if k.startswith(c.name + " ")}
+            if len(longer) == 1:
+                c.name = longer.pop()
     out = []
     for c in chosen:
         if c.prio not in (3, 6) or not c.name or not abbr.abbreviation_tokens(c.name):
@@ -1014,6 +1100,10 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         shared = _division_after(f, t, at) if ell else None
         if shared:  # "TT HĐND, UBND tỉnh": the unit words, kept out of this mention's span
             div = (shared[0], shared[1], end)
+    if not div and canonical.startswith("Cổng"):  # a portal of a central body
+        owner = _portal_owner(f, end, res, g)
+        if owner:
+            return _Mention(start, owner[1], 2, f"{canonical} {owner[0]}", None)
     cap = re.match(r"[^\S\n]+(?:ở[^\S\n]+)?cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[end:])
     if not div and cap and res.p.tier in _TIERS and _TIERS[_CAP_TIER[cap.group(1)]] > _TIERS[res.p.tier]:
         # "Văn phòng Ủy ban nhân dân ở cấp huyện": one in each district, a category; the span
@@ -1035,6 +1125,26 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if word is None:
             return None
     return _Mention(start, end, 2, f"{canonical} {word}", loc or res.default_locality(levels))
+
+
+_GOVERNMENT_ISSUERS = ("Chính phủ", "Thủ tướng Chính phủ", "Văn phòng Chính phủ")
+
+
+def _portal_owner(f: str, end: int, res: _Resolver, g: _Gaz) -> tuple[str, int] | None:
+    """The central body whose portal is named: printed after it ("Cổng TTĐT Bộ Y tế"), or,
+    with none printed, a central issuer's own ("TGĐ Cổng TTĐT" in the Government's Nơi nhận)."""
+    sp = re.match(r"[^\S\n]+", f[end:])
+    body = g.national_re.match(f, end + sp.end()) if sp else None
+    if body:
+        name = g.national.get(_alias_key(body.group(1), g.national))
+        if name:
+            return name, body.end()
+    if res.p.tier == "national" and res.p.issuer:
+        if res.p.issuer in _GOVERNMENT_ISSUERS:
+            return "Chính phủ", end
+        if res.p.issuer.startswith("Bộ "):
+            return res.p.issuer, end
+    return None
 
 
 def _listed(name: str, kind: str, start: int, end: int, f: str, t: str, res: _Resolver, g: _Gaz,
@@ -1214,9 +1324,16 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     first = _WORD.match(t, m.end())
     if not first:
         return None
+    # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
+    if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
+        return None
     pos = _name_extent(t, f, first.start(1))
     raw = _tidy(t[m.start():pos])
     if raw == head:
+        return None
+    place = re.match(r"[^\d(\-–]*[^\d(\s\-–]", raw)
+    unit = lookup_unit(place.group(0), res.p.date) if place and " " in place.group(0) else None
+    if unit is not None and fold(unit.name) == fold(place.group(0)):
         return None
     from rapidfuzz import fuzz, process  # lazy: only for names outside the gazetteer
 
@@ -1346,7 +1463,7 @@ def _surface(t: str, start: int, end: int, head: str) -> str:
 _TW_SUFFIX = " trực thuộc Trung ương"
 
 
-def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
+def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
     if key[0] == "chuyen_mon":
         conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
         divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
@@ -1359,6 +1476,11 @@ def _group_name(key: tuple, forms: list[str], heading_forms: list[str]) -> str:
         return max(pool, key=lambda s: (len(s), s))
     enums = [fm for fm in forms if fm.startswith("các ")]
     caps = [fm for fm in forms if fm.startswith("cấp ")]
+    # The units enumerated where the group opens a duty item name it ("IV.6. Ủy ban nhân dân
+    # phường, xã, đặc khu"); else the commoner wording.
+    subject_enums = [fm for fm in subject_forms if fm.startswith("các ")]
+    if subject_enums:
+        enums, caps = subject_enums, []
     if enums and len(enums) > len(caps):
         # The commonest wording names the set ("UBND cấp tỉnh" in the articles and "UBND các
         # tỉnh, thành phố trực thuộc trung ương" in Nơi nhận are one group, as the seed golds
@@ -1391,15 +1513,21 @@ def _analyse(ctx: Context) -> _Analysis:
     place = _place(ctx)
     mentions = _scan(t, place)
     f = fold(t)
-    # Name the groups from all their mentions.
+    # Name the groups from all their mentions; a line of the Nơi nhận heads no duties.
+    recipients = _recipients_start(t)
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
+    subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and _line_end(t, mt.end):
-                headings.setdefault(mt.group, []).append(mt.form or "")
-    names = {k: _group_name(k, v, headings.get(k, [])) for k, v in forms.items()}
+            if _assigned(f, mt.start) and mt.start < recipients:
+                # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
+                if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
+                    subjects.setdefault(mt.group, []).append(mt.form or "")
+                if _line_end(t, mt.end):
+                    headings.setdefault(mt.group, []).append(mt.form or "")
+    names = {k: _group_name(k, v, headings.get(k, []), subjects.get(k, [])) for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}
     hits = []
@@ -1438,6 +1566,17 @@ def _analyse(ctx: Context) -> _Analysis:
     except (AttributeError, TypeError):
         pass
     return result
+
+
+_RECIPIENTS = re.compile(r"(?m)^[^\S\n]*[*_]*[^\S\n]*(?:Nơi nhận|NƠI NHẬN)[^\S\n]*[*_]*[^\S\n]*:")
+
+
+def _recipients_start(t: str) -> int:
+    """Offset of the last "Nơi nhận:" (the recipients' block), or the text's end."""
+    last = None
+    for last in _RECIPIENTS.finditer(t):
+        pass
+    return last.start() if last else len(t)
 
 
 def _letterhead_end(t: str) -> int:

@@ -41,6 +41,11 @@ def abbreviation_tokens(name: str) -> list[str]:
     return [m.group(0) for m in _ABBR_TOKEN.finditer(name) if not _ROMAN.fullmatch(m.group(0))]
 
 
+def letters(text: str) -> str:
+    """The letters of a short form, capitals without marks ("KH&CN" → "KHCN", "GD&ĐT" → "GDDT")."""
+    return _bare_upper(text)
+
+
 def _bare_upper(text: str) -> str:
     t = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
     return "".join(c for c in t if "A" <= c <= "Z")

@@ -2,7 +2,9 @@
 
 Units after 1 July 2025 (34 provinces and cities, 3 321 communes) come from the
 ``vietnam-provinces`` package as shipped (no download); the 63 provinces before it come
-from ``provinces_2024.tsv``, and what each became from ``successions.tsv``.
+from ``provinces_2024.tsv``, and what each became from ``successions.tsv``; the districts
+and communes before it, with the commune each commune became, from the address mapping the
+``underthesea`` package ships.
 
     lookup_unit("Thừa Thiên Huế") → Unit("Thừa Thiên Huế", "tỉnh", 46, "Thừa Thiên Huế", …)
     lookup_unit("xã Hà Đông")     → Unit("Hà Đông", "xã", 10882, "Hải Phòng")
@@ -98,7 +100,56 @@ def all_units() -> tuple[Unit, ...]:
         div, name = split_division(w.name)
         units.append(Unit(name, div or w.division_type.value, int(w.code),
                           province_names.get(int(w.province_code), ""), "commune"))
+    units.extend(_former_local_units())
     return tuple(units)
+
+
+_OLD_DIVISIONS = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "phường", "xã")
+
+
+def _split_old(full: str) -> tuple[str, str] | None:
+    """``Quận Ninh Kiều`` → (``quận``, ``Ninh Kiều``); None for a name with no division word."""
+    low = full.strip()
+    for d in _OLD_DIVISIONS:
+        if low.lower().startswith(d + " "):
+            return d, low[len(d) + 1:].strip()
+    return None
+
+
+def _former_local_units() -> list[Unit]:
+    """Districts and communes before 1 July 2025, from the address mapping ``underthesea``
+    ships (``underthesea/address/data/mapping.json``: each former ward with its district,
+    province and successor ward). Districts end with the reorganisation (no successor unit);
+    a former commune's successor is the commune it was merged into."""
+    import json
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    try:  # located without importing the package, which loads its models
+        spec = find_spec("underthesea")
+        root = Path(next(iter(spec.submodule_search_locations)))
+        data = json.loads((root / "address" / "data" / "mapping.json").read_text(encoding="utf-8"))
+    except (AttributeError, TypeError, StopIteration, ImportError, OSError, ValueError):
+        return []  # the package or its data is missing: former local units stay unknown
+    short = {k: split_division(v["name"])[1] for k, v in data.get("old_province_names", {}).items()}
+    out: list[Unit] = []
+    seen: set[tuple] = set()
+    for r in data.get("ward_mapping", []):
+        prov = short.get(r.get("old_province_key"), "")
+        dist = _split_old(r.get("old_district") or "")
+        if dist and ("d",) + dist + (prov,) not in seen:
+            seen.add(("d",) + dist + (prov,))
+            out.append(Unit(dist[1], dist[0], None, prov, "district", False, None, REORGANISED))
+        ward = _split_old(r.get("old_ward") or "")
+        if not ward or ("w",) + ward + (prov,) in seen:
+            continue
+        seen.add(("w",) + ward + (prov,))
+        if r.get("mapping_type") == "unchanged" and r.get("old_ward") == r.get("new_ward"):
+            continue  # the current commune stands for it
+        new = _split_old(r.get("new_ward") or "")
+        out.append(Unit(ward[1], ward[0], None, prov, "commune", False, " ".join(new) if new else None,
+                        REORGANISED))
+    return out
 
 
 @functools.cache

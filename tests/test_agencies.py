@@ -661,3 +661,66 @@ def test_bodies_inside_a_cited_title_are_not_mentions():
     got = _agencies(text)
     assert ("Sở Y tế", "Gia Lai") in got
     assert not any(n.startswith(("Trung tâm Y tế", "Phòng Y tế")) for n, _ in got), got
+
+
+@pytest.mark.parametrize("line,want", [
+    ("- Các Bộ: YT, TC, GD&ĐT;", {"Bộ Y tế", "Bộ Tài chính", "Bộ Giáo dục và Đào tạo"}),
+    ("- Các Bộ XD, QP, NN&MT,\nNV;", {"Bộ Xây dựng", "Bộ Quốc phòng", "Bộ Nông nghiệp và Môi trường", "Bộ Nội vụ"}),
+    ("3. Các Bộ: Công an, Ngoại giao chủ động phối hợp.", {"Bộ Công an", "Bộ Ngoại giao"}),
+])
+def test_a_list_of_ministries_names_each(line, want):
+    got = {n for n, _ in _agencies(line + "\n", ("Thủ tướng Chính phủ", None, "national"))}
+    assert want <= got, got
+
+
+def test_a_group_is_named_by_the_units_it_opens_a_duty_with():
+    text = ("1. Sở Nội vụ phối hợp với UBND cấp xã rà soát.\n2. Sở Tư pháp phối hợp với UBND cấp xã.\n"
+            "3. Sở Y tế phối hợp với UBND cấp xã.\n4. UBND các xã, phường tổ chức thực hiện.\n"
+            "Nơi nhận:\n- UBND các xã, phường;\n")
+    got = _agencies(text)
+    assert ("Ủy ban nhân dân các xã, phường", "Gia Lai") in got and got[("Ủy ban nhân dân các xã, phường", "Gia Lai")] == 5
+    assert not any("cấp xã" in n for n, _ in got), got
+
+
+def test_a_name_cut_by_its_line_end_is_the_one_longer_name_it_begins():
+    text = ("1. Ban Quản lý các khu công nghệ cao và khu công nghiệp chủ trì.\n"
+            "| 2 | Hỗ trợ doanh nghiệp | Ban Quản lý\ncác khu công nghệ cao | 2026 |\n")
+    got = _agencies(text)
+    assert got.get(("Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Gia Lai")) == 2, got
+
+
+@pytest.mark.parametrize("text", [
+    "- Điểm quan trắc xã Quảng Tiến - xã\nTrường Sơn 2169710 579669;\n",
+    "Lấy mẫu tại Trường Sơn: 01 vị trí.\n",
+])
+def test_a_place_named_like_a_body_is_no_body(text):
+    got = _agencies(text, ("Ủy ban nhân dân tỉnh Thanh Hóa", "Thanh Hóa", "province"))
+    assert not any(n.startswith("Trường") for n, _ in got), got
+
+
+def test_a_standing_body_shared_by_a_list():
+    got = _agencies("Nơi nhận:\n- Thường trực: Tỉnh ủy, HĐND tỉnh (để b/c);\n- Lưu: VT.\n")
+    assert {("Thường trực Tỉnh ủy", "Gia Lai"), ("Thường trực Hội đồng nhân dân tỉnh", "Gia Lai")} <= set(got), got
+    assert ("Tỉnh ủy", "Gia Lai") not in got
+
+
+@pytest.mark.parametrize("issuer,line,want", [
+    ("Chính phủ", "- VPCP: BTCN, các PCN, TGĐ Cổng TTĐT, các Vụ;", "Cổng Thông tin điện tử Chính phủ"),
+    ("Bộ Y tế", "- Cổng TTĐT Bộ Y tế;", "Cổng Thông tin điện tử Bộ Y tế"),
+    ("Bộ Y tế", "- Cổng TTĐT;", "Cổng Thông tin điện tử Bộ Y tế"),
+])
+def test_a_central_portal_is_its_owners(issuer, line, want):
+    got = _agencies("Nơi nhận:\n" + line + "\n", (issuer, None, "national"))
+    assert (want, None) in got, got
+
+
+def test_the_central_recipients_list():
+    text = ("Nơi nhận:\n- Ban Bí thư Trung ương Đảng;\n- Thủ tướng, các Phó Thủ tướng Chính phủ;\n"
+            "- Văn phòng Trung ương và các Ban của Đảng;\n- Văn phòng Tổng Bí thư;\n"
+            "- Hội đồng Dân tộc và các Ủy ban của Quốc hội;\n"
+            "- Cơ quan trung ương của các tổ chức chính trị - xã hội;\n- Các bộ, ngành, địa phương;\n"
+            "- Công báo;\n- Lưu: VT, KGVX (2b).\n")
+    got = {n for n, _ in _agencies(text, ("Thủ tướng Chính phủ", None, "national"))}
+    assert {"Văn phòng Tổng Bí thư", "Các Ban của Đảng", "Hội đồng Dân tộc", "Các Ủy ban của Quốc hội",
+            "Cơ quan trung ương của các tổ chức chính trị - xã hội", "Các bộ, ngành, địa phương"} <= got, got
+    assert not {"Công báo", "Quốc hội", "Văn thư"} & got, got

@@ -218,3 +218,23 @@ def test_province_of_a_commune(unit, province):
     from gazetteer.localities import province_of
 
     assert province_of(unit) == province
+
+
+@pytest.mark.parametrize("name,date,tier,province", [
+    ("huyện Nghĩa Đàn", "2020-05-01", "district", "Nghệ An"),      # a district before 2025
+    ("quận Ninh Kiều", "2019-01-01", "district", "Cần Thơ"),
+    ("huyện Krông Pắc", "2021-01-01", "district", "Đắk Lắk"),
+])
+def test_former_districts_are_placed_in_their_province(name, date, tier, province):
+    from gazetteer.localities import lookup_unit
+
+    unit = lookup_unit(name, date)
+    assert unit is not None and unit.tier == tier and unit.province == province and not unit.current
+
+
+def test_a_former_commune_knows_the_commune_it_became():
+    from gazetteer.localities import lookup_unit
+
+    unit = lookup_unit("phường An Bình", "2020-01-01", province="Cần Thơ")
+    assert unit is not None and unit.tier == "commune" and unit.successor == "phường An Bình"
+    assert lookup_unit("xã Hà Đông", "2026-07-06").current  # after 2025 the current commune wins
