@@ -125,6 +125,8 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
+# A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
+_PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -697,7 +699,8 @@ class _Extractor:
         for anc in [node, *node.ancestors()]:
             for child in anc.children:
                 if _attribute(child) == "deadline":  # "Thời gian thực hiện: …", label included
-                    if d := self.deadline_in(self.joined(child.spans)):
+                    spans = [sp for d in child.walk() for sp in d.spans]  # its "+ …" lines too
+                    if d := self.deadline_in(self.joined(spans)):
                         return d
             if anc is scope:
                 # The scope's own lead-in ("… trước ngày 15/11 hằng năm, gồm các nội dung:")
@@ -707,10 +710,13 @@ class _Extractor:
                     if lead.rstrip().endswith(":") and (d := self.deadline_in(lead)):
                         return d
                 break
+
             if anc is not node:
                 segs, label = self.segments(anc, scope, kind)
                 if label and (d := self.deadline_in(label)):
                     return d
+                if len(anc.heading.split()) <= _PERIOD_LABEL_WORDS and (d := self.deadline_in(anc.heading)):
+                    return d  # "1. Giai đoạn 2025 - 2030" over its items
                 if anc.children and (d := self.deadline_in(self.joined(segs[:1]))):
                     return d
                 for s, e in anc.body_spans:  # "Thời gian thực hiện: …" on its own line under the heading
