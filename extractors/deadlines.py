@@ -295,9 +295,27 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_QUOTE_OPEN, _QUOTE_CLOSE = "“«", "”»"
+_QUOTED_TITLE_MAX = 250
+
+
+def _in_quoted_title(text: str, start: int, end: int) -> bool:
+    """Inside a quoted name on one line (Đề án “… đến năm 2030”): a title's period. Long
+    quoted passages (an amended article) keep their limits."""
+    lo = max(0, start - _QUOTED_TITLE_MAX)
+    opened = max(text.rfind(q, lo, start) for q in _QUOTE_OPEN)
+    if opened < 0 or max(text.rfind(q, opened, start) for q in _QUOTE_CLOSE) >= 0:
+        return False
+    hi = min(len(text), opened + _QUOTED_TITLE_MAX)
+    closes = [i for i in (text.find(q, end, hi) for q in _QUOTE_CLOSE) if i >= 0]
+    return bool(closes) and "\n" not in text[opened:min(closes)]
+
+
 def _excluded(text: str, start: int, end: int) -> bool:
     """An effective date, a title's period or vision, a cut-off, or past time."""
     pats = _patterns()
+    if _in_quoted_title(text, start, end):
+        return True
     before = text[max(0, start - 40):start]
     if pats["right_before"].search(before):
         return True
