@@ -491,6 +491,9 @@ class _Extractor:
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
         )
+        if whole and subjects:  # every body the label names ("Thủ trưởng các sở …; Chủ tịch UBND …")
+            more = [h for h in self.doc.hits_in(subjects[-1].end, e) if not self.doc.open_ended(h)]
+            subjects = subjects + [h for h in more if h.key not in {x.key for x in subjects}]
         return (subjects if whole else []), None, whole
 
     def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:
@@ -534,7 +537,8 @@ class _Extractor:
             self._attributes_of(anc, inh)
             if anc is scope:
                 # "Điều 5. Trách nhiệm của Sở Tài chính", "II. NHIỆM VỤ CỦA CÁC SỞ"
-                inh.subjects = self.doc.subjects(*anc.heading_span)[0]
+                label, _, whole = self.label(anc, scope, kind)
+                inh.subjects = label if whole and label else self.doc.subjects(*anc.heading_span)[0]
                 if not inh.subjects:
                     inh.subjects, inh.role = self.introduced(anc, kind)
                 continue
