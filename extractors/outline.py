@@ -359,7 +359,8 @@ def parse_text(text: str, cut=()) -> list[Node]:
     stopped = False
     chapter_title = True  # False right after "Chương II": its title may follow
     part = ""
-    for s, e in _lines(text, cut):
+    lines = list(_lines(text, cut))
+    for i, (s, e) in enumerate(lines):
         line = text[s:e]
         low = clean(line).lower()
         if _URL_LINE.match(line):
@@ -417,7 +418,7 @@ def parse_text(text: str, cut=()) -> list[Node]:
         if low.startswith("(") and low.rstrip(" .;").endswith(")"):
             top.notes.append(clean(line))
             continue
-        if _is_closing(low) or (
+        if _is_closing(low) or _closing_runs_on(text, lines, i, low) or (
             low.endswith("./.") and (top.body_spans or top.children or _ends_item(text, top))
         ):
             stack.clear()
@@ -455,6 +456,20 @@ def _wrapped_heading(text: str, node: Node, line: str) -> bool:
 # A wrapped heading's first piece is short: a few words of a title or of a body's name.
 _WRAPPED_CAPS_WORDS = 6
 _WRAPPED_NAME_WORDS = 3
+
+
+def _closing_runs_on(text: str, lines: list, i: int, low: str) -> bool:
+    """A line cut short ("Chủ tịch UBND tỉnh yêu cầu") whose next line closes the body
+    ("Thủ trưởng các sở … thực hiện nghiêm túc Chỉ thị này. Trong quá trình …"): the two are
+    one closing paragraph."""
+    if i + 1 >= len(lines) or _TERMINAL.search(low) or len(low.split()) > _CUT_LINE_WORDS:
+        return False
+    nxt = text[lines[i + 1][0]:lines[i + 1][1]]
+    return read_marker(nxt) is None and _is_closing(low + " " + clean(nxt).lower())
+
+
+# A line this short without a full stop may be the first piece of a wrapped paragraph.
+_CUT_LINE_WORDS = 8
 
 
 def _is_closing(low: str) -> bool:
