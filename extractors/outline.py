@@ -330,7 +330,7 @@ def _split_glued(text: str, s: int, e: int):
 # --- parsing ---------------------------------------------------------------------------
 
 
-def parse_text(text: str, cut=()) -> list[Node]:
+def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
     """The outline of ``text`` (one logical line per ``\\n``): its top-level items.
 
     Lines after the recipients block ("Nơi nhận") are skipped until an attached document
@@ -426,7 +426,7 @@ def parse_text(text: str, cut=()) -> list[Node]:
             continue
         prev = _previous_span(top)
         if prev and not _TERMINAL.search(text[prev[0]:prev[1]]) and (
-                line[:1].islower() or _wrapped_heading(text, top, line)
+                line[:1].islower() or _wrapped_heading(text, top, line, s, name_breaks)
                 or ends_dangling(clean(text[prev[0]:prev[1]]))):
             _extend(top, prev, e)  # a soft line break the normaliser left
         else:
@@ -438,10 +438,11 @@ def parse_text(text: str, cut=()) -> list[Node]:
     return roots
 
 
-def _wrapped_heading(text: str, node: Node, line: str) -> bool:
-    """Is ``line`` the rest of ``node``'s heading, cut where a web page wrapped it? A title
-    in capitals goes on in capitals ("I. MỤC" / "ĐÍCH, YÊU CẦU"); a heading of a few words
-    ending on a capitalised word breaks inside a body's name ("1. Giao Sở" / "Tài chính …")."""
+def _wrapped_heading(text: str, node: Node, line: str, at: int, name_breaks) -> bool:
+    """Is ``line`` (at offset ``at``) the rest of ``node``'s heading, cut where a web page
+    wrapped it? A title in capitals goes on in capitals ("I. MỤC" / "ĐÍCH, YÊU CẦU"); a
+    heading cut inside a body's name goes on with the name ("1. Giao Sở" / "Tài chính …"):
+    ``name_breaks`` holds the line breaks that fall inside a name the agency reader found."""
     if node.body_spans or node.children:
         return False
     heading = clean(text[node.heading_span[0]:node.heading_span[1]])
@@ -450,12 +451,11 @@ def _wrapped_heading(text: str, node: Node, line: str) -> bool:
         return False
     if _is_caps(heading) and _is_caps(line.split(":")[0]):
         return len(words) <= _WRAPPED_CAPS_WORDS
-    return len(words) <= _WRAPPED_NAME_WORDS and words[-1][:1].isupper()
+    return at - 1 in name_breaks
 
 
-# A wrapped heading's first piece is short: a few words of a title or of a body's name.
+# A wrapped heading's first piece is short: a few words of a title.
 _WRAPPED_CAPS_WORDS = 6
-_WRAPPED_NAME_WORDS = 3
 
 
 def _closing_runs_on(text: str, lines: list, i: int, low: str) -> bool:
@@ -554,6 +554,7 @@ def _assign_refs(roots: list[Node]) -> None:
         visit(root, root.part)
 
 
-def parse_outline(ctx, cut=()) -> list[Node]:
-    """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``)."""
-    return parse_text(ctx.text.body, cut)
+def parse_outline(ctx, cut=(), name_breaks=frozenset()) -> list[Node]:
+    """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``);
+    ``name_breaks``: offsets of line breaks inside agency names."""
+    return parse_text(ctx.text.body, cut, name_breaks)

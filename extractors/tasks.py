@@ -866,7 +866,8 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     seen: set[int] = set()
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
-    roots = parse_outline(ctx, cut)
+    breaks = frozenset(i for h in hits for i in range(h.start, h.end) if ctx.text.text[i] == "\n")
+    roots = parse_outline(ctx, cut, breaks)
     amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
         for node in _task_nodes(scope, amended):

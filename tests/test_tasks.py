@@ -919,3 +919,42 @@ def test_more_column_wordings(header, kind):
 def test_which_sections_and_items_hold_duties(text, refs):
     items = _tasks(text, ["Sở Xây dựng"])
     assert [t["ref"] for t in items] == refs
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a field's value names every body in it, whatever stands between them
+    ("II. NỘI DUNG\n1. Rà soát đội ngũ cán bộ.\n*Đơn vị chủ trì thực hiện: *Sở Nội vụ, đơn vị, Sở Y tế.\n"
+     "*Đơn vị phối hợp: *Sở Tài chính.",
+     ["Sở Nội vụ", "Sở Y tế", "Sở Tài chính"],
+     {"II.1": {"Sở Nội vụ": "lead", "Sở Y tế": "lead", "Sở Tài chính": "coordinate"}}),
+    # "Cơ quan thực hiện:" is read like an item: its subject by its verb, the partners coordinate
+    ("III. NỘI DUNG HOẠT ĐỘNG\n1. Hoạt động 1\n- Nội dung: Tổ chức tập huấn.\n"
+     "- Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp với các đoàn thể, Sở Tài chính thực hiện.",
+     ["Sở Y tế", "Sở Tài chính"],
+     {"III.1": {"Sở Y tế": "lead", "Sở Tài chính": "coordinate"}}),
+    # a label lists several bodies: all are the subject of its items
+    ("1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân các xã\na) Rà soát thủ tục.\nb) Báo cáo kết quả.",
+     ["các sở, ban, ngành", "Ủy ban nhân dân các xã"],
+     {"1.a": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"},
+      "1.b": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # an open-ended group before a named body in a label
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Các sở ngành liên quan, Viện Quy hoạch\n- Phối hợp thu thập dữ liệu.\n- Cập nhật dữ liệu.",
+     ["Viện Quy hoạch"],
+     {"IV.1.-1": {"Viện Quy hoạch": "coordinate"}, "IV.1.-2": {"Viện Quy hoạch": "responsible"}}),
+    # "(cơ quan chủ trì)" after the body heading its subsection: lead on all its items
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng (cơ quan chủ trì)\n- Theo dõi việc thực hiện.\n- Tổng hợp, báo cáo.",
+     ["Sở Xây dựng"],
+     {"IV.1.-1": {"Sở Xây dựng": "lead"}, "IV.1.-2": {"Sở Xây dựng": "lead"}}),
+    # "thường trực Ban Chỉ đạo là X": X is a standing body, lead on its items
+    ("II. NHIỆM VỤ\n1. Kiện toàn Ban Chỉ đạo; thường trực Ban Chỉ đạo là Sở Nội vụ.\nIII. TỔ CHỨC THỰC HIỆN\n"
+     "1. Sở Nội vụ\n- Tổng hợp, báo cáo.",
+     ["Sở Nội vụ"],
+     {"II.1": {}, "III.1.-1": {"Sở Nội vụ": "lead"}}),
+    # a label, a colon, then the subject and its verb
+    ("II. NỘI DUNG\n1. Mở tài khoản: Ủy ban nhân dân xã phối hợp với Sở Tài chính thực hiện.",
+     ["Ủy ban nhân dân xã", "Sở Tài chính"],
+     {"II.1": {"Ủy ban nhân dân xã": "coordinate", "Sở Tài chính": "coordinate"}}),
+])
+def test_who_answers_for_an_item(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items} == expected
