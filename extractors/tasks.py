@@ -487,6 +487,7 @@ class _Extractor:
         whole = (
             bool(node.children or node.body_spans)
             and not re.search(r"[.;]\s*$", heading)
+            and self.doc.opening_role(pos, e) is None  # "4. Bộ X chỉ đạo …" / "(kể cả …)": a sentence
             and len(heading.split()) <= _LABEL_MAX_WORDS
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
@@ -670,6 +671,8 @@ class _Extractor:
         for s, e, first in starts:
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
+            if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
+                role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
                 continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
             if not subjects and first and not inh.fixed:

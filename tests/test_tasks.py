@@ -958,3 +958,19 @@ def test_which_sections_and_items_hold_duties(text, refs):
 def test_who_answers_for_an_item(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a heading that names the subject, its verb on the next line
+    ("1. Về dữ liệu số nhà\n1.1. Giao Sở Xây dựng\nChỉ đạo các phường rà soát dữ liệu.",
+     {"1.1": ("Giao Sở Xây dựng Chỉ đạo các phường rà soát dữ liệu.", {"Sở Xây dựng": "direct"})}),
+    # a sentence cut by a line break is no label: its first line stays in the text
+    ("1. Sở Tài chính theo dõi.\n2. Sở Xây dựng, Bộ Công an chỉ đạo lực lượng chức năng\n"
+     "(kể cả các địa phương lân cận) điều tiết giao thông.",
+     {"1": ("Sở Tài chính theo dõi.", {"Sở Tài chính": "direct"}),
+      "2": ("Sở Xây dựng, Bộ Công an chỉ đạo lực lượng chức năng (kể cả các địa phương lân cận) điều tiết giao thông.",
+            {"Sở Xây dựng": "direct", "Bộ Công an": "direct"})}),
+])
+def test_subject_and_verb_across_a_line_break(text, expected):
+    items = _tasks(text, ["Sở Xây dựng", "Sở Tài chính", "Bộ Công an"], "CV")
+    assert {t["ref"]: (t["text"], roles(t)) for t in items} == expected
