@@ -403,8 +403,16 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
     # A letter's requests are its tasks; so are the items of any document that has no
     # sections at all (a short plan numbered 1., 2., … straight after its preamble).
     flat = not any(root.kind in ("roman", "article") for root in roots)
-    if not scopes and ((doc_type or "").upper() in _REQUEST_KINDS or flat):
+    requests = (doc_type or "").upper() in _REQUEST_KINDS
+    if not scopes and (requests or flat):
         scopes = [(root, "request") for root in roots if not is_not_duty(root.heading)]
+    elif requests:
+        # A conclusion's other sections ("III. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH"): their items
+        # that assign something are requests too.
+        taken = {id(n) for n, _ in scopes}
+        scopes += [(root, "request") for root in roots
+                   if root.kind == "roman" and id(root) not in taken and not is_not_duty(root.heading)
+                   and root.children and any(_ARTICLE_DUTY.search(c.text) for c in root.children)]
     return scopes
 
 

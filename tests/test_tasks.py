@@ -974,3 +974,12 @@ def test_who_answers_for_an_item(text, names, expected):
 def test_subject_and_verb_across_a_line_break(text, expected):
     items = _tasks(text, ["Sở Xây dựng", "Sở Tài chính", "Bộ Công an"], "CV")
     assert {t["ref"]: (t["text"], roles(t)) for t in items} == expected
+
+
+def test_a_conclusions_other_sections_hold_requests():
+    text = ("I. ĐÁNH GIÁ CHUNG\n1. Tỉnh đã chỉ đạo quyết liệt, kết quả tốt.\nII. NHIỆM VỤ TRỌNG TÂM\n"
+            "1. Đẩy mạnh cải cách hành chính.\nIII. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH\n"
+            "1. Về dự án cảng biển: giao Bộ Xây dựng chủ trì xem xét, xử lý.\n2. Về vốn dư: Bộ Tài chính tổng hợp, báo cáo.")
+    items = _tasks(text, ["Bộ Xây dựng", "Bộ Tài chính"], "TB", None)
+    assert [t["ref"] for t in items] == ["II.1", "III.1", "III.2"]
+    assert roles(items[1]) == {"Bộ Xây dựng": "lead"}
