@@ -472,6 +472,17 @@ def _closing_runs_on(text: str, lines: list, i: int, low: str) -> bool:
 _CUT_LINE_WORDS = 8
 
 
+def is_closing(line: str) -> bool:
+    """Is ``line`` a closing paragraph (a courtesy formula, who executes the document)?"""
+    return _is_closing(clean(line).lower())
+
+
+def is_stop(line: str) -> bool:
+    """Does ``line`` open the recipients block after the body ("Nơi nhận")?"""
+    low = clean(line).lower()
+    return any(p.search(low) for p in _STOP)
+
+
 def _is_closing(low: str) -> bool:
     """A closing paragraph: one of its sentences opens with a closing formula ("… qua hộp
     thư điện tử. Trong quá trình thực hiện, nếu có vướng mắc, đề nghị …./.")."""

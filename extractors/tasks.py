@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from gazetteer import load_yaml
 from pipeline.models import Context, Section
 
-from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, is_not_duty,
-                      parse_outline, tolerant_letters)
+from .outline import (Node, appendix_part, clean, heading_kind, is_closing, is_duty_subsection,
+                      is_not_duty, is_stop, parse_outline, tolerant_letters)
 from .deadlines import TABLE_FIELD
 from .tables import Row, Table, find_tables, row_ref
 
@@ -105,6 +105,10 @@ _TIME_LABEL = re.compile(
     r"(?:\d|\b[IVX]+\b)[^:;]{0,20}?)\s*:\s*",
     re.I,
 )
+# Opening words of a letter's preamble or narration, not of a request.
+_PREAMBLE = _rx(r"^(thực hiện|căn cứ|theo|ngày \d+|kính gửi|v/v|về việc|trả lời|phúc đáp)\b")
+# "Văn phòng Chính phủ thông báo để Bộ X và các cơ quan biết, thực hiện./.": a notice formula.
+_NOTICE = _rx(r"\b(thông báo|xin thông báo|thông tin) (để|đến)\b[^.;]{0,160}\bbiết\b")
 # Kinds of document whose every request is a task when they have no section of duties.
 _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 # "các sở, ngành, đơn vị có liên quan": a group left open by "liên quan" is no agency.
@@ -889,6 +893,14 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             if found:
                 section.items.append(found[0])
                 section.spans.append(found[1])
+    doc_type = (ctx.document.get("doc_type") or "").upper()
+    letter = doc_type in _REQUEST_KINDS or (not doc_type and _KINH_GUI.search(ctx.text.body))
+    if not section.items and not tables and letter:
+        for node in _loose_requests(ctx.text.body, ex.doc):  # a letter whose request is a paragraph
+            found = ex.task(node, node, "request")
+            if found:
+                section.items.append(found[0])
+                section.spans.append(found[1])
     for table in tables:
         prefix = _table_prefix(roots, ctx.text.body, table.start)
         for i, row in enumerate(table.rows, start=1):
@@ -896,6 +908,47 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             section.items.append(item)
             section.spans.append(spans)
     return section
+
+
+def _loose_requests(body: str, doc: _Doc) -> list[Node]:
+    """The paragraphs of a letter with no numbered items that ask something of a body:
+    a request verb ("đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …") or a subject with
+    its role ("Bộ X chủ trì, phối hợp với …"); not its preamble, narration or closing formula.
+    ``ref`` is None: the paragraph has no marker."""
+    start = 0
+    if m := _KINH_GUI.search(body):  # after the addressees
+        start = body.find("\n", m.end()) + 1
+        while start and _ADDRESS_LINE.match(body, start):
+            nxt = body.find("\n", start)
+            start = nxt + 1 if nxt >= 0 else len(body)
+    out = []
+    for s, e in _paragraphs(body, start):
+        text = clean(body[s:e])
+        if not text or _PREAMBLE.match(text) or is_closing(text) or _only_closing(text) or _NOTICE.search(text):
+            continue
+        subjects, at = doc.subjects(s, e)
+        if _REQUEST_VERB.search(text) or (subjects and doc.opening_role(at, e)):
+            node = Node(kind="number", marker="", heading=text, start=s, end=e, heading_span=(s, e))
+            node.ref = None
+            out.append(node)
+    return out
+
+
+def _paragraphs(body: str, start: int):
+    """(start, end) of the paragraphs from ``start`` to the recipients block: lines joined
+    until one ends a sentence (a web page wraps a paragraph at any word)."""
+    pos, first = start, None
+    for line in body[start:].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if is_stop(line):
+            break
+        first = s if first is None else first
+        if re.search(r"[.;:!?]\W*$", line) or not line.strip():
+            yield first, e
+            first = None
+    if first is not None:
+        yield first, pos - 1
 
 
 def _tables(ctx: Context) -> list[Table]:

@@ -983,3 +983,13 @@ def test_a_conclusions_other_sections_hold_requests():
     items = _tasks(text, ["Bộ Xây dựng", "Bộ Tài chính"], "TB", None)
     assert [t["ref"] for t in items] == ["II.1", "III.1", "III.2"]
     assert roles(items[1]) == {"Bộ Xây dựng": "lead"}
+
+
+def test_a_letters_single_request_paragraph_is_its_task():
+    text = ("Kính gửi: Bộ Xây dựng.\nNgày 05 tháng 3 năm 2025, Văn phòng Chính phủ nhận văn bản của Hiệp hội Nhà thầu đề nghị tháo gỡ vướng mắc.\n"
+            "Thực hiện ý kiến của Phó Thủ tướng tại Văn bản số 12/VPCP-CN, Văn phòng Chính phủ có ý kiến như sau:\n"
+            "Bộ Xây dựng chủ trì, phối hợp với Bộ Tư pháp nghiên cứu kiến nghị\nnêu trên, báo cáo trước ngày 30/4/2025.\n"
+            "Văn phòng Chính phủ thông báo để Bộ Xây dựng và các cơ quan liên quan biết, thực hiện./.\nNơi nhận:\n- Như trên;")
+    items = _tasks(text, ["Bộ Xây dựng", "Bộ Tư pháp"], None, None)
+    assert [(t["ref"], t["text"][:29], roles(t), t["deadline"]["end"]) for t in items] == [
+        (None, "Bộ Xây dựng chủ trì, phối hợp", {"Bộ Xây dựng": "lead", "Bộ Tư pháp": "coordinate"}, "2025-04-30")]
