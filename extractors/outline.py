@@ -418,13 +418,14 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if low.startswith("(") and low.rstrip(" .;").endswith(")"):
             top.notes.append(clean(line))
             continue
+        prev = _previous_span(top)
+        cut_short = bool(prev) and not _TERMINAL.search(text[prev[0]:prev[1]]) and not top.children
         if _is_closing(low) or _closing_runs_on(text, lines, i, low) or (
-            low.endswith("./.") and (top.body_spans or top.children or _ends_item(text, top))
-        ):
+            low.endswith("./.") and not cut_short and (top.body_spans or top.children or _ends_item(text, top))
+        ):  # (a "…./." line that finishes a paragraph cut short is that paragraph's end)
             stack.clear()
             lead_in = lead_kind = None
             continue
-        prev = _previous_span(top)
         if prev and not _TERMINAL.search(text[prev[0]:prev[1]]) and (
                 line[:1].islower() or _wrapped_heading(text, top, line, s, name_breaks)
                 or ends_dangling(clean(text[prev[0]:prev[1]]))):

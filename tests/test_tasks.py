@@ -993,3 +993,15 @@ def test_a_letters_single_request_paragraph_is_its_task():
     items = _tasks(text, ["Bộ Xây dựng", "Bộ Tư pháp"], None, None)
     assert [(t["ref"], t["text"][:29], roles(t), t["deadline"]["end"]) for t in items] == [
         (None, "Bộ Xây dựng chủ trì, phối hợp", {"Bộ Xây dựng": "lead", "Bộ Tư pháp": "coordinate"}, "2025-04-30")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a reporting section holds duties, a paragraph cut short runs on into its "…./." line
+    ("VI. CHẾ ĐỘ BÁO CÁO\nCác sở, ban, ngành\nThành phố gửi báo cáo về Sở Xây dựng trước ngày 15/12/2025./.",
+     {"VI": "Các sở, ban, ngành Thành phố gửi báo cáo về Sở Xây dựng trước ngày 15/12/2025./."}),
+    ("VI. TỔ CHỨC THEO DÕI VÀ CHẾ ĐỘ BÁO CÁO\n1. Chế độ báo cáo\n- Sở Xây dựng tổng hợp, báo cáo hằng quý.",
+     {"VI.1.-1": "Sở Xây dựng tổng hợp, báo cáo hằng quý."}),
+])
+def test_reporting_sections_hold_duties(text, expected):
+    items = _tasks(text, ["Sở Xây dựng"])
+    assert {t["ref"]: t["text"] for t in items} == expected
