@@ -129,6 +129,8 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
+# Between two bodies a label lists: a trailing word of the first ("tỉnh") and a separator.
+_LABEL_GAP = re.compile(r"\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
@@ -504,9 +506,15 @@ class _Extractor:
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
         )
-        if whole and subjects:  # every body the label names ("Thủ trưởng các sở …; Chủ tịch UBND …")
-            more = [h for h in self.doc.hits_in(subjects[-1].end, e) if not self.doc.open_ended(h)]
-            subjects = subjects + [h for h in more if h.key not in {x.key for x in subjects}]
+        if whole and subjects:  # every body the label lists ("Thủ trưởng các sở …; Chủ tịch UBND …")
+            for h in self.doc.hits_in(subjects[-1].end, e):
+                gap = _LABEL_GAP.match(self.text, subjects[-1].end, h.start)
+                if not gap or self.doc.open_ended(h):
+                    break
+                at = self.doc.skip(_TITLE, gap.end(), h.start)
+                if self.text[at:h.start].strip() or h.key in {x.key for x in subjects}:
+                    break
+                subjects = subjects + [h]
         return (subjects if whole else []), None, whole
 
     def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:

@@ -937,6 +937,10 @@ def test_which_sections_and_items_hold_duties(text, refs):
      ["các sở, ban, ngành", "Ủy ban nhân dân các xã"],
      {"1.a": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"},
       "1.b": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # …but a body named inside another's description is not one of them
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Phòng Kinh tế - Cơ quan thường trực Ban Chỉ đạo xã\n- Tổng hợp, báo cáo.",
+     ["Phòng Kinh tế", "Ban Chỉ đạo xã"],
+     {"IV.1.-1": {"Phòng Kinh tế": "lead"}}),
     # an open-ended group before a named body in a label
     ("IV. TỔ CHỨC THỰC HIỆN\n1. Các sở ngành liên quan, Viện Quy hoạch\n- Phối hợp thu thập dữ liệu.\n- Cập nhật dữ liệu.",
      ["Viện Quy hoạch"],
