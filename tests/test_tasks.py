@@ -1009,3 +1009,19 @@ def test_a_letters_single_request_paragraph_is_its_task():
 def test_reporting_sections_hold_duties(text, expected):
     items = _tasks(text, ["Sở Xây dựng"])
     assert {t["ref"]: t["text"] for t in items} == expected
+
+
+def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
+    import extractors.tasks as tasks_module
+    from pipeline.extract import build_context, extract_context
+
+    def broken(ctx):
+        raise AttributeError("'NoneType' object has no attribute 'end'")
+
+    monkeypatch.setattr(tasks_module, "extract_tasks", broken)
+    raw = "KẾ HOẠCH\nCăn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ;\nII. NHIỆM VỤ\n1. Sở Xây dựng rà soát."
+    out = extract_context(build_context(Source("k.txt", "", SourceFormat.TXT, [raw]))).contract
+    assert out["tasks"] == []
+    assert [w["code"] for w in out["warnings"] if w["code"] == "extractor_error"] == ["extractor_error"]
+    assert "tasks" in next(w["detail"] for w in out["warnings"] if w["code"] == "extractor_error")
+    assert out["citations"]  # the other sections are kept
