@@ -64,10 +64,10 @@ _TERM_PARTS: dict[str, str] = {
     "dm": r"(?P<day_word>ngày\s+)?(?P<d>\d{1,2})\s?/\s?(?P<m>\d{1,2})(?![\d/])",
     # A span of months or quarters in one term: "Tháng 3-4/2014", "Quý III-IV/2025".
     "mspan": rf"tháng\s+(?P<m>\d{{1,2}})\s*[-–]\s*(?:tháng\s+)?(?P<m2>\d{{1,2}}){_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')}(?!\d)",
-    "qspan": rf"quý\s+(?P<q>{_ROMAN})\s*[-–]\s*(?:quý\s+)?(?P<q2>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
+    "qspan": rf"qu[ýí]\s+(?P<q>{_ROMAN})\s*[-–]\s*(?:qu[ýí]\s+)?(?P<q2>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
     "my": rf"(?:tháng\s+)?(?P<m>\d{{1,2}})(?:\s*[/-]\s*|\s+năm\s+)(?P<y>{_Y})(?!\d)",
     "m": r"tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm\s+\d)",
-    "q": rf"quý\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
+    "q": rf"qu[ýí]\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
     "half": rf"(?:0?6|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?",
     "y": rf"năm\s+(?P<y>{_Y})(?!\d)",
     "d": r"ngày\s+(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
@@ -213,7 +213,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "from": re.compile(
             rf"{B}{_alt(cues['from']['phrases'])}\s+(?P<a>{_TERM})\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
         "point": re.compile(rf"{B}{lead}(?:{point})\s+(?P<a>{_TERM}){tail}{E}", re.I),
-        "field": re.compile(rf"{B}(?P<label>{labels})\s*:\s*(?P<a>{_TERM}){tail}{E}", re.I),
+        "field": re.compile(rf"{B}(?P<label>{labels})\s*:[\s*_]*(?P<a>{_TERM}){tail}{E}", re.I),
         "continuation": re.compile(rf"\s*,?\s*{_alt(cues['continuations'])}{E}", re.I),
         # "- Năm 2025 và các năm tiếp theo:" — a label whose period goes on
         "line_label": re.compile(
@@ -227,7 +227,15 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"(?:năm\s+)?(?P<b>{_Y})(?!\d)(?:\s*,?\s*(?P<cont>{_alt(cues['continuations'])}){E})?", re.I),
         # "Thời gian: Quý IV/2025 - Quý II/2026" (a table's time cell): two terms of one kind
         "field_range": re.compile(rf"{B}(?:{labels})\s*:\s*(?P<a>{_TERM})\s*[-–]\s*(?P<b>{_TERM}){E}", re.I),
-        "field_end": re.compile(rf"{B}{labels}\s*:\s*$", re.I),
+        "field_end": re.compile(rf"{B}{labels}\s*:[\s*_]*$", re.I),
+        # "(2026 trở đi)" closing an item: a bare year that starts a period
+        "bare_from": re.compile(rf"\(\s*(?:từ\s+)?(?:năm\s+)?(?P<a>{_Y})\s*,?\s*{_alt(cues['continuations'])}\s*\)", re.I),
+        # "Thời gian thực hiện: Từ 01/7/2025.": a field whose value opens a period
+        "field_from": re.compile(rf"{B}(?:{labels})\s*:[\s*_]*{_alt(cues['from']['phrases'])}\s+(?P<a>{_TERM})\s*(?:[.;]|$)", re.I),
+        # "trong 02 tháng cuối năm 2025 (và những tháng đầu năm 2026)"
+        "year_turn": re.compile(
+            rf"{B}(?P<n>0?[1-9]|1[01])\s+tháng\s+cuối\s+năm\s+(?P<y>{_Y})"
+            rf"(?:\s*,?\s*và\s+(?:những|các|mấy)\s+tháng\s+đầu\s+năm\s+(?P<y2>{_Y}))?{E}", re.I),
         "field_line": re.compile(rf"(?m){B}{labels}\s*:[ \t]*(?P<value>[^\n]*)", re.I),
         "relative": re.compile("|".join(f"(?:{p})" for p in data["relative_limits"]["patterns"]), re.I),
         "right_before": re.compile(rf"{B}{_alt(data['exclusions']['right_before'])}\s*,?\s*$", re.I),
@@ -288,9 +296,27 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_QUOTE_OPEN, _QUOTE_CLOSE = "“«", "”»"
+_QUOTED_TITLE_MAX = 250
+
+
+def _in_quoted_title(text: str, start: int, end: int) -> bool:
+    """Inside a quoted name on one line (Đề án “… đến năm 2030”): a title's period. Long
+    quoted passages (an amended article) keep their limits."""
+    lo = max(0, start - _QUOTED_TITLE_MAX)
+    opened = max(text.rfind(q, lo, start) for q in _QUOTE_OPEN)
+    if opened < 0 or max(text.rfind(q, opened, start) for q in _QUOTE_CLOSE) >= 0:
+        return False
+    hi = min(len(text), opened + _QUOTED_TITLE_MAX)
+    closes = [i for i in (text.find(q, end, hi) for q in _QUOTE_CLOSE) if i >= 0]
+    return bool(closes) and "\n" not in text[opened:min(closes)]
+
+
 def _excluded(text: str, start: int, end: int) -> bool:
     """An effective date, a title's period or vision, a cut-off, or past time."""
     pats = _patterns()
+    if _in_quoted_title(text, start, end):
+        return True
     before = text[max(0, start - 40):start]
     if pats["right_before"].search(before):
         return True
@@ -394,6 +420,15 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
             continue
         end = None if m["cont"] else m["b"]
         add(m.start() if m["pre"] or m["kw"] else m.start("a"), m.end(), (m["a"], end, None))
+    for m in pats["bare_from"].finditer(masked):
+        add(m.start() + 1, m.end() - 1, (m["a"], None, None))
+    for m in pats["field_from"].finditer(masked):
+        a = _parse_term(m["a"])
+        s = a and a.with_year(year).iso("start")
+        add(m.start(), m.end(), s and (s, None, None))
+    for m in pats["year_turn"].finditer(masked):
+        n, y = int(m["n"]), m["y"]
+        add(m.start(), m.end(), (f"{y}-{13 - n:02d}", m["y2"] or f"{y}-12", None))
     for m in pats["field_range"].finditer(masked):
         a, b = _parse_term(m["a"]), _parse_term(m["b"])
         if a and b and a.kind == b.kind:
@@ -427,6 +462,8 @@ def _span_placed(text: str, m: re.Match) -> bool:
     a sentence, where it names a programme's period."""
     line_start = text.rfind("\n", 0, m.start()) + 1
     before = text[line_start:m.start()]
+    if before.rstrip().endswith("(") and text[m.end():m.end() + 3].lstrip().startswith(")"):
+        return True  # "… tiến tới thí điểm (2025 - 2026)."
     if m["kw"] and _LINE_LEAD.match(before):
         line_end = text.find("\n", m.end())
         after = text[m.end():line_end if line_end >= 0 else len(text)]

@@ -330,7 +330,7 @@ def _split_glued(text: str, s: int, e: int):
 # --- parsing ---------------------------------------------------------------------------
 
 
-def parse_text(text: str, cut=()) -> list[Node]:
+def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
     """The outline of ``text`` (one logical line per ``\\n``): its top-level items.
 
     Lines after the recipients block ("Nơi nhận") are skipped until an attached document
@@ -359,7 +359,8 @@ def parse_text(text: str, cut=()) -> list[Node]:
     stopped = False
     chapter_title = True  # False right after "Chương II": its title may follow
     part = ""
-    for s, e in _lines(text, cut):
+    lines = list(_lines(text, cut))
+    for i, (s, e) in enumerate(lines):
         line = text[s:e]
         low = clean(line).lower()
         if _URL_LINE.match(line):
@@ -417,15 +418,16 @@ def parse_text(text: str, cut=()) -> list[Node]:
         if low.startswith("(") and low.rstrip(" .;").endswith(")"):
             top.notes.append(clean(line))
             continue
-        if _is_closing(low) or (
-            low.endswith("./.") and (top.body_spans or top.children or _ends_item(text, top))
-        ):
+        prev = _previous_span(top)
+        cut_short = bool(prev) and not _TERMINAL.search(text[prev[0]:prev[1]]) and not top.children
+        if _is_closing(low) or _closing_runs_on(text, lines, i, low) or (
+            low.endswith("./.") and not cut_short and (top.body_spans or top.children or _ends_item(text, top))
+        ):  # (a "…./." line that finishes a paragraph cut short is that paragraph's end)
             stack.clear()
             lead_in = lead_kind = None
             continue
-        prev = _previous_span(top)
         if prev and not _TERMINAL.search(text[prev[0]:prev[1]]) and (
-                line[:1].islower() or _wrapped_heading(text, top, line)
+                line[:1].islower() or _wrapped_heading(text, top, line, s, name_breaks)
                 or ends_dangling(clean(text[prev[0]:prev[1]]))):
             _extend(top, prev, e)  # a soft line break the normaliser left
         else:
@@ -437,10 +439,11 @@ def parse_text(text: str, cut=()) -> list[Node]:
     return roots
 
 
-def _wrapped_heading(text: str, node: Node, line: str) -> bool:
-    """Is ``line`` the rest of ``node``'s heading, cut where a web page wrapped it? A title
-    in capitals goes on in capitals ("I. MỤC" / "ĐÍCH, YÊU CẦU"); a heading of a few words
-    ending on a capitalised word breaks inside a body's name ("1. Giao Sở" / "Tài chính …")."""
+def _wrapped_heading(text: str, node: Node, line: str, at: int, name_breaks) -> bool:
+    """Is ``line`` (at offset ``at``) the rest of ``node``'s heading, cut where a web page
+    wrapped it? A title in capitals goes on in capitals ("I. MỤC" / "ĐÍCH, YÊU CẦU"); a
+    heading cut inside a body's name goes on with the name ("1. Giao Sở" / "Tài chính …"):
+    ``name_breaks`` holds the line breaks that fall inside a name the agency reader found."""
     if node.body_spans or node.children:
         return False
     heading = clean(text[node.heading_span[0]:node.heading_span[1]])
@@ -449,12 +452,36 @@ def _wrapped_heading(text: str, node: Node, line: str) -> bool:
         return False
     if _is_caps(heading) and _is_caps(line.split(":")[0]):
         return len(words) <= _WRAPPED_CAPS_WORDS
-    return len(words) <= _WRAPPED_NAME_WORDS and words[-1][:1].isupper()
+    return at - 1 in name_breaks
 
 
-# A wrapped heading's first piece is short: a few words of a title or of a body's name.
+# A wrapped heading's first piece is short: a few words of a title.
 _WRAPPED_CAPS_WORDS = 6
-_WRAPPED_NAME_WORDS = 3
+
+
+def _closing_runs_on(text: str, lines: list, i: int, low: str) -> bool:
+    """A line cut short ("Chủ tịch UBND tỉnh yêu cầu") whose next line closes the body
+    ("Thủ trưởng các sở … thực hiện nghiêm túc Chỉ thị này. Trong quá trình …"): the two are
+    one closing paragraph."""
+    if i + 1 >= len(lines) or _TERMINAL.search(low) or len(low.split()) > _CUT_LINE_WORDS:
+        return False
+    nxt = text[lines[i + 1][0]:lines[i + 1][1]]
+    return read_marker(nxt) is None and _is_closing(low + " " + clean(nxt).lower())
+
+
+# A line this short without a full stop may be the first piece of a wrapped paragraph.
+_CUT_LINE_WORDS = 8
+
+
+def is_closing(line: str) -> bool:
+    """Is ``line`` a closing paragraph (a courtesy formula, who executes the document)?"""
+    return _is_closing(clean(line).lower())
+
+
+def is_stop(line: str) -> bool:
+    """Does ``line`` open the recipients block after the body ("Nơi nhận")?"""
+    low = clean(line).lower()
+    return any(p.search(low) for p in _STOP)
 
 
 def _is_closing(low: str) -> bool:
@@ -539,6 +566,7 @@ def _assign_refs(roots: list[Node]) -> None:
         visit(root, root.part)
 
 
-def parse_outline(ctx, cut=()) -> list[Node]:
-    """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``)."""
-    return parse_text(ctx.text.body, cut)
+def parse_outline(ctx, cut=(), name_breaks=frozenset()) -> list[Node]:
+    """The outline of ``ctx.text.body`` (offsets are offsets in ``ctx.text``);
+    ``name_breaks``: offsets of line breaks inside agency names."""
+    return parse_text(ctx.text.body, cut, name_breaks)

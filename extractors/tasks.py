@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from gazetteer import load_yaml
 from pipeline.core.models import Context, Section
 
-from .outline import (Node, appendix_part, clean, heading_kind, is_duty_subsection, is_not_duty,
-                      parse_outline, tolerant_letters)
+from .outline import (Node, appendix_part, clean, heading_kind, is_closing, is_duty_subsection,
+                      is_not_duty, is_stop, parse_outline, tolerant_letters)
 from .deadlines import TABLE_FIELD
 from .tables import Row, Table, find_tables, row_ref
 from .registry import component
@@ -106,6 +106,10 @@ _TIME_LABEL = re.compile(
     r"(?:\d|\b[IVX]+\b)[^:;]{0,20}?)\s*:\s*",
     re.I,
 )
+# Opening words of a letter's preamble or narration, not of a request.
+_PREAMBLE = _rx(r"^(thực hiện|căn cứ|theo|ngày \d+|kính gửi|v/v|về việc|trả lời|phúc đáp)\b")
+# "Văn phòng Chính phủ thông báo để Bộ X và các cơ quan biết, thực hiện./.": a notice formula.
+_NOTICE = _rx(r"\b(thông báo|xin thông báo|thông tin) (để|đến)\b[^.;]{0,160}\bbiết\b")
 # Kinds of document whose every request is a task when they have no section of duties.
 _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 # "các sở, ngành, đơn vị có liên quan": a group left open by "liên quan" is no agency.
@@ -126,6 +130,10 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
+# Between two bodies a label lists: a trailing word of the first ("tỉnh") and a separator.
+_LABEL_GAP = re.compile(r"\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
+# A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
+_PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -402,8 +410,16 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
     # A letter's requests are its tasks; so are the items of any document that has no
     # sections at all (a short plan numbered 1., 2., … straight after its preamble).
     flat = not any(root.kind in ("roman", "article") for root in roots)
-    if not scopes and ((doc_type or "").upper() in _REQUEST_KINDS or flat):
+    requests = (doc_type or "").upper() in _REQUEST_KINDS
+    if not scopes and (requests or flat):
         scopes = [(root, "request") for root in roots if not is_not_duty(root.heading)]
+    elif requests:
+        # A conclusion's other sections ("III. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH"): their items
+        # that assign something are requests too.
+        taken = {id(n) for n, _ in scopes}
+        scopes += [(root, "request") for root in roots
+                   if root.kind == "roman" and id(root) not in taken and not is_not_duty(root.heading)
+                   and root.children and any(_ARTICLE_DUTY.search(c.text) for c in root.children)]
     return scopes
 
 
@@ -486,10 +502,20 @@ class _Extractor:
         whole = (
             bool(node.children or node.body_spans)
             and not re.search(r"[.;]\s*$", heading)
+            and self.doc.opening_role(pos, e) is None  # "4. Bộ X chỉ đạo …" / "(kể cả …)": a sentence
             and len(heading.split()) <= _LABEL_MAX_WORDS
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
         )
+        if whole and subjects:  # every body the label lists ("Thủ trưởng các sở …; Chủ tịch UBND …")
+            for h in self.doc.hits_in(subjects[-1].end, e):
+                gap = _LABEL_GAP.match(self.text, subjects[-1].end, h.start)
+                if not gap or self.doc.open_ended(h):
+                    break
+                at = self.doc.skip(_TITLE, gap.end(), h.start)
+                if self.text[at:h.start].strip() or h.key in {x.key for x in subjects}:
+                    break
+                subjects = subjects + [h]
         return (subjects if whole else []), None, whole
 
     def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:
@@ -533,7 +559,8 @@ class _Extractor:
             self._attributes_of(anc, inh)
             if anc is scope:
                 # "Điều 5. Trách nhiệm của Sở Tài chính", "II. NHIỆM VỤ CỦA CÁC SỞ"
-                inh.subjects = self.doc.subjects(*anc.heading_span)[0]
+                label, _, whole = self.label(anc, scope, kind)
+                inh.subjects = label if whole and label else self.doc.subjects(*anc.heading_span)[0]
                 if not inh.subjects:
                     inh.subjects, inh.role = self.introduced(anc, kind)
                 continue
@@ -665,6 +692,8 @@ class _Extractor:
         for s, e, first in starts:
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
+            if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
+                role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
                 continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
             if not subjects and first and not inh.fixed:
@@ -698,7 +727,8 @@ class _Extractor:
         for anc in [node, *node.ancestors()]:
             for child in anc.children:
                 if _attribute(child) == "deadline":  # "Thời gian thực hiện: …", label included
-                    if d := self.deadline_in(self.joined(child.spans)):
+                    spans = [sp for d in child.walk() for sp in d.spans]  # its "+ …" lines too
+                    if d := self.deadline_in(self.joined(spans)):
                         return d
             if anc is scope:
                 # The scope's own lead-in ("… trước ngày 15/11 hằng năm, gồm các nội dung:")
@@ -708,10 +738,13 @@ class _Extractor:
                     if lead.rstrip().endswith(":") and (d := self.deadline_in(lead)):
                         return d
                 break
+
             if anc is not node:
                 segs, label = self.segments(anc, scope, kind)
                 if label and (d := self.deadline_in(label)):
                     return d
+                if len(anc.heading.split()) <= _PERIOD_LABEL_WORDS and (d := self.deadline_in(anc.heading)):
+                    return d  # "1. Giai đoạn 2025 - 2030" over its items
                 if anc.children and (d := self.deadline_in(self.joined(segs[:1]))):
                     return d
                 for s, e in anc.body_spans:  # "Thời gian thực hiện: …" on its own line under the heading
@@ -858,7 +891,8 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     seen: set[int] = set()
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
-    roots = parse_outline(ctx, cut)
+    breaks = frozenset(i for h in hits for i in range(h.start, h.end) if ctx.text.text[i] == "\n")
+    roots = parse_outline(ctx, cut, breaks)
     amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
         for node in _task_nodes(scope, amended):
@@ -869,6 +903,14 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             if found:
                 section.items.append(found[0])
                 section.spans.append(found[1])
+    doc_type = (ctx.document.get("doc_type") or "").upper()
+    letter = doc_type in _REQUEST_KINDS or (not doc_type and _KINH_GUI.search(ctx.text.body))
+    if not section.items and not tables and letter:
+        for node in _loose_requests(ctx.text.body, ex.doc):  # a letter whose request is a paragraph
+            found = ex.task(node, node, "request")
+            if found:
+                section.items.append(found[0])
+                section.spans.append(found[1])
     for table in tables:
         prefix = _table_prefix(roots, ctx.text.body, table.start)
         for i, row in enumerate(table.rows, start=1):
@@ -876,6 +918,47 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             section.items.append(item)
             section.spans.append(spans)
     return section
+
+
+def _loose_requests(body: str, doc: _Doc) -> list[Node]:
+    """The paragraphs of a letter with no numbered items that ask something of a body:
+    a request verb ("đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …") or a subject with
+    its role ("Bộ X chủ trì, phối hợp với …"); not its preamble, narration or closing formula.
+    ``ref`` is None: the paragraph has no marker."""
+    start = 0
+    if m := _KINH_GUI.search(body):  # after the addressees
+        start = body.find("\n", m.end()) + 1
+        while start and _ADDRESS_LINE.match(body, start):
+            nxt = body.find("\n", start)
+            start = nxt + 1 if nxt >= 0 else len(body)
+    out = []
+    for s, e in _paragraphs(body, start):
+        text = clean(body[s:e])
+        if not text or _PREAMBLE.match(text) or is_closing(text) or _only_closing(text) or _NOTICE.search(text):
+            continue
+        subjects, at = doc.subjects(s, e)
+        if _REQUEST_VERB.search(text) or (subjects and doc.opening_role(at, e)):
+            node = Node(kind="number", marker="", heading=text, start=s, end=e, heading_span=(s, e))
+            node.ref = None
+            out.append(node)
+    return out
+
+
+def _paragraphs(body: str, start: int):
+    """(start, end) of the paragraphs from ``start`` to the recipients block: lines joined
+    until one ends a sentence (a web page wraps a paragraph at any word)."""
+    pos, first = start, None
+    for line in body[start:].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if is_stop(line):
+            break
+        first = s if first is None else first
+        if re.search(r"[.;:!?]\W*$", line) or not line.strip():
+            yield first, e
+            first = None
+    if first is not None:
+        yield first, pos - 1
 
 
 def _tables(ctx: Context) -> list[Table]:

@@ -320,8 +320,6 @@ def test_attached_document_title_ends_the_closing_article(title, ends):
     # a title in capitals that a web page wrapped goes on in capitals
     ("I. MỤC\nĐÍCH, YÊU CẦU\n1. Mục đích", "I", "MỤC ĐÍCH, YÊU CẦU"),
     ("IV. TỔ CHỨC\nTHỰC HIỆN\n1. Sở Xây dựng", "IV", "TỔ CHỨC THỰC HIỆN"),
-    # a body's name cut after its first word
-    ("IV. TỔ CHỨC THỰC HIỆN\n1. Giao Sở\nCông Thương chủ trì:\na) Rà soát.", "IV.1", "Giao Sở Công Thương chủ trì:"),
     # a short heading in running case stays apart from the paragraph under it
     ("II. NHIỆM VỤ\n1. Mục tiêu chung\nNâng cao năng lực.", "II.1", "Mục tiêu chung"),
     # a heading closed by punctuation never runs on
@@ -329,3 +327,18 @@ def test_attached_document_title_ends_the_closing_article(title, ends):
 ])
 def test_wrapped_heading_goes_on_onto_the_next_line(text, ref, heading):
     assert find(text, ref).heading == heading
+
+
+def test_a_heading_cut_inside_a_body_name_goes_on():
+    text = "IV. TỔ CHỨC THỰC HIỆN\n1. Giao Sở\nCông Thương chủ trì:\na) Rà soát.\n2. Sở Y tế\nHỗ trợ các cơ sở."
+    cut_in_name = text.index("Sở\nCông") + 2
+    nodes = {n.ref: n for root in parse_text(text, name_breaks={cut_in_name}) for n in root.walk()}
+    assert nodes["IV.1"].heading == "Giao Sở Công Thương chủ trì:"
+    # a whole name stays the heading; the paragraph under it is its body
+    assert (nodes["IV.2"].heading, nodes["IV.2"].body) == ("Sở Y tế", ["Hỗ trợ các cơ sở."])
+
+
+def test_a_cut_line_before_a_closing_paragraph_closes_with_it():
+    text = ("1. Sở Y tế\na) Theo dõi, báo cáo.\nChủ tịch UBND tỉnh yêu cầu\n"
+            "Thủ trưởng các sở thực hiện nghiêm túc Chỉ thị này. Trong quá trình thực hiện, nếu có vướng mắc, báo cáo.")
+    assert find(text, "1.a").body == []

@@ -919,3 +919,109 @@ def test_more_column_wordings(header, kind):
 def test_which_sections_and_items_hold_duties(text, refs):
     items = _tasks(text, ["Sở Xây dựng"])
     assert [t["ref"] for t in items] == refs
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a field's value names every body in it, whatever stands between them
+    ("II. NỘI DUNG\n1. Rà soát đội ngũ cán bộ.\n*Đơn vị chủ trì thực hiện: *Sở Nội vụ, đơn vị, Sở Y tế.\n"
+     "*Đơn vị phối hợp: *Sở Tài chính.",
+     ["Sở Nội vụ", "Sở Y tế", "Sở Tài chính"],
+     {"II.1": {"Sở Nội vụ": "lead", "Sở Y tế": "lead", "Sở Tài chính": "coordinate"}}),
+    # "Cơ quan thực hiện:" is read like an item: its subject by its verb, the partners coordinate
+    ("III. NỘI DUNG HOẠT ĐỘNG\n1. Hoạt động 1\n- Nội dung: Tổ chức tập huấn.\n"
+     "- Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp với các đoàn thể, Sở Tài chính thực hiện.",
+     ["Sở Y tế", "Sở Tài chính"],
+     {"III.1": {"Sở Y tế": "lead", "Sở Tài chính": "coordinate"}}),
+    # a label lists several bodies: all are the subject of its items
+    ("1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân các xã\na) Rà soát thủ tục.\nb) Báo cáo kết quả.",
+     ["các sở, ban, ngành", "Ủy ban nhân dân các xã"],
+     {"1.a": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"},
+      "1.b": {"các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # …but a body named inside another's description is not one of them
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Phòng Kinh tế - Cơ quan thường trực Ban Chỉ đạo xã\n- Tổng hợp, báo cáo.",
+     ["Phòng Kinh tế", "Ban Chỉ đạo xã"],
+     {"IV.1.-1": {"Phòng Kinh tế": "lead"}}),
+    # an open-ended group before a named body in a label
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Các sở ngành liên quan, Viện Quy hoạch\n- Phối hợp thu thập dữ liệu.\n- Cập nhật dữ liệu.",
+     ["Viện Quy hoạch"],
+     {"IV.1.-1": {"Viện Quy hoạch": "coordinate"}, "IV.1.-2": {"Viện Quy hoạch": "responsible"}}),
+    # "(cơ quan chủ trì)" after the body heading its subsection: lead on all its items
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng (cơ quan chủ trì)\n- Theo dõi việc thực hiện.\n- Tổng hợp, báo cáo.",
+     ["Sở Xây dựng"],
+     {"IV.1.-1": {"Sở Xây dựng": "lead"}, "IV.1.-2": {"Sở Xây dựng": "lead"}}),
+    # "thường trực Ban Chỉ đạo là X": X is a standing body, lead on its items
+    ("II. NHIỆM VỤ\n1. Kiện toàn Ban Chỉ đạo; thường trực Ban Chỉ đạo là Sở Nội vụ.\nIII. TỔ CHỨC THỰC HIỆN\n"
+     "1. Sở Nội vụ\n- Tổng hợp, báo cáo.",
+     ["Sở Nội vụ"],
+     {"II.1": {}, "III.1.-1": {"Sở Nội vụ": "lead"}}),
+    # a label, a colon, then the subject and its verb
+    ("II. NỘI DUNG\n1. Mở tài khoản: Ủy ban nhân dân xã phối hợp với Sở Tài chính thực hiện.",
+     ["Ủy ban nhân dân xã", "Sở Tài chính"],
+     {"II.1": {"Ủy ban nhân dân xã": "coordinate", "Sở Tài chính": "coordinate"}}),
+])
+def test_who_answers_for_an_item(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a heading that names the subject, its verb on the next line
+    ("1. Về dữ liệu số nhà\n1.1. Giao Sở Xây dựng\nChỉ đạo các phường rà soát dữ liệu.",
+     {"1.1": ("Giao Sở Xây dựng Chỉ đạo các phường rà soát dữ liệu.", {"Sở Xây dựng": "direct"})}),
+    # a sentence cut by a line break is no label: its first line stays in the text
+    ("1. Sở Tài chính theo dõi.\n2. Sở Xây dựng, Bộ Công an chỉ đạo lực lượng chức năng\n"
+     "(kể cả các địa phương lân cận) điều tiết giao thông.",
+     {"1": ("Sở Tài chính theo dõi.", {"Sở Tài chính": "direct"}),
+      "2": ("Sở Xây dựng, Bộ Công an chỉ đạo lực lượng chức năng (kể cả các địa phương lân cận) điều tiết giao thông.",
+            {"Sở Xây dựng": "direct", "Bộ Công an": "direct"})}),
+])
+def test_subject_and_verb_across_a_line_break(text, expected):
+    items = _tasks(text, ["Sở Xây dựng", "Sở Tài chính", "Bộ Công an"], "CV")
+    assert {t["ref"]: (t["text"], roles(t)) for t in items} == expected
+
+
+def test_a_conclusions_other_sections_hold_requests():
+    text = ("I. ĐÁNH GIÁ CHUNG\n1. Tỉnh đã chỉ đạo quyết liệt, kết quả tốt.\nII. NHIỆM VỤ TRỌNG TÂM\n"
+            "1. Đẩy mạnh cải cách hành chính.\nIII. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH\n"
+            "1. Về dự án cảng biển: giao Bộ Xây dựng chủ trì xem xét, xử lý.\n2. Về vốn dư: Bộ Tài chính tổng hợp, báo cáo.")
+    items = _tasks(text, ["Bộ Xây dựng", "Bộ Tài chính"], "TB", None)
+    assert [t["ref"] for t in items] == ["II.1", "III.1", "III.2"]
+    assert roles(items[1]) == {"Bộ Xây dựng": "lead"}
+
+
+def test_a_letters_single_request_paragraph_is_its_task():
+    text = ("Kính gửi: Bộ Xây dựng.\nNgày 05 tháng 3 năm 2025, Văn phòng Chính phủ nhận văn bản của Hiệp hội Nhà thầu đề nghị tháo gỡ vướng mắc.\n"
+            "Thực hiện ý kiến của Phó Thủ tướng tại Văn bản số 12/VPCP-CN, Văn phòng Chính phủ có ý kiến như sau:\n"
+            "Bộ Xây dựng chủ trì, phối hợp với Bộ Tư pháp nghiên cứu kiến nghị\nnêu trên, báo cáo trước ngày 30/4/2025.\n"
+            "Văn phòng Chính phủ thông báo để Bộ Xây dựng và các cơ quan liên quan biết, thực hiện./.\nNơi nhận:\n- Như trên;")
+    items = _tasks(text, ["Bộ Xây dựng", "Bộ Tư pháp"], None, None)
+    assert [(t["ref"], t["text"][:29], roles(t), t["deadline"]["end"]) for t in items] == [
+        (None, "Bộ Xây dựng chủ trì, phối hợp", {"Bộ Xây dựng": "lead", "Bộ Tư pháp": "coordinate"}, "2025-04-30")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a reporting section holds duties, a paragraph cut short runs on into its "…./." line
+    ("VI. CHẾ ĐỘ BÁO CÁO\nCác sở, ban, ngành\nThành phố gửi báo cáo về Sở Xây dựng trước ngày 15/12/2025./.",
+     {"VI": "Các sở, ban, ngành Thành phố gửi báo cáo về Sở Xây dựng trước ngày 15/12/2025./."}),
+    ("VI. TỔ CHỨC THEO DÕI VÀ CHẾ ĐỘ BÁO CÁO\n1. Chế độ báo cáo\n- Sở Xây dựng tổng hợp, báo cáo hằng quý.",
+     {"VI.1.-1": "Sở Xây dựng tổng hợp, báo cáo hằng quý."}),
+])
+def test_reporting_sections_hold_duties(text, expected):
+    items = _tasks(text, ["Sở Xây dựng"])
+    assert {t["ref"]: t["text"] for t in items} == expected
+
+
+def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
+    import extractors.tasks as tasks_module
+    from pipeline.run.extract import build_context, extract_context
+
+    def broken(ctx):
+        raise AttributeError("'NoneType' object has no attribute 'end'")
+
+    monkeypatch.setattr(tasks_module, "extract_tasks", broken)
+    raw = "KẾ HOẠCH\nCăn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ;\nII. NHIỆM VỤ\n1. Sở Xây dựng rà soát."
+    out = extract_context(build_context(Source("k.txt", "", SourceFormat.TXT, [raw]))).contract
+    assert out["tasks"] == []
+    assert [w["code"] for w in out["warnings"] if w["code"] == "extractor_error"] == ["extractor_error"]
+    assert "tasks" in next(w["detail"] for w in out["warnings"] if w["code"] == "extractor_error")
+    assert out["citations"]  # the other sections are kept
