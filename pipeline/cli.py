@@ -84,8 +84,9 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("raw_dir", required=False, type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "formats", multiple=True, type=click.Choice(["txt", "pdf"]),
-              help="Paths to score (default: txt and pdf, the PDF rendered from the text).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["txt", "pdf", "docx", "html", "md"]),
+              help="Paths to score, repeatable (default: txt and pdf); pdf, docx, html and md are "
+                   "rendered from the text.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
 @click.option("--timeout", type=int, default=60, show_default=True, help="Seconds allowed per document.")
 @click.option("--no-survey", is_flag=True, help="Skip the documents that have no gold.")

@@ -25,6 +25,10 @@ from pipeline.quality import scoring
 
 SECTIONS = ("citations", "agencies", "agencies+locality", "tasks", "task_agencies", "deadlines")
 FORMATS = ("txt", "pdf")
+# Paths a text can be rendered to: the PDF by the package's renderer; Word, web page and
+# Markdown by the fixture script of a checkout (scripts/make_formats.py).
+RENDERED = ("pdf", "docx", "html", "md")
+_SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 # Signs that a section should not be empty: a legal basis, a duty section.
 _BASIS = re.compile(r"^\s*Căn cứ\b", re.M)
 _DUTIES = re.compile(r"^\s*(?:[IVX]+[.)]?\s*|\d+[.)]\s*)?(?:NHIỆM VỤ|TỔ CHỨC THỰC HIỆN|GIẢI PHÁP, NHIỆM VỤ)", re.M)
@@ -61,10 +65,8 @@ def _job(args: tuple[str, str, str, int, str]) -> DocResult:
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
-        if fmt == "pdf":
-            from pipeline.quality.render_pdf import render
-
-            path = str(render(Path(path).read_text(encoding="utf-8"), Path(tmp) / f"{stem}.pdf"))
+        if fmt in RENDERED:
+            path = str(_render(fmt, Path(path).read_text(encoding="utf-8"), Path(tmp) / f"{stem}.{fmt}"))
         extraction = extract_path(path)
         result.contract = extraction.contract
         result.empty = _looks_empty(extraction.contract, extraction.text.body)
@@ -76,6 +78,22 @@ def _job(args: tuple[str, str, str, int, str]) -> DocResult:
         signal.alarm(0)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _render(fmt: str, text: str, out: Path) -> Path:
+    if fmt == "pdf":
+        from pipeline.quality.render_pdf import render
+
+        return render(text, out)
+    import importlib.util
+
+    script = _SCRIPTS / "make_formats.py"
+    if not script.exists():
+        raise FileNotFoundError(f"{script}: rendering to {fmt} needs a checkout's scripts/")
+    spec = importlib.util.spec_from_file_location("make_formats", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {"docx": module.render_docx, "html": module.render_html, "md": module.render_markdown}[fmt](text, out)
 
 
 def _looks_empty(contract: dict, body: str) -> list[str]:
