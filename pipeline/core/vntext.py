@@ -9,6 +9,7 @@ Each operation has its own name because callers need different things:
 * :func:`casefold_vi` — lower case with the contract's tone placement, one character for
   one: marks kept, so ``Uỷ ban`` and ``ủy ban`` compare equal.
 * :func:`strip_marks` — ``Đồng Nai`` → ``Dong Nai``: marks removed, case kept.
+* :func:`strip_tones` — ``Việt`` → ``Viêt``: tone marks removed, letters (ê, ơ, ư…) kept.
 * :func:`place_tones` — old-style placement on a word-final open cluster (``hoà``,
   ``thuỷ``, ``UỶ``) → the placement the official bodies print (``hòa``, ``thủy``, ``ỦY``).
 """
@@ -100,6 +101,17 @@ def strip_marks(text: str) -> str:
     """``Đồng Nai`` → ``Dong Nai``: every combining mark removed, đ → d, case kept."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D_TO_D))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# The five tone marks (huyền, sắc, hỏi, ngã, nặng) as combining characters; the other
+# marks (ă â ê ô ơ ư) make distinct letters.
+TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
+
+
+def strip_tones(text: str) -> str:
+    """``Việt`` → ``Viêt``: the tone marks removed, the letters' own marks kept; NFC."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
 
 
 def fold_key(text: str | None) -> str:

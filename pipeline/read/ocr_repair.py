@@ -32,7 +32,7 @@ import re
 import unicodedata
 
 from gazetteer import load_tsv, load_yaml
-from pipeline.core.vntext import fold_key, strip_marks
+from pipeline.core.vntext import fold_key, strip_marks, strip_tones
 
 # Letters the OCR model reads as digits, and back.
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -65,8 +65,7 @@ _SPACING = re.compile(r"(?<=[" + _LETTER + r"])([aăâeêioôơuưyAĂÂEÊIOÔ�
 def _is_viet_letter(c: str) -> bool:
     if len(c) != 1 or not c.isalpha():
         return False
-    base = "".join(x for x in unicodedata.normalize("NFD", c) if x not in "\u0300\u0301\u0303\u0309\u0323")
-    return unicodedata.normalize("NFC", base) in _VIET_VOWELS or c.isascii() or c in "đĐ"
+    return strip_tones(c) in _VIET_VOWELS or c.isascii() or c in "đĐ"
 
 
 def _attach_spacing(m: re.Match) -> str:
