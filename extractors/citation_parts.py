@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+import gazetteer
 from gazetteer import load_tsv, load_yaml
 from pipeline.core.vntext import fold_key
 
@@ -19,8 +20,8 @@ from pipeline.core.vntext import fold_key
 
 @functools.cache
 def kinds() -> tuple[dict, ...]:
-    """Rows of doc_types.tsv, longest kind word first (so "Thông tư liên tịch" wins)."""
-    rows = load_tsv("doc_types.tsv", required=("name", "code", "symbols", "issuer", "generic"))
+    """Every kind word (rows of doc_types.tsv), longest first (so "Thông tư liên tịch" wins)."""
+    rows = [row for kind in gazetteer.kinds().values() for row in kind["words"]]
     return tuple(sorted(rows, key=lambda r: -len(r["name"])))
 
 

@@ -7,7 +7,7 @@ signature block (TM./KT. …, position, name), often side by side with ``Nơi nh
 Sources lose parts of it (a draft's blank number, a header cut off, OCR damage): each
 missing field is ``None`` with a warning, never an error. Words are matched without
 diacritics where OCR breaks them (``KÊ HOẠCH``, ``ngay … thang``, ``CHU TỊCH``).
-Vocabulary lives in ``gazetteer/header_terms.yml``.
+Vocabulary lives in ``gazetteer/header_terms.yml``; kinds in ``gazetteer/doc_types.tsv``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from gazetteer import load_yaml
+from gazetteer import kinds, load_yaml
 from pipeline.core.models import Context, Section, Span, warning
 from pipeline.core.vntext import fold_chars
 from pipeline.text.normalize import (
@@ -41,7 +41,7 @@ def _fkey(text: str) -> str:
 
 @functools.cache
 def _kinds() -> dict[str, str]:
-    return {_fkey(k): v for k, v in terms()["document_kinds"].items()}
+    return {_fkey(w): code for code, kind in kinds().items() for w in kind["headings"]}
 
 
 @functools.cache
@@ -402,7 +402,7 @@ def kind_heading(line: str) -> str | None:
 def doc_type_of_number(number: str) -> str | None:
     """``231/KH-UBND`` → KH; ``10/2025/TT-BKHCN`` → TT; ``38-CT/TW`` → CT (the Party puts
     the kind before the slash); ``1085/UBND-KTN`` (no kind in the symbol) → CV."""
-    codes = {v.upper(): v for v in terms()["document_kinds"].values()}
+    codes = {code.upper(): code for code, kind in kinds().items() if kind["headings"]}
     party = re.match(r"^\d*-([^\W\d_]+)/", number)
     if party and party.group(1).upper() in codes:
         return codes[party.group(1).upper()]

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import gazetteer
 from gazetteer import load_yaml
 
 from pipeline.core.models import NormalisedText
@@ -728,7 +729,7 @@ def _is_caption(text: str, number: str | None) -> bool:
     m = re.match(r"^(\S+(?:\s+\S+){0,3}?)\s+(?:số\s+)?(\d+[/-][\w./&-]*\w)", text)
     if not m:
         return False
-    kinds = {k.casefold() for k in load_yaml("header_terms.yml")["document_kinds"]}
+    kinds = {w.casefold() for kind in gazetteer.kinds().values() for w in kind["headings"]}
     if m.group(1).casefold() not in kinds:
         return False
     return number is None or m.group(2) == number
