@@ -59,7 +59,12 @@ def kinds() -> dict[str, dict]:
     "headings": ("Kế hoạch",)}}``. ``words`` are the file's rows for the code — every kind
     word written in running text, with its symbols, implied issuer and generic flag;
     ``headings`` the words printed as a document's own kind heading (``KẾ HOẠCH``)."""
-    rows = load_tsv("doc_types.tsv", required=KIND_COLUMNS)
+    return group_kinds(load_tsv("doc_types.tsv", required=KIND_COLUMNS))
+
+
+def group_kinds(rows) -> dict[str, dict]:
+    """Kind-word rows grouped by code (see :func:`kinds`); a code with no row or two rows
+    giving its English name is a broken file."""
     out: dict[str, dict] = {}
     for row in rows:
         kind = out.setdefault(row["code"], {"code": row["code"], "vi": None, "en": None,
