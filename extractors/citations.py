@@ -684,7 +684,7 @@ _OWN_NUMBER_LINE = re.compile(r"^[\W_]*(?i:số(?:\s+hiệu)?)[\W_]*:[\s*_]*", r
 
 
 def _number_key(number: str) -> str:
-    return fold_key(number).replace(" ", "").replace("đ", "d")
+    return fold_key(number).replace(" ", "")  # fold_key already reads đ as d
 
 
 def _own_numbers(view: str, doc: dict) -> set[str]:
