@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,44 +25,17 @@ from gazetteer import load_tsv
 from extractors import agency_abbr as abbr
 from gazetteer.localities import DIVISIONS, lookup_unit, candidates
 from pipeline.core.models import Context, Section
+from pipeline.core.vntext import casefold_vi, fold_chars, place_tones
 from extractors.registry import component
 
 # ----------------------------------------------------------------------------------------
 # Folding: lower case with the contract's tone placement, same length as the text, so
 # offsets found in the folded text are offsets in the text.
 
-_TONE_FIX = {
-    "uỷ": "ủy", "uý": "úy", "uỳ": "ùy", "uỹ": "ũy", "uỵ": "ụy",
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-}
-# Word-final only ("đoàn" stays), and not after q: in "Quý" the u belongs to the consonant.
-_TONE_RE = re.compile("(?<![qQ])(?:" + "|".join(_TONE_FIX) + r")(?!\w)")
-
-
-def fold(text: str) -> str:
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer (İ): keep it
-        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return _TONE_RE.sub(lambda m: _TONE_FIX[m.group(0)], low)
-
-
-class _BareTable(dict):
-    """str.translate table filled on demand: a character → its base letter (đ → d)."""
-
-    def __missing__(self, code: int) -> str:
-        base = unicodedata.normalize("NFD", chr(code))[0]
-        self[code] = "d" if base == "đ" else base
-        return self[code]
-
-
-_BARE = _BareTable()
-
-
-def bare(text: str) -> str:
-    """Folded text without marks (đ → d), same length: OCR drops and swaps marks
-    ("Môi truờng", "Cuc Thuế", "Kho bac"), so names are also looked for in this form."""
-    return fold(text).translate(_BARE)
+# OCR drops and swaps marks ("Môi truờng", "Cuc Thuế"), so names are also looked for
+# without marks (bare). pipeline.core.vntext holds both; aliases, not wrappers (hot path).
+fold = casefold_vi
+bare = fold_chars
 
 
 @functools.lru_cache(maxsize=65536)  # names repeat across mentions and documents
@@ -72,11 +44,7 @@ def _tidy(name: str) -> str:
     name = re.sub(r"\s*[-–]\s*", " - ", name)  # an en dash is the same joint
     name = re.sub(r"\s*,\s*", ", ", name)
     name = " ".join(name.split())
-    for old, new in _TONE_FIX.items():
-        name = re.sub(r"(?<![qQ])" + old + r"(?!\w)", new, name)
-        name = re.sub(old.capitalize() + r"(?!\w)", new.capitalize(), name)
-        name = re.sub(r"(?<![qQ])" + old.upper() + r"(?!\w)", new.upper(), name)
-    return name
+    return place_tones(name)
 
 
 def _alias_re(alias: str) -> str:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from gazetteer import load_tsv
+from pipeline.core.vntext import strip_marks
 
 # A token written as an abbreviation: two or more capitals, maybe joined by & or - ("KH&CN",
 # "LĐ-TB&XH", "PYTTTW"); not a Roman numeral or a designator with digits ("A03", "19").
@@ -47,8 +47,7 @@ def letters(text: str) -> str:
 
 
 def _bare_upper(text: str) -> str:
-    t = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
-    return "".join(c for c in t if "A" <= c <= "Z")
+    return "".join(c for c in strip_marks(text.upper()) if "A" <= c <= "Z")
 
 
 def initials(words: str) -> set[str]:

@@ -11,22 +11,23 @@ import functools
 import re
 from dataclasses import dataclass
 
+import gazetteer
 from gazetteer import load_tsv, load_yaml
-from pipeline.core.identity import fold
+from pipeline.core.vntext import fold_key
 
 # --- vocabularies -----------------------------------------------------------------------
 
 
 @functools.cache
 def kinds() -> tuple[dict, ...]:
-    """Rows of doc_types.tsv, longest kind word first (so "Thông tư liên tịch" wins)."""
-    rows = load_tsv("doc_types.tsv", required=("name", "code", "symbols", "issuer", "generic"))
+    """Every kind word (rows of doc_types.tsv), longest first (so "Thông tư liên tịch" wins)."""
+    rows = [row for kind in gazetteer.kinds().values() for row in kind["words"]]
     return tuple(sorted(rows, key=lambda r: -len(r["name"])))
 
 
 @functools.cache
 def kind_by_word() -> dict[str, dict]:
-    return {fold(r["name"]): r for r in kinds()}
+    return {fold_key(r["name"]): r for r in kinds()}
 
 
 @functools.cache
@@ -47,7 +48,7 @@ def canonical_symbol_code() -> dict[str, str]:
     for r in kinds():
         syms = [x.strip() for x in r["symbols"].split(",") if x.strip()]
         for s in syms:
-            if fold(s) == fold(syms[0]):
+            if fold_key(s) == fold_key(syms[0]):
                 out.setdefault(s.upper(), syms[0])
     return out
 
@@ -334,16 +335,16 @@ def _province_dept_names() -> dict[str, str]:
     out = {}
     for r in issuer_rows():
         if r["level"] == "province":
-            out[fold(r["name"])] = r["name"]
+            out[fold_key(r["name"])] = r["name"]
             for a in filter(None, (x.strip() for x in r["aliases"].split(";"))):
-                out[fold(a)] = r["name"]
+                out[fold_key(a)] = r["name"]
     return out
 
 
 def _canonical_national(spelling: str) -> str:
-    key = fold(spelling)
+    key = fold_key(spelling)
     for s, name in _national_names():
-        if fold(s) == key:
+        if fold_key(s) == key:
             return name
     return spelling
 
@@ -398,7 +399,7 @@ def division_of(province: str) -> str | None:
 def _division_of(province: str) -> str | None:
     """``Hải Phòng`` → ``thành phố``, ``Kon Tum`` → ``tỉnh``; None for a place that is no province."""
     for r in load_tsv("provinces_2024.tsv"):
-        if fold(r["name"]) == fold(province) and r.get("kind"):
+        if fold_key(r["name"]) == fold_key(province) and r.get("kind"):
             return r["kind"]
     try:  # the package knows the provinces after 2025
         from gazetteer.places import Gazetteer
@@ -493,7 +494,7 @@ def read_issuer(text: str, pos: int, citer: Citer) -> Issuer | None:
             return Issuer(name, locality_of(name), not completed, m.end())
         m = _province_dept_re().match(text, pos)
         if m:
-            name = _province_dept_names()[fold(m.group(0))]
+            name = _province_dept_names()[fold_key(m.group(0))]
             after = UNIT_RE.match(text, m.end() + 1) if text[m.end():m.end() + 1] == " " else None
             if after:
                 return Issuer(name, after.group("place"), True, after.end())

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer.successions import issuer_name_on
-from pipeline.core.identity import document_key, fold
+from pipeline.core.identity import document_key
+from pipeline.core.vntext import fold_key
 from pipeline.core.models import Context, Section, warning
 
 from . import citation_parts as P
@@ -116,7 +117,7 @@ def _trailer(view: str, pos: int, citer: P.Citer) -> tuple[P.Date | None, P.Issu
 
 
 def _kind_row(word: str | None) -> dict | None:
-    return P.kind_by_word().get(fold(word)) if word else None
+    return P.kind_by_word().get(fold_key(word)) if word else None
 
 
 def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list[Mention]:
@@ -175,22 +176,22 @@ _LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
-_folded = functools.lru_cache(maxsize=4096)(fold)
+_folded = functools.lru_cache(maxsize=4096)(fold_key)
 _LONGEST_TITLE = 200
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
-    ahead = fold(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
+    ahead = fold_key(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
     for title, pattern in P.law_title_patterns():
         seg = view[pos:pos + len(title)]
-        if ahead.startswith(_folded(title)) and fold(seg) == _folded(title) \
+        if ahead.startswith(_folded(title)) and fold_key(seg) == _folded(title) \
                 and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
             return title, pos + len(title)
         m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
         if m:
             printed = " ".join(view[pos:m.end()].split())
-            if fold(printed).replace(",", "") == fold(title).replace(",", ""):
+            if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
                 return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
             return title, m.end()
     kw = _LAW_RE.match(view, pos)
@@ -218,7 +219,7 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     if not words:
         return None
     name = " ".join(view[kw.end():end].split())
-    if fold(name) in {fold(n) for n in P.cues()["not_law_names"]}:
+    if fold_key(name) in {fold_key(n) for n in P.cues()["not_law_names"]}:
         return None  # "… Luật Việt Nam": a community or a site, not a law
     return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
@@ -630,7 +631,7 @@ class _Item:
 def _compatible(item: _Item, m: Mention) -> bool:
     a, b = item.issuer(), m.issuer
     if a and b and a.explicit and b.explicit and a.name and b.name:
-        fa, fb = fold(a.name), fold(b.name)
+        fa, fb = fold_key(a.name), fold_key(b.name)
         if not (fa.startswith(fb) or fb.startswith(fa)):  # one cut by a line break is the same body
             return False
     da, db = item.date(), m.date
@@ -647,11 +648,11 @@ def _group(mentions: list[Mention]) -> list[_Item]:
         # "Luật số 77/2015/QH13" cited by number alone
         keys = []
         if m.form == "law" and m.title:
-            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
+            keys.append(("t", m.doc_type, fold_key(m.title).replace(",", "")))
         if m.number:
-            keys.append(("n", fold(m.number).replace(" ", "")))
+            keys.append(("n", fold_key(m.number).replace(" ", "")))
         if not keys:
-            keys.append(("t", m.doc_type, fold(m.title).replace(",", "")))
+            keys.append(("t", m.doc_type, fold_key(m.title).replace(",", "")))
         home = next((it for k in keys for it in by_key.get(k, []) if _compatible(it, m)), None)
         if home is None:
             home = _Item()
@@ -683,7 +684,7 @@ _OWN_NUMBER_LINE = re.compile(r"^[\W_]*(?i:số(?:\s+hiệu)?)[\W_]*:[\s*_]*", r
 
 
 def _number_key(number: str) -> str:
-    return fold(number).replace(" ", "").replace("đ", "d")
+    return fold_key(number).replace(" ", "")  # fold_key already reads đ as d
 
 
 def _own_numbers(view: str, doc: dict) -> set[str]:
@@ -722,7 +723,7 @@ def _mention_key(m: Mention) -> str | None:
     if m.number:
         return "n:" + _number_key(m.number)
     if m.form == "law" and m.title:
-        return "t:" + fold(m.title).replace(",", "")
+        return "t:" + fold_key(m.title).replace(",", "")
     return None
 
 
@@ -755,9 +756,9 @@ def _is_self(m: Mention, doc: dict, own_numbers: set[str] | None = None) -> bool
         # decision, unless the text names another kind of body as the issuer
         own = (doc.get("issuer") or {}).get("name")
         return not (m.issuer and m.issuer.explicit and own and m.issuer.name
-                    and fold(m.issuer.name).split()[:3] != fold(own).split()[:3])
+                    and fold_key(m.issuer.name).split()[:3] != fold_key(own).split()[:3])
     own = (doc.get("issuer") or {}).get("name")
-    return not (m.issuer and m.issuer.explicit and own and fold(m.issuer.name or "") != fold(own))
+    return not (m.issuer and m.issuer.explicit and own and fold_key(m.issuer.name or "") != fold_key(own))
 
 
 def _resolve_issuer(item: _Item, citer: P.Citer, date: str | None) -> dict:

@@ -7,17 +7,17 @@ signature block (TM./KT. …, position, name), often side by side with ``Nơi nh
 Sources lose parts of it (a draft's blank number, a header cut off, OCR damage): each
 missing field is ``None`` with a warning, never an error. Words are matched without
 diacritics where OCR breaks them (``KÊ HOẠCH``, ``ngay … thang``, ``CHU TỊCH``).
-Vocabulary lives in ``gazetteer/header_terms.yml``.
+Vocabulary lives in ``gazetteer/header_terms.yml``; kinds in ``gazetteer/doc_types.tsv``.
 """
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from gazetteer import load_yaml
+from gazetteer import kinds, load_yaml
 from pipeline.core.models import Context, Section, Span, warning
+from pipeline.core.vntext import fold_chars
 from pipeline.text.normalize import (
     PLACE_DATE_LINE,
     ends_dangling,
@@ -35,28 +35,13 @@ def terms() -> dict:
     return load_yaml("header_terms.yml")
 
 
-# --- folding: compare without diacritics, keeping every offset ------------------------
-
-@functools.cache
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0].lower()
-    return base if len(base) == 1 else c
-
-
-def fold(text: str) -> str:
-    """``KẾ HOẠCH`` → ``ke hoach``; one character for one, so offsets carry over."""
-    return "".join(_fold_char(c) for c in text)
-
-
 def _fkey(text: str) -> str:
-    return " ".join(fold(text).split())
+    return " ".join(fold_chars(text).split())
 
 
 @functools.cache
 def _kinds() -> dict[str, str]:
-    return {_fkey(k): v for k, v in terms()["document_kinds"].items()}
+    return {_fkey(w): code for code, kind in kinds().items() for w in kind["headings"]}
 
 
 @functools.cache
@@ -129,14 +114,14 @@ def split_unit(rest: str) -> tuple[str | None, str]:
         if low.upper().startswith(abbr + " "):
             return full, restore_place(_title_words(low[len(abbr):].strip()), full)
     for unit in sorted(terms()["unit_types"], key=len, reverse=True):
-        if fold(low).startswith(fold(unit) + " ") or fold(low) == fold(unit):
+        if fold_chars(low).startswith(fold_chars(unit) + " ") or fold_chars(low) == fold_chars(unit):
             return unit, restore_place(_title_words(low[len(unit):].strip()), unit)
     return None, _title_words(low)
 
 
 def _local_prefix(caps: str) -> tuple[str, str] | None:
     """(written body kind, remainder) when ``caps`` opens with a local body kind."""
-    key = fold(caps)
+    key = fold_chars(caps)
     for folded, printed, written in _local_bodies():
         if key.startswith(folded + " ") or key == folded:
             return written, caps[len(printed):]
@@ -255,7 +240,7 @@ def _is_parent_of(upper: str, lower: str) -> bool:
 
 def _starts_body(line: str) -> bool:
     low = " ".join(line.lower().split())
-    return (any(fold(low).startswith(fold(h) + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
+    return (any(fold_chars(low).startswith(fold_chars(h) + " ") for h in _ORG_HEADS) or _local_prefix(line) is not None
             or _fkey(line) in _national() or low.upper() in terms()["bare_units"])
 
 
@@ -305,7 +290,7 @@ def _position_at(caps: str) -> tuple[str, str] | None:
     for _, printed in _positions():
         if upper.startswith(printed + " ") or upper == printed:
             return printed, upper[len(printed):].strip()
-    key = fold(caps)
+    key = fold_chars(caps)
     for folded, printed in _positions():
         if key.startswith(folded + " ") or key == folded:
             return printed, caps[len(folded):].strip()
@@ -391,18 +376,18 @@ def _lines(text: str, limit: int | None = None) -> list[tuple[int, str]]:
 
 @functools.cache
 def _motto_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in terms()["motto_words"])
+    return frozenset(fold_chars(w) for w in terms()["motto_words"])
 
 
 def _is_motto(line: str) -> bool:
     """Only words of the mottos, with or without diacritics (``CONG HOA XA HOI …``)."""
-    words = re.findall(r"\w+", fold(line))
+    words = re.findall(r"\w+", fold_chars(line))
     return bool(words) and all(w in _motto_words() for w in words)
 
 
 def _is_mark(line: str) -> bool:
     """``DỰ THẢO``, ``HỎA TỐC``, ``*``: stamps in the header block."""
-    key = re.sub(r"[()\d]", " ", fold(line))
+    key = re.sub(r"[()\d]", " ", fold_chars(line))
     key = " ".join(key.replace("lần", "lan").split())
     return key in terms()["header_marks"]
 
@@ -417,7 +402,7 @@ def kind_heading(line: str) -> str | None:
 def doc_type_of_number(number: str) -> str | None:
     """``231/KH-UBND`` → KH; ``10/2025/TT-BKHCN`` → TT; ``38-CT/TW`` → CT (the Party puts
     the kind before the slash); ``1085/UBND-KTN`` (no kind in the symbol) → CV."""
-    codes = {v.upper(): v for v in terms()["document_kinds"].values()}
+    codes = {code.upper(): code for code, kind in kinds().items() if kind["headings"]}
     party = re.match(r"^\d*-([^\W\d_]+)/", number)
     if party and party.group(1).upper() in codes:
         return codes[party.group(1).upper()]
@@ -482,9 +467,9 @@ def parse_place_date(line: str) -> tuple[str | None, str | None, int, int] | Non
     """``TP. Hồ Chí Minh, ngày 02 tháng 4 năm 2016`` → (``Hồ Chí Minh``, ``2016-04-02``,
     start, end); ``ngày 5/3/2014`` and a draft's ``ngày  tháng  năm 2024`` (→ ``2024``) too."""
     line = line.replace("*", " ")  # a footnote mark in the date ("tháng 11* năm 2025")
-    m = _PLACE_DATE.search(fold(line))
+    m = _PLACE_DATE.search(fold_chars(line))
     if not m:
-        bare = _PLACE_DATE_NO_COMMA.match(fold(line))
+        bare = _PLACE_DATE_NO_COMMA.match(fold_chars(line))
         place = line[bare.start(1):bare.end(1)] if bare else ""
         if not bare or not all(w[:1].isupper() for w in place.split()):
             return None
@@ -638,7 +623,7 @@ def title_after_heading(head: list[tuple[int, str]], kind_at: int) -> tuple[str 
     """
     i = kind_at + 1
     of_line = None
-    if i < len(head) and is_all_caps(head[i][1]) and fold(head[i][1]).startswith("cua "):
+    if i < len(head) and is_all_caps(head[i][1]) and fold_chars(head[i][1]).startswith("cua "):
         of_line = head[i][1][4:].strip()  # "CHỈ THỊ / CỦA BAN BÍ THƯ"
         i += 1
     parts: list[tuple[int, str]] = []

@@ -49,6 +49,39 @@ def load_yaml(name: str):
         return yaml.safe_load(fh)
 
 
+KIND_COLUMNS = ("name", "code", "symbols", "issuer", "generic", "heading", "en")
+
+
+@functools.cache
+def kinds() -> dict[str, dict]:
+    """The one vocabulary of document kinds (``doc_types.tsv``), by contract code, in file
+    order: ``{"KH": {"code": "KH", "vi": "Kế hoạch", "en": "Plan", "words": (rows…),
+    "headings": ("Kế hoạch",)}}``. ``words`` are the file's rows for the code — every kind
+    word written in running text, with its symbols, implied issuer and generic flag;
+    ``headings`` the words printed as a document's own kind heading (``KẾ HOẠCH``)."""
+    return group_kinds(load_tsv("doc_types.tsv", required=KIND_COLUMNS))
+
+
+def group_kinds(rows) -> dict[str, dict]:
+    """Kind-word rows grouped by code (see :func:`kinds`); a code with no row or two rows
+    giving its English name is a broken file."""
+    out: dict[str, dict] = {}
+    for row in rows:
+        kind = out.setdefault(row["code"], {"code": row["code"], "vi": None, "en": None,
+                                            "words": (), "headings": ()})
+        kind["words"] += (row,)
+        if row["heading"] == "yes":
+            kind["headings"] += (row["name"],)
+        if row["en"]:
+            if kind["en"]:
+                raise GazetteerError(f"doc_types.tsv: two English names for {row['code']}")
+            kind["vi"], kind["en"] = row["name"], row["en"]
+    unnamed = [code for code, k in out.items() if not k["en"]]
+    if unnamed:
+        raise GazetteerError(f"doc_types.tsv: no row names the kind(s) {unnamed} (en column)")
+    return out
+
+
 def split_list(cell: str | None) -> list[str]:
     """A ``|``-separated cell (aliases, levels) as a list, blanks dropped."""
     return [x.strip() for x in (cell or "").split("|") if x.strip()]

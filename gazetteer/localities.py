@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import load_tsv
+from pipeline.core.vntext import fold_key
 
 # Division words, longest first, and the tier each names.
 DIVISIONS = {
@@ -55,8 +56,7 @@ def _key(text: str) -> str:
 
 def _bare(text: str) -> str:
     """Key without marks (đ → d), for OCR-damaged names."""
-    t = unicodedata.normalize("NFD", _key(text).replace("đ", "d"))
-    return "".join(ch for ch in t if not unicodedata.combining(ch))
+    return fold_key(_key(text))
 
 
 def split_division(full: str) -> tuple[str | None, str]:

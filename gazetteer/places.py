@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from gazetteer import localities as gl
 
-from pipeline.core.identity import fold, slug
+from pipeline.core.identity import slug
+from pipeline.core.vntext import fold_key
 
 DIVISIONS = gl.DIVISIONS
 split_division = gl.split_division
@@ -67,7 +68,7 @@ class Gazetteer:
         """The unit a bare name means; a placeholder unit (no code) when nothing fits."""
         if not name:
             return None
-        divisions = {division} if division else self.hints.get(fold(name), set())
+        divisions = {division} if division else self.hints.get(fold_key(name), set())
         found = None
         for div in sorted(divisions):
             found = found or gl.lookup_unit(name, kind=div)
@@ -86,14 +87,14 @@ class Gazetteer:
 def division_hints(names: list[str], localities: list[str]) -> dict[str, set[str]]:
     """Division words each locality is named with in the corpus (``Ủy ban nhân dân xã Hà Đông``)."""
     hints: dict[str, set[str]] = {}
-    folded_names = [fold(n) for n in names if n]
+    folded_names = [fold_key(n) for n in names if n]
     by_length = sorted(DIVISIONS, key=len, reverse=True)
-    for loc in sorted({fold(x) for x in localities if x}):
+    for loc in sorted({fold_key(x) for x in localities if x}):
         for fn in folded_names:
             if not fn.endswith(" " + loc):
                 continue
             before = fn[: -len(loc) - 1]
-            div = next((d for d in by_length if before == fold(d) or before.endswith(" " + fold(d))), None)
+            div = next((d for d in by_length if before == fold_key(d) or before.endswith(" " + fold_key(d))), None)
             if div:
                 hints.setdefault(loc, set()).add(div)
     return hints

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
-# NFD leaves đ/Đ whole (they are letters, not d + mark): fold them by hand.
-_EXTRA_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+from pipeline.core.vntext import fold_key
+
 _YEAR_IN_NUMBER = re.compile(r"/((?:19|20)\d{2})/")
 
 
-def fold(text: str | None) -> str:
-    """``Quyết định`` → ``quyet dinh``: no marks, đ → d, lower case, single spaces."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA_FOLD))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+fold = fold_key  # the name identities have always used
 
 
 def short_hash(*parts: object, length: int = 12) -> str:
@@ -31,7 +24,7 @@ def short_hash(*parts: object, length: int = 12) -> str:
 
 def slug(text: str | None, limit: int = 60) -> str:
     """``tỉnh Thừa Thiên Huế`` → ``tinh-thua-thien-hue``."""
-    s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    s = re.sub(r"[^a-z0-9]+", "-", fold_key(text)).strip("-")
     return s[:limit].rstrip("-")
 
 
@@ -53,8 +46,8 @@ DocKey = tuple[str, str, str | None, int | None]
 
 def document_key(doc_type: str | None, number: str | None, title: str | None,
                  issuer: str | None, issued_date: str | None) -> DocKey:
-    ident = "no:" + fold(number).replace(" ", "") if number else "title:" + fold(title)
-    return (fold(doc_type), ident, fold(issuer) or None, document_year(number, issued_date))
+    ident = "no:" + fold_key(number).replace(" ", "") if number else "title:" + fold_key(title)
+    return (fold_key(doc_type), ident, fold_key(issuer) or None, document_year(number, issued_date))
 
 
 def document_id(key: DocKey) -> str:
@@ -86,4 +79,4 @@ def resolve_partial_keys(keys: set[DocKey]) -> dict[DocKey, DocKey]:
 
 
 def agency_id(name: str, locality: str | None) -> str:
-    return "a" + short_hash(fold(name), fold(locality))
+    return "a" + short_hash(fold_key(name), fold_key(locality))

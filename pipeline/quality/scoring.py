@@ -25,11 +25,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
-TONE_FIX = {  # old-style tone placement -> the contract's placement
-    "uỷ": "ủy", "uý": "úy", "uỳ": "ùy", "uỹ": "ũy", "uỵ": "ụy",
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-}
+from pipeline.core.vntext import TONE_TABLE_LOWER
+
+# Old-style tone placement -> the contract's placement. The reference scorer replaces
+# these clusters anywhere in a word (not only word-final): keep its rule, share the table.
+TONE_FIX = TONE_TABLE_LOWER
 
 
 def norm(text: str | None) -> str:

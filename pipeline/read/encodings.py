@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from gazetteer import load_tsv
+from pipeline.core.vntext import TONE_MARKS, strip_tones
 
 
 class UndecodableText(ValueError):
@@ -113,9 +114,8 @@ def unicode_to_cp1258(text: str) -> bytes:
             continue
         except UnicodeEncodeError:
             pass
-        parts = unicodedata.normalize("NFD", c)
-        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONE_MARKS))
-        marks = "".join(p for p in parts if p in _TONE_MARKS)
+        marks = "".join(p for p in unicodedata.normalize("NFD", c) if p in TONE_MARKS)
+        base = strip_tones(c)
         out.append((base + marks).encode("cp1258"))
     return b"".join(out)
 
@@ -127,7 +127,6 @@ def unicode_to_vni(text: str) -> str:
 
 # --- scoring -------------------------------------------------------------------------------
 
-_TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # A Vietnamese syllable, tones stripped: initial consonant, vowel nucleus (with its glide),
 # final consonant. Nuclei are listed so that ``aưo`` or ``aeu`` (mis-decoded text) fail.
 _NUCLEI = (
@@ -146,12 +145,10 @@ _HARMLESS = set("–—‘’“”…•°€₫«»©®™²³\u00a0\u00ad")
 
 
 def _is_syllable(word: str) -> bool:
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(c in _TONE_MARKS for c in decomposed)
-    if tones > 1:
+    low = word.lower()
+    if sum(c in TONE_MARKS for c in unicodedata.normalize("NFD", low)) > 1:
         return False
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    return bool(_SYLLABLE.match(base))
+    return bool(_SYLLABLE.match(strip_tones(low)))
 
 
 def vietnamese_score(text: str) -> int:

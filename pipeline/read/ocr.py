@@ -32,6 +32,8 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pipeline.core.vntext import strip_marks
+
 DPI = 300
 LANG = "vie"
 PSM = 3  # automatic page segmentation: columns of a header come out as separate blocks
@@ -108,11 +110,6 @@ _SYLLABLE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
 _CID = re.compile(r"\(cid:\d+\)")
 
 
-def _strip_marks(word: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-    return base.replace("đ", "d").replace("Đ", "D")
-
-
 def _bad_char(c: str) -> bool:
     """A character no Vietnamese administrative text is made of: the debris of a
     font without a usable ToUnicode map (control and private-use codes, U+FFFD,
@@ -153,7 +150,7 @@ def looks_garbled(text: str, max_bad: float = 0.05, min_syllables: float = 0.55)
     words = [w for w in re.findall(r"[^\W\d_]+", text) if not (w.isupper() and len(w) <= 8)]
     if len(words) < 20:
         return False
-    ok = sum(1 for w in words if _SYLLABLE.fullmatch(_strip_marks(w).lower()))
+    ok = sum(1 for w in words if _SYLLABLE.fullmatch(strip_marks(w).lower()))
     return ok / len(words) < min_syllables
 
 

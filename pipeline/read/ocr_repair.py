@@ -32,6 +32,7 @@ import re
 import unicodedata
 
 from gazetteer import load_tsv, load_yaml
+from pipeline.core.vntext import fold_key, strip_marks, strip_tones
 
 # Letters the OCR model reads as digits, and back.
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -64,8 +65,7 @@ _SPACING = re.compile(r"(?<=[" + _LETTER + r"])([aăâeêioôơuưyAĂÂEÊIOÔ�
 def _is_viet_letter(c: str) -> bool:
     if len(c) != 1 or not c.isalpha():
         return False
-    base = "".join(x for x in unicodedata.normalize("NFD", c) if x not in "\u0300\u0301\u0303\u0309\u0323")
-    return unicodedata.normalize("NFC", base) in _VIET_VOWELS or c.isascii() or c in "đĐ"
+    return strip_tones(c) in _VIET_VOWELS or c.isascii() or c in "đĐ"
 
 
 def _attach_spacing(m: re.Match) -> str:
@@ -103,8 +103,7 @@ _SYLLABLE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
 
 
 def _syllable(word: str) -> bool:
-    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
-    return bool(_SYLLABLE.fullmatch(bare.replace("đ", "d")))
+    return bool(_SYLLABLE.fullmatch(strip_marks(word.lower())))
 
 
 def _join_hyphen(m: re.Match) -> str:
@@ -276,11 +275,6 @@ def fix_signature_marks(text: str) -> str:
 
 # --- place names ------------------------------------------------------------------------------
 
-def _bare(text: str) -> str:
-    t = unicodedata.normalize("NFD", " ".join(text.split()).casefold().replace("đ", "d"))
-    return "".join(c for c in t if not unicodedata.combining(c))
-
-
 @functools.cache
 def _place_names() -> tuple[frozenset, dict[str, str]]:
     """(known names casefolded, bare key → the one name it can be; ambiguous keys left out)."""
@@ -289,7 +283,7 @@ def _place_names() -> tuple[frozenset, dict[str, str]]:
     names = {u.name for u in localities.all_units()}
     by_bare: dict[str, set[str]] = {}
     for n in names:
-        by_bare.setdefault(_bare(n), set()).add(n)
+        by_bare.setdefault(fold_key(n), set()).add(n)
     return (frozenset(n.casefold() for n in names),
             {k: next(iter(v)) for k, v in by_bare.items() if len(v) == 1})
 
@@ -311,7 +305,7 @@ def _fix_name(words: list[str]) -> str | None:
         cand = " ".join(words[:n])
         if cand.casefold() in known:
             return None
-        right = by_bare.get(_bare(cand))
+        right = by_bare.get(fold_key(cand))
         if right:
             right = right.upper() if cand.isupper() else right
             return " ".join([right, *words[n:]])

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
+import gazetteer
 from pipeline.core.models import Extraction
 from pipeline.store.rows import Rows, assemble
 
@@ -135,7 +136,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
 
 def _lookups(db: sqlite_utils.Database, rows: Rows) -> tuple[dict, dict]:
     """Fill doc_types and roles with Table.lookup, in code order so ids never move."""
-    kinds = {k["code"]: k for k in labels()["doc_kinds"]}
+    kinds = gazetteer.kinds()
     used = {d["doc_type"] for d in rows.documents.values() if d["doc_type"]}
     type_ids = {}
     for code in sorted(set(kinds) | used):
@@ -181,7 +182,7 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
 
-    kind_names = {k["code"]: k["vi"] for k in labels()["doc_kinds"]}
+    kind_names = {code: k["vi"] for code, k in gazetteer.kinds().items()}
     rows = assemble(extractions, sources, labels()["agency_kinds"], kind_names, labels()["group_words"])
     db = sqlite_utils.Database(db_path)
     # A fresh file that the caller swaps in (after its own fsync): no journal, no syncs.

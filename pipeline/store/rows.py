@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.core.identity import (
-    agency_id, document_id, document_key, fold, resolve_partial_keys, short_hash, slug,
+    agency_id, document_id, document_key, resolve_partial_keys, short_hash, slug,
 )
 from pipeline.core.models import Extraction
+from pipeline.core.vntext import fold_key
 from gazetteer.places import Gazetteer, division_hints
 
 RELATION_ORDER = ["based_on", "replaces", "repeals", "amends", "implements", "mentions"]
@@ -99,7 +100,7 @@ def _label(doc_type, number, title, issuer, year) -> str:
 
 def _folded(kind_names: dict, doc_type: str | None, *parts: str | None) -> str | None:
     """Searchable text without marks: the kind's name (``quyet dinh``), number, title, text."""
-    return fold(" ".join(p for p in (kind_names.get(doc_type), *parts) if p)) or None
+    return fold_key(" ".join(p for p in (kind_names.get(doc_type), *parts) if p)) or None
 
 
 def _strongest(a: str | None, b: str | None) -> str:
@@ -268,14 +269,14 @@ def _add_sections(rows: Rows, agencies: _Agencies, did: str, e: Extraction, doc_
         rows.tasks.append({
             "id": tid, "document_id": did, "seq": i + 1, "ref": ref,
             "label": f"{doc_label} {ref}", "section": ref.split(".")[0],
-            "text": task.get("text"), "text_folded": fold(task.get("text")) or None,
+            "text": task.get("text"), "text_folded": fold_key(task.get("text")) or None,
             "deadline_text": dl.get("text"), "deadline_start": dl.get("start"),
             "deadline_end": dl.get("end"), "deadline_recurrence": dl.get("recurrence"),
             "start": spans[0][0] if spans else None, "end": spans[0][1] if spans else None,
             "page": spans[0][2] if spans else None,
         })
         if dl.get("text"):
-            task_by_deadline.setdefault(fold(dl["text"]), tid)
+            task_by_deadline.setdefault(fold_key(dl["text"]), tid)
         for ag in task.get("agencies", []):
             aid = agencies.add(ag.get("name"), ag.get("locality"))
             if aid:
@@ -287,7 +288,7 @@ def _add_sections(rows: Rows, agencies: _Agencies, did: str, e: Extraction, doc_
         end = dl.get("end")
         rows.deadlines.append({
             "id": "dl" + short_hash(did, i, dl.get("text")), "document_id": did,
-            "task_id": task_by_deadline.get(fold(dl.get("text"))), "text": dl.get("text"),
+            "task_id": task_by_deadline.get(fold_key(dl.get("text"))), "text": dl.get("text"),
             "start": dl.get("start"), "end": end, "recurrence": dl.get("recurrence"),
             "month": end[:7] if end and len(end) >= 7 else None,
             "span_start": spans[0][0] if spans else None, "span_end": spans[0][1] if spans else None,
@@ -328,14 +329,14 @@ def _add_sources(rows: Rows, sources: list[dict], source_doc: dict, duplicate_of
 
 
 def _agency_kind(name: str, kinds: list[dict], group_words: list[str] = ("các", "cấp")) -> str | None:
-    folded = fold(name)
+    folded = fold_key(name)
     words = folded.split()
-    if any(fold(w) in words for w in group_words):
+    if any(fold_key(w) in words for w in group_words):
         return "group"
     best = None
     for k in kinds:
-        p = fold(k["prefix"])
-        if (folded == p or folded.startswith(p + " ")) and (best is None or len(p) > len(fold(best["prefix"]))):
+        p = fold_key(k["prefix"])
+        if (folded == p or folded.startswith(p + " ")) and (best is None or len(p) > len(fold_key(best["prefix"]))):
             best = k
     return best["kind"] if best else None
 
@@ -345,10 +346,10 @@ def _add_agencies_and_localities(rows: Rows, agencies: _Agencies, kinds: list[di
     names = [agencies.name(a) for a in agencies.spellings] + [d["issuer"] or "" for d in rows.documents.values()]
     locs = [l for l in agencies.locality.values() if l] + [d["issuer_locality"] for d in rows.documents.values() if d["issuer_locality"]]
     gaz = Gazetteer(division_hints(names, locs))
-    unit_of = {fold(l): gaz.resolve(l) for l in sorted(set(locs))}
+    unit_of = {fold_key(l): gaz.resolve(l) for l in sorted(set(locs))}
 
     for d in rows.documents.values():
-        unit = unit_of.get(fold(d["issuer_locality"])) if d["issuer_locality"] else None
+        unit = unit_of.get(fold_key(d["issuer_locality"])) if d["issuer_locality"] else None
         d["locality_id"] = unit.id if unit else None
 
     task_counts = Counter(link["agency_id"] for link in rows.task_agencies.values())
@@ -359,9 +360,9 @@ def _add_agencies_and_localities(rows: Rows, agencies: _Agencies, kinds: list[di
     issued = Counter(d["issuer_id"] for d in rows.documents.values() if d["issuer_id"])
     for aid in sorted(agencies.spellings):
         name, loc = agencies.name(aid), agencies.locality[aid]
-        unit = unit_of.get(fold(loc)) if loc else None
+        unit = unit_of.get(fold_key(loc)) if loc else None
         rows.agencies[aid] = {
-            "id": aid, "name": name, "name_folded": fold(name), "locality": loc,
+            "id": aid, "name": name, "name_folded": fold_key(name), "locality": loc,
             "locality_id": unit.id if unit else None, "locality_code": unit.code if unit else None,
             "kind": _agency_kind(name, kinds, group_words), "level": unit.level if unit else "national",
             "parent_id": None, "documents": doc_counts[aid], "mentions": mention_counts[aid],

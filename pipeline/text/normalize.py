@@ -20,38 +20,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import gazetteer
 from gazetteer import load_yaml
 
 from pipeline.core.models import NormalisedText
+# Tone placement (hoà → hòa, UỶ → ỦY) lives with the other Vietnamese text primitives.
+from pipeline.core.vntext import place_tones as fix_tone_placement  # noqa: F401  (re-exported)
 
 # --- character steps -------------------------------------------------------------------
-
-# Old-style tone placement on open syllables (hoà, thuỷ, UỶ) → the placement used in the
-# official bodies' own names (hòa, thủy, ỦY). Only word-final clusters move: "toàn",
-# "khuỷu" keep theirs, and after "q" the "u" is part of the consonant ("quý" stays).
-_TONED = {
-    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ",
-    "A": "ÀÁẢÃẠ", "E": "ÈÉẺẼẸ", "Y": "ỲÝỶỸỴ",
-}
-_TONE_CARRIER = {  # base vowel → its five toned forms, same order as _TONED
-    "o": "òóỏõọ", "u": "ùúủũụ", "O": "ÒÓỎÕỌ", "U": "ÙÚỦŨỤ",
-}
-_TONE_PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
-
-
-def _tone_table() -> dict[str, str]:
-    table = {}
-    for first, second in _TONE_PAIRS:
-        for f in (first, first.upper()):
-            for s in (second, second.upper()):
-                for i, toned in enumerate(_TONED[s]):
-                    table[f + toned] = _TONE_CARRIER[f][i] + s
-    return table
-
-
-TONE_TABLE = _tone_table()
-_TONE_RE = re.compile(r"\b(\w*?)(" + "|".join(TONE_TABLE) + r")\b")
-
 
 def to_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -65,18 +41,6 @@ _LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u
 def fix_lookalikes(text: str) -> str:
     """``ÐỒNG NAI`` (with an eth) → ``ĐỒNG NAI``."""
     return text.translate(_LOOKALIKES)
-
-
-def fix_tone_placement(text: str) -> str:
-    """``UỶ BAN`` → ``ỦY BAN``, ``hoà`` → ``hòa``; ``toàn``, ``quý`` unchanged."""
-
-    def move(m: re.Match) -> str:
-        head, cluster = m.group(1), m.group(2)
-        if head[-1:] and head[-1] in "qQ":  # "quý": u belongs to the consonant
-            return m.group(0)
-        return head + TONE_TABLE[cluster]
-
-    return _TONE_RE.sub(move, text)
 
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t]")
@@ -765,7 +729,7 @@ def _is_caption(text: str, number: str | None) -> bool:
     m = re.match(r"^(\S+(?:\s+\S+){0,3}?)\s+(?:số\s+)?(\d+[/-][\w./&-]*\w)", text)
     if not m:
         return False
-    kinds = {k.casefold() for k in load_yaml("header_terms.yml")["document_kinds"]}
+    kinds = {w.casefold() for kind in gazetteer.kinds().values() for w in kind["headings"]}
     if m.group(1).casefold() not in kinds:
         return False
     return number is None or m.group(2) == number
