@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,12 @@ from hypothesis import given, settings, strategies as st
 import heldout
 from extractors.agencies import AgencyHit, canonical_agency, extract_agencies, find_agencies
 from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def normalise(raw: str) -> NormalisedText:
-    try:
-        from pipeline.text.normalize import normalize_text
-    except ImportError:  # before the normaliser lands: one line per source line
-        text = "\n".join(" ".join(ln.split()) for ln in raw.splitlines() if ln.strip())
-        return NormalisedText(text, len(text), [0], [(1, 0)])
     return normalize_text(raw)
 
 
@@ -402,10 +397,7 @@ def test_find_agencies_stays_inside_and_agrees(stem, start, length):
         assert "\n" not in ctx.text.text[h.start:h.end]  # a mention never runs into the next line
 
 
-def test_golden_seeds_agencies():
-    sys.path.insert(0, str(FIXTURES))
-    import score  # the scorer's own keys and matching
-
+def test_golden_seeds_agencies(score):
     tally = {False: [0, 0, 0], True: [0, 0, 0]}
     for stem in STEMS:
         ctx, gold = seed_context(stem)

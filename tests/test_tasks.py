@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from extractors.tasks import extract_tasks
 from gazetteer import load_yaml
+import heldout as heldout_scorer  # tests/heldout.py; `heldout` is a fixture here
+from heldout import score  # the scorer copy in tests/fixtures
 from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
-sys.path.insert(0, str(FIXTURES))
-import score  # noqa: E402  (the scorer copy in tests/fixtures)
-
-import heldout as heldout_scorer  # noqa: E402  (tests/heldout.py; `heldout` is a fixture here)
 
 SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
@@ -25,11 +23,6 @@ SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
 
 def _normalised(raw: str) -> NormalisedText:
-    try:
-        from pipeline.text.normalize import normalize_text
-    except ImportError:  # before the normaliser: the clean seeds are close to normalised
-        text = "\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
-        return NormalisedText(text=text, footnote_start=len(text))
     return normalize_text(raw)
 
 
