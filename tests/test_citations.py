@@ -1,13 +1,12 @@
 """Citations: one string → normalised fields (table), relations in context, seeds vs gold."""
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractors.citations import citation_identity, extract_citations, parse_citation, read_citations
 from gazetteer import load_tsv, load_yaml
-from seed_fixtures import FIXTURES, SEEDS, gold, scorer, seed_context
+from seed_fixtures import SEEDS, gold, scorer, seed_context
 
 HUE = {"issuer": {"name": "Ủy ban nhân dân thành phố Huế", "locality": "Huế"},
        "issued_date": "2025-07-23", "number": "314/KH-UBND"}
