@@ -14,14 +14,24 @@ recognition miss (agencies.find_agencies), any other is a role/assignment miss.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-sys.path.insert(0, str(FIXTURES))
-import score  # noqa: E402  (the scorer copy in tests/fixtures)
+
+
+def _load_scorer():
+    """tests/fixtures/score.py (the seed scorer copy) as a module."""
+    spec = importlib.util.spec_from_file_location("vanban_score", FIXTURES / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+score = _load_scorer()
 
 HEADER_FIELDS = ("doc_type", "number", "issuer", "place", "issued_date", "title", "signer")
 

@@ -19,7 +19,6 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from analysis_fixtures import seed_db  # noqa: F401  (fixture)
 from pipeline.store import analysis as A
 from pipeline.core.models import Extraction
 from pipeline.store.publish import publish

@@ -238,9 +238,6 @@ def test_dask_runner_gives_the_same_database(tmp_path):
 
 
 def test_real_extractor_builds_the_seeds(tmp_path):
-    extract = pytest.importorskip("pipeline.run.extract")
-    if not hasattr(extract, "extract_source"):
-        pytest.skip("pipeline.run.extract.extract_source not there yet")
     raw = tmp_path / "raw"
     raw.mkdir()
     for p in sorted(SEEDS.glob("*.txt"))[:3]:

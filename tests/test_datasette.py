@@ -14,7 +14,6 @@ import yaml
 from pipeline.core.models import Extraction, NormalisedText
 from pipeline.store.publish import SCHEMA, VIEWS, publish
 from pipeline.web.serve import METADATA_PATH, make_datasette, metadata_for
-from publish_fixtures import gold_db  # noqa: F401  (fixture)
 
 CANNED = {
     "documents_resting_on": {"number": "19/2014/QĐ-TTg"},

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from extractors.deadlines import (DeadlineHit, extract_deadlines, find_deadlines, find_recurrences,
                                   load_phrases)
 from pipeline.core.models import Context, NormalisedText, Section, Source, SourceFormat, Span
+from pipeline.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STEMS = sorted(p.stem for p in (FIXTURES / "gold").glob("*.json"))
@@ -185,10 +186,6 @@ def test_find_recurrences(text, expected):
 # --------------------------------------------------------------------------- section
 
 def _normalise(raw: str) -> NormalisedText:
-    try:
-        from pipeline.text.normalize import normalize_text
-    except ImportError:  # before the normaliser lands: the raw text, lines kept
-        return NormalisedText(raw, len(raw))
     return normalize_text(raw)
 
 

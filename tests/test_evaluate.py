@@ -101,7 +101,6 @@ def test_a_complete_extraction_does_not_look_empty():
 
 def test_eval_scores_a_gold_folder_in_both_formats(tmp_path):
     """End to end on a seed: its text and its rendered PDF both score against its gold."""
-    pytest.importorskip("fpdf")
     import shutil
     from pathlib import Path
 

@@ -562,4 +562,5 @@ def test_random_bytes_never_raise_anything_else(tmp_path, data, suffix, monkeypa
         return
     from pipeline.run.extract import extract_source
 
-    extract_source(source)
+    contract = extract_source(source).contract
+    assert [w for w in contract["warnings"] if w["code"] == "extractor_error"] == []

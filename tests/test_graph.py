@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.store.chain import chain_lines, print_chain
 from pipeline.store.graph import build_graph, chain_depths, citation_graph, export_graph, pagerank
-from publish_fixtures import gold_db, q  # noqa: F401  (fixture)
+from publish_fixtures import q
 
 
 @pytest.fixture(scope="module")

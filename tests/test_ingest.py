@@ -21,6 +21,7 @@ from pipeline.read.encodings import (
 from pipeline.read.ingest import read_source
 from pipeline.core.models import SourceFormat
 from pipeline.read.pdfheader import Word, header_lines
+from pipeline.run.extract import extract_path
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 RAW = ROOT / "data" / "raw"
@@ -223,10 +224,7 @@ def test_seed_pdfs_in_data_raw_are_current(tmp_path):
 
 
 def test_pdf_header_fields_equal_the_text_they_came_from():
-    extract = pytest.importorskip("pipeline.run.extract")
-    if not hasattr(extract, "extract_path"):
-        pytest.skip("pipeline.run.extract.extract_path not there yet")
     for stem in SEED_HEADERS:
-        from_txt = extract.extract_path(SEEDS / f"{stem}.txt").contract["document"]
-        from_pdf = extract.extract_path(RAW / f"{stem}.pdf").contract["document"]
+        from_txt = extract_path(SEEDS / f"{stem}.txt").contract["document"]
+        from_pdf = extract_path(RAW / f"{stem}.pdf").contract["document"]
         assert from_pdf == from_txt, stem

@@ -454,7 +454,7 @@ def test_broken_and_clean_renderings_agree_from_the_title_on():
     assert a_tail.replace("TCĐLCL", "TCDLCL") == b_tail
 
 
-# --- reported bugs (round 2): repeated headings, OCR markers, table rows, field labels ---
+# --- repeated headings, OCR markers, table rows, field labels -----------------------------
 
 
 def test_repeated_numbered_heading_is_not_a_running_header():

@@ -9,7 +9,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis_fixtures import seed_db  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

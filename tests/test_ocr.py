@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.read import ocr
+from pipeline.run.extract import extract_path
 from pipeline.read.ocr_repair import (
     clear_debris,
     fix_broken_diacritics,
@@ -385,10 +386,9 @@ def test_ocr_finds_number_and_date_of_a_scanned_seed(tmp_path, monkeypatch):
 def test_scanned_seed_page_through_the_pipeline(stem, tmp_path, monkeypatch):
     """Ingest → OCR → repair → normalise → extract on the first page of a scanned seed:
     the header and the citations it holds agree with the gold."""
-    extract = pytest.importorskip("pipeline.run.extract")
     monkeypatch.setenv(ocr.CACHE_ENV, str(tmp_path))
     gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
-    contract = extract.extract_path(SCANNED / f"{stem}.pdf").contract
+    contract = extract_path(SCANNED / f"{stem}.pdf").contract
 
     assert contract["source"]["format"] == "ocr"
     for field in ("number", "issued_date"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pipeline.core.identity import document_key, document_year, fold, resolve_partial_keys
 from pipeline.core.models import Extraction, NormalisedText, Span
 from pipeline.store.publish import SCHEMA, publish
-from publish_fixtures import GOLD, build, gold_db, gold_inputs, q  # noqa: F401  (fixture)
+from publish_fixtures import GOLD, build, gold_inputs, q
 
 
 

@@ -17,7 +17,6 @@ from spacy.tokens import DocBin
 
 import pipeline.share.spacy_component  # noqa: F401  (registers the factory without the entry point)
 from pipeline.cli import main
-from publish_fixtures import gold_db  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Invented letter of the same form as the corpus: a header, a basis, two duties.

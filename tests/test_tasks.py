@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from extractors.tasks import extract_tasks
 from gazetteer import load_yaml
+import heldout as heldout_scorer  # tests/heldout.py; `heldout` is a fixture here
+from heldout import score  # the scorer copy in tests/fixtures
 from pipeline.core.models import Context, NormalisedText, Source, SourceFormat
+from pipeline.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
-sys.path.insert(0, str(FIXTURES))
-import score  # noqa: E402  (the scorer copy in tests/fixtures)
-
-import heldout as heldout_scorer  # noqa: E402  (tests/heldout.py; `heldout` is a fixture here)
 
 SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
@@ -25,11 +23,6 @@ SEEDS = sorted(p.stem for p in (FIXTURES / "seeds").glob("*.txt"))
 
 
 def _normalised(raw: str) -> NormalisedText:
-    try:
-        from pipeline.text.normalize import normalize_text
-    except ImportError:  # before the normaliser: the clean seeds are close to normalised
-        text = "\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
-        return NormalisedText(text=text, footnote_start=len(text))
     return normalize_text(raw)
 
 
@@ -533,18 +526,6 @@ def heldout():
     return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout_tasks")
 
 
-def test_heldout_floors(heldout):
-    """First pass 1.000 / 0.797 / 0.900; after the fixes 1.000 / 0.921 / 1.000 (the task-role
-    misses left are agency names, which extractors.agencies decides)."""
-    hs, ps = heldout
-    result = hs.task_report(ps)
-    f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
-    assert f1["tasks"] >= 0.97, f1
-    assert f1["deadlines"] >= 0.95, f1
-    assert f1["task_agencies"] >= 0.85, f1
-    assert result["accuracy"]["task.deadline"] >= 0.95
-
-
 def test_heldout_roles_where_the_agency_is_recognised(heldout):
     """Role errors apart from recognition errors: a gold agency the agency extractor found
     (under a near-enough name) must carry the gold role."""
@@ -600,7 +581,7 @@ def test_request_labelled_by_bodies_with_a_paragraph():
                                "Sở Tài chính": "coordinate"}
 
 
-# --- round 3: OCR role words, pdftotext -layout tables, pointers to the annex --------------
+# --- OCR role words, pdftotext -layout tables, pointers to the annex ----------------------
 
 
 def test_ocr_damaged_role_words_and_introducers():
@@ -664,25 +645,6 @@ def test_layout_text_without_a_task_header_is_no_table():
     assert layout_tables(text) == []
 
 
-@pytest.fixture(scope="module")
-def heldout3():
-    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout3_tasks")
-
-
-def test_heldout3_floors(heldout3):
-    """Second blind set (layout appendix table, Thông tư chapters, HĐND resolution, OCR'd
-    letter, commune plan in Phần): first pass 0.808 / 0.681 / 0.786; after the fixes
-    1.000 / 0.916 / 1.000 (the misses left are agency recognition: 'các Tổ đại biểu HĐND
-    tỉnh', 'Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh')."""
-    hs, ps = heldout3
-    result = hs.task_report(ps)
-    f1 = {k: result["sections"][k]["f1"] for k in ("tasks", "task_agencies", "deadlines")}
-    assert f1["tasks"] >= 0.97, f1
-    assert f1["deadlines"] >= 0.95, f1
-    assert f1["task_agencies"] >= 0.87, f1
-    assert result["accuracy"]["task.deadline"] >= 0.95
-
-
 def _paged_context(raw: str) -> Context:
     from pipeline.text.normalize import normalize_pages
 
@@ -742,23 +704,6 @@ def test_a_table_continued_on_the_next_page_without_its_header(raw, expected):
                                 {"Sở Nội vụ": "lead", "Sở Tư pháp": "coordinate"})
 
 
-@pytest.fixture(scope="module")
-def heldout4():
-    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout4_tasks")
-
-
-def test_heldout4_floors(heldout4):
-    """Third blind set (Prime Minister's Công điện, chairman's Thông báo kết luận in markdown,
-    KH with a markdown annex table run on over a page): first pass 0.900 / 0.846 / 0.933
-    (its form feed mistyped); after the fixes 1.000 / 0.867 / 0.968 — the rest is agency
-    recognition of a group with named provinces and a past event period."""
-    hs, ps = heldout4
-    s = hs.task_report(ps)["sections"]
-    assert s["tasks"]["f1"] >= 0.97
-    assert s["task_agencies"]["f1"] >= 0.85
-    assert s["deadlines"]["f1"] >= 0.93
-
-
 @pytest.mark.parametrize(("line", "end"), [
     # a past event told in the task's own paragraph is no limit of it
     ("1. Từ ngày 07 đến ngày 09 tháng 6 năm 2025, mưa lớn gây ngập úng; Sở Tài chính rà soát thiệt hại.", None),
@@ -769,42 +714,6 @@ def test_heldout4_floors(heldout4):
 def test_past_periods_are_no_task_deadline(line, end):
     items = _tasks("Nhiệm vụ:\n" + line + "\n", ["Sở Tài chính"], "CV", None)
     assert [(t["deadline"] or {}).get("end") for t in items] == [end]
-
-
-@pytest.fixture(scope="module")
-def heldout5():
-    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout5_tasks")
-
-
-def test_heldout5_floors(heldout5):
-    """Fourth blind set (2014 district KH with a TIẾN ĐỘ section of dated steps, a ministry CV
-    with a yearly report date over a)–c), a provincial Chỉ thị whose subsections are positions
-    naming bodies, wrapped lines): first pass 1.000 / 0.979 / 0.947, task.deadline 0.80.
-    Open: month spans "Tháng 3-4/2014"; a lead-in's yearly date not passed to its a)–c)."""
-    hs, ps = heldout5
-    s = hs.task_report(ps)["sections"]
-    assert s["tasks"]["f1"] >= 0.97
-    assert s["task_agencies"]["f1"] >= 0.95
-    assert s["deadlines"]["f1"] >= 0.92
-
-
-@pytest.fixture(scope="module")
-def heldout6():
-    return heldout_scorer, heldout_scorer.task_pairs(FIXTURES / "heldout6_tasks")
-
-
-def test_heldout6_floors(heldout6):
-    """Fifth blind set (a provincial QĐ issuing a Quy chế phối hợp with 'Trách nhiệm của X'
-    articles, a Sở's KH with '- Phòng …: …' dash items, a Government NQ with 'Giao Bộ …
-    chủ trì'): first pass 0.947 / 0.905 / 1.000 (the QĐ's closing Điều 3 swallowed the
-    attached Quy chế's title). Open: 'các sở, ngành' is named as the group 'Các sở, ban,
-    ngành'; an article's unnumbered 'Trong quá trình thực hiện, nếu có vướng mắc …' is read
-    as the closing."""
-    hs, ps = heldout6
-    s = hs.task_report(ps)["sections"]
-    assert s["tasks"]["f1"] >= 0.96
-    assert s["task_agencies"]["f1"] >= 0.89
-    assert s["deadlines"]["f1"] >= 0.97
 
 
 # --- kinds of documents and items seen on real documents ---------------------------------------
