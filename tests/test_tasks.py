@@ -921,13 +921,16 @@ def test_reporting_sections_hold_duties(text, expected):
 
 
 def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
-    import extractors.tasks as tasks_module
+    import dataclasses
+
+    from extractors import registry
     from pipeline.run.extract import build_context, extract_context
 
     def broken(ctx):
         raise AttributeError("'NoneType' object has no attribute 'end'")
 
-    monkeypatch.setattr(tasks_module, "extract_tasks", broken)
+    registry.components()  # every extractor registered
+    monkeypatch.setitem(registry._REGISTRY, "tasks", dataclasses.replace(registry._REGISTRY["tasks"], fn=broken))
     raw = "KẾ HOẠCH\nCăn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ;\nII. NHIỆM VỤ\n1. Sở Xây dựng rà soát."
     out = extract_context(build_context(Source("k.txt", "", SourceFormat.TXT, [raw]))).contract
     assert out["tasks"] == []
