@@ -153,6 +153,31 @@ def test_a_crashing_reader_costs_only_its_file(tmp_path):
     assert sum(s == "ok" for s in status.values()) == 5 and report.documents == 5
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_over_its_time_budget_is_recorded_and_the_batch_goes_on(tmp_path, capfd, workers):
+    raw, db = make_corpus(tmp_path, 4), tmp_path / "v.db"
+    (raw / "a stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
+    report = build(raw, db, workers=workers, extractor=bf.stalling_extract, timeout=0.5)
+    con = sqlite3.connect(db)
+    rows = dict((Path(p).name, (s, e)) for p, s, e in con.execute("select path, status, error from sources"))
+    con.close()
+    assert rows["a stall.txt"] == ("error", "took over 0.5 s")
+    # the stalled worker was replaced: every other file still got read (with one worker too)
+    assert sum(s == "ok" for s, _ in rows.values()) == 5 and report.documents == 5
+    assert f"vanban: {raw / 'a stall.txt'}: took over 0.5 s" in capfd.readouterr().err
+
+
+def test_a_timed_out_document_is_tried_again_under_a_larger_budget(tmp_path):
+    raw, db = make_corpus(tmp_path, 1), tmp_path / "v.db"
+    (raw / "stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
+    build(raw, db, workers=1, extractor=bf.stalling_extract, timeout=0.3)
+    (raw / "other.txt").write_text("Số: 4/KH-UBND\nkhác", encoding="utf-8")
+    same = build(raw, db, workers=1, extractor=bf.stalling_extract, timeout=0.3)
+    assert same.processed == 1  # only the new file: the timeout is remembered
+    larger = build(raw, db, workers=1, extractor=bf.standin_extract, timeout=5)
+    assert larger.processed == 1 and larger.failed == 0
+
+
 def test_progress_bar_on_stderr(tmp_path, capfd):
     raw = make_corpus(tmp_path, 2)
     build_database([raw], tmp_path / "v.db", workers=0, progress=True,
