@@ -23,6 +23,7 @@ from pipeline.identity import document_key, fold
 from pipeline.models import Context, Section, warning
 
 from . import citation_parts as P
+from .dates import impossible_date
 
 RELATIONS = ("based_on", "replaces", "repeals", "amends", "implements", "mentions")
 
@@ -609,6 +610,9 @@ def _warnings(item: _Item, out: dict, doc_date: str | None) -> list[dict]:
         ws.append(warning("cited_after_citing", f"{label} dated {date}, after the document ({doc_date})"))
     for m in item.mentions:
         d = m.date
+        if d and d.impossible:
+            ws.append(impossible_date(d.raw, f"the citation of {_kind_label(item)} số {label}"))
+            break
         if d and d.typo:
             ws.append(warning("source_typo", f'"{d.raw}" in the citation of {_kind_label(item)} số {label} '
                                              f'(for "{d.typo}"); read as {d.iso}'))

@@ -15,7 +15,6 @@ at the start of a line ("Năm 2027: …"); bare dates (issue dates of citations)
 """
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from dataclasses import dataclass, replace
 from gazetteer import load_yaml
 from pipeline.models import Context, Section
 
+from .dates import iso_day, iso_month, last_day
 from .outline import tolerant_letters
 
 PHRASES_FILE = "deadline_phrases.yml"
@@ -109,11 +109,9 @@ class _Term:
         if y is None:
             return None
         if self.kind in ("dmy", "dmy_long", "dm", "dm_long"):
-            if not (1 <= self.m <= 12 and 1 <= self.d <= calendar.monthrange(y, self.m)[1]):
-                return None
-            return f"{y:04d}-{self.m:02d}-{self.d:02d}"
+            return iso_day(y, self.m, self.d)
         if self.kind in ("my", "m"):
-            return f"{y:04d}-{self.m:02d}" if 1 <= self.m <= 12 else None
+            return iso_month(y, self.m)
         if self.kind == "q":
             m = 3 * self.q - 2 if side == "start" else 3 * self.q
             return f"{y:04d}-{m:02d}"
@@ -508,15 +506,7 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     return any(clause_start <= c < hit.start for c in cites)
 
 
-def _last_day(value: str) -> str:
-    """The last day an ISO year, month or day covers: "2023-09" → "2023-09-30"."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return f"{value}-12-31"
-    if len(parts) == 2:
-        y, m = int(parts[0]), int(parts[1])
-        return f"{value}-{calendar.monthrange(y, m)[1]:02d}"
-    return value
+_last_day = last_day  # the last day an ISO year, month or day covers
 
 
 def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bool = False) -> bool:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from gazetteer import load_yaml
 from pipeline.models import Context, Section, Span, warning
+
+from .dates import impossible_date, iso_day, iso_month, valid_year
 from pipeline.normalize import PLACE_DATE_LINE, ends_dangling, is_all_caps, normalize_line, split_motto
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
@@ -408,17 +410,13 @@ def parse_number(line: str) -> tuple[str | None, re.Match] | None:
 
 def _iso_date(day: str | None, month: str | None, year: str) -> str | None:
     y = int(year)
-    if not 1900 <= y <= 2100:
+    if not valid_year(y):
         return None
     if month is None:
         return f"{y:04d}"
-    m = int(month)
-    if not 1 <= m <= 12:
-        return None
     if day is None:
-        return f"{y:04d}-{m:02d}"
-    d = int(day)
-    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= d <= 31 else None
+        return iso_month(y, int(month))
+    return iso_day(y, int(month), int(day))
 
 
 def _clean_place(place: str) -> str:
@@ -819,6 +817,8 @@ def extract_header(ctx: Context) -> Section:
         found = parse_place_date(text)
         if found:
             place, issued, start, end = found
+            if issued is None:  # "ngày 31 tháng 2 năm 2023"
+                warnings.append(impossible_date(text[start:end].strip(), "date line"))
             spans.append(ctx.text.span(pos + start, pos + end))
             break
 
