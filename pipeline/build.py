@@ -430,6 +430,8 @@ def build_database(
         report.errors = [tuple(x) for x in manifest.get("errors", [])]
         for path, reason in report.errors:  # still there: say so again
             _say(f"vanban: {path}: {reason}")
+        if not all(out.with_suffix(f".{fmt}").exists() for fmt in ("graphml", "gexf", "json")):
+            _export_graphs(out)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -494,6 +496,7 @@ def build_database(
             extractions.append(ex)
 
     _publish_atomically(extractions, source_rows, out)
+    _export_graphs(out)
 
     counts = _db_counts(out)
     report.documents = counts.get("documents", 0)
@@ -507,6 +510,16 @@ def build_database(
     cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _export_graphs(out: Path) -> None:
+    """GraphML, GEXF and JSON beside the database (``vanban.db`` → ``vanban.graphml`` …)."""
+    from .graph import export_database
+
+    try:
+        export_database(out)
+    except Exception as exc:  # the database is in place; a failed export must not undo it
+        _say(f"vanban: {out}: graph export failed: {type(exc).__name__}: {exc}")
 
 
 def _publish_atomically(extractions: list[Extraction], sources: list[dict], out: Path) -> None:

@@ -92,6 +92,25 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
     click.echo(report.summary() if hasattr(report, "summary") else str(report), err=True)
 
 
+@main.command()
+@click.option("--db", "db_path", default="data/out/vanban.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Database built by `vanban build`.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="graphml",
+              show_default=True, help="graphml or gexf (Gephi, yEd) or json (node-link).")
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
+              help="File to write (default: beside the database, named after it).")
+def export(db_path: str, fmt: str, out: str | None) -> None:
+    """Export the citation and responsibility graph of a database.
+
+    Example: vanban export --format gexf --out graph.gexf
+    """
+    from .graph import _plain, build_graph, write_graph
+
+    target = Path(out) if out else Path(db_path).with_suffix(f".{fmt}")
+    write_graph(_plain(build_graph(db_path)), target, fmt)
+    click.echo(f"{target}", err=True)
+
+
 def _add_optional(module: str, attr: str) -> None:
     import importlib
 

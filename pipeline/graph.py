@@ -17,6 +17,7 @@ citation graph, and ``chain_depth`` — the longest chain of citations it rests 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -147,17 +148,47 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
         rows)
 
 
-def export_graph(g: nx.MultiDiGraph, out_dir: str | Path, stem: str = "vanban") -> list[Path]:
-    """Write ``<stem>.graphml``, ``<stem>.gexf`` (Gephi) and ``<stem>.json`` (node-link)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+FORMATS = ("graphml", "gexf", "json")
+
+
+def _plain(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     plain = nx.MultiDiGraph()
     plain.add_nodes_from((n, _clean(a)) for n, a in sorted(g.nodes(data=True)))
     plain.add_edges_from((u, v, k, _clean(a)) for u, v, k, a in sorted(g.edges(keys=True, data=True),
                                                                          key=lambda e: (e[0], e[1], e[2])))
-    paths = [out / f"{stem}.graphml", out / f"{stem}.gexf", out / f"{stem}.json"]
-    nx.write_graphml(plain, paths[0])
-    nx.write_gexf(plain, paths[1])
-    data = nx.node_link_data(plain, edges="edges")
-    paths[2].write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return paths
+    return plain
+
+
+def write_graph(plain: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
+    """Write one export (``graphml``, ``gexf`` for Gephi, ``json`` node-link) through a
+    temporary file, so a reader never sees half of one."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if fmt == "graphml":
+            nx.write_graphml(plain, tmp)
+        elif fmt == "gexf":
+            nx.write_gexf(plain, tmp)
+        else:
+            data = nx.node_link_data(plain, edges="edges")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def export_graph(g: nx.MultiDiGraph, out_dir: str | Path, stem: str = "vanban",
+                 formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write ``<stem>.graphml``, ``<stem>.gexf`` (Gephi) and ``<stem>.json`` (node-link)."""
+    plain = _plain(g)
+    return [write_graph(plain, Path(out_dir) / f"{stem}.{fmt}", fmt) for fmt in formats]
+
+
+def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
+    db_path = Path(db_path)
+    return export_graph(build_graph(db_path), db_path.parent, db_path.stem, formats)

@@ -3,6 +3,7 @@ atomic (a killed build leaves the previous database), and pluggable runners."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -93,6 +94,43 @@ def test_incremental_rebuild(tmp_path):
 
     bumped = build(raw, db, version="stand-in-2")  # a new extractor version re-runs all
     assert (bumped.processed, bumped.cached) == (7, 0)
+
+
+def graph_documents(db: Path) -> set[str]:
+    data = json.loads(db.with_suffix(".json").read_text(encoding="utf-8"))
+    return {n["number"] for n in data["nodes"] if n["kind"] == "document" and n.get("ingested")}
+
+
+def test_every_build_writes_the_graph_exports_beside_the_database(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "out" / "v.db"
+    build(raw, db)
+    for fmt in ("graphml", "gexf", "json"):
+        assert db.with_suffix(f".{fmt}").stat().st_size > 0
+    assert {"100/KH-UBND", "101/KH-UBND"} <= graph_documents(db)
+    gexf = db.with_suffix(".gexf").read_text(encoding="utf-8")
+    assert "101/KH-UBND" in gexf and "<gexf" in gexf
+
+    (raw / "doc 01.txt").unlink()
+    (raw / "doc 05.txt").write_text("Số: 505/KH-UBND\nmới", encoding="utf-8")
+    build(raw, db)
+    numbers = graph_documents(db)
+    assert "505/KH-UBND" in numbers and "101/KH-UBND" not in numbers
+
+    db.with_suffix(".gexf").unlink()  # a no-change run puts back a missing export
+    assert build(raw, db).unchanged and db.with_suffix(".gexf").exists()
+
+
+def test_export_command_writes_the_chosen_format(tmp_path):
+    from click.testing import CliRunner
+    from pipeline.cli import main
+
+    raw, db = make_corpus(tmp_path, 1), tmp_path / "v.db"
+    build(raw, db)
+    for fmt, marker in (("graphml", "<graphml"), ("gexf", "<gexf"), ("json", '"nodes"')):
+        target = tmp_path / f"g.{fmt}"
+        result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", fmt, "--out", str(target)])
+        assert result.exit_code == 0, result.output
+        assert marker in target.read_text(encoding="utf-8")
 
 
 def test_renamed_file_reuses_its_cached_result(tmp_path):
