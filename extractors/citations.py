@@ -14,6 +14,7 @@ descriptions (``… quy định chi tiết thi hành Quyết định số 19/201
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -125,8 +126,8 @@ def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> l
             continue
         pre = _prefix_re().search(view, max(0, m.start() - 45), m.start())
         kind, so = pre.group("kind"), pre.group("so")
-        line_start = view.rfind("\n", 0, m.start()) + 1
-        if pre.group("colon") and not view[line_start:pre.start()].strip():
+        line_start = view.rfind("\n", max(0, pre.start() - 200), m.start()) + 1  # bounded: one long line
+        if pre.group("colon") and not view[max(line_start, pre.start() - 200):pre.start()].strip():
             continue  # "Số: 231/KH-UBND": the document's own number line
         sym = P.read_symbol(m)
         if not kind and not (sym.kind_code or P.is_issuer_code(sym.issuer_code)):
@@ -190,7 +191,7 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         m = _WORD.match(view, at)
         if not m:
             break
-        low = view[m.start(1):].lower()
+        low = view[m.start(1):m.start(1) + 200].lower()  # stop words are short: no copy of the rest
         if words and any(low.startswith(s + " ") or low == s for s in stops):
             break
         word = m.group(1)
@@ -269,7 +270,8 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
     for m in _named_re().finditer(view):
         if _inside(m.start(), taken):
             continue
-        before = view[view.rfind("\n", 0, m.start()) + 1:m.start()].rstrip().lower()
+        window = max(0, m.start() - 200)  # bounded: the words right before, not a whole long line
+        before = view[max(window, view.rfind("\n", window, m.start()) + 1):m.start()].rstrip().lower()
         before = re.sub(r"(?:\s+các|\s+những)$", "", before)
         if any(before == w or before.endswith(" " + w) for w in not_after):
             continue
@@ -466,14 +468,20 @@ def _gap_ok(gap: str) -> bool:
 
 def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True) -> None:
     strength = {r: i for i, r in enumerate(RELATIONS)}
+    by_start = sorted(mentions, key=lambda m: m.start)  # each cue looks up its range (no scan of all)
+    starts = [m.start for m in by_start]
+
+    def starting_in(lo: int, hi: int) -> list[Mention]:
+        return by_start[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
     for cue in _cues(view, enacting):
         if cue.postfix_from is not None:
-            inside = [m for m in mentions if cue.postfix_from <= m.start < cue.start and not m.nested]
+            inside = [m for m in starting_in(cue.postfix_from, cue.start) if not m.nested]
             for m in inside:
                 if strength[cue.relation] < strength[m.relation]:
                     m.relation = cue.relation
             continue
-        inside = sorted((m for m in mentions if cue.end <= m.start < cue.scope_end), key=lambda m: m.start)
+        inside = starting_in(cue.end, cue.scope_end)
         prev, member = None, False
         for m in inside:
             if m.nested:

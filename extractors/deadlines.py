@@ -15,6 +15,7 @@ at the start of a line ("Năm 2027: …"); bare dates (issue dates of citations)
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, replace
@@ -266,16 +267,33 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
     """The frequency a date without its year takes from its clause: "Định kỳ 6 tháng, báo cáo
     … trước ngày 15 tháng 6 và ngày 15 tháng 12 hằng năm" → half_yearly (a frequency before
     the date first, else one after it)."""
-    pats = _patterns()
-    before = [_recurrence_of(m.group()) for m in pats["freq"].finditer(_clause_prefix(text, start))]
-    before = [r for r in before if r]
-    if before:
-        return before[-1]
-    stop = _CLAUSE_BREAK.search(text, end)
-    for m in pats["freq"].finditer(text, end, stop.start() if stop else len(text)):
-        if rec := _recurrence_of(m.group()):
+    spans = _frequencies(text)  # found once per text, not once per date
+    starts = [s for s, _, _ in spans]
+    first = start - len(_clause_prefix(text, start))
+    i = bisect.bisect_right(starts, start)
+    while i and spans[i - 1][0] >= first:  # the last frequency of the clause before the date
+        i -= 1
+        if spans[i][1] <= start:
+            return spans[i][2]
+    limit = min(len(text), end + 800)  # like the clause prefix: a bounded look, not the rest of the text
+    stop = _CLAUSE_BREAK.search(text, end, limit)
+    stop = stop.start() if stop else limit
+    for s, e, rec in spans[bisect.bisect_left(starts, end):]:
+        if s >= stop:
+            break
+        if e <= stop:
             return rec
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _frequencies(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, recurrence) of every frequency phrase of ``text``, in order."""
+    out = []
+    for m in _patterns()["freq"].finditer(text):
+        if rec := _recurrence_of(m.group()):
+            out.append((m.start(), m.end(), rec))
+    return out
 
 
 def _excluded(text: str, start: int, end: int) -> bool:
@@ -293,8 +311,8 @@ def _narrated_past(text: str, end: int) -> bool:
     """The date's clause goes on to tell what happened ("…, trên địa bàn tỉnh đã xảy ra
     mưa lớn"): the first past marker or obligation word after the date decides."""
     window = load_phrases()["exclusions"].get("past_window", 80)
-    stop = _CLAUSE_BREAK.search(text, end)
-    rest = text[end:min(stop.start() if stop else len(text), end + window)]
+    stop = _CLAUSE_BREAK.search(text, end, end + window)
+    rest = text[end:stop.start() if stop else end + window]
     m = _patterns()["past_narration"].search(rest)
     return bool(m and m["past"])
 

@@ -404,8 +404,13 @@ def starts_item(line: str) -> bool:
 
 
 def is_all_caps(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    letters = 0
+    for c in line:  # stops at the first lower-case letter: a long line is not read through
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2
 
 
 # Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
