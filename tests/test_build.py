@@ -300,6 +300,24 @@ def test_dask_runner_gives_the_same_database(tmp_path):
     assert sha(tmp_path / "dask" / "v.db") == sha(tmp_path / "pool" / "v.db")
 
 
+def test_dask_local_cluster_gives_the_same_database(tmp_path):
+    """The per-file stage on a real distributed cluster: two worker processes, tasks and
+    results pickled across, as on many machines."""
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+    from pipeline.runners.dask_runner import dask_runner
+
+    raw = make_corpus(tmp_path, 5)
+    build(raw, tmp_path / "pool" / "v.db", workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        report = build(raw, tmp_path / "dask" / "v.db", runner=dask_runner(client=client))
+        pids = set(client.run(os.getpid).values())
+    assert report.processed == 6 and report.failed == 0
+    assert os.getpid() not in pids and len(pids) == 2  # the work ran in the cluster's processes
+    assert sha(tmp_path / "dask" / "v.db") == sha(tmp_path / "pool" / "v.db")
+
+
 def test_real_extractor_builds_the_seeds(tmp_path):
     extract = pytest.importorskip("pipeline.extract")
     if not hasattr(extract, "extract_source"):
