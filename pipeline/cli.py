@@ -104,10 +104,10 @@ def export(db_path: str, fmt: str, out: str | None) -> None:
 
     Example: vanban export --format gexf --out graph.gexf
     """
-    from .graph import _plain, build_graph, write_graph
+    from .graph import stream_export
 
     target = Path(out) if out else Path(db_path).with_suffix(f".{fmt}")
-    write_graph(_plain(build_graph(db_path)), target, fmt)
+    stream_export(db_path, target, fmt)
     click.echo(f"{target}", err=True)
 
 
