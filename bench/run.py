@@ -180,8 +180,7 @@ def rerun(folder: Path, out: Path, workers: int, pattern: str = "*.pdf") -> dict
 
 
 def cli_rerun(folder: Path, out: Path) -> float:
-    vanban = Path(sys.executable).with_name("vanban")
-    cmd = [str(vanban)] if vanban.exists() else [sys.executable, "-m", "pipeline.cli"]
+    cmd = [sys.executable, "-m", "pipeline.cli"]  # this tree's code (an installed script may be another's)
     t = time.perf_counter()
     subprocess.run(cmd + ["build", str(folder), "--out", str(out), "--no-progress", "--no-ocr"],
                    cwd=ROOT, capture_output=True, check=True)
