@@ -86,7 +86,7 @@ def _prefix_re() -> re.Pattern:
 
 _BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
 _YEAR_ONLY = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?![\d/])")
-_BEFORE_ISSUER = re.compile(r"[\s,]*(?i:của|do)\s+")
+_BEFORE_ISSUER = re.compile(r"[\s,]*+(?i:của|do)\s+")  # possessive: linear on blanks
 
 
 def _trailer(view: str, pos: int, citer: P.Citer) -> tuple[P.Date | None, P.Issuer | None, int]:
@@ -163,8 +163,8 @@ _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
 _WORD = re.compile(r"\s*([^\s,;.:()“”\"]+)")
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 _LAW_SEP = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)")
-_LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
-_LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
+_LAW_NUMBER = re.compile(r"\s*+,?\s*+(?i:số)\s+")  # possessive: linear on blanks
+_LAW_YEAR = re.compile(r"\s*+,?\s*+(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 
 # A law named in an upper-case title line ("… CỦA LUẬT CHẤT LƯỢNG SẢN PHẨM, HÀNG HÓA"): only

@@ -326,7 +326,7 @@ def is_data_row(line: str) -> bool:
     return len(filled) >= 3 or bool(filled and _ROW_NUMBER_CELL.match(strip_markup(filled[0]).strip()))
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+_TABLE_RULE = re.compile(r"^\s*+\|?(?:\s*+:?-{3,}:?\s*+\|)+\s*+:?-*:?\s*$")  # possessive: linear on blanks
 
 
 def split_cells(line: str) -> list[str]:
