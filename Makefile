@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 RAW := data/raw
 DB := data/out/vanban.db
 CORPUS ?= ../shared/corpus
+SCALE_DOCS ?= 100000
 
 .DEFAULT_GOAL := help
 
@@ -44,7 +45,8 @@ serve: $(STAMP) ## Serve data/out/vanban.db with Datasette on 127.0.0.1 (after m
 	$(BIN)/vanban serve $(DB)
 
 bench: $(STAMP) system-deps ## Benchmark ingest → database against bare PDF readers, and OCR against bare tesseract
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --record
+	$(BIN)/python bench/scale.py --docs $(SCALE_DOCS) --record
 	$(BIN)/python bench/ocr_bench.py
 
 pdfs: $(STAMP) ## Re-render the seed PDFs in data/raw from the seed texts

@@ -68,19 +68,33 @@ def _render(args) -> tuple[str, int]:
         doc.close()
 
 
-def _stamp(pages: int, seed: int) -> str:
+def _stamp(pages: int, seed: int, texts: list[Path]) -> str:
     h = hashlib.sha256(f"{pages}:{seed}".encode())
-    for p in [ROOT / "scripts" / "make_pdfs.py", Path(__file__), *sorted(SEEDS.glob("*.txt"))]:
+    for p in [ROOT / "scripts" / "make_pdfs.py", Path(__file__), *texts]:
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
-def make_corpus(folder: Path, pages: int = 2000, seed: int = 20260101, workers: int = 2) -> list[Path]:
-    """PDFs in ``folder`` adding up to at least ``pages`` pages; reused when already made
-    with the same parameters and code."""
+def real_sources() -> Path | None:
+    """The folder of real document texts beside the repository (``../shared/corpus/raw``),
+    when there is one: the benchmark then renders real documents, not the seeds."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        folder = base / "shared" / "corpus" / "raw"
+        if folder.is_dir() and any(folder.glob("*.txt")):
+            return folder
+    return None
+
+
+def make_corpus(folder: Path, pages: int = 2000, seed: int = 20260101, workers: int = 2,
+                source: Path | None = None) -> list[Path]:
+    """PDFs in ``folder`` adding up to at least ``pages`` pages, rendered from the texts in
+    ``source`` (default: the seeds), each re-issued with other numbers, dates and places
+    when the target needs more than one copy; reused when already made with the same
+    parameters and code."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp_file = folder / ".stamp.json"
-    stamp = _stamp(pages, seed)
+    texts = sorted((source or SEEDS).glob("*.txt"))
+    stamp = _stamp(pages, seed, texts)
     try:
         old = json.loads(stamp_file.read_text())
         if old.get("stamp") == stamp:
@@ -89,19 +103,20 @@ def make_corpus(folder: Path, pages: int = 2000, seed: int = 20260101, workers: 
         pass
     for p in folder.glob("*.pdf"):
         p.unlink()
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    page_counts = [_render((s, str(folder / f"probe-{i}.pdf")))[1] for i, s in enumerate(seeds)]
-    for i in range(len(seeds)):
-        (folder / f"probe-{i}.pdf").unlink()
+    seeds = [p.read_text(encoding="utf-8", errors="replace") for p in texts]
     rng = random.Random(seed)
-    jobs, total, i = [], 0, 0
-    while total < pages:
-        k = i % len(seeds)
-        jobs.append((variant(seeds[k], rng, i + 1), str(folder / f"doc-{i:04d}.pdf")))
-        total += page_counts[k]
-        i += 1
+    # One pass over the texts as they are, then variants until the page target is reached.
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        made = list(pool.map(_render, jobs, chunksize=8))
+        made = list(pool.map(_render, [(s, str(folder / f"doc-{i:04d}.pdf")) for i, s in enumerate(seeds)],
+                             chunksize=4))
+        page_counts = [n for _, n in made]
+        jobs, total, i = [], sum(page_counts), len(seeds)
+        while total < pages:
+            k = i % len(seeds)
+            jobs.append((variant(seeds[k], rng, i + 1), str(folder / f"doc-{i:04d}.pdf")))
+            total += page_counts[k]
+            i += 1
+        made += list(pool.map(_render, jobs, chunksize=8))
     files = [Path(out).name for out, _ in made]
     stamp_file.write_text(json.dumps({"stamp": stamp, "files": files, "pages": sum(n for _, n in made)}))
     return [folder / name for name in files]

@@ -180,8 +180,7 @@ def rerun(folder: Path, out: Path, workers: int, pattern: str = "*.pdf") -> dict
 
 
 def cli_rerun(folder: Path, out: Path) -> float:
-    vanban = Path(sys.executable).with_name("vanban")
-    cmd = [str(vanban)] if vanban.exists() else [sys.executable, "-m", "pipeline.cli"]
+    cmd = [sys.executable, "-m", "pipeline.cli"]  # this tree's code (an installed script may be another's)
     t = time.perf_counter()
     subprocess.run(cmd + ["build", str(folder), "--out", str(out), "--no-progress", "--no-ocr"],
                    cwd=ROOT, capture_output=True, check=True)
@@ -230,14 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("pdftotext"):
         sys.exit("bench: pdftotext not found (Debian: poppler-utils; run scripts/system-deps.sh)")
 
-    from bench.corpus import make_corpus, make_tiny_corpus
+    from bench.corpus import SEEDS, make_corpus, make_tiny_corpus, real_sources
 
     t_all = time.perf_counter()
     say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     corpus = WORK / "corpus"
     say(f"bench: corpus of ≥{args.pages} pages in {corpus.relative_to(ROOT)} …")
     t = time.perf_counter()
-    files = make_corpus(corpus, args.pages, workers=args.workers)
+    source = real_sources()
+    files = make_corpus(corpus, args.pages, workers=args.workers, source=source)
+    origin = (f"rendered from the {len(list(source.glob('*.txt')))} real document texts in {source}"
+              if source else f"generated from the seeds in {SEEDS.relative_to(ROOT)}")
     t_corpus = time.perf_counter() - t
     pages = json.loads((corpus / ".stamp.json").read_text())["pages"]
     docs = len(files)
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = []
     add = lines.append
-    add(f"Corpus: {docs} PDF documents, {pages} pages (generated from the seeds by bench/corpus.py).")
+    add(f"Corpus: {docs} PDF documents, {pages} pages ({origin}, by bench/corpus.py).")
     add(f"Machine: {machine()}")
     add("")
     add("| reader / stage | seconds | pages/s | docs/s | ms/page | peak RSS MB |")
@@ -309,10 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.record:
         results = ROOT / "bench" / "RESULTS.md"
-        head = results.read_text(encoding="utf-8").split("<!-- run -->")[0] if results.exists() else "# Benchmark results\n\n"
+        old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n\n"
+        head = old.split("<!-- run -->")[0]
+        scale = old.partition("<!-- scale -->")[2].partition("<!-- /scale -->")[0]  # bench/scale.py's
         results.write_text(head + "<!-- run -->\n" + f"Recorded {time.strftime('%Y-%m-%d')}, "
-                           f"`python bench/run.py --pages {args.pages} --workers {args.workers}`.\n\n" + text + "\n",
-                           encoding="utf-8")
+                           f"`python bench/run.py --pages {args.pages} --workers {args.workers}`.\n\n" + text + "\n"
+                           + (f"\n<!-- scale -->{scale}<!-- /scale -->\n" if scale else ""), encoding="utf-8")
         say(f"bench: recorded in {results.relative_to(ROOT)}")
     return 0
 

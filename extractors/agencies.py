@@ -16,6 +16,7 @@ Public API: :func:`extract_agencies`, :func:`find_agencies`, :func:`canonical_ag
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -27,6 +28,8 @@ from gazetteer.localities import DIVISIONS, lookup_unit, candidates
 from pipeline.core.models import Context, Section
 from pipeline.core.vntext import casefold_vi, fold_chars, place_tones
 from extractors.registry import component
+
+from .intervals import Disjoint, Union
 
 # ----------------------------------------------------------------------------------------
 # Folding: lower case with the contract's tone placement, same length as the text, so
@@ -380,11 +383,27 @@ class AgencyHit:
     locality: str | None
 
 
+# How far a look-ahead at one position reads (a slice to the end of the text at every name
+# is quadratic on a long line); every pattern matched there is far shorter.
+_NEAR = 400
+
+
 def _caps_line(t: str, pos: int) -> bool:
-    ls = t.rfind("\n", 0, pos) + 1
-    le = t.find("\n", pos)
-    line = t[ls: le if le >= 0 else len(t)]
-    letters = [c for c in line if c.isalpha()]
+    breaks = _line_breaks(t)  # find/rfind from ``pos`` walk a whole long line at every name
+    i = bisect.bisect_left(breaks, pos)
+    ls = breaks[i - 1] + 1 if i else 0
+    le = breaks[i] if i < len(breaks) else len(t)
+    return _caps_between(t, ls, le)
+
+
+@functools.lru_cache(maxsize=4)
+def _line_breaks(t: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n", t)]
+
+
+@functools.lru_cache(maxsize=8)  # once per line, not once per name on it (a long line is quadratic)
+def _caps_between(t: str, ls: int, le: int) -> bool:
+    letters = [c for c in t[ls:le] if c.isalpha()]
     return len(letters) > 3 and all(c.isupper() for c in letters)
 
 
@@ -414,7 +433,7 @@ def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
 
 def _division_after(f: str, t: str, pos: int, allow_proper: bool = True):
     """`` tỉnh Kon Tum`` / `` xã`` after pos → (division, proper or None, end)."""
-    m = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[pos:])
+    m = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[pos:pos + _NEAR])
     if not m:
         return None
     end = pos + m.end()
@@ -470,7 +489,7 @@ def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
         return "", pos
     end, count = first[1], 1
     while True:
-        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?", f[end:])
+        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?", f[end:end + _NEAR])
         nxt = _proper_after(t, end + sep.end()) if sep else None
         if not nxt or _BODY_START.match(nxt[0]) or _capital_stop(nxt[0], 0):
             break
@@ -601,7 +620,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
                 break
             name, kind = g.local[_alias_key("sở " + d.group(1), g.local)]
             cands.append(_listed(name, kind, pos, d.end(1), f, t, res, g))
-            sep = re.match(r"[^\S\n]*(?:,|và|;)[^\S\n]*(?:sở[^\S\n]+)?", f[d.end(1):])
+            sep = re.match(r"[^\S\n]*(?:,|và|;)[^\S\n]*(?:sở[^\S\n]+)?", f[d.end(1):d.end(1) + _NEAR])
             if not sep or f[d.end(1):d.end(1) + sep.end()].strip() == ";":
                 break
             pos = d.end(1) + sep.end()
@@ -631,7 +650,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         for m in regex.finditer(f):
             if _OPEN_TAIL.match(f, m.end()):
                 continue
-            if name.endswith(("Bộ", "Sở")) and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[m.end():]):
+            if name.endswith(("Bộ", "Sở")) and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[m.end():m.end() + _NEAR]):
                 # "các đơn vị thuộc Bộ Tài chính": the units of the body named, not the issuer's
                 body = _named_body_at(cands, m.end() - 2, f, name[-2:], g)
                 if body:
@@ -870,7 +889,7 @@ def _pick_kind(kind: str | None, alts: list[str], f: str, end: int, res: _Resolv
     division word after it ("… tỉnh": Bộ Chỉ huy; "… xã": Ban Chỉ huy), else at the issuer's."""
     if len(alts) < 2:
         return kind
-    d = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end:])
+    d = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR])
     tier = DIVISIONS.get(d.group(1)) if d else res.p.tier
     return next((k for k in alts if tier in g.kinds[k]["levels"]), kind)
 
@@ -900,7 +919,11 @@ def _alias_key(matched: str, table: dict) -> str:
 
 
 def _assigned(f: str, start: int) -> bool:
-    ls = f.rfind("\n", 0, start) + 1
+    # a bounded look back: a prefix of list marks and a verb is short, a long line is not one
+    window = max(0, start - 200)
+    ls = f.rfind("\n", window, start) + 1
+    if not ls and window:
+        return False
     return _ASSIGN_PREFIX.fullmatch(f[ls:start]) is not None
 
 
@@ -931,17 +954,16 @@ def _title_regions(t: str, f: str) -> list[tuple[int, int]]:
 
 
 def _select(cands: list[_Mention], skip: list[tuple[int, int]]) -> list[_Mention]:
-    taken: list[tuple[int, int]] = []
+    taken = Disjoint()
+    skipped = Union(skip)
     out = []
     # The longest name wins ("Kho bạc Nhà nước tỉnh" over "Kho bạc Nhà nước"), exact before
     # mark-less (prio 7) on a tie; guesses from capitalisation alone (prio 6) only where no
     # known name stands.
     for c in sorted(cands, key=lambda c: (c.prio == 6, -(c.end - c.start), c.prio, c.start)):
-        if any(s <= c.start < e for s, e in skip):
+        if c.start in skipped or taken.overlaps(c.start, c.end):
             continue
-        if any(c.start < e and s < c.end for s, e in taken):
-            continue
-        taken.append((c.start, c.end))
+        taken.add(c.start, c.end)
         out.append(c)
     return sorted(out, key=lambda c: c.start)
 
@@ -960,22 +982,22 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if _CHANNEL_BEFORE.search(f[max(0, start - 12):start]):
             return None
     if naming == "designator":
-        d = re.match(r"[^\S\n]+(\d+|[A-Z][A-Z0-9&]+)" + _WE, t[end:])
+        d = re.match(r"[^\S\n]+(\d+|[A-Z][A-Z0-9&]+)" + _WE, t[end:end + _NEAR])
         if not d:  # "Ban Chỉ đạo chuyển đổi số xã": a named purpose closed by a division word
             d = re.match(r"[^\S\n]+((?:[a-zđà-ỹ]+,?[^\S\n]+){0,15}?[a-zđà-ỹ]+)(?=[^\S\n]+(?:(?:của|cấp)[^\S\n]+)?(?:"
-                         + _DIV_ALT + r")" + _WE + ")", f[end:])
+                         + _DIV_ALT + r")" + _WE + ")", f[end:end + _NEAR])
             if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo)\b", d.group(1)):
                 # "(sau đây gọi là Ban Chỉ đạo)": the document's own committee, named again
-                if naming == "designator" and head_text[:1].isupper() and not re.match(r"[^\S\n]+[A-ZĐ\d]", t[end:]):
+                if naming == "designator" and head_text[:1].isupper() and not re.match(r"[^\S\n]+[A-ZĐ\d]", t[end:end + _NEAR]):
                     return _Mention(start, end, 2, canonical, res.default_locality(levels), anaphor=True)
                 return None
-            d = re.match(r"[^\S\n]+(" + re.escape(t[end:end + d.end()].strip()) + ")", t[end:])
+            d = re.match(r"[^\S\n]+(" + re.escape(t[end:end + d.end()].strip()) + ")", t[end:end + _NEAR])
         end += d.end()
         if _DISTRIBUTIVE.match(f, end):
             return None
         name = f"{canonical} {d.group(1)}"
         # "… của huyện": the unit's own; "… cấp xã" below the issuer: one in each such unit
-        link = re.match(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")", f[end:])
+        link = re.match(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")", f[end:end + _NEAR])
         if link:
             below = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end + link.end():])
             tier = DIVISIONS[below.group(1)]
@@ -989,9 +1011,9 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             loc, _ = res.division(div[0], div[1])
             end = div[2]
         return _Mention(start, end, 2, name, loc or res.default_locality(levels))
-    if naming == "of_body" and not re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:]):
+    if naming == "of_body" and not re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:end + _NEAR]):
         # "Văn phòng thường trực Ban Chỉ huy PCTT và TKCN tỉnh": the body it serves, in full
-        sp = re.match(r"[^\S\n]+", f[end:])
+        sp = re.match(r"[^\S\n]+", f[end:end + _NEAR])
         body = g.compound_re.match(f, end + sp.end()) if sp and g.compound_re else None
         if not body:
             return None
@@ -1002,9 +1024,9 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             return None
         return _Mention(start, inner_m.end, 2, f"{canonical} {inner_m.name}", inner_m.locality)
     if naming == "of_body":
-        inner = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)[^\S\n]+(\d+|[a-z][a-z0-9&]+)" + _WE, f[end:])
+        inner = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)[^\S\n]+(\d+|[a-z][a-z0-9&]+)" + _WE, f[end:end + _NEAR])
         if not inner:  # "Tổ giúp việc Ban Chỉ đạo": of the committee the document sets up
-            bare_body = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:])
+            bare_body = re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:end + _NEAR])
             if not bare_body:
                 return None
             return _Mention(start, end + bare_body.end(), 2, f"{canonical} Ban Chỉ đạo",
@@ -1038,7 +1060,7 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             name = f"{canonical} {scope[0]}" + (f" {extra}" if extra else "")
             return _Mention(start, after, 2, name, res.p.locality, generic=True)
     div = _division_after(f, t, end)
-    if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:]):
+    if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:end + _NEAR]):
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
     if naming == "bare":
         loc = res.default_locality(levels)
@@ -1072,7 +1094,7 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         owner = _portal_owner(f, end, res, g)
         if owner:
             return _Mention(start, owner[1], 2, f"{canonical} {owner[0]}", None)
-    cap = re.match(r"[^\S\n]+(?:ở[^\S\n]+)?cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[end:])
+    cap = re.match(r"[^\S\n]+(?:ở[^\S\n]+)?cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[end:end + _NEAR])
     if not div and cap and res.p.tier in _TIERS and _TIERS[_CAP_TIER[cap.group(1)]] > _TIERS[res.p.tier]:
         # "Văn phòng Ủy ban nhân dân ở cấp huyện": one in each district, a category; the span
         # is kept (no name) so that the words inside it name no body either
@@ -1189,7 +1211,7 @@ def _capital_stop(t: str, pos: int) -> bool:
     m = _capital_stops().match(t, pos)
     if not m:
         return False
-    nxt = re.match(r"[^\S\n]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*)", t[m.end():])
+    nxt = re.match(r"[^\S\n]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*)", t[m.end():m.end() + _NEAR])
     return not (nxt and not re.fullmatch(r"[IVXLC]+", nxt.group(1)) and not nxt.group(1).isupper())
 
 
@@ -1230,7 +1252,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                               or _capital_stop(t, w.start(1)) or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
-        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
+        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):w.start(1) + _NEAR])
               or lower_run >= 8):
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
@@ -1242,7 +1264,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         else:
             end, lower_run = w.end(), lower_run + 1
-        link = re.match(r"[^\S\n]*(-|–|,)[^\S\n]*", t[end:])
+        link = re.match(r"[^\S\n]*(-|–|,)[^\S\n]*", t[end:end + _NEAR])
         if link:
             nxt = _WORD.match(t, end + link.end())
             if not nxt:
@@ -1252,7 +1274,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 # a comma goes on into lower case words only ("…, giáo dục pháp luật")
                 if first[0].isupper() or stop_re.match(f, nxt.start(1)):
                     break
-                if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):]):
+                if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):nxt.start(1) + _NEAR]):
                     break
             elif _BODY_START.match(t, nxt.start(1)) or _capital_stop(t, nxt.start(1)):
                 break
@@ -1283,6 +1305,14 @@ def _ends_with_province(name: str) -> bool:
                for n in (2, 3))
 
 
+def _same_head(g: _Gaz, head: str) -> list[str]:
+    """Known local names under ``head`` (folded), listed once per gazetteer and head."""
+    cache = g.__dict__.setdefault("_same_head", {})
+    if head not in cache:
+        cache[head] = [k for k in g.local if k.startswith(head + " ")]
+    return cache[head]
+
+
 def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
     """``Trường Tiểu học Nghĩa Đàn`` not in the gazetteer: the head and the name after it
     (:func:`_name_extent`), matched fuzzily against known names (OCR-damaged spellings)."""
@@ -1306,8 +1336,14 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     from rapidfuzz import fuzz, process  # lazy: only for names outside the gazetteer
 
     # only names of the same head: "Cục Quản lý thị trường" is not "Chi cục Quản lý thị trường"
-    same_head = [k for k in g.local if k.startswith(fold(head) + " ")]
-    best = process.extractOne(fold(raw), same_head, scorer=fuzz.ratio, score_cutoff=90)
+    same_head = _same_head(g, fold(head))
+    fuzzy = g.__dict__.setdefault("_fuzzy", {})  # a name printed again is matched once
+    key = (fold(head), fold(raw))
+    if key not in fuzzy:
+        if len(fuzzy) > 4096:
+            fuzzy.clear()
+        fuzzy[key] = process.extractOne(key[1], same_head, scorer=fuzz.ratio, score_cutoff=90)
+    best = fuzzy[key]
     if not best and len(raw.split()) >= 4 and _line_end(t, pos):
         # A line cropped on the right ("Sở Kế hoạch và Đầ"): the one known name it begins.
         names = {g.local[k][0] for k in same_head if k.startswith(fold(raw)) and k != fold(raw)}
@@ -1356,7 +1392,7 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
     at = end      # where the unit words are read; past a shared second head in an ellipsis
     own = True    # the unit words follow this head itself (its span includes them)
     ell = _ELLIPSIS.match(f, end)
-    if ell and not re.match(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE, f[end:]):
+    if ell and not re.match(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR]):
         at, own = ell.end(), False
     # Positions of the Văn phòng: "CVP, các PCVP UBND tỉnh" names the Văn phòng.
     before = f[max(0, start - 60):start]
@@ -1366,7 +1402,7 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
     def span_end(pos: int) -> int:
         return pos if own else end
 
-    cap = re.match(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[at:])
+    cap = re.match(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)" + _WE, f[at:at + _NEAR])
     if cap:
         return _tier_mention(head, cap.group(1), start, span_end(at + cap.end()), res)
     scope = _scope_form(f, at, require_cac=False)

@@ -15,6 +15,8 @@ import gazetteer
 from gazetteer import load_tsv, load_yaml
 from pipeline.core.vntext import fold_key
 
+from pipeline.core.dates import iso_day
+
 # --- vocabularies -----------------------------------------------------------------------
 
 
@@ -215,14 +217,11 @@ class Date:
     raw: str
     typo: str | None = None       # what the source should have printed
     unreadable: bool = False
+    impossible: bool = False      # well printed, but the calendar has no such day
 
 
 def iso_date(day: int, month: int, year: int) -> str | None:
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
-        return None
-    if month == 2 and day > 29 or month in (4, 6, 9, 11) and day > 30:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return iso_day(year, month, day)
 
 
 def read_date(text: str, pos: int) -> Date | None:
@@ -237,11 +236,11 @@ def read_date(text: str, pos: int) -> Date | None:
         if m.group("sep").lower() == "ngày":  # "ngày 25 ngày 9 năm 2018"
             typo = raw[: m.start("sep") - m.start()] + "tháng" + raw[m.end("sep") - m.start():]
         iso = iso_date(d, mo, y)
-        return Date(iso or str(y), m.start(), m.end(), raw, typo, unreadable=iso is None)
+        return Date(iso, m.start(), m.end(), raw, typo, unreadable=iso is None, impossible=iso is None)
     if m.group("d2"):
         d, mo, y = int(m.group("d2")), int(m.group("m2")), int(m.group("y2"))
         iso = iso_date(d, mo, y)
-        return Date(iso or str(y), m.start(), m.end(), raw, None, unreadable=iso is None)
+        return Date(iso, m.start(), m.end(), raw, None, unreadable=iso is None, impossible=iso is None)
     bad = m.group("bad") or ""
     if not re.search(r"[.…_]{2,}|\d", bad):  # "ngày ký", "ngày làm việc": no date at all
         return None

@@ -14,6 +14,7 @@ descriptions (``… quy định chi tiết thi hành Quyết định số 19/201
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pipeline.core.models import Context, Section, warning
 
 from . import citation_parts as P
 from .registry import component
+from pipeline.core.dates import impossible_date
 
 RELATIONS = ("based_on", "replaces", "repeals", "amends", "implements", "mentions")
 
@@ -87,7 +89,7 @@ def _prefix_re() -> re.Pattern:
 
 _BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
 _YEAR_ONLY = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?![\d/])")
-_BEFORE_ISSUER = re.compile(r"[\s,]*(?i:của|do)\s+")
+_BEFORE_ISSUER = re.compile(r"[\s,]*+(?i:của|do)\s+")  # possessive: linear on blanks
 
 
 def _trailer(view: str, pos: int, citer: P.Citer) -> tuple[P.Date | None, P.Issuer | None, int]:
@@ -127,8 +129,8 @@ def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> l
             continue
         pre = _prefix_re().search(view, max(0, m.start() - 45), m.start())
         kind, so = pre.group("kind"), pre.group("so")
-        line_start = view.rfind("\n", 0, m.start()) + 1
-        if pre.group("colon") and not view[line_start:pre.start()].strip():
+        line_start = view.rfind("\n", max(0, pre.start() - 200), m.start()) + 1  # bounded: one long line
+        if pre.group("colon") and not view[max(line_start, pre.start() - 200):pre.start()].strip():
             continue  # "Số: 231/KH-UBND": the document's own number line
         sym = P.read_symbol(m)
         if not kind and not (sym.kind_code or P.is_issuer_code(sym.issuer_code)):
@@ -164,8 +166,8 @@ _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
 _WORD = re.compile(r"[ \t]*([^\s,;.:()“”\"]+)")  # a name never runs on into the next line
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 _LAW_SEP = re.compile(r"(?:,\s*|\s+và\s+)(?=(?:Bộ luật|Luật)\s)")
-_LAW_NUMBER = re.compile(r"\s*,?\s*(?i:số)\s+")
-_LAW_YEAR = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
+_LAW_NUMBER = re.compile(r"\s*+,?\s*+(?i:số)\s+")  # possessive: linear on blanks
+_LAW_YEAR = re.compile(r"\s*+,?\s*+(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 
 
 # A law named in an upper-case title line ("… CỦA LUẬT CHẤT LƯỢNG SẢN PHẨM, HÀNG HÓA"): only
@@ -204,7 +206,7 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
         m = _WORD.match(view, at)
         if not m:
             break
-        low = view[m.start(1):].lower()
+        low = view[m.start(1):m.start(1) + 200].lower()  # stop words are short: no copy of the rest
         if words and any(low.startswith(s + " ") or low == s for s in stops):
             break
         word = m.group(1)
@@ -297,7 +299,8 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
     for m in _named_re().finditer(view):
         if _inside(m.start(), taken):
             continue
-        before = view[view.rfind("\n", 0, m.start()) + 1:m.start()].rstrip().lower()
+        window = max(0, m.start() - 200)  # bounded: the words right before, not a whole long line
+        before = view[max(window, view.rfind("\n", window, m.start()) + 1):m.start()].rstrip().lower()
         before = re.sub(r"(?:\s+các|\s+những)$", "", before)
         if any(before == w or before.endswith(" " + w) for w in not_after):
             continue
@@ -564,14 +567,20 @@ def _gap_ok(gap: str, relation: str = "") -> bool:
 
 def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True) -> None:
     strength = {r: i for i, r in enumerate(RELATIONS)}
+    by_start = sorted(mentions, key=lambda m: m.start)  # each cue looks up its range (no scan of all)
+    starts = [m.start for m in by_start]
+
+    def starting_in(lo: int, hi: int) -> list[Mention]:
+        return by_start[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
     for cue in _cues(view, enacting):
         if cue.postfix_from is not None:
-            inside = [m for m in mentions if cue.postfix_from <= m.start < cue.start and not m.nested]
+            inside = [m for m in starting_in(cue.postfix_from, cue.start) if not m.nested]
             for m in inside:
                 if strength[cue.relation] < strength[m.relation]:
                     m.relation = cue.relation
             continue
-        inside = sorted((m for m in mentions if cue.end <= m.start < cue.scope_end), key=lambda m: m.start)
+        inside = starting_in(cue.end, cue.scope_end)
         prev, member, head = None, False, False
         for m in inside:
             if m.nested:
@@ -797,6 +806,9 @@ def _warnings(item: _Item, out: dict, doc_date: str | None) -> list[dict]:
         ws.append(warning("cited_after_citing", f"{label} dated {date}, after the document ({doc_date})"))
     for m in item.mentions:
         d = m.date
+        if d and d.impossible:
+            ws.append(impossible_date(d.raw, f"the citation of {_kind_label(item)} số {label}"))
+            break
         if d and d.typo:
             ws.append(warning("source_typo", f'"{d.raw}" in the citation of {_kind_label(item)} số {label} '
                                              f'(for "{d.typo}"); read as {d.iso}'))

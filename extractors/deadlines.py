@@ -15,7 +15,7 @@ at the start of a line ("Năm 2027: …"); bare dates (issue dates of citations)
 """
 from __future__ import annotations
 
-import calendar
+import bisect
 import functools
 import re
 from dataclasses import dataclass, replace
@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from gazetteer import load_yaml
 from pipeline.core.models import Context, Section
 
+from pipeline.core.dates import iso_day, iso_month, last_day
 from .outline import tolerant_letters
 from .registry import component
 
@@ -110,11 +111,9 @@ class _Term:
         if y is None:
             return None
         if self.kind in ("dmy", "dmy_long", "dm", "dm_long"):
-            if not (1 <= self.m <= 12 and 1 <= self.d <= calendar.monthrange(y, self.m)[1]):
-                return None
-            return f"{y:04d}-{self.m:02d}-{self.d:02d}"
+            return iso_day(y, self.m, self.d)
         if self.kind in ("my", "m"):
-            return f"{y:04d}-{self.m:02d}" if 1 <= self.m <= 12 else None
+            return iso_month(y, self.m)
         if self.kind == "q":
             m = 3 * self.q - 2 if side == "start" else 3 * self.q
             return f"{y:04d}-{m:02d}"
@@ -284,14 +283,21 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
     """The frequency a date without its year takes from its clause: "Định kỳ 6 tháng, báo cáo
     … trước ngày 15 tháng 6 và ngày 15 tháng 12 hằng năm" → half_yearly (a frequency before
     the date first, else one after it)."""
-    pats = _patterns()
-    before = [_recurrence_of(m.group()) for m in pats["freq"].finditer(_clause_prefix(text, start))]
-    before = [r for r in before if r]
-    if before:
-        return before[-1]
-    stop = _CLAUSE_BREAK.search(text, end)
-    for m in pats["freq"].finditer(text, end, stop.start() if stop else len(text)):
-        if rec := _recurrence_of(m.group()):
+    spans = _frequencies(text)  # found once per text, not once per date
+    starts = [s for s, _, _ in spans]
+    first = start - len(_clause_prefix(text, start))
+    i = bisect.bisect_right(starts, start)
+    while i and spans[i - 1][0] >= first:  # the last frequency of the clause before the date
+        i -= 1
+        if spans[i][1] <= start:
+            return spans[i][2]
+    limit = min(len(text), end + 800)  # like the clause prefix: a bounded look, not the rest of the text
+    stop = _CLAUSE_BREAK.search(text, end, limit)
+    stop = stop.start() if stop else limit
+    for s, e, rec in spans[bisect.bisect_left(starts, end):]:
+        if s >= stop:
+            break
+        if e <= stop:
             return rec
     return None
 
@@ -312,6 +318,16 @@ def _in_quoted_title(text: str, start: int, end: int) -> bool:
     return bool(closes) and "\n" not in text[opened:min(closes)]
 
 
+@functools.lru_cache(maxsize=4)
+def _frequencies(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, recurrence) of every frequency phrase of ``text``, in order."""
+    out = []
+    for m in _patterns()["freq"].finditer(text):
+        if rec := _recurrence_of(m.group()):
+            out.append((m.start(), m.end(), rec))
+    return out
+
+
 def _excluded(text: str, start: int, end: int) -> bool:
     """An effective date, a title's period or vision, a cut-off, or past time."""
     pats = _patterns()
@@ -329,8 +345,8 @@ def _narrated_past(text: str, end: int) -> bool:
     """The date's clause goes on to tell what happened ("…, trên địa bàn tỉnh đã xảy ra
     mưa lớn"): the first past marker or obligation word after the date decides."""
     window = load_phrases()["exclusions"].get("past_window", 80)
-    stop = _CLAUSE_BREAK.search(text, end)
-    rest = text[end:min(stop.start() if stop else len(text), end + window)]
+    stop = _CLAUSE_BREAK.search(text, end, end + window)
+    rest = text[end:stop.start() if stop else end + window]
     m = _patterns()["past_narration"].search(rest)
     return bool(m and m["past"])
 
@@ -582,15 +598,7 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     return any(clause_start <= c < hit.start for c in cites)
 
 
-def _last_day(value: str) -> str:
-    """The last day an ISO year, month or day covers: "2023-09" → "2023-09-30"."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return f"{value}-12-31"
-    if len(parts) == 2:
-        y, m = int(parts[0]), int(parts[1])
-        return f"{value}-{calendar.monthrange(y, m)[1]:02d}"
-    return value
+_last_day = last_day  # the last day an ISO year, month or day covers
 
 
 def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bool = False) -> bool:

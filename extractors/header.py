@@ -25,6 +25,7 @@ from pipeline.text.normalize import (
     tidy_header_lines,
 )
 from extractors.registry import component
+from pipeline.core.dates import impossible_date, iso_day, iso_month, valid_year
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
 SIGNATURE_LINES = 40
@@ -317,7 +318,7 @@ def issuer_of_authority_line(line: str) -> Issuer | None:
 _NUMBER = re.compile(
     r"^\s*(?:Luật\s+)?S[ốôoóồổộ06]\s*[:;.]?\s*(?:(\d{1,6})|[.…_]*)\s*([/-]\s*[A-ZĐ0-9][\w\-/.&Đđ]*)", re.I)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,6})(/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+)\s*$")
-_DATE_TAIL = (r"\s*,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s*|[.…_]+\s*)?"
+_DATE_TAIL = (r"\s{0,40}+,\s*(?:ngay\s+(?:(\d{1,2})\s+|[.…_]+\s*)?(?:thang|ngay)\s+(?:(\d{1,2})\s*|[.…_]+\s*)?"
               r"nam\s+(\d{4})|(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
 # The comma left out ("Hà Nội ngày 01 tháng 12 năm 2025"): only a line that is nothing
@@ -436,17 +437,13 @@ def parse_number(line: str) -> tuple[str | None, re.Match] | None:
 
 def _iso_date(day: str | None, month: str | None, year: str) -> str | None:
     y = int(year)
-    if not 1900 <= y <= 2100:
+    if not valid_year(y):
         return None
     if month is None:
         return f"{y:04d}"
-    m = int(month)
-    if not 1 <= m <= 12:
-        return None
     if day is None:
-        return f"{y:04d}-{m:02d}"
-    d = int(day)
-    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= d <= 31 else None
+        return iso_month(y, int(month))
+    return iso_day(y, int(month), int(day))
 
 
 def _clean_place(place: str) -> str:
@@ -997,6 +994,8 @@ def extract_header(ctx: Context) -> Section:
         found = parse_place_date(text)
         if found:
             place, issued, start, end = found
+            if issued is None:  # "ngày 31 tháng 2 năm 2023"
+                warnings.append(impossible_date(text[start:end].strip(), "date line"))
             spans.append(ctx.text.span(pos + start, pos + end))
             break
 

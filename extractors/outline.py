@@ -489,7 +489,8 @@ def _is_closing(low: str) -> bool:
     thư điện tử. Trong quá trình thực hiện, nếu có vướng mắc, đề nghị …./.")."""
     if any(p.search(low) for p in _CLOSING):
         return True
-    return any(p.search(low[m.end():]) for m in _SENTENCE_START.finditer(low) for p in _CLOSING_SENTENCES)
+    # one sentence's worth after each start (the rest of a long paragraph each time is quadratic)
+    return any(p.search(low[m.end():m.end() + 400]) for m in _SENTENCE_START.finditer(low) for p in _CLOSING_SENTENCES)
 
 
 def _ends_item(text: str, node: Node) -> bool:

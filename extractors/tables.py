@@ -36,7 +36,7 @@ _COLUMN_RES = {
     for kind, pats in _COLUMNS.items()
 }
 _ROW = re.compile(r"^\s*\|.*\|\s*$|^[^\t\n]*\t[^\t\n]*\t")
-_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|?)+\s*$")
+_RULE = re.compile(r"^\s*+\|?(?:\s*+:?-{2,}:?\s*+\|?)+\s*$")  # possessive: linear on blanks
 _GROUP_TITLE = re.compile(r"^([IVX]{1,5})[.)]\s+\S")
 _GROUP_NUMBER = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
 _NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?$")

@@ -69,7 +69,10 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--workers", type=int, default=None, help="Worker processes (default: the machine's cores).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-ocr", is_flag=True, help="Leave scans without a text layer as needs_ocr.")
-def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: bool, no_ocr: bool) -> None:
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds a file may take; one over it is recorded as an error and the batch goes on.")
+def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: bool, no_ocr: bool,
+          timeout: float) -> None:
     """Build the SQLite database (and graph exports) from folders of documents.
 
     Example: vanban build data/raw --out data/out/vanban.db --workers 2
@@ -77,7 +80,8 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
     from pipeline.run.build import build_database
 
     report = build_database([Path(p) for p in inputs], Path(out), workers=workers,
-                            progress=not no_progress, ocr=not no_ocr)
+                            progress=not no_progress, ocr=not no_ocr,
+                            timeout=timeout if timeout > 0 else None)
     click.echo(report.summary() if hasattr(report, "summary") else str(report), err=True)
 
 
@@ -99,7 +103,7 @@ def eval_command(gold_dir, raw_dir, formats, workers, timeout, no_survey, miss_l
     """Score extraction against gold: per section, per attribute, per document, every miss.
 
     RAW_DIR defaults to the folder ``raw`` beside GOLD_DIR. Example:
-    vanban eval ../shared/corpus/gold --record bench/QUALITY.md
+    vanban eval corpus/gold --record bench/QUALITY.md
     """
     from pipeline.quality.evaluate import evaluate, full_text, record
 

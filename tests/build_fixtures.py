@@ -56,3 +56,10 @@ def failing_extract(source) -> Extraction:
     if "boom" in os.path.basename(source.path):
         raise ValueError("extractor bug")
     return standin_extract(source)
+
+
+def stalling_extract(source) -> Extraction:
+    """Never finishes on a file named *stall* (a document that sends an extractor quadratic)."""
+    if "stall" in os.path.basename(source.path):
+        time.sleep(3600)
+    return standin_extract(source)

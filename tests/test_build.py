@@ -3,6 +3,7 @@ atomic (a killed build leaves the previous database), and pluggable runners."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -95,6 +96,43 @@ def test_incremental_rebuild(tmp_path):
     assert (bumped.processed, bumped.cached) == (7, 0)
 
 
+def graph_documents(db: Path) -> set[str]:
+    data = json.loads(db.with_suffix(".json").read_text(encoding="utf-8"))
+    return {n["number"] for n in data["nodes"] if n["kind"] == "document" and n.get("ingested")}
+
+
+def test_every_build_writes_the_graph_exports_beside_the_database(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "out" / "v.db"
+    build(raw, db)
+    for fmt in ("graphml", "gexf", "json"):
+        assert db.with_suffix(f".{fmt}").stat().st_size > 0
+    assert {"100/KH-UBND", "101/KH-UBND"} <= graph_documents(db)
+    gexf = db.with_suffix(".gexf").read_text(encoding="utf-8")
+    assert "101/KH-UBND" in gexf and "<gexf" in gexf
+
+    (raw / "doc 01.txt").unlink()
+    (raw / "doc 05.txt").write_text("Số: 505/KH-UBND\nmới", encoding="utf-8")
+    build(raw, db)
+    numbers = graph_documents(db)
+    assert "505/KH-UBND" in numbers and "101/KH-UBND" not in numbers
+
+    db.with_suffix(".gexf").unlink()  # a no-change run puts back a missing export
+    assert build(raw, db).unchanged and db.with_suffix(".gexf").exists()
+
+
+def test_export_command_writes_the_chosen_format(tmp_path):
+    from click.testing import CliRunner
+    from pipeline.cli import main
+
+    raw, db = make_corpus(tmp_path, 1), tmp_path / "v.db"
+    build(raw, db)
+    for fmt, marker in (("graphml", "<graphml"), ("gexf", "<gexf"), ("json", '"nodes"')):
+        target = tmp_path / f"g.{fmt}"
+        result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", fmt, "--out", str(target)])
+        assert result.exit_code == 0, result.output
+        assert marker in target.read_text(encoding="utf-8")
+
+
 def test_renamed_file_reuses_its_cached_result(tmp_path):
     raw, db = make_corpus(tmp_path, 3), tmp_path / "v.db"
     build(raw, db)
@@ -151,6 +189,31 @@ def test_a_crashing_reader_costs_only_its_file(tmp_path):
     status = dict(con.execute("select path, status from sources").fetchall())
     assert status[str(raw / "crash.txt")] == "error"
     assert sum(s == "ok" for s in status.values()) == 5 and report.documents == 5
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_over_its_time_budget_is_recorded_and_the_batch_goes_on(tmp_path, capfd, workers):
+    raw, db = make_corpus(tmp_path, 4), tmp_path / "v.db"
+    (raw / "a stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
+    report = build(raw, db, workers=workers, extractor=bf.stalling_extract, timeout=0.5)
+    con = sqlite3.connect(db)
+    rows = dict((Path(p).name, (s, e)) for p, s, e in con.execute("select path, status, error from sources"))
+    con.close()
+    assert rows["a stall.txt"] == ("error", "took over 0.5 s")
+    # the stalled worker was replaced: every other file still got read (with one worker too)
+    assert sum(s == "ok" for s, _ in rows.values()) == 5 and report.documents == 5
+    assert f"vanban: {raw / 'a stall.txt'}: took over 0.5 s" in capfd.readouterr().err
+
+
+def test_a_timed_out_document_is_tried_again_under_a_larger_budget(tmp_path):
+    raw, db = make_corpus(tmp_path, 1), tmp_path / "v.db"
+    (raw / "stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
+    build(raw, db, workers=1, extractor=bf.stalling_extract, timeout=0.3)
+    (raw / "other.txt").write_text("Số: 4/KH-UBND\nkhác", encoding="utf-8")
+    same = build(raw, db, workers=1, extractor=bf.stalling_extract, timeout=0.3)
+    assert same.processed == 1  # only the new file: the timeout is remembered
+    larger = build(raw, db, workers=1, extractor=bf.standin_extract, timeout=5)
+    assert larger.processed == 1 and larger.failed == 0
 
 
 def test_progress_bar_on_stderr(tmp_path, capfd):
@@ -234,6 +297,24 @@ def test_dask_runner_gives_the_same_database(tmp_path):
     build(raw, tmp_path / "pool" / "v.db", workers=2)
     report = build(raw, tmp_path / "dask" / "v.db", runner=dask_runner(scheduler="sync", batch=2))
     assert report.processed == 6
+    assert sha(tmp_path / "dask" / "v.db") == sha(tmp_path / "pool" / "v.db")
+
+
+def test_dask_local_cluster_gives_the_same_database(tmp_path):
+    """The per-file stage on a real distributed cluster: two worker processes, tasks and
+    results pickled across, as on many machines."""
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+    from pipeline.run.runners.dask_runner import dask_runner
+
+    raw = make_corpus(tmp_path, 5)
+    build(raw, tmp_path / "pool" / "v.db", workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        report = build(raw, tmp_path / "dask" / "v.db", runner=dask_runner(client=client))
+        pids = set(client.run(os.getpid).values())
+    assert report.processed == 6 and report.failed == 0
+    assert os.getpid() not in pids and len(pids) == 2  # the work ran in the cluster's processes
     assert sha(tmp_path / "dask" / "v.db") == sha(tmp_path / "pool" / "v.db")
 
 

@@ -98,7 +98,7 @@ TABLE = [
     ("Quyết định số 99/QĐ-UBND ngày 01/01/2027", KON_TUM,
      expect("QĐ", "99/QĐ-UBND", "2027-01-01", KT, warnings=["cited_after_citing"])),
     ("Quyết định số 123/QĐ-UBND ngày 31 tháng 2 năm 2020", KON_TUM,
-     expect("QĐ", "123/QĐ-UBND", "2020", KT, warnings=["source_typo"])),
+     expect("QĐ", "123/QĐ-UBND", None, KT, warnings=["source_typo"])),
     ("Thông tư liên tịch số 05/2019/TTLT-BTC-BNV ngày 01/02/2019", None,
      expect("TTLT", "05/2019/TTLT-BTC-BNV", "2019-02-01", ("Bộ Tài chính", None))),
     ("Quyết định số 1234/QĐ-BNNPTNT", None,

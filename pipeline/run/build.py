@@ -9,7 +9,9 @@
   build returns at once (file hashes are reused while size, mtime and inode stand).
 * **Parallel.** Reading and extraction run in ``workers`` processes (default: the CPU
   count); results are assembled in path order, so the database is the same for any N.
-  A reader that kills its process (a segfault deep in a PDF library) costs that file only.
+  A reader that kills its process (a segfault deep in a PDF library) costs that file only,
+  and so does a file that runs past its time budget (``timeout``, default 60 s): it is
+  recorded as an error "took over N s" and its worker is replaced.
 * **Atomic.** :func:`pipeline.store.publish.publish` writes a temporary file beside the old
   database, which is then swapped in with ``os.replace``: a build killed at any moment
   leaves the previous database intact.
@@ -22,13 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
 import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ Task = tuple
 Runner = Callable[[Callable[[Task], dict], list[Task]], Iterator[tuple[int, dict]]]
 
 _CODE_DIRS = ("pipeline", "extractors", "gazetteer")
+DEFAULT_TIMEOUT = 60.0  # seconds per file
 
 
 @dataclass
@@ -169,46 +171,130 @@ def _context():
     return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
 
-def process_runner(workers: int) -> Runner:
+def _worker_loop(conn, func) -> None:
+    """A pool worker: run ``func`` on each task received until told to stop."""
+    _one_ocr_worker()
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        i, task = msg
+        conn.send((i, func(task)))
+
+
+class _Worker:
+    """One worker process, its pipe, and the task it holds (``index``) since ``started``."""
+
+    def __init__(self, ctx, func):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_loop, args=(child, func), daemon=True)
+        self.proc.start()
+        child.close()  # the worker holds the only other end: its death reads as EOF here
+        self.index: int | None = None
+        self.started = 0.0
+
+    def give(self, i: int, task: Task) -> bool:
+        try:
+            self.conn.send((i, task))
+        except (OSError, ValueError):
+            return False
+        self.index, self.started = i, time.monotonic()
+        return True
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                kill = True
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def process_runner(workers: int, timeout: float | None = None) -> Runner:
     """Map work() over the tasks in ``workers`` processes; ``workers=0`` runs in this process.
-    If a worker process dies, the remaining tasks run one at a time so the file that kills
-    its reader is found and recorded, and everything else still gets done."""
+
+    Each worker holds one task at a time, so the parent always knows which file a worker
+    is on: a worker that dies (a segfault deep in a PDF library) costs that file only, and
+    a file still running after ``timeout`` seconds has its worker killed and recorded as
+    "took over N s". Either way a fresh worker takes the dead one's place. (``workers=0``
+    has no time budget: nothing can stop a call in its own process.)"""
 
     def run(func, tasks: list[Task]) -> Iterator[tuple[int, dict]]:
         if workers <= 0:
             for i, t in enumerate(tasks):
                 yield i, func(t)
             return
-        pending = list(range(len(tasks)))
-        n = workers
-        while pending:
-            done: set[int] = set()
-            crashed = False
-            with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=_context(),
-                                     initializer=_one_ocr_worker) as pool:
-                futures = {pool.submit(func, tasks[i]): i for i in pending}
-                try:
-                    for fut in as_completed(futures):
-                        i = futures[fut]
+        ctx = _context()
+        queue = list(range(len(tasks)))[::-1]  # popped from the end: path order
+        pool = [_Worker(ctx, func) for _ in range(min(workers, len(tasks)))]
+
+        def feed(k: int) -> None:
+            while queue:
+                i = queue.pop()
+                if pool[k].give(i, tasks[i]):
+                    return
+                queue.append(i)  # the idle worker was gone: replace it and retry
+                pool[k].stop(kill=True)
+                pool[k] = _Worker(ctx, func)
+            pool[k].index = None
+
+        def replace(k: int) -> None:
+            pool[k].stop(kill=True)
+            pool[k] = _Worker(ctx, func)
+
+        try:
+            for k in range(len(pool)):
+                feed(k)
+            while True:
+                busy = [k for k, w in enumerate(pool) if w.index is not None]
+                if not busy:
+                    break
+                wait_for = None
+                if timeout is not None:
+                    wait_for = max(0.0, min(pool[k].started for k in busy) + timeout - time.monotonic())
+                ready = set(mp_connection.wait([pool[k].conn for k in busy], timeout=wait_for))
+                now = time.monotonic()
+                for k in busy:
+                    w = pool[k]
+                    if w.conn in ready:
                         try:
-                            result = fut.result()
-                        except BrokenProcessPool:
-                            crashed = True
-                            break
-                        done.add(i)
-                        yield i, result
-                except BrokenProcessPool:
-                    crashed = True
-            pending = [i for i in pending if i not in done]
-            if not crashed:
-                break
-            if n > 1:  # unknown culprit: go on one at a time
-                n = 1
-                continue
-            culprit = pending.pop(0)  # one worker, tasks in order: the first not done
-            yield culprit, _crash_entry(tasks[culprit])
+                            i, entry = w.conn.recv()
+                        except (EOFError, OSError):  # the worker died on this file
+                            i, entry = w.index, _crash_entry(tasks[w.index])
+                            replace(k)
+                    elif timeout is not None and now - w.started >= timeout:
+                        i, entry = w.index, timeout_entry(tasks[w.index], timeout)
+                        replace(k)
+                    else:
+                        continue
+                    yield i, entry
+                    feed(k)
+        finally:
+            for w in pool:
+                w.stop(kill=w.index is not None)
 
     return run
+
+
+def _seconds(timeout: float) -> str:
+    return f"{timeout:g}"
+
+
+def timeout_entry(task: Task, timeout: float) -> dict:
+    """The cache entry of a file that ran past its time budget."""
+    entry = _crash_entry(task)
+    entry["source"]["error"] = f"took over {_seconds(timeout)} s"
+    entry["timeout"] = timeout
+    return entry
 
 
 def _crash_entry(task: Task) -> dict:
@@ -292,13 +378,15 @@ def build_database(
     version: str | None = None,
     runner: Runner | None = None,
     cache_dir: Path | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> BuildReport:
     """Build ``out`` from every .txt/.pdf under ``inputs``; see the module docstring.
 
     ``extractor``/``version`` default to :func:`pipeline.run.extract.extract_source` and its
     ``EXTRACTOR_VERSION``; ``runner`` to a process pool of ``workers`` (see
     :mod:`pipeline.run.runners.dask_runner` for a cluster); ``ocr=False`` leaves scans as
-    ``needs_ocr``; ``cache_dir`` defaults to ``<out dir>/.cache``.
+    ``needs_ocr``; ``cache_dir`` defaults to ``<out dir>/.cache``; ``timeout`` is each
+    file's time budget in seconds in the process pool (``None``: no limit).
     """
     t0 = time.perf_counter()
     out = Path(out)
@@ -330,7 +418,7 @@ def build_database(
         entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
 
     key = hashlib.sha256(json.dumps(
-        [full_version, code_fingerprint(), ocr, [(e["path"], e["sha256"]) for e in entries]],
+        [full_version, code_fingerprint(), ocr, timeout, [(e["path"], e["sha256"]) for e in entries]],
     ).encode()).hexdigest()
     if manifest.get("key") == key and out.exists() and manifest.get("db") == _stat_key(out):
         counts = manifest.get("counts", {})
@@ -342,6 +430,8 @@ def build_database(
         report.errors = [tuple(x) for x in manifest.get("errors", [])]
         for path, reason in report.errors:  # still there: say so again
             _say(f"vanban: {path}: {reason}")
+        if not all(out.with_suffix(f".{fmt}").exists() for fmt in ("graphml", "gexf", "json")):
+            _export_graphs(out)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -357,6 +447,9 @@ def build_database(
         if canonical[sha] != e["path"] or sha in results:
             continue
         hit = None if sha.startswith("unreadable:") else cache.get(sha)
+        if hit is not None and hit.get("timeout") is not None and (
+                timeout is None or timeout > hit["timeout"]):
+            hit = None  # it ran out of a shorter budget than it has now: try again
         if hit is not None:
             results[sha] = hit
             report.cached += 1
@@ -369,12 +462,14 @@ def build_database(
 
         _tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
         n = (os.cpu_count() or 1) if workers is None else workers
-        run = runner or process_runner(n)
+        run = runner or process_runner(n, timeout)
         bar = _tqdm.tqdm(total=len(tasks), desc="vanban", unit="file", file=sys.stderr,
                          disable=not progress, dynamic_ncols=True)
         try:
             for i, entry in run(work, tasks):
                 results[tasks[i][1]] = entry
+                if entry.get("timeout") is not None and tasks[i][4] is not None:
+                    cache.put(tasks[i][1], entry)  # not again until the budget grows
                 report.processed += 1
                 bar.update(1)
         finally:
@@ -401,6 +496,7 @@ def build_database(
             extractions.append(ex)
 
     _publish_atomically(extractions, source_rows, out)
+    _export_graphs(out)
 
     counts = _db_counts(out)
     report.documents = counts.get("documents", 0)
@@ -414,6 +510,16 @@ def build_database(
     cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _export_graphs(out: Path) -> None:
+    """GraphML, GEXF and JSON beside the database (``vanban.db`` → ``vanban.graphml`` …)."""
+    from pipeline.store.graph import export_database
+
+    try:
+        export_database(out)
+    except Exception as exc:  # the database is in place; a failed export must not undo it
+        _say(f"vanban: {out}: graph export failed: {type(exc).__name__}: {exc}")
 
 
 def _publish_atomically(extractions: list[Extraction], sources: list[dict], out: Path) -> None:

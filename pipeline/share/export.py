@@ -1,6 +1,8 @@
 """``vanban export``: the corpus in other tools' formats.
 
-``--format spacy`` writes a spaCy ``DocBin`` of documents (files or folders): each
+``--format graphml|gexf|json`` writes the citation and responsibility graph of a built
+database (streamed from it: memory does not grow with the corpus; ``vanban build`` writes
+the three beside the database too). ``--format spacy`` writes a spaCy ``DocBin`` of documents (files or folders): each
 Doc is the normalised text with ``doc.spans["citations"|"agencies"|"tasks"|"deadlines"]``
 and the contract's attributes on ``Span._`` (kept with ``store_user_data``), ready for
 training a span categoriser. Each format is one entry of ``WRITERS``.
@@ -45,20 +47,35 @@ def _spacy(inputs: tuple[str, ...], out: str | None, db_path: str | None) -> Non
     click.echo(f"{out or 'data/out/vanban.spacy'}: {written} documents ({failed} failed)", err=True)
 
 
-WRITERS = {"spacy": _spacy}
+def _graph(fmt: str):
+    def write(inputs: tuple[str, ...], out: str | None, db_path: str) -> None:
+        from pipeline.store.graph import stream_export
+
+        if inputs:
+            raise click.UsageError(f"--format {fmt} reads the database (--db), not INPUTS")
+        if not Path(db_path).is_file():
+            raise click.UsageError(f"{db_path}: no database (run vanban build first)")
+        target = Path(out) if out else Path(db_path).with_suffix(f".{fmt}")
+        stream_export(db_path, target, fmt)
+        click.echo(str(target), err=True)
+    return write
+
+
+WRITERS = {"spacy": _spacy, **{fmt: _graph(fmt) for fmt in ("graphml", "gexf", "json")}}
 
 
 @click.command("export")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), required=True,
-              help="spacy: a DocBin of the documents named by INPUTS.")
+              help="graphml, gexf (Gephi, yEd), json (node-link): the graph of --db; "
+                   "spacy: a DocBin of the documents named by INPUTS.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="File to write (spacy: data/out/vanban.spacy).")
+              help="File to write (graph formats: beside the database; spacy: data/out/vanban.spacy).")
 @click.option("--db", "db_path", default="data/out/vanban.db", show_default=True,
               type=click.Path(dir_okay=False), help="Database, for formats that read it.")
 def export_command(inputs: tuple[str, ...], fmt: str, out: str | None, db_path: str) -> None:
     """Export the corpus in another tool's format.
 
-    Example: vanban export --format spacy data/raw --out data/out/vanban.spacy
+    Example: vanban export --format gexf --out graph.gexf
     """
     WRITERS[fmt](inputs, out, db_path)

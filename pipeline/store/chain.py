@@ -5,10 +5,9 @@ cites those …); ``direction="cited"`` what it rests on.
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
-
-import sqlite_utils
 
 DIRECTIONS = {"citing": ("cited_id", "citing_id", "←"), "cited": ("citing_id", "cited_id", "→")}
 
@@ -19,34 +18,57 @@ def _describe(doc: dict) -> str:
     return f"{doc['label']} ({', '.join(str(b) for b in bits)}{stub})"
 
 
+_DOC_SQL = """select d.id, d.label, d.number, d.issuer, d.issued_date, d.year, d.ingested, t.code as kind
+               from documents d left join doc_types t on t.id = d.doc_type"""
+
+
 def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max_depth: int = 20) -> list[str]:
-    """The tree as text lines; one tree per document matching ``number`` (or label, or id)."""
+    """The tree as text lines; one tree per document matching ``number`` (or label, or id).
+
+    Walks the citations table through its indexes, one look-up per document shown, so
+    the time depends on the size of the tree, not of the corpus."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {sorted(DIRECTIONS)}")
     here, there, arrow = DIRECTIONS[direction]
-    db = sqlite_utils.Database(db_path)
-    docs = {r["id"]: r for r in db.query(
-        """select d.id, d.label, d.number, d.issuer, d.issued_date, d.year, d.ingested, t.code as kind
-           from documents d left join doc_types t on t.id = d.doc_type""")}
-    edges: dict[str, list[tuple[str, str]]] = {}
-    for r in db.query(f"select {here} as a, {there} as b, relation from citations"):
-        edges.setdefault(r["a"], []).append((r["b"], r["relation"]))
-    roots = sorted((d for d in docs.values() if number in (d["number"], d["label"], d["id"])),
-                   key=lambda d: d["id"])
+    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        return _lines(con, number, here, there, arrow, direction, max_depth)
+    finally:
+        con.close()
+
+
+def _lines(con, number, here, there, arrow, direction, max_depth) -> list[str]:
+    docs: dict[str, dict] = {}
+
+    def doc(did: str) -> dict:
+        if did not in docs:
+            docs[did] = dict(con.execute(_DOC_SQL + " where d.id = ?", (did,)).fetchone())
+        return docs[did]
+
+    def children(node: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in con.execute(
+            f"select {there}, relation from citations where {here} = ?", (node,))]
+
+    roots = {r["id"]: dict(r) for col in ("number", "id")  # indexed; a label differs from the
+             for r in con.execute(_DOC_SQL + f" where d.{col} = ?", (number,))}  # number only unnumbered
+    if not roots:
+        roots = {r["id"]: dict(r) for r in con.execute(_DOC_SQL + " where d.label = ?", (number,))}
+    docs.update(roots)
     if not roots:
         return [f"no document numbered {number!r}"]
     lines: list[str] = []
 
     def walk(node: str, prefix: str, seen: tuple[str, ...]) -> None:
-        children = sorted(edges.get(node, []), key=lambda e: (docs[e[0]]["label"], e[1]))
-        for i, (child, relation) in enumerate(children):
-            last = i == len(children) - 1
+        kids = sorted(children(node), key=lambda e: (doc(e[0])["label"], e[1]))
+        for i, (child, relation) in enumerate(kids):
+            last = i == len(kids) - 1
             loop = " [cycle]" if child in seen else ""
-            lines.append(f"{prefix}{'└── ' if last else '├── '}{relation} {arrow} {_describe(docs[child])}{loop}")
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{relation} {arrow} {_describe(doc(child))}{loop}")
             if not loop and len(seen) < max_depth:
                 walk(child, prefix + ("    " if last else "│   "), seen + (child,))
 
-    for root in roots:
+    for root in sorted(roots.values(), key=lambda d: d["id"]):
         lines.append(_describe(root))
         before = len(lines)
         walk(root["id"], "", (root["id"],))

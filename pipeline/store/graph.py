@@ -17,6 +17,7 @@ citation graph, and ``chain_depth`` — the longest chain of citations it rests 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -147,17 +148,189 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
         rows)
 
 
-def export_graph(g: nx.MultiDiGraph, out_dir: str | Path, stem: str = "vanban") -> list[Path]:
-    """Write ``<stem>.graphml``, ``<stem>.gexf`` (Gephi) and ``<stem>.json`` (node-link)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+FORMATS = ("graphml", "gexf", "json")
+
+
+def _plain(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     plain = nx.MultiDiGraph()
     plain.add_nodes_from((n, _clean(a)) for n, a in sorted(g.nodes(data=True)))
     plain.add_edges_from((u, v, k, _clean(a)) for u, v, k, a in sorted(g.edges(keys=True, data=True),
                                                                          key=lambda e: (e[0], e[1], e[2])))
-    paths = [out / f"{stem}.graphml", out / f"{stem}.gexf", out / f"{stem}.json"]
-    nx.write_graphml(plain, paths[0])
-    nx.write_gexf(plain, paths[1])
-    data = nx.node_link_data(plain, edges="edges")
-    paths[2].write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return paths
+    return plain
+
+
+def write_graph(plain: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
+    """Write one export (``graphml``, ``gexf`` for Gephi, ``json`` node-link) through a
+    temporary file, so a reader never sees half of one."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if fmt == "graphml":
+            nx.write_graphml(plain, tmp)
+        elif fmt == "gexf":
+            nx.write_gexf(plain, tmp)
+        else:
+            data = nx.node_link_data(plain, edges="edges")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def export_graph(g: nx.MultiDiGraph, out_dir: str | Path, stem: str = "vanban",
+                 formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write ``<stem>.graphml``, ``<stem>.gexf`` (Gephi) and ``<stem>.json`` (node-link)."""
+    plain = _plain(g)
+    return [write_graph(plain, Path(out_dir) / f"{stem}.{fmt}", fmt) for fmt in formats]
+
+
+# --- streamed exports: straight from the database, one row at a time -------------------------
+
+# (attribute, GraphML type) of nodes and edges, as build_graph sets them.
+NODE_ATTRS = [("kind", "string"), ("label", "string"), ("level", "string"), ("code", "long"),
+              ("locality", "string"), ("agency_kind", "string"), ("number", "string"),
+              ("doc_type", "string"), ("issuer", "string"), ("issued_date", "string"), ("year", "long"),
+              ("ingested", "long"), ("ref", "string"), ("in_degree", "long"), ("pagerank", "double"),
+              ("component", "long"), ("chain_depth", "long")]
+EDGE_ATTRS = [("kind", "string"), ("succession", "string"), ("effective", "string"),
+              ("relation", "string"), ("mentions", "long"), ("role", "string")]
+
+
+def _stream(con) -> tuple:
+    """(nodes, edges) generators over the database in the graph's sorted order: nodes
+    ``(id, attrs)``, edges ``(source, target, key, attrs)``."""
+    def q(sql):
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row))
+
+    def nodes():
+        for r in q("select id, name, locality, kind as agency_kind, level from agencies order by id"):
+            yield f"agency:{r['id']}", _clean({"kind": "agency", "label": r["name"], "locality": r["locality"],
+                                                "agency_kind": r["agency_kind"], "level": r["level"]})
+        for r in q("""select d.id, d.label, d.number, t.code as doc_type, d.issuer, d.issued_date, d.year,
+                             d.ingested, d.in_degree, d.pagerank, d.component, d.chain_depth
+                      from documents d left join doc_types t on t.id = d.doc_type order by d.id"""):
+            yield f"doc:{r.pop('id')}", _clean({"kind": "document", **r})
+        for r in q("select id, name, full_name, level, code from localities order by id"):
+            yield f"locality:{r['id']}", _clean({"kind": "locality", "label": r["full_name"] or r["name"],
+                                                  "level": r["level"], "code": r["code"]})
+        for r in q("select id, label, ref from tasks order by id"):
+            yield f"task:{r['id']}", _clean({"kind": "task", "label": r["label"], "ref": r["ref"]})
+
+    def edges():
+        for r in q("select id, successor_id, succession_kind, succession_effective from localities "
+                   "where successor_id is not null order by id"):
+            yield (f"locality:{r['successor_id']}", f"locality:{r['id']}", "successor_of",
+                   _clean({"kind": "successor_of", "succession": r["succession_kind"],
+                           "effective": r["succession_effective"]}))
+        for r in q("select id, locality_id from agencies where locality_id is not null order by id"):
+            yield f"agency:{r['id']}", f"locality:{r['locality_id']}", "located_in", {"kind": "located_in"}
+        for r in q("select id, issuer_id from documents where issuer_id is not null order by id"):
+            yield f"doc:{r['id']}", f"agency:{r['issuer_id']}", "issued_by", {"kind": "issued_by"}
+        for r in q("select citing_id, cited_id, relation, mentions from citations order by id"):
+            yield (f"doc:{r['citing_id']}", f"doc:{r['cited_id']}", "cites",
+                   _clean({"kind": "cites", "relation": r["relation"], "mentions": r["mentions"] or 0}))
+        for r in q("select id, document_id from tasks order by id"):
+            yield f"task:{r['id']}", f"doc:{r['document_id']}", "part_of", {"kind": "part_of"}
+        for r in q("""select ta.task_id, ta.agency_id, r.code as role from task_agencies ta
+                      join roles r on r.id = ta.role order by ta.task_id, ta.agency_id, r.code"""):
+            yield (f"task:{r['task_id']}", f"agency:{r['agency_id']}", f"assigned:{r['role']}",
+                   {"kind": "assigned", "role": r["role"]})
+
+    return nodes(), edges()
+
+
+def _graphml(fh, nodes, edges) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+    for i, (name, typ) in enumerate(NODE_ATTRS):
+        fh.write(f'<key id="n{i}" for="node" attr.name="{name}" attr.type="{typ}" />\n')
+    for i, (name, typ) in enumerate(EDGE_ATTRS):
+        fh.write(f'<key id="e{i}" for="edge" attr.name="{name}" attr.type="{typ}" />\n')
+    fh.write('<graph edgedefault="directed">\n')
+    nkey = {n: f"n{i}" for i, (n, _) in enumerate(NODE_ATTRS)}
+    ekey = {n: f"e{i}" for i, (n, _) in enumerate(EDGE_ATTRS)}
+    for nid, attrs in nodes:
+        data = "".join(f'<data key="{nkey[k]}">{escape(str(v))}</data>' for k, v in attrs.items())
+        fh.write(f"<node id={quoteattr(nid)}>{data}</node>\n")
+    for u, v, key, attrs in edges:
+        data = "".join(f'<data key="{ekey[k]}">{escape(str(x))}</data>' for k, x in attrs.items())
+        fh.write(f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>{data}</edge>\n")
+    fh.write("</graph>\n</graphml>\n")
+
+
+_GEXF_TYPES = {"string": "string", "long": "long", "double": "double"}
+
+
+def _gexf(fh, nodes, edges) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" '
+             'version="1.2">\n<graph defaultedgetype="directed" mode="static">\n')
+    for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
+        fh.write(f'<attributes class="{cls}" mode="static">\n')
+        for i, (name, typ) in enumerate(attrs):
+            fh.write(f'<attribute id="{i}" title="{name}" type="{_GEXF_TYPES[typ]}" />\n')
+        fh.write("</attributes>\n")
+    nidx = {n: i for i, (n, _) in enumerate(NODE_ATTRS)}
+    eidx = {n: i for i, (n, _) in enumerate(EDGE_ATTRS)}
+    fh.write("<nodes>\n")
+    for nid, attrs in nodes:
+        vals = "".join(f'<attvalue for="{nidx[k]}" value={quoteattr(str(v))} />' for k, v in attrs.items())
+        label = quoteattr(str(attrs.get("label", nid)))
+        fh.write(f"<node id={quoteattr(nid)} label={label}><attvalues>{vals}</attvalues></node>\n")
+    fh.write("</nodes>\n<edges>\n")
+    for n, (u, v, key, attrs) in enumerate(edges):
+        vals = "".join(f'<attvalue for="{eidx[k]}" value={quoteattr(str(x))} />' for k, x in attrs.items())
+        fh.write(f"<edge id=\"{n}\" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(key)}>"
+                 f"<attvalues>{vals}</attvalues></edge>\n")
+    fh.write("</edges>\n</graph>\n</gexf>\n")
+
+
+def _json(fh, nodes, edges) -> None:
+    """networkx node-link form (``nx.node_link_graph(data, edges="edges")`` reads it back)."""
+    fh.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [')
+    for i, (nid, attrs) in enumerate(nodes):
+        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "id": nid}, ensure_ascii=False, sort_keys=True))
+    fh.write('\n],\n"edges": [')
+    for i, (u, v, key, attrs) in enumerate(edges):
+        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "source": u, "target": v, "key": key},
+                                                        ensure_ascii=False, sort_keys=True))
+    fh.write("\n]}\n")
+
+
+_WRITERS = {"graphml": _graphml, "gexf": _gexf, "json": _json}
+
+
+def stream_export(db_path: str | Path, path: str | Path, fmt: str) -> Path:
+    """Write one export of a published database row by row (memory does not grow with the
+    corpus), through a temporary file so a reader never sees half of one."""
+    import sqlite3
+
+    if fmt not in _WRITERS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            _WRITERS[fmt](fh, *_stream(con))
+        os.replace(tmp, path)
+    finally:
+        con.close()
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
+    db_path = Path(db_path)
+    return [stream_export(db_path, db_path.with_name(f"{db_path.stem}.{fmt}"), fmt) for fmt in formats]

@@ -294,7 +294,7 @@ def is_data_row(line: str) -> bool:
     return len(filled) >= 3 or bool(filled and _ROW_NUMBER_CELL.match(strip_markup(filled[0]).strip()))
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+_TABLE_RULE = re.compile(r"^\s*+\|?(?:\s*+:?-{3,}:?\s*+\|)+\s*+:?-*:?\s*$")  # possessive: linear on blanks
 
 
 def split_cells(line: str) -> list[str]:
@@ -453,8 +453,13 @@ def starts_item(line: str) -> bool:
 
 
 def is_all_caps(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    letters = 0
+    for c in line:  # stops at the first lower-case letter: a long line is not read through
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2
 
 
 # Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
