@@ -16,6 +16,8 @@ expressions from extractors.deadlines, so tasks agree with those sections.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import islice
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
@@ -188,20 +190,19 @@ class _Doc:
     def __init__(self, text: str, hits: list[Hit]):
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
+        self._starts = [h.start for h in self.hits]  # hits from a position by bisection: linear scans
         self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])
                          or _STANDING_BEFORE.search(text[max(0, h.start - 80):h.start])}
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
-        return [h for h in self.hits if s <= h.start and h.end <= e]
+        return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
 
     def open_ended(self, h: Hit) -> bool:
         return bool(_OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60)))
 
     def hit_at(self, pos: int, end: int) -> Hit | None:
         """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
-        for h in self.hits:
-            if h.start < pos:
-                continue
+        for h in islice(self.hits, bisect_left(self._starts, pos), None):
             if h.start >= end or h.end > end or h.start - pos > 12:
                 return None  # a name running past the segment is not in it
             if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
@@ -326,9 +327,7 @@ class _Doc:
         out: list[Hit] = []
         for m in (cue or _COUNTERPART).finditer(self.text, s, e):
             pos, first = m.end(), True
-            for h in self.hits:
-                if h.start < pos:
-                    continue
+            for h in islice(self.hits, bisect_left(self._starts, pos), None):
                 if h.start >= e:
                     break
                 gap = self.text[pos:h.start]

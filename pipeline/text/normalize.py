@@ -395,10 +395,16 @@ def tidy_header_lines(lines: list[str]) -> list[str]:
     return out
 
 
+_STOP_SPACE = re.compile(r"[.;:]\s+")
+
+
 def _caps_tail_apart(text: str) -> list[str]:
     """``… do Bộ Y tế ban hành. BỘ Y TẾ``, ``Nơi nhận: TM. ỦY BAN NHÂN DÂN`` → the sentence,
     then the capital line glued after it (a body, or an authority opening with its prefix)."""
-    for m in re.finditer(r"[.;:]\s+", text):
+    # A clean tail has no , ; or : so only stops at or after the last of them qualify
+    # (scanning earlier ones would split the text once per stop: quadratic on long lines).
+    last = max(text.rfind(","), text.rfind(";"), text.rfind(":"))
+    for m in _STOP_SPACE.finditer(text, max(0, last)):
         head, tail = text[:m.start() + 1], text[m.end():]
         words = tail.split()
         clean = not re.search(r"[,;:]", tail) and "." not in " ".join(words[1:])
