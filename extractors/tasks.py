@@ -667,6 +667,31 @@ class _Extractor:
             roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
         return list(roles.values())
 
+    def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Segments that only whitespace parts joined into one: a field's value wrapped onto
+        the next line ("Đơn vị chủ trì: Sở" / "Tư pháp.") is read whole."""
+        out: list[tuple[int, int]] = []
+        for s, e in segs:
+            if out and out[-1][1] <= s and not self.text[out[-1][1]:s].strip():
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
+
+    def shared_labels(self, node: Node) -> list[tuple[int, int, str]]:
+        """Field labels ("Đơn vị thực hiện: …; Đơn vị phối hợp: …") printed once after the
+        last of several bullets, none of which has its own, are the fields of every bullet."""
+        parent = node.parent
+        if parent is None:
+            return []
+        sibs = [c for c in parent.children if c.kind == node.kind and _attribute(c) is None]
+        if len(sibs) < 2 or sibs[-1] is node or node not in sibs:
+            return []
+        found = [[v for s, e in self.runs(c.spans) for v in self.doc.labelled(s, e)] for c in sibs]
+        if not found[-1] or any(found[:-1]):
+            return []
+        return found[-1]
+
     def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
         roles: dict[tuple, tuple[Hit, str]] = {}
 
@@ -677,10 +702,12 @@ class _Extractor:
 
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
-        for s, e in segs:
-            for vs, ve, kind in self.doc.labelled(s, e):  # every body named in the value
-                for hit, role in self.value_roles(vs, ve, kind):
-                    roles.setdefault(hit.key, (hit, role))
+        labelled = [v for s, e in self.runs(segs) for v in self.doc.labelled(s, e)]
+        if not labelled and not inh.fixed:
+            labelled = self.shared_labels(node)
+        for vs, ve, kind in labelled:  # every body named in the value
+            for hit, role in self.value_roles(vs, ve, kind):
+                roles.setdefault(hit.key, (hit, role))
         starts = []
         for i, (s, e) in enumerate(segs):
             starts.append((s, e, i == 0))
