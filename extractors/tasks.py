@@ -131,7 +131,9 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
 # Between two bodies a label lists: a trailing word of the first ("tỉnh") and a separator.
-_LABEL_GAP = re.compile(r"\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
+# (or an unnamed member of the list: "Các sở, ngành, đoàn thể cấp tỉnh và UBND các xã")
+_LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:và\s+)?|\s+và\s+)"
+                        r"|\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
@@ -700,6 +702,7 @@ class _Extractor:
                 role = "lead"
             roles.setdefault(hit.key, (hit, role))
 
+        weak: set = set()  # inherited subjects whose role no cue of the item gave
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
         labelled = [v for s, e in self.runs(segs) for v in self.doc.labelled(s, e)]
@@ -723,11 +726,19 @@ class _Extractor:
                 role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
                 continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
-            if not subjects and first and not inh.fixed:
+            if first is False and not role and re.match(r"[\s*_]*(?:[.;]|$)", self.text[pos:e]):
+                continue  # "… gồm Sở A. Sở B, Sở C": a list closing a sentence names no subject
+            inherited = not subjects and first and not inh.fixed
+            if inherited:
                 subjects = inh.subjects
                 role = role or inh.role
             for hit in subjects:
+                if hit.key in weak and role:  # the item names its subject's role further on
+                    roles.pop(hit.key, None)
+                    weak.discard(hit.key)
                 put(hit, role or "responsible")
+                if inherited and not role:
+                    weak.add(hit.key)
         for hit in inh.directors:
             put(hit, "direct")
         for s, e in segs:
