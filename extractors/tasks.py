@@ -69,6 +69,7 @@ _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _TAIL = _alt(_ROLES["subject_tails"])
 _REQUEST_VERB = _alt(_ROLES["request_verbs"])
 _ADDRESSEE = _alt(_ROLES["addressee_references"])
+_TOPIC = _rx(_ROLES["topic_label"])
 # The addressees of a letter: "Kính gửi: Sở A" or "Kính gửi:" then "- Sở A;" lines.
 _KINH_GUI = re.compile(r"(?im)^[ \t]*kính\s+gửi\b\s*:?")
 _ADDRESS_LINE = re.compile(r"[ \t]*[-–+•*]")
@@ -669,6 +670,11 @@ class _Extractor:
             roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
         return list(roles.values())
 
+    def after_topic(self, s: int, e: int) -> int:
+        """Where an item opens after its topic label ("Về dự án X: Bộ Y khẩn trương …")."""
+        m = _TOPIC.match(self.text, s, e)
+        return _SPACE.match(self.text, m.end(), e).end() if m and self.text[m.end():e].strip() else s
+
     def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Segments that only whitespace parts joined into one: a field's value wrapped onto
         the next line ("Đơn vị chủ trì: Sở" / "Tư pháp.") is read whole."""
@@ -712,8 +718,12 @@ class _Extractor:
             for hit, role in self.value_roles(vs, ve, kind):
                 roles.setdefault(hit.key, (hit, role))
         starts = []
+        opening = self.after_topic(*self.runs(segs)[0]) if segs else 0
         for i, (s, e) in enumerate(segs):
-            starts.append((s, e, i == 0))
+            if s <= opening < e:
+                starts.append((opening, e, True))  # "Về dự án X: Bộ Y …": opens after the topic
+            elif i > 0 or opening == s:
+                starts.append((s, e, i == 0))
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
@@ -759,6 +769,9 @@ class _Extractor:
 
     def deadline(self, node: Node, scope: Node, kind: str, text: str, time_label: str | None) -> dict | None:
         if time_label and (d := self.deadline_in(time_label)):
+            return d
+        topic = _TOPIC.match(text)  # "Về điều chuyển vốn dư năm 2025: UBND tỉnh … trong Quý I/2026"
+        if topic and (d := self.deadline_in(text[topic.end():])):
             return d
         if d := self.deadline_in(text):
             return d
