@@ -574,6 +574,8 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     if re.match(r"(?i)trước|chậm nhất|muộn nhất|không muộn|hạn", hit.text):
         return False
     prefix = _clause_prefix(body, hit.start)
+    colon = prefix.rfind(": ")  # "Về vốn theo Nghị quyết số X: UBND tỉnh … trong Quý I/2026"
+    prefix = prefix[colon + 2:] if colon >= 0 else prefix
     if _patterns()["own_limit"].search(prefix[-30:]):
         return False
     if _patterns()["citation_number"].search(prefix):
