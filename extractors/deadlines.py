@@ -70,7 +70,7 @@ _TERM_PARTS: dict[str, str] = {
     "q": rf"qu[ýí]\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
     "half": rf"(?:0?6|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?",
     "y": rf"năm\s+(?P<y>{_Y})(?!\d)",
-    "d": r"ngày\s+(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
+    "d": r"ngày\s+(?:m[ồù]ng\s+)?(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
 }
 _TERM_RES = {k: re.compile(v, re.I) for k, v in _TERM_PARTS.items()}
 # A time of day before a date is read past: "trước 17 giờ ngày 10/8/2021", "trước 16h00 ngày …".
