@@ -131,10 +131,11 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
-# Between two bodies a label lists: a trailing word of the first ("tỉnh") and a separator.
+# Between two bodies a label lists: trailing words of the first ("tỉnh", "của Thành phố") and a
+# separator.
 # (or an unnamed member of the list: "Các sở, ngành, đoàn thể cấp tỉnh và UBND các xã")
 _LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:và\s+)?|\s+và\s+)"
-                        r"|\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
+                        r"|\s*(?:[^\W\d]+\s+){0,3}[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
