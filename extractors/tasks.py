@@ -723,8 +723,10 @@ class _Extractor:
         for i, (s, e) in enumerate(segs):
             if s <= opening < e:
                 starts.append((opening, e, True))  # "Về dự án X: Bộ Y …": opens after the topic
-            elif i > 0 or opening == s:
-                starts.append((s, e, i == 0))
+            elif i == 0 and opening == s:
+                starts.append((s, e, True))
+            elif i > 0 and re.search(r"[.;:!?][\s*_]*$", self.text[segs[i - 1][0]:segs[i - 1][1]]):
+                starts.append((s, e, False))  # not a wrapped line that goes on with its sentence
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
