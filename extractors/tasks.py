@@ -732,7 +732,7 @@ class _Extractor:
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
             # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
             starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
-        for s, e, first in starts:
+        for s, e, first in sorted(starts, key=lambda x: x[0]):  # the first role named wins
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
             if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
