@@ -1081,3 +1081,30 @@ def test_a_notice_item_opens_after_its_topic(item, subject, role, end):
     items = _tasks(text, [subject, "Thủ tướng Chính phủ"], "TB", None)
     assert roles(items[0]) == {subject: role}
     assert items[0]["deadline"]["end"] == end
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a wrapped line that goes on with its sentence names a recipient, not a new subject
+    ("III. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng chỉ đạo Trung tâm Kiểm định thực hiện các nội dung sau:\n"
+     "- Lập dự toán báo cáo\nSở Xây dựng trình cấp có thẩm quyền phê duyệt.\n",
+     ["Sở Xây dựng", "Trung tâm Kiểm định"],
+     {"III.1.-1": {"Trung tâm Kiểm định": "responsible", "Sở Xây dựng": "direct"}}),
+    # "Cử chuyên viên phối hợp …" opens with phối hợp
+    ("III. TỔ CHỨC THỰC HIỆN\n2. Các quỹ tín dụng nhân dân\n- Cử chuyên viên phối hợp với Ủy ban nhân dân "
+     "các xã hỗ trợ người dân mở tài khoản.\n",
+     ["Các quỹ tín dụng nhân dân", "Ủy ban nhân dân các xã"],
+     {"III.2.-1": {"Các quỹ tín dụng nhân dân": "coordinate", "Ủy ban nhân dân các xã": "coordinate"}}),
+    # the first role the item gives its subject wins over a later sentence's
+    ("II. NỘI DUNG\n1. Phương án\na) Cấp thẻ: Ủy ban nhân dân các xã phối hợp với Kho bạc Nhà nước cấp thẻ "
+     "cho đối tượng. Ủy ban nhân dân các xã lập danh sách đối tượng.\n",
+     ["Ủy ban nhân dân các xã", "Kho bạc Nhà nước"],
+     {"II.1.a": {"Ủy ban nhân dân các xã": "coordinate", "Kho bạc Nhà nước": "coordinate"}}),
+    # a heading label goes on past a body's trailing words
+    ("V. TỔ CHỨC THỰC HIỆN\n4. Các sở, ban, ngành của Thành phố, Ủy ban nhân dân các phường\n"
+     "- Phối hợp triển khai kế hoạch.\n",
+     ["Các sở, ban, ngành", "Ủy ban nhân dân các phường"],
+     {"V.4.-1": {"Các sở, ban, ngành": "coordinate", "Ủy ban nhân dân các phường": "coordinate"}}),
+])
+def test_wrapped_lines_sent_staff_and_first_roles(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
