@@ -487,6 +487,7 @@ class _Extractor:
         self.find_deadlines = find_deadlines
         self.year = ctx.year
         self.issued = (ctx.document or {}).get("issued_date")
+        self._shared: dict = {}
 
     # text --------------------------------------------------------------------------
 
@@ -693,13 +694,14 @@ class _Extractor:
         parent = node.parent
         if parent is None:
             return []
-        sibs = [c for c in parent.children if c.kind == node.kind and _attribute(c) is None]
-        if len(sibs) < 2 or sibs[-1] is node or node not in sibs:
-            return []
-        found = [[v for s, e in self.runs(c.spans) for v in self.doc.labelled(s, e)] for c in sibs]
-        if not found[-1] or any(found[:-1]):
-            return []
-        return found[-1]
+        key = (id(parent), node.kind)
+        if key not in self._shared:  # once per group of bullets: linear in the document
+            sibs = [c for c in parent.children if c.kind == node.kind and _attribute(c) is None]
+            found = [[v for s, e in self.runs(c.spans) for v in self.doc.labelled(s, e)] for c in sibs]
+            shared = len(sibs) >= 2 and bool(found[-1]) and not any(found[:-1])
+            self._shared[key] = (sibs[-1] if sibs else None, found[-1] if shared else [])
+        last, labels = self._shared[key]
+        return [] if last is node else labels
 
     def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
         roles: dict[tuple, tuple[Hit, str]] = {}
