@@ -71,7 +71,7 @@ _TERM_PARTS: dict[str, str] = {
     "q": rf"qu[ýí]\s+(?P<q>{_ROMAN})(?:{_YEAR_TAIL.replace(_Y, '(?P<y>' + _Y + ')')})?",
     "half": rf"(?:0?6|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?",
     "y": rf"năm\s+(?P<y>{_Y})(?!\d)",
-    "d": r"ngày\s+(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
+    "d": r"ngày\s+(?:m[ồù]ng\s+)?(?P<d>\d{1,2})(?![\d/])(?!\s+(?:tháng|ngày)\s+\d)",
 }
 _TERM_RES = {k: re.compile(v, re.I) for k, v in _TERM_PARTS.items()}
 # A time of day before a date is read past: "trước 17 giờ ngày 10/8/2021", "trước 16h00 ngày …".
@@ -590,6 +590,8 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     if re.match(r"(?i)trước|chậm nhất|muộn nhất|không muộn|hạn", hit.text):
         return False
     prefix = _clause_prefix(body, hit.start)
+    colon = prefix.rfind(": ")  # "Về vốn theo Nghị quyết số X: UBND tỉnh … trong Quý I/2026"
+    prefix = prefix[colon + 2:] if colon >= 0 else prefix
     if _patterns()["own_limit"].search(prefix[-30:]):
         return False
     if _patterns()["citation_number"].search(prefix):

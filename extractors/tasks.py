@@ -71,6 +71,7 @@ _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _TAIL = _alt(_ROLES["subject_tails"])
 _REQUEST_VERB = _alt(_ROLES["request_verbs"])
 _ADDRESSEE = _alt(_ROLES["addressee_references"])
+_TOPIC = _rx(_ROLES["topic_label"])
 # The addressees of a letter: "Kính gửi: Sở A" or "Kính gửi:" then "- Sở A;" lines.
 _KINH_GUI = re.compile(r"(?im)^[ \t]*kính\s+gửi\b\s*:?")
 _ADDRESS_LINE = re.compile(r"[ \t]*[-–+•*]")
@@ -132,8 +133,11 @@ _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:v�
 # After a title ("Thủ trưởng"), the words of a body that is no agency, up to the comma of
 # the subject list ("Thủ trưởng cơ quan ngang bộ, …").
 _TITLE_ONLY = re.compile(r"[^;:.()]{1,90}")
-# Between two bodies a label lists: a trailing word of the first ("tỉnh") and a separator.
-_LABEL_GAP = re.compile(r"\s*[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
+# Between two bodies a label lists: trailing words of the first ("tỉnh", "của Thành phố") and a
+# separator.
+# (or an unnamed member of the list: "Các sở, ngành, đoàn thể cấp tỉnh và UBND các xã")
+_LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:và\s+)?|\s+và\s+)"
+                        r"|\s*(?:[^\W\d]+\s+){0,3}[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
 # A heading that is only a label names no verb of duty.
@@ -482,6 +486,7 @@ class _Extractor:
         self.find_deadlines = find_deadlines
         self.year = ctx.year
         self.issued = (ctx.document or {}).get("issued_date")
+        self._shared: dict = {}
 
     # text --------------------------------------------------------------------------
 
@@ -666,6 +671,37 @@ class _Extractor:
             roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
         return list(roles.values())
 
+    def after_topic(self, s: int, e: int) -> int:
+        """Where an item opens after its topic label ("Về dự án X: Bộ Y khẩn trương …")."""
+        m = _TOPIC.match(self.text, s, e)
+        return _SPACE.match(self.text, m.end(), e).end() if m and self.text[m.end():e].strip() else s
+
+    def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Segments that only whitespace parts joined into one: a field's value wrapped onto
+        the next line ("Đơn vị chủ trì: Sở" / "Tư pháp.") is read whole."""
+        out: list[tuple[int, int]] = []
+        for s, e in segs:
+            if out and out[-1][1] <= s and not self.text[out[-1][1]:s].strip():
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
+
+    def shared_labels(self, node: Node) -> list[tuple[int, int, str]]:
+        """Field labels ("Đơn vị thực hiện: …; Đơn vị phối hợp: …") printed once after the
+        last of several bullets, none of which has its own, are the fields of every bullet."""
+        parent = node.parent
+        if parent is None:
+            return []
+        key = (id(parent), node.kind)
+        if key not in self._shared:  # once per group of bullets: linear in the document
+            sibs = [c for c in parent.children if c.kind == node.kind and _attribute(c) is None]
+            found = [[v for s, e in self.runs(c.spans) for v in self.doc.labelled(s, e)] for c in sibs]
+            shared = len(sibs) >= 2 and bool(found[-1]) and not any(found[:-1])
+            self._shared[key] = (sibs[-1] if sibs else None, found[-1] if shared else [])
+        last, labels = self._shared[key]
+        return [] if last is node else labels
+
     def agencies(self, node: Node, segs: list[tuple[int, int]], inh: _Inherited) -> list[dict]:
         roles: dict[tuple, tuple[Hit, str]] = {}
 
@@ -674,32 +710,49 @@ class _Extractor:
                 role = "lead"
             roles.setdefault(hit.key, (hit, role))
 
+        weak: set = set()  # inherited subjects whose role no cue of the item gave
         for key, (hit, role) in inh.fixed.items():
             roles.setdefault(key, (hit, role))
-        for s, e in segs:
-            for vs, ve, kind in self.doc.labelled(s, e):  # every body named in the value
-                for hit, role in self.value_roles(vs, ve, kind):
-                    roles.setdefault(hit.key, (hit, role))
+        labelled = [v for s, e in self.runs(segs) for v in self.doc.labelled(s, e)]
+        if not labelled and not inh.fixed:
+            labelled = self.shared_labels(node)
+        for vs, ve, kind in labelled:  # every body named in the value
+            for hit, role in self.value_roles(vs, ve, kind):
+                roles.setdefault(hit.key, (hit, role))
         starts = []
+        opening = self.after_topic(*self.runs(segs)[0]) if segs else 0
         for i, (s, e) in enumerate(segs):
-            starts.append((s, e, i == 0))
+            if s <= opening < e:
+                starts.append((opening, e, True))  # "Về dự án X: Bộ Y …": opens after the topic
+            elif i == 0 and opening == s:
+                starts.append((s, e, True))
+            elif i > 0 and re.search(r"[.;:!?][\s*_]*$", self.text[segs[i - 1][0]:segs[i - 1][1]]):
+                starts.append((s, e, False))  # not a wrapped line that goes on with its sentence
             starts += [(m.end(), e, False) for m in _SENTENCE.finditer(self.text, s, e)
                        if self.text[m.end()].isupper()]
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
             # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
             starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
-        for s, e, first in starts:
+        for s, e, first in sorted(starts, key=lambda x: x[0]):  # the first role named wins
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
             if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
                 role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
                 continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
-            if not subjects and first and not inh.fixed:
+            if first is False and not role and re.match(r"[\s*_]*(?:[.;]|$)", self.text[pos:e]):
+                continue  # "… gồm Sở A. Sở B, Sở C": a list closing a sentence names no subject
+            inherited = not subjects and first and not inh.fixed
+            if inherited:
                 subjects = inh.subjects
                 role = role or inh.role
             for hit in subjects:
+                if hit.key in weak and role:  # the item names its subject's role further on
+                    roles.pop(hit.key, None)
+                    weak.discard(hit.key)
                 put(hit, role or "responsible")
+                if inherited and not role:
+                    weak.add(hit.key)
         for hit in inh.directors:
             put(hit, "direct")
         for s, e in segs:
@@ -720,6 +773,9 @@ class _Extractor:
 
     def deadline(self, node: Node, scope: Node, kind: str, text: str, time_label: str | None) -> dict | None:
         if time_label and (d := self.deadline_in(time_label)):
+            return d
+        topic = _TOPIC.match(text)  # "Về điều chuyển vốn dư năm 2025: UBND tỉnh … trong Quý I/2026"
+        if topic and (d := self.deadline_in(text[topic.end():])):
             return d
         if d := self.deadline_in(text):
             return d

@@ -240,6 +240,9 @@ def test_section_deduplicates_and_keeps_every_span():
      {"issued_date": "2025-03-01"}, [("", "2025-12-15", "")]),
     ("Triển khai Quyết định số 12/QĐ-UBND về cải cách hành chính, hoàn thành trong quý III/2025.",
      {"issued_date": "2025-03-01"}, [("", "2025-09", "")]),
+    # …and so is a weak cue after a topic that cites a document, past its colon
+    ("Về nguồn vốn theo Nghị quyết số 21/2022/QH15 cho tỉnh Bình Định: Ủy ban nhân dân tỉnh rà soát, "
+     "báo cáo trong Quý II năm 2026.", {"issued_date": "2025-11-01"}, [("", "2026-06", "")]),
     # the plan's own title
     ("Kế hoạch triển khai áp dụng ISO trong năm 2025 tại các cơ quan\nHoàn thành trong quý III/2025.",
      {"issued_date": "2025-03-01", "title": "triển khai áp dụng ISO trong năm 2025 tại các cơ quan"},

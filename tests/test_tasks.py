@@ -937,3 +937,86 @@ def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
     assert [w["code"] for w in out["warnings"] if w["code"] == "extractor_error"] == ["extractor_error"]
     assert "tasks" in next(w["detail"] for w in out["warnings"] if w["code"] == "extractor_error")
     assert out["citations"]  # the other sections are kept
+
+
+# --- who: fields, topics, lists (invented inputs of the forms seen in plans and notices) ---
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a field's value wrapped onto the next line is read whole
+    ("II. NHIỆM VỤ\n1. Đào tạo\n- Bồi dưỡng cán bộ làm công tác pháp chế.\n\n*Đơn vị chủ trì thực hiện: *Sở\n"
+     "Công Thương.\n\n*Đơn vị phối hợp: *Sở Nội vụ.\n",
+     ["Sở Công Thương", "Sở Nội vụ"],
+     {"II.1.-1": {"Sở Công Thương": "lead", "Sở Nội vụ": "coordinate"}}),
+    # one field block after the last of two bullets is the fields of both
+    ("II. NHIỆM VỤ\n2. Nâng cao nhận thức\n- Quán triệt các quy định mới về pháp chế.\n"
+     "- Tổ chức hội nghị chuyên đề.\n\n*Đơn vị thực hiện: *Sở Xây dựng.\n\n*Đơn vị phối hợp: *Sở Tư pháp.\n",
+     ["Sở Xây dựng", "Sở Tư pháp"],
+     {"II.2.-1": {"Sở Xây dựng": "responsible", "Sở Tư pháp": "coordinate"},
+      "II.2.-2": {"Sở Xây dựng": "responsible", "Sở Tư pháp": "coordinate"}}),
+    # a bullet with its own fields keeps them; the one before it has none to share
+    ("II. NHIỆM VỤ\n3. Số hóa\n- Rà soát kho hồ sơ.\n\n*Đơn vị chủ trì: *Sở Nội vụ.\n"
+     "- Số hóa hồ sơ lưu trữ.\n\n*Đơn vị chủ trì: *Sở Tư pháp.\n",
+     ["Sở Nội vụ", "Sở Tư pháp"],
+     {"II.3.-1": {"Sở Nội vụ": "lead"}, "II.3.-2": {"Sở Tư pháp": "lead"}}),
+    # a heading label lists a body no extractor names between two that are named
+    ("III. TỔ CHỨC THỰC HIỆN\n4. Các sở, ban, ngành, hội đoàn cấp tỉnh và Ủy ban nhân dân các xã\n"
+     "- Phổ biến các văn bản mới đến cán bộ.\n",
+     ["Các sở, ban, ngành", "Ủy ban nhân dân các xã"],
+     {"III.4.-1": {"Các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # a sentence that only closes a list of members names no subject
+    ("II. NHIỆM VỤ\n5. Kiện toàn Hội đồng tỉnh, gồm đại diện Sở Y tế. Sở Nội vụ, Sở Tư pháp; thường trực "
+     "là Sở Y tế.\n",
+     ["Sở Y tế", "Sở Nội vụ", "Sở Tư pháp"],
+     {"II.5": {}}),
+    # a cue further on gives the role of a subject the heading passed down
+    ("III. TỔ CHỨC THỰC HIỆN\n1. Ủy ban nhân dân các xã\na) Mở tài khoản cho người hưởng: Ủy ban nhân dân các xã "
+     "phối hợp với Ngân hàng Chính sách xã hội thực hiện.\n",
+     ["Ủy ban nhân dân các xã", "Ngân hàng Chính sách xã hội"],
+     {"III.1.a": {"Ủy ban nhân dân các xã": "coordinate", "Ngân hàng Chính sách xã hội": "coordinate"}}),
+])
+def test_field_blocks_heading_lists_and_late_cues(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("item, subject, role, end", [
+    ("1. Về dự án nâng cấp cảng cá Bắc Hải (vốn 1.200 tỷ đồng) năm 2025: Bộ Xây dựng khẩn trương rà soát, "
+     "báo cáo Thủ tướng Chính phủ trong Quý II năm 2026.", "Bộ Xây dựng", "responsible", "2026-06"),
+    ("2. Về tuyến đường tỉnh ĐT.05: giao Ủy ban nhân dân tỉnh Hà Giang chủ trì lập hồ sơ, hoàn thành "
+     "trong tháng 3 năm 2026.", "Ủy ban nhân dân tỉnh Hà Giang", "lead", "2026-03"),
+    ("3. Về kho xăng dầu dự trữ: với vai trò là chủ đầu tư, Tổng công ty Xăng dầu chủ động làm việc với các "
+     "nhà đầu tư trong tháng 12 năm 2025.", "Tổng công ty Xăng dầu", "responsible", "2025-12"),
+])
+def test_a_notice_item_opens_after_its_topic(item, subject, role, end):
+    text = "III. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH\n" + item + "\n"
+    items = _tasks(text, [subject, "Thủ tướng Chính phủ"], "TB", None)
+    assert roles(items[0]) == {subject: role}
+    assert items[0]["deadline"]["end"] == end
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a wrapped line that goes on with its sentence names a recipient, not a new subject
+    ("III. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng chỉ đạo Trung tâm Kiểm định thực hiện các nội dung sau:\n"
+     "- Lập dự toán báo cáo\nSở Xây dựng trình cấp có thẩm quyền phê duyệt.\n",
+     ["Sở Xây dựng", "Trung tâm Kiểm định"],
+     {"III.1.-1": {"Trung tâm Kiểm định": "responsible", "Sở Xây dựng": "direct"}}),
+    # "Cử chuyên viên phối hợp …" opens with phối hợp
+    ("III. TỔ CHỨC THỰC HIỆN\n2. Các quỹ tín dụng nhân dân\n- Cử chuyên viên phối hợp với Ủy ban nhân dân "
+     "các xã hỗ trợ người dân mở tài khoản.\n",
+     ["Các quỹ tín dụng nhân dân", "Ủy ban nhân dân các xã"],
+     {"III.2.-1": {"Các quỹ tín dụng nhân dân": "coordinate", "Ủy ban nhân dân các xã": "coordinate"}}),
+    # the first role the item gives its subject wins over a later sentence's
+    ("II. NỘI DUNG\n1. Phương án\na) Cấp thẻ: Ủy ban nhân dân các xã phối hợp với Kho bạc Nhà nước cấp thẻ "
+     "cho đối tượng. Ủy ban nhân dân các xã lập danh sách đối tượng.\n",
+     ["Ủy ban nhân dân các xã", "Kho bạc Nhà nước"],
+     {"II.1.a": {"Ủy ban nhân dân các xã": "coordinate", "Kho bạc Nhà nước": "coordinate"}}),
+    # a heading label goes on past a body's trailing words
+    ("V. TỔ CHỨC THỰC HIỆN\n4. Các sở, ban, ngành của Thành phố, Ủy ban nhân dân các phường\n"
+     "- Phối hợp triển khai kế hoạch.\n",
+     ["Các sở, ban, ngành", "Ủy ban nhân dân các phường"],
+     {"V.4.-1": {"Các sở, ban, ngành": "coordinate", "Ủy ban nhân dân các phường": "coordinate"}}),
+])
+def test_wrapped_lines_sent_staff_and_first_roles(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
