@@ -514,6 +514,38 @@ def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
     return _tidy(t[pos:end]), end
 
 
+_MEMBER_COLON = re.compile(r"[^\S\n]*:[^\S\n]*")
+# Between members: a comma or "và", across a line break and a stray list dash.
+_MEMBER_SEP = re.compile(r"[^\S\n]*(?:,|và(?![\w]))[^\S\n]*(?:\n[^\S\n]*(?:[-–+][^\S\n]*)?)?(?:và(?![\w])[^\S\n]*)?")
+
+
+def _members(t: str, f: str, pos: int, divs: list[str], date: str | None) -> list[tuple[str, str, int, int]]:
+    """The units a plural scope lists after a colon ("các tỉnh: Khánh Hòa, Gia Lai và Đắk Lắk")
+    → [(unit name, division word, start, end)]; [] unless at least two names, each a known
+    unit of one of the kinds, follow."""
+    c = _MEMBER_COLON.match(f, pos)
+    if not c:
+        return []
+    out, at = [], c.end()
+    while True:
+        # A name is read from a short window, so a line break before it does not stop it.
+        pr = _proper_after(" " + t[at:at + 60], 0)
+        if not pr or _BODY_START.match(pr[0]):
+            break
+        unit = next((u for u in (lookup_unit(pr[0], date, kind=d) for d in divs) if u is not None
+                     and DIVISIONS.get(u.kind) == DIVISIONS.get(divs[0])), None)
+        if unit is None:
+            break
+        end = at + pr[1] - 1
+        div = unit.kind if unit.kind in divs else divs[0]
+        out.append((unit.name, div, at, end))
+        sep = _MEMBER_SEP.match(f, end)
+        if not sep or not sep.group(0):
+            break
+        at = sep.end()
+    return out if len(out) >= 2 else []
+
+
 class _Resolver:
     def __init__(self, place: _Place):
         self.p = place
@@ -574,7 +606,18 @@ class _Resolver:
         return f"{head} {div}" if div else None
 
 
+# A line break between a word and a lower-case word that is no list marker ("a)") is a soft
+# wrap of the source: "Ủy ban nhân\ndân", "Trung tâm Dịch\nvụ việc làm" are one name.
+_SOFT_WRAP = re.compile(r"(?<=[\wÀ-ỹ])[^\S\n]*\n(?=[^\S\n]*[a-zđà-ỹ](?![).]))")
+
+
+def _soft_join(t: str) -> str:
+    """``t`` with its soft wraps made blanks; the same length, so offsets still hold."""
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+
+
 def _scan(t: str, place: _Place) -> list[_Mention]:
+    t = _soft_join(t)
     g = gazetteer()
     f = fold(t)
     res = _Resolver(place)
@@ -693,7 +736,9 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     for m in re.finditer(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân)(\s*\((?:UBND|HĐND)\))?|"
                          r"(?<![\w/\-])(UBND|HĐND)(?![\w/\-])", _fold_keep_abbr(f, t)):
         mention = _unit_body(m, f, t, res, g)
-        if mention:
+        if isinstance(mention, list):
+            cands.extend(mention)
+        elif mention:
             cands.append(mention)
 
     # "UBND cấp huyện, cấp xã": each further tier of the chain is one more mention.
@@ -1381,7 +1426,7 @@ def _tier_mention(head: str, word: str, start: int, end: int, res: _Resolver) ->
     return _Mention(start, end, 5, name, loc, generic=True) if name else None
 
 
-def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
+def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | list[_Mention] | None:
     head_key = (m.group(1) or m.group(3) or "").lower()
     head = "Ủy ban nhân dân" if head_key in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
     start, end = m.start(), m.end()
@@ -1412,6 +1457,13 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
     if plural:
         if _OPEN_TAIL.match(f, after):
             return None
+        members = _members(t, f, after, divs, p.date)
+        if members:
+            # "Ủy ban nhân dân các tỉnh: Gia Lai, Đắk Lắk": one body in each unit named.
+            out = []
+            for i, (unit, div, s, e) in enumerate(members):
+                out.append(_Mention(start if i == 0 else s, e, 5, f"{head} {div} {unit}", unit))
+            return out
         tier = DIVISIONS.get(divs[0], "province")
         key = ""
         qual = _QUALIFIER.match(f, after)
