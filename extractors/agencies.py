@@ -1041,7 +1041,7 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if not d:  # "Ban Chỉ đạo chuyển đổi số xã": a named purpose closed by a division word
             d = re.match(r"[^\S\n]+((?:[a-zđà-ỹ]+,?[^\S\n]+){0,15}?[a-zđà-ỹ]+)(?=[^\S\n]+(?:(?:của|cấp)[^\S\n]+)?(?:"
                          + _DIV_ALT + r")" + _WE + ")", f[end:])
-            if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo)\b", d.group(1)):
+            if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo|là|gồm|có|được|trên|nhằm)\b", d.group(1)):
                 # "(sau đây gọi là Ban Chỉ đạo)": the document's own committee, named again
                 if naming == "designator" and head_text[:1].isupper() and not re.match(r"[^\S\n]+[A-ZĐ\d]", t[end:]):
                     return _Mention(start, end, 2, canonical, res.default_locality(levels), anaphor=True)
@@ -1065,6 +1065,9 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if div:
             loc, _ = res.division(div[0], div[1])
             end = div[2]
+            if div[1] and loc and not d.group(1)[:1].isupper() and not d.group(1)[:1].isdigit():
+                # a committee named by its purpose keeps the place printed after it
+                name = f"{name} {div[0]} {loc}"
         return _Mention(start, end, 2, name, loc or res.default_locality(levels))
     if naming == "of_body" and not re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:]):
         # "Văn phòng thường trực Ban Chỉ huy PCTT và TKCN tỉnh": the body it serves, in full
