@@ -1275,7 +1275,7 @@ def _capital_stop(t: str, pos: int) -> bool:
 
 # Words that open another body, so never continue a name ("Sở Tài chính và Sở Xây dựng").
 _BODY_START = re.compile(r"(?:Sở|Phòng|Bộ|Ban|Chi cục|Cục|Tổng cục|Trung tâm|Ủy ban|UBND|HĐND|Hội đồng|Công an|"
-                         r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|"
+                         r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|Hiệp hội|Liên minh|Liên hiệp|"
                          r"Liên đoàn|Đoàn|Huyện|Tỉnh|Thành|Chủ tịch|Giám đốc|Thủ trưởng|Cơ quan|Thường trực)(?![\w])")
 _WORD = re.compile(r"[^\S\n]*([\wÀ-ỹ&]+)")
 
@@ -1370,8 +1370,8 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
         return None
     head = m.group(1)
     first = _WORD.match(t, m.end())
-    if not first:
-        return None
+    if not first or not first.group(1)[0].isupper():
+        return None  # "Hội đồng", "Hội nghị": another word, not the head "Hội" and a name
     # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
     if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
         return None
