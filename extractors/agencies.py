@@ -546,6 +546,20 @@ def _members(t: str, f: str, pos: int, divs: list[str], date: str | None) -> lis
     return out if len(out) >= 2 else []
 
 
+# "Bí thư Tỉnh ủy, Chủ tịch UBND các tỉnh: A, B": the Party committee of each unit listed too.
+_PARTY_BEFORE = re.compile(r"(tỉnh ủy|thành ủy)[^\S\n]*(?:,|và)[^\S\n]*(?:(?:đồng chí|chủ tịch)[^\S\n]+)*$")
+
+
+def _party_members(f: str, start: int, members: list) -> list[_Mention]:
+    m = _PARTY_BEFORE.search(f, max(0, start - 60), start)
+    if not m or m.end(1) - m.start(1) < len(members):
+        return []
+    head = m.group(1).capitalize()
+    # one character of the committee's word each, so the mentions do not overlap
+    return [_Mention(m.start(1) + i, m.start(1) + i + 1, 5, f"{head} {unit}", unit)
+            for i, (unit, _div, _s, _e) in enumerate(members)]
+
+
 class _Resolver:
     def __init__(self, place: _Place):
         self.p = place
@@ -1466,7 +1480,7 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
             out = []
             for i, (unit, div, s, e) in enumerate(members):
                 out.append(_Mention(start if i == 0 else s, e, 5, f"{head} {div} {unit}", unit))
-            return out
+            return out + _party_members(f, start, members)
         tier = DIVISIONS.get(divs[0], "province")
         key = ""
         qual = _QUALIFIER.match(f, after)
