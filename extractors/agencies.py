@@ -1148,6 +1148,13 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             unit = lookup_unit(proper[0], res.p.date) if proper else None
             if unit is not None and unit.tier == "province" and fold(unit.name) == fold(proper[0]):
                 name, loc, end = f"{canonical} {proper[0]}", unit.name, proper[1]
+            else:  # "Tỉnh ủy, HĐND, UBND tỉnh Thanh Hóa": the place after the last head is its too
+                at, ell = end, _HEAD_CHAIN.match(f, end)
+                while ell:
+                    at, ell = ell.end(), _HEAD_CHAIN.match(f, ell.end())
+                shared = _division_after(f, t, at) if at > end else None
+                if shared and shared[1] and DIVISIONS.get(shared[0]) == "province":
+                    name, loc = f"{canonical} {shared[1]}", shared[1]
         return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
@@ -1429,6 +1436,10 @@ _CAP_TIER = {"tỉnh": "province", "huyện": "district", "xã": "commune"}
 _ELLIPSIS = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)(?=[^\S\n])")
 
 
+# "Tỉnh ủy, HĐND, UBND tỉnh X": the heads that share the place printed after the last one.
+_HEAD_CHAIN = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)(?=[^\S\n]|,)")
+
+
 def _tier_mention(head: str, word: str, start: int, end: int, res: _Resolver) -> _Mention | None:
     """``UBND cấp huyện``: the tier's bodies as a group below the issuer, or one body."""
     tier = _CAP_TIER[word]
@@ -1609,6 +1620,14 @@ def _analyse(ctx: Context) -> _Analysis:
     printed = {h.name for h in hits}
     hits = [AgencyHit(h.start, h.end, f"{h.name} {h.locality}", h.locality)
             if h.locality and f"{h.name} {h.locality}" in printed else h for h in hits]
+    # A national document's "Thường trực Tỉnh ủy" where it also prints "Thường trực Tỉnh ủy
+    # Thanh Hóa" and no other: that one body.
+    full: dict[str, set] = {}
+    for h in hits:
+        if h.locality and h.name.endswith(" " + h.locality):
+            full.setdefault(h.name[:-len(h.locality) - 1], set()).add((h.name, h.locality))
+    hits = [AgencyHit(h.start, h.end, *next(iter(full[h.name])))
+            if h.locality is None and len(full.get(h.name, ())) == 1 else h for h in hits]
     # "Sở X các tỉnh, thành phố" where the text also says "… trực thuộc Trung ương": one group.
     full = {h.name for h in hits if h.name.endswith(_TW_SUFFIX)}
     hits = [AgencyHit(h.start, h.end, h.name + _TW_SUFFIX, h.locality) if h.name + _TW_SUFFIX in full else h
