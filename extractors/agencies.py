@@ -402,6 +402,7 @@ class _Mention:
     generic: bool = False             # level-generic (dropped inside a cited title)
     shorthand: bool = False           # a group's head words alone (kept if named in full too)
     anaphor: bool = False             # "Ban Chỉ đạo" alone: the one committee the text names
+    member: bool = False              # one of the bodies a shared head names in each unit listed
 
 
 @dataclass(frozen=True)
@@ -532,12 +533,13 @@ def _members(t: str, f: str, pos: int, divs: list[str], date: str | None) -> lis
         pr = _proper_after(" " + t[at:at + 60], 0)
         if not pr or _BODY_START.match(pr[0]):
             break
-        unit = next((u for u in (lookup_unit(pr[0], date, kind=d) for d in divs) if u is not None
-                     and DIVISIONS.get(u.kind) == DIVISIONS.get(divs[0])), None)
+        # "các tỉnh: …, Huế": a unit of the same tier under another division word counts too
+        unit = next((u for u in [lookup_unit(pr[0], date, kind=d) for d in divs] + [lookup_unit(pr[0], date)]
+                     if u is not None and DIVISIONS.get(u.kind) == DIVISIONS.get(divs[0])), None)
         if unit is None:
             break
         end = at + pr[1] - 1
-        div = unit.kind if unit.kind in divs else divs[0]
+        div = unit.kind or divs[0]
         out.append((unit.name, div, at, end))
         sep = _MEMBER_SEP.match(f, end)
         if not sep or not sep.group(0):
@@ -556,7 +558,7 @@ def _party_members(f: str, start: int, members: list) -> list[_Mention]:
         return []
     head = m.group(1).capitalize()
     # one character of the committee's word each, so the mentions do not overlap
-    return [_Mention(m.start(1) + i, m.start(1) + i + 1, 5, f"{head} {unit}", unit)
+    return [_Mention(m.start(1) + i, m.start(1) + i + 1, 5, f"{head} {unit}", unit, member=True)
             for i, (unit, _div, _s, _e) in enumerate(members)]
 
 
@@ -788,6 +790,10 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         cands += [_Mention(m.start(), m.end(), 0, first[m.group(0)].name, first[m.group(0)].locality)
                   for m in uses]
 
+    # The committee word shared by a member list is those members, not the bare committee.
+    shared = [(c.start, c.end) for c in cands if c.member]
+    if shared:
+        cands = [c for c in cands if c.member or not any(c.start < e and s < c.end for s, e in shared)]
     chosen = _ban_parents(_select(cands, skip), f, g)
     chosen = _expand_short_forms(chosen, t, res, g)
     _shared_standing(chosen, f)
@@ -1332,7 +1338,8 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 break
             end, lower_run = w.end(), 0
         elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):])
-              or lower_run >= 8):
+              or lower_run >= 8 or t[pos:end].endswith(" Việt Nam")):
+            # a name that ends with the country's name ends there ("Hội Làm vườn Việt Nam tham gia")
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())
