@@ -177,6 +177,15 @@ class _Gaz:
     # Mark-less forms of multi-word names and heads → their folded key (OCR tolerance).
     bare_keys: dict[str, str] = field(default_factory=dict)
     bare_re: re.Pattern | None = None
+    # A renamed body's later name → [(earlier name, last day of the earlier name)].
+    earlier: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def as_of(self, name: str, date: str | None) -> str:
+        """The name the body bore on ``date`` ("VCCI" in 2019: Phòng Thương mại và Công nghiệp)."""
+        for old, until in self.earlier.get(name, ()):
+            if date and date < until:
+                return old
+        return name
 
 
 def _alternation(keys) -> str:
@@ -215,6 +224,8 @@ def gazetteer() -> _Gaz:
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
                 g.national_abbr[v] = name
+        if row.get("successor") and row.get("valid_to"):
+            g.earlier.setdefault(row["successor"], []).append((name, row["valid_to"]))
     for row in load_tsv("local_agencies.tsv", required=("name", "kind", "levels", "aliases", "abbreviations")):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *_split(row["aliases"])]:
@@ -651,7 +662,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if name:
             cands.append(_Mention(m.start(), m.end(), 1, name, None))
     for m in g.national_abbr_re.finditer(t):
-        cands.append(_Mention(m.start(), m.end(), 1, g.national_abbr[m.group(1)], None))
+        cands.append(_Mention(m.start(), m.end(), 1, g.as_of(g.national_abbr[m.group(1)], place.date), None))
 
     # 2. Kinds named by division word, designator, or bare; and "Tổ giúp việc <body>".
     for regex, table, keyof in ((g.compound_re, g.kind_heads, lambda s: _alias_key(s, g.kind_heads)),

@@ -779,3 +779,12 @@ _QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", 
 ])
 def test_member_lists_wraps_regional_units_and_associations(text, issuer, expected):
     assert names(make_ctx(text, *issuer)) == expected
+
+
+@pytest.mark.parametrize("date,expected", [
+    ("2019-06-10", "Phòng Thương mại và Công nghiệp Việt Nam"),
+    ("2025-09-10", "Liên đoàn Thương mại và Công nghiệp Việt Nam"),
+])
+def test_an_abbreviation_names_the_body_as_it_was_named_then(date, expected):
+    ctx = make_ctx("Nơi nhận:\n- VCCI;\n- Lưu: VT.", "Bộ Tài chính", None, None, date)
+    assert names(ctx) == {(expected, None)}
