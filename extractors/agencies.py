@@ -1612,14 +1612,14 @@ def _analyse(ctx: Context) -> _Analysis:
     mentions = _scan(t, place)
     f = fold(t)
     # Name the groups from all their mentions; a line of the Nơi nhận heads no duties.
-    recipients = _recipients_start(t)
+    blocks = _recipient_blocks(t)
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
     subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and mt.start < recipients:
+            if _assigned(f, mt.start) and not any(s <= mt.start < e for s, e in blocks):
                 # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
                 if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
                     subjects.setdefault(mt.group, []).append(mt.form or "")
@@ -1683,6 +1683,24 @@ def _recipients_start(t: str) -> int:
     for last in _RECIPIENTS.finditer(t):
         pass
     return last.start() if last else len(t)
+
+
+@functools.cache
+def _attachment_heading() -> re.Pattern:
+    """A line that is only a kind word in capitals ("KẾ HOẠCH", "PHỤ LỤC"): an attached
+    document begins after the decision's Nơi nhận (kind words from doc_types.tsv)."""
+    kinds = sorted({r["name"].upper() for r in load_tsv("doc_types.tsv") if r.get("generic") != "yes"}
+                   | {"PHỤ LỤC"}, key=len, reverse=True)
+    return re.compile(r"(?m)^[^\S\n]*[*#_]*[^\S\n]*(?:" + "|".join(map(re.escape, kinds)) + r")[^\S\n]*[*_]*[^\S\n]*$")
+
+
+def _recipient_blocks(t: str) -> list[tuple[int, int]]:
+    """Each "Nơi nhận:" block, up to the attached document that may follow it."""
+    blocks = []
+    for m in _RECIPIENTS.finditer(t):
+        nxt = _attachment_heading().search(t, m.end())
+        blocks.append((m.start(), nxt.start() if nxt else len(t)))
+    return blocks
 
 
 def _letterhead_end(t: str) -> int:
