@@ -177,15 +177,16 @@ class _Gaz:
     # Mark-less forms of multi-word names and heads → their folded key (OCR tolerance).
     bare_keys: dict[str, str] = field(default_factory=dict)
     bare_re: re.Pattern | None = None
-    # A renamed body's later name → [(earlier name, last day of the earlier name)].
-    earlier: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # An abbreviation two rows share (a body renamed) → [(name, valid_to)] of the older rows.
+    abbr_before: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def as_of(self, name: str, date: str | None) -> str:
-        """The name the body bore on ``date`` ("VCCI" in 2019: Phòng Thương mại và Công nghiệp)."""
-        for old, until in self.earlier.get(name, ()):
+    def abbr_as_of(self, abbr: str, date: str | None) -> str:
+        """The body an abbreviation meant on ``date`` ("VCCI" in 2019: Phòng Thương mại và
+        Công nghiệp Việt Nam; after its 2025 renaming, the Liên đoàn)."""
+        for name, until in sorted(self.abbr_before.get(abbr, ()), key=lambda r: r[1]):
             if date and date < until:
-                return old
-        return name
+                return name
+        return self.national_abbr[abbr]
 
 
 def _alternation(keys) -> str:
@@ -223,9 +224,11 @@ def gazetteer() -> _Gaz:
                 g.national.setdefault(key, name)
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
-                g.national_abbr[v] = name
-        if row.get("successor") and row.get("valid_to"):
-            g.earlier.setdefault(row["successor"], []).append((name, row["valid_to"]))
+                if row.get("valid_to"):  # a former name: by date only (abbr_as_of)
+                    g.abbr_before.setdefault(v, []).append((name, row["valid_to"]))
+                    g.national_abbr.setdefault(v, name)
+                else:
+                    g.national_abbr[v] = name
     for row in load_tsv("local_agencies.tsv", required=("name", "kind", "levels", "aliases", "abbreviations")):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *_split(row["aliases"])]:
@@ -662,7 +665,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if name:
             cands.append(_Mention(m.start(), m.end(), 1, name, None))
     for m in g.national_abbr_re.finditer(t):
-        cands.append(_Mention(m.start(), m.end(), 1, g.as_of(g.national_abbr[m.group(1)], place.date), None))
+        cands.append(_Mention(m.start(), m.end(), 1, g.abbr_as_of(m.group(1), place.date), None))
 
     # 2. Kinds named by division word, designator, or bare; and "Tổ giúp việc <body>".
     for regex, table, keyof in ((g.compound_re, g.kind_heads, lambda s: _alias_key(s, g.kind_heads)),
