@@ -1300,8 +1300,16 @@ def _ends_region(text: str) -> bool:
 def _listed_heads() -> re.Pattern:
     """Heads of kinds named by a name of their own ("Sở", "Trường", "Bệnh viện" …)."""
     heads = [h for r in load_tsv("body_kinds.tsv") if r["naming"] == "listed" for h in _split(r["heads"])]
+    # "Chi Cục" printed with a capital is the head "Chi cục", not "Cục" after a stray word
+    heads += [h.title() for h in heads if h.title() != h]
     return re.compile(r"(?<![\w&])(" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
                       + r")(?=[^\S\n]+[A-ZĐÀ-Ỹ])")
+
+
+@functools.cache
+def _listed_head_forms() -> dict[str, str]:
+    """Folded listed head → the head as names print it ("chi cục" → "Chi cục")."""
+    return {fold(h): h for r in load_tsv("body_kinds.tsv") if r["naming"] == "listed" for h in _split(r["heads"])}
 
 
 def _capital_stop(t: str, pos: int) -> bool:
@@ -1364,13 +1372,13 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         else:
             end, lower_run = w.end(), lower_run + 1
-        link = re.match(r"[^\S\n]*(-|–|,)[^\S\n]*", t[end:])
+        link = re.match(r"[^\S\n]*(?:(-|–)\s*|(,)[^\S\n]*)", t[end:])  # a dash may end the line
         if link:
             nxt = _WORD.match(t, end + link.end())
             if not nxt:
                 break
             first = nxt.group(1)
-            if link.group(1) == ",":
+            if link.group(2) == ",":
                 # a comma goes on into lower case words only ("…, giáo dục pháp luật")
                 if first[0].isupper() or stop_re.match(f, nxt.start(1)):
                     break
@@ -1410,7 +1418,7 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     (:func:`_name_extent`), matched fuzzily against known names (OCR-damaged spellings)."""
     if _caps_line(t, m.start()):
         return None
-    head = m.group(1)
+    head = _listed_head_forms().get(fold(m.group(1)), m.group(1))
     first = _WORD.match(t, m.end())
     if not first or not first.group(1)[0].isupper():
         return None  # "Hội đồng", "Hội nghị": another word, not the head "Hội" and a name
@@ -1418,7 +1426,7 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
         return None
     pos = _name_extent(t, f, first.start(1))
-    raw = _tidy(t[m.start():pos])
+    raw = _tidy(head + t[m.end():pos])
     if raw == head:
         return None
     place = re.match(r"[^\d(\-–]*[^\d(\s\-–]", raw)

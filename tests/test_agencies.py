@@ -760,6 +760,9 @@ _QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", 
     ("Đề nghị Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh và Hội Làm vườn Việt Nam tham gia.", _QN,
      {("Hiệp hội Doanh nghiệp tỉnh", "Quảng Ngãi"), ("Liên minh Hợp tác xã tỉnh", "Quảng Ngãi"),
       ("Hội Làm vườn Việt Nam", None)}),
+    # a head printed with a capital ("Chi Cục") and a name whose dash ends the line
+    ("Sở Y tế (Chi Cục Quản lý dược - Mỹ phẩm) kiểm tra; Sở Y tế (Chi cục Quản lý dược -\nMỹ phẩm) "
+     "báo cáo.", _QN, {("Sở Y tế", "Quảng Ngãi"), ("Chi cục Quản lý dược - Mỹ phẩm", "Quảng Ngãi")}),
     # "Hội đồng" and "Hội nghị" are not the head "Hội" and a name
     ("Hội đồng thẩm định họp xét; Hội nghị tổng kết được tổ chức.", _QN, set()),
     # a provincial unit of VNPT is named Viễn thông <province>; the provincial post office
