@@ -832,7 +832,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
 
 
 _MINISTRY_LIST = re.compile(r"(?<![\w])[Cc]ác[^\S\n]+[Bb]ộ(?:,[^\S\n]*cơ quan)?[^\S\n]*:?[^\S\n]*(?=[A-ZĐ])")
-_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]*(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
+# an abbreviation has two letters or more: "Y tế" is a domain, not the letter Y
+_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]+(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
 
 
 @functools.cache

@@ -763,6 +763,12 @@ _QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", 
     # a head printed with a capital ("Chi Cục") and a name whose dash ends the line
     ("Sở Y tế (Chi Cục Quản lý dược - Mỹ phẩm) kiểm tra; Sở Y tế (Chi cục Quản lý dược -\nMỹ phẩm) "
      "báo cáo.", _QN, {("Sở Y tế", "Quảng Ngãi"), ("Chi cục Quản lý dược - Mỹ phẩm", "Quảng Ngãi")}),
+    # a ministry list whose domain begins with one capital letter ("Y tế")
+    ("Dự họp có lãnh đạo các Bộ, cơ quan: Tài chính, Y tế, Dân tộc và Tôn giáo.", _VPCP,
+     {("Bộ Tài chính", None), ("Bộ Y tế", None), ("Bộ Dân tộc và Tôn giáo", None)}),
+    # a national bank's provincial branch
+    ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh cho vay vốn.", _QN,
+     {("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Quảng Ngãi")}),
     # "Hội đồng" and "Hội nghị" are not the head "Hội" and a name
     ("Hội đồng thẩm định họp xét; Hội nghị tổng kết được tổ chức.", _QN, set()),
     # a provincial unit of VNPT is named Viễn thông <province>; the provincial post office
