@@ -793,6 +793,9 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     # is that body, whatever else the words would read as.
     defs = abbr.find_definitions(t, [(c.start, c.end, c.name, c.locality) for c in cands
                                      if c.name and not c.group])
+    # "Văn phòng Chính phủ (Cục KSTTHC)": a known abbreviation of another body in brackets is
+    # that body (the unit addressed), not a short form the document defines.
+    defs = [d for d in defs if d.short not in g.national_abbr or g.abbr_as_of(d.short, place.date) == d.name]
     short_re = abbr.short_form_re(defs)
     if short_re:
         first = {}

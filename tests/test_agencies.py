@@ -766,6 +766,9 @@ _QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", 
     # a ministry list whose domain begins with one capital letter ("Y tế")
     ("Dự họp có lãnh đạo các Bộ, cơ quan: Tài chính, Y tế, Dân tộc và Tôn giáo.", _VPCP,
      {("Bộ Tài chính", None), ("Bộ Y tế", None), ("Bộ Dân tộc và Tôn giáo", None)}),
+    # a known abbreviation in brackets after another body is that body, not a definition
+    ("Nơi nhận:\n- Văn phòng Chính phủ (Cục KSTTHC);\n- Lưu: VT.", _QN,
+     {("Văn phòng Chính phủ", None), ("Cục Kiểm soát thủ tục hành chính", None)}),
     # a national bank's provincial branch
     ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh cho vay vốn.", _QN,
      {("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Quảng Ngãi")}),
