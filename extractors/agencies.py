@@ -1512,6 +1512,10 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         # A bare head: the issuer (signature "TM. ỦY BAN NHÂN DÂN", "Ủy ban nhân dân ban hành").
         if own and p.issuer and p.issuer.startswith(head) and not vp:
             return _Mention(start, end, 5, p.issuer, p.locality, generic=True)
+        if own and not vp and _BARE_RECIPIENT.search(f, max(0, start - 12), start) and re.match(r"[^\S\n]*[;,]", f[end:]):
+            # "- HĐND;" in a local issuer's Nơi nhận: the Council of the issuer's own unit
+            name = res.unit_name(head, p.locality, p.kind) if p.tier in _TIERS else None
+            return _Mention(start, end, 5, name, p.locality, generic=True) if name else None
         return None
     form, divs, after = scope
     plural = f[at:after].split()[0] == "các" or len(divs) > 1
@@ -1561,6 +1565,9 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         return _Mention(start, span_end(pos), 5, f"{head} {div} {proper}", loc)
     name = res.unit_name(head, loc, kind)
     return _Mention(start, span_end(pos), 5, name, loc, generic=True) if name else None
+
+
+_BARE_RECIPIENT = re.compile(r"(?:^|\n)[^\S\n]*[-+•][^\S\n]*$")
 
 
 def _surface(t: str, start: int, end: int, head: str) -> str:

@@ -769,6 +769,8 @@ _QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", 
     # a known abbreviation in brackets after another body is that body, not a definition
     ("Nơi nhận:\n- Văn phòng Chính phủ (Cục KSTTHC);\n- Lưu: VT.", _QN,
      {("Văn phòng Chính phủ", None), ("Cục Kiểm soát thủ tục hành chính", None)}),
+    # a bare "HĐND" line in a local issuer's Nơi nhận is the Council of the issuer's unit
+    ("Nơi nhận:\n- HĐND;\n- Lưu: VT.", _QN, {("Hội đồng nhân dân tỉnh", "Quảng Ngãi")}),
     # a national bank's provincial branch
     ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh cho vay vốn.", _QN,
      {("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Quảng Ngãi")}),
