@@ -148,6 +148,16 @@ class _Gaz:
     # Mark-less forms of multi-word names and heads → their folded key (OCR tolerance).
     bare_keys: dict[str, str] = field(default_factory=dict)
     bare_re: re.Pattern | None = None
+    # An abbreviation two rows share (a body renamed) → [(name, valid_to)] of the older rows.
+    abbr_before: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def abbr_as_of(self, abbr: str, date: str | None) -> str:
+        """The body an abbreviation meant on ``date`` ("VCCI" in 2019: Phòng Thương mại và
+        Công nghiệp Việt Nam; after its 2025 renaming, the Liên đoàn)."""
+        for name, until in sorted(self.abbr_before.get(abbr, ()), key=lambda r: r[1]):
+            if date and date < until:
+                return name
+        return self.national_abbr[abbr]
 
 
 def _alternation(keys) -> str:
@@ -185,7 +195,11 @@ def gazetteer() -> _Gaz:
                 g.national.setdefault(key, name)
         for abbr in _split(row["abbreviations"]):
             for v in _abbr_variants(abbr):
-                g.national_abbr[v] = name
+                if row.get("valid_to"):  # a former name: by date only (abbr_as_of)
+                    g.abbr_before.setdefault(v, []).append((name, row["valid_to"]))
+                    g.national_abbr.setdefault(v, name)
+                else:
+                    g.national_abbr[v] = name
     for row in load_tsv("local_agencies.tsv", required=("name", "kind", "levels", "aliases", "abbreviations")):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *_split(row["aliases"])]:
@@ -373,6 +387,7 @@ class _Mention:
     generic: bool = False             # level-generic (dropped inside a cited title)
     shorthand: bool = False           # a group's head words alone (kept if named in full too)
     anaphor: bool = False             # "Ban Chỉ đạo" alone: the one committee the text names
+    member: bool = False              # one of the bodies a shared head names in each unit listed
 
 
 @dataclass(frozen=True)
@@ -501,6 +516,53 @@ def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
     return _tidy(t[pos:end]), end
 
 
+_MEMBER_COLON = re.compile(r"[^\S\n]*:[^\S\n]*")
+# Between members: a comma or "và", across a line break and a stray list dash.
+_MEMBER_SEP = re.compile(r"[^\S\n]*(?:,|và(?![\w]))[^\S\n]*(?:\n[^\S\n]*(?:[-–+][^\S\n]*)?)?(?:và(?![\w])[^\S\n]*)?")
+
+
+def _members(t: str, f: str, pos: int, divs: list[str], date: str | None) -> list[tuple[str, str, int, int]]:
+    """The units a plural scope lists after a colon ("các tỉnh: Khánh Hòa, Gia Lai và Đắk Lắk")
+    → [(unit name, division word, start, end)]; [] unless at least two names, each a known
+    unit of one of the kinds, follow."""
+    c = _MEMBER_COLON.match(f, pos)
+    if not c:
+        return []
+    out, at = [], c.end()
+    while True:
+        # A name is read from a short window, so a line break before it does not stop it.
+        pr = _proper_after(" " + t[at:at + 60], 0)
+        if not pr or _BODY_START.match(pr[0]):
+            break
+        # "các tỉnh: …, Huế": a unit of the same tier under another division word counts too
+        unit = next((u for u in [lookup_unit(pr[0], date, kind=d) for d in divs] + [lookup_unit(pr[0], date)]
+                     if u is not None and DIVISIONS.get(u.kind) == DIVISIONS.get(divs[0])), None)
+        if unit is None:
+            break
+        end = at + pr[1] - 1
+        div = unit.kind or divs[0]
+        out.append((unit.name, div, at, end))
+        sep = _MEMBER_SEP.match(f, end)
+        if not sep or not sep.group(0):
+            break
+        at = sep.end()
+    return out if len(out) >= 2 else []
+
+
+# "Bí thư Tỉnh ủy, Chủ tịch UBND các tỉnh: A, B": the Party committee of each unit listed too.
+_PARTY_BEFORE = re.compile(r"(tỉnh ủy|thành ủy)[^\S\n]*(?:,|và)[^\S\n]*(?:(?:đồng chí|chủ tịch)[^\S\n]+)*$")
+
+
+def _party_members(f: str, start: int, members: list) -> list[_Mention]:
+    m = _PARTY_BEFORE.search(f, max(0, start - 60), start)
+    if not m or m.end(1) - m.start(1) < len(members):
+        return []
+    head = m.group(1).capitalize()
+    # one character of the committee's word each, so the mentions do not overlap
+    return [_Mention(m.start(1) + i, m.start(1) + i + 1, 5, f"{head} {unit}", unit, member=True)
+            for i, (unit, _div, _s, _e) in enumerate(members)]
+
+
 class _Resolver:
     def __init__(self, place: _Place):
         self.p = place
@@ -561,7 +623,18 @@ class _Resolver:
         return f"{head} {div}" if div else None
 
 
+# A line break between a word and a lower-case word that is no list marker ("a)") is a soft
+# wrap of the source: "Ủy ban nhân\ndân", "Trung tâm Dịch\nvụ việc làm" are one name.
+_SOFT_WRAP = re.compile(r"(?<=[\wÀ-ỹ])[^\S\n]*\n(?=[^\S\n]*[a-zđà-ỹ](?![).]))")
+
+
+def _soft_join(t: str) -> str:
+    """``t`` with its soft wraps made blanks; the same length, so offsets still hold."""
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+
+
 def _scan(t: str, place: _Place) -> list[_Mention]:
+    t = _soft_join(t)
     g = gazetteer()
     f = fold(t)
     res = _Resolver(place)
@@ -579,7 +652,7 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         if name:
             cands.append(_Mention(m.start(), m.end(), 1, name, None))
     for m in g.national_abbr_re.finditer(t):
-        cands.append(_Mention(m.start(), m.end(), 1, g.national_abbr[m.group(1)], None))
+        cands.append(_Mention(m.start(), m.end(), 1, g.abbr_as_of(m.group(1), place.date), None))
 
     # 2. Kinds named by division word, designator, or bare; and "Tổ giúp việc <body>".
     for regex, table, keyof in ((g.compound_re, g.kind_heads, lambda s: _alias_key(s, g.kind_heads)),
@@ -680,7 +753,9 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     for m in re.finditer(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân)(\s*\((?:UBND|HĐND)\))?|"
                          r"(?<![\w/\-])(UBND|HĐND)(?![\w/\-])", _fold_keep_abbr(f, t)):
         mention = _unit_body(m, f, t, res, g)
-        if mention:
+        if isinstance(mention, list):
+            cands.extend(mention)
+        elif mention:
             cands.append(mention)
 
     # "UBND cấp huyện, cấp xã": each further tier of the chain is one more mention.
@@ -705,6 +780,9 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
     # is that body, whatever else the words would read as.
     defs = abbr.find_definitions(t, [(c.start, c.end, c.name, c.locality) for c in cands
                                      if c.name and not c.group])
+    # "Văn phòng Chính phủ (Cục KSTTHC)": a known abbreviation of another body in brackets is
+    # that body (the unit addressed), not a short form the document defines.
+    defs = [d for d in defs if d.short not in g.national_abbr or g.abbr_as_of(d.short, place.date) == d.name]
     short_re = abbr.short_form_re(defs)
     if short_re:
         first = {}
@@ -716,6 +794,10 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
         cands += [_Mention(m.start(), m.end(), 0, first[m.group(0)].name, first[m.group(0)].locality)
                   for m in uses]
 
+    # The committee word shared by a member list is those members, not the bare committee.
+    shared = [(c.start, c.end) for c in cands if c.member]
+    if shared:
+        cands = [c for c in cands if c.member or not any(c.start < e and s < c.end for s, e in shared)]
     chosen = _ban_parents(_select(cands, skip), f, g)
     chosen = _expand_short_forms(chosen, t, res, g)
     _shared_standing(chosen, f)
@@ -740,7 +822,8 @@ def _scan(t: str, place: _Place) -> list[_Mention]:
 
 
 _MINISTRY_LIST = re.compile(r"(?<![\w])[Cc]ác[^\S\n]+[Bb]ộ(?:,[^\S\n]*cơ quan)?[^\S\n]*:?[^\S\n]*(?=[A-ZĐ])")
-_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]*(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
+# an abbreviation has two letters or more: "Y tế" is a domain, not the letter Y
+_LIST_ITEM = re.compile(r"([A-ZĐ][A-ZĐ&\-]+(?![\wÀ-ỹ])|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[^\S\n]+[\wÀ-ỹ]+){0,8})")
 
 
 @functools.cache
@@ -986,7 +1069,7 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if not d:  # "Ban Chỉ đạo chuyển đổi số xã": a named purpose closed by a division word
             d = re.match(r"[^\S\n]+((?:[a-zđà-ỹ]+,?[^\S\n]+){0,15}?[a-zđà-ỹ]+)(?=[^\S\n]+(?:(?:của|cấp)[^\S\n]+)?(?:"
                          + _DIV_ALT + r")" + _WE + ")", f[end:end + _NEAR])
-            if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo)\b", d.group(1)):
+            if not d or re.search(r"\b(?:của|các|cho|với|để|tại|trong|theo|là|gồm|có|được|trên|nhằm)\b", d.group(1)):
                 # "(sau đây gọi là Ban Chỉ đạo)": the document's own committee, named again
                 if naming == "designator" and head_text[:1].isupper() and not re.match(r"[^\S\n]+[A-ZĐ\d]", t[end:end + _NEAR]):
                     return _Mention(start, end, 2, canonical, res.default_locality(levels), anaphor=True)
@@ -1010,6 +1093,9 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
         if div:
             loc, _ = res.division(div[0], div[1])
             end = div[2]
+            if div[1] and loc and not d.group(1)[:1].isupper() and not d.group(1)[:1].isdigit():
+                # a committee named by its purpose keeps the place printed after it
+                name = f"{name} {div[0]} {loc}"
         return _Mention(start, end, 2, name, loc or res.default_locality(levels))
     if naming == "of_body" and not re.match(r"[^\S\n]+(?:ban chỉ đạo|bcđ)" + _WE, f[end:end + _NEAR]):
         # "Văn phòng thường trực Ban Chỉ huy PCTT và TKCN tỉnh": the body it serves, in full
@@ -1076,6 +1162,13 @@ def _compound(kind: str, m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -
             unit = lookup_unit(proper[0], res.p.date) if proper else None
             if unit is not None and unit.tier == "province" and fold(unit.name) == fold(proper[0]):
                 name, loc, end = f"{canonical} {proper[0]}", unit.name, proper[1]
+            else:  # "Tỉnh ủy, HĐND, UBND tỉnh Thanh Hóa": the place after the last head is its too
+                at, ell = end, _HEAD_CHAIN.match(f, end)
+                while ell:
+                    at, ell = ell.end(), _HEAD_CHAIN.match(f, ell.end())
+                shared = _division_after(f, t, at) if at > end else None
+                if shared and shared[1] and DIVISIONS.get(shared[0]) == "province":
+                    name, loc = f"{canonical} {shared[1]}", shared[1]
         return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
@@ -1201,8 +1294,16 @@ def _ends_region(text: str) -> bool:
 def _listed_heads() -> re.Pattern:
     """Heads of kinds named by a name of their own ("Sở", "Trường", "Bệnh viện" …)."""
     heads = [h for r in load_tsv("body_kinds.tsv") if r["naming"] == "listed" for h in _split(r["heads"])]
+    # "Chi Cục" printed with a capital is the head "Chi cục", not "Cục" after a stray word
+    heads += [h.title() for h in heads if h.title() != h]
     return re.compile(r"(?<![\w&])(" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
                       + r")(?=[^\S\n]+[A-ZĐÀ-Ỹ])")
+
+
+@functools.cache
+def _listed_head_forms() -> dict[str, str]:
+    """Folded listed head → the head as names print it ("chi cục" → "Chi cục")."""
+    return {fold(h): h for r in load_tsv("body_kinds.tsv") if r["naming"] == "listed" for h in _split(r["heads"])}
 
 
 def _capital_stop(t: str, pos: int) -> bool:
@@ -1217,7 +1318,7 @@ def _capital_stop(t: str, pos: int) -> bool:
 
 # Words that open another body, so never continue a name ("Sở Tài chính và Sở Xây dựng").
 _BODY_START = re.compile(r"(?:Sở|Phòng|Bộ|Ban|Chi cục|Cục|Tổng cục|Trung tâm|Ủy ban|UBND|HĐND|Hội đồng|Công an|"
-                         r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|"
+                         r"Thanh tra|Văn phòng|Kho bạc|Bảo hiểm|Trường|Bệnh viện|Trạm|Viện|Đài|Báo|Cổng|Hội|Hiệp hội|Liên minh|Liên hiệp|"
                          r"Liên đoàn|Đoàn|Huyện|Tỉnh|Thành|Chủ tịch|Giám đốc|Thủ trưởng|Cơ quan|Thường trực)(?![\w])")
 _WORD = re.compile(r"[^\S\n]*([\wÀ-ỹ&]+)")
 
@@ -1253,7 +1354,8 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 break
             end, lower_run = w.end(), 0
         elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):w.start(1) + _NEAR])
-              or lower_run >= 8):
+              or lower_run >= 8 or t[pos:end].endswith(" Việt Nam")):
+            # a name that ends with the country's name ends there ("Hội Làm vườn Việt Nam tham gia")
             # "và" / "các" go on only before a capitalised word that opens no new body.
             if word in ("và", "các"):
                 nxt = _WORD.match(t, w.end())
@@ -1264,13 +1366,13 @@ def _name_extent(t: str, f: str, pos: int) -> int:
             break
         else:
             end, lower_run = w.end(), lower_run + 1
-        link = re.match(r"[^\S\n]*(-|–|,)[^\S\n]*", t[end:end + _NEAR])
+        link = re.match(r"[^\S\n]*(?:(-|–)\s*|(,)[^\S\n]*)", t[end:end + _NEAR])  # a dash may end the line
         if link:
             nxt = _WORD.match(t, end + link.end())
             if not nxt:
                 break
             first = nxt.group(1)
-            if link.group(1) == ",":
+            if link.group(2) == ",":
                 # a comma goes on into lower case words only ("…, giáo dục pháp luật")
                 if first[0].isupper() or stop_re.match(f, nxt.start(1)):
                     break
@@ -1318,15 +1420,15 @@ def _fallback_listed(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _M
     (:func:`_name_extent`), matched fuzzily against known names (OCR-damaged spellings)."""
     if _caps_line(t, m.start()):
         return None
-    head = m.group(1)
+    head = _listed_head_forms().get(fold(m.group(1)), m.group(1))
     first = _WORD.match(t, m.end())
-    if not first:
-        return None
+    if not first or not first.group(1)[0].isupper():
+        return None  # "Hội đồng", "Hội nghị": another word, not the head "Hội" and a name
     # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
     if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
         return None
     pos = _name_extent(t, f, first.start(1))
-    raw = _tidy(t[m.start():pos])
+    raw = _tidy(head + t[m.end():pos])
     if raw == head:
         return None
     place = re.match(r"[^\d(\-–]*[^\d(\s\-–]", raw)
@@ -1371,6 +1473,10 @@ _CAP_TIER = {"tỉnh": "province", "huyện": "district", "xã": "commune"}
 _ELLIPSIS = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)(?=[^\S\n])")
 
 
+# "Tỉnh ủy, HĐND, UBND tỉnh X": the heads that share the place printed after the last one.
+_HEAD_CHAIN = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)(?=[^\S\n]|,)")
+
+
 def _tier_mention(head: str, word: str, start: int, end: int, res: _Resolver) -> _Mention | None:
     """``UBND cấp huyện``: the tier's bodies as a group below the issuer, or one body."""
     tier = _CAP_TIER[word]
@@ -1385,7 +1491,7 @@ def _tier_mention(head: str, word: str, start: int, end: int, res: _Resolver) ->
     return _Mention(start, end, 5, name, loc, generic=True) if name else None
 
 
-def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | None:
+def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention | list[_Mention] | None:
     head_key = (m.group(1) or m.group(3) or "").lower()
     head = "Ủy ban nhân dân" if head_key in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
     start, end = m.start(), m.end()
@@ -1410,12 +1516,23 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         # A bare head: the issuer (signature "TM. ỦY BAN NHÂN DÂN", "Ủy ban nhân dân ban hành").
         if own and p.issuer and p.issuer.startswith(head) and not vp:
             return _Mention(start, end, 5, p.issuer, p.locality, generic=True)
+        if own and not vp and _BARE_RECIPIENT.search(f, max(0, start - 12), start) and re.match(r"[^\S\n]*[;,]", f[end:]):
+            # "- HĐND;" in a local issuer's Nơi nhận: the Council of the issuer's own unit
+            name = res.unit_name(head, p.locality, p.kind) if p.tier in _TIERS else None
+            return _Mention(start, end, 5, name, p.locality, generic=True) if name else None
         return None
     form, divs, after = scope
     plural = f[at:after].split()[0] == "các" or len(divs) > 1
     if plural:
         if _OPEN_TAIL.match(f, after):
             return None
+        members = _members(t, f, after, divs, p.date)
+        if members:
+            # "Ủy ban nhân dân các tỉnh: Gia Lai, Đắk Lắk": one body in each unit named.
+            out = []
+            for i, (unit, div, s, e) in enumerate(members):
+                out.append(_Mention(start if i == 0 else s, e, 5, f"{head} {div} {unit}", unit))
+            return out + _party_members(f, start, members)
         tier = DIVISIONS.get(divs[0], "province")
         key = ""
         qual = _QUALIFIER.match(f, after)
@@ -1452,6 +1569,9 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         return _Mention(start, span_end(pos), 5, f"{head} {div} {proper}", loc)
     name = res.unit_name(head, loc, kind)
     return _Mention(start, span_end(pos), 5, name, loc, generic=True) if name else None
+
+
+_BARE_RECIPIENT = re.compile(r"(?:^|\n)[^\S\n]*[-+•][^\S\n]*$")
 
 
 def _surface(t: str, start: int, end: int, head: str) -> str:
@@ -1518,14 +1638,14 @@ def _analyse(ctx: Context) -> _Analysis:
     mentions = _scan(t, place)
     f = fold(t)
     # Name the groups from all their mentions; a line of the Nơi nhận heads no duties.
-    recipients = _recipients_start(t)
+    blocks = _recipient_blocks(t)
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
     subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and mt.start < recipients:
+            if _assigned(f, mt.start) and not any(s <= mt.start < e for s, e in blocks):
                 # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
                 if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
                     subjects.setdefault(mt.group, []).append(mt.form or "")
@@ -1544,6 +1664,14 @@ def _analyse(ctx: Context) -> _Analysis:
     printed = {h.name for h in hits}
     hits = [AgencyHit(h.start, h.end, f"{h.name} {h.locality}", h.locality)
             if h.locality and f"{h.name} {h.locality}" in printed else h for h in hits]
+    # A national document's "Thường trực Tỉnh ủy" where it also prints "Thường trực Tỉnh ủy
+    # Thanh Hóa" and no other: that one body.
+    full: dict[str, set] = {}
+    for h in hits:
+        if h.locality and h.name.endswith(" " + h.locality):
+            full.setdefault(h.name[:-len(h.locality) - 1], set()).add((h.name, h.locality))
+    hits = [AgencyHit(h.start, h.end, *next(iter(full[h.name])))
+            if h.locality is None and len(full.get(h.name, ())) == 1 else h for h in hits]
     # "Sở X các tỉnh, thành phố" where the text also says "… trực thuộc Trung ương": one group.
     full = {h.name for h in hits if h.name.endswith(_TW_SUFFIX)}
     hits = [AgencyHit(h.start, h.end, h.name + _TW_SUFFIX, h.locality) if h.name + _TW_SUFFIX in full else h
@@ -1581,6 +1709,24 @@ def _recipients_start(t: str) -> int:
     for last in _RECIPIENTS.finditer(t):
         pass
     return last.start() if last else len(t)
+
+
+@functools.cache
+def _attachment_heading() -> re.Pattern:
+    """A line that is only a kind word in capitals ("KẾ HOẠCH", "PHỤ LỤC"): an attached
+    document begins after the decision's Nơi nhận (kind words from doc_types.tsv)."""
+    kinds = sorted({r["name"].upper() for r in load_tsv("doc_types.tsv") if r.get("generic") != "yes"}
+                   | {"PHỤ LỤC"}, key=len, reverse=True)
+    return re.compile(r"(?m)^[^\S\n]*[*#_]*[^\S\n]*(?:" + "|".join(map(re.escape, kinds)) + r")[^\S\n]*[*_]*[^\S\n]*$")
+
+
+def _recipient_blocks(t: str) -> list[tuple[int, int]]:
+    """Each "Nơi nhận:" block, up to the attached document that may follow it."""
+    blocks = []
+    for m in _RECIPIENTS.finditer(t):
+        nxt = _attachment_heading().search(t, m.end())
+        blocks.append((m.start(), nxt.start() if nxt else len(t)))
+    return blocks
 
 
 def _letterhead_end(t: str) -> int:

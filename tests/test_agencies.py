@@ -662,3 +662,81 @@ def test_the_central_recipients_list():
     assert {"Văn phòng Tổng Bí thư", "Các Ban của Đảng", "Hội đồng Dân tộc", "Các Ủy ban của Quốc hội",
             "Cơ quan trung ương của các tổ chức chính trị - xã hội", "Các bộ, ngành, địa phương"} <= got, got
     assert not {"Công báo", "Quốc hội", "Văn thư"} & got, got
+
+
+# --- member lists, wrapped names, regional units, associations -----------------------------
+
+_VPCP = ("Văn phòng Chính phủ", None, None, "2025-10-02")
+_TTG = ("Thủ tướng Chính phủ", None, None, "2025-10-02")
+_QN = ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", "province", "2025-10-02")
+
+
+@pytest.mark.parametrize("text,issuer,expected", [
+    # a plural committee with its members after a colon: one body in each province
+    ("1. Chủ tịch Ủy ban nhân dân các tỉnh: Lâm Đồng, Đắk Lắk và Gia Lai khẩn trương sơ tán dân.", _TTG,
+     {("Ủy ban nhân dân tỉnh Lâm Đồng", "Lâm Đồng"), ("Ủy ban nhân dân tỉnh Đắk Lắk", "Đắk Lắk"),
+      ("Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai")}),
+    # ... across a line break and a stray list dash, with the Party committee of each too
+    ("- Bí thư Tỉnh ủy, Chủ tịch UBND các tỉnh: Quảng Trị,\n- Huế và Quảng Ngãi;", _TTG,
+     {("Ủy ban nhân dân tỉnh Quảng Trị", "Quảng Trị"), ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi"),
+      ("Tỉnh ủy Quảng Trị", "Quảng Trị"), ("Tỉnh ủy Quảng Ngãi", "Quảng Ngãi"),
+      ("Ủy ban nhân dân thành phố Huế", "Huế"), ("Tỉnh ủy Huế", "Huế")}),
+    # without a colon the members stay in the group's name (one group)
+    ("Ủy ban nhân dân các tỉnh Lâm Đồng, Gia Lai chủ động ứng phó.", _TTG,
+     {("Ủy ban nhân dân các tỉnh Lâm Đồng, Gia Lai", None)}),
+    # a name wrapped onto the next line (a body no list knows keeps its printed unit word)
+    ("Sở Nội vụ phối hợp với Trung tâm Dịch\nvụ việc làm tỉnh và Ủy ban nhân\ndân các xã tổ chức.", _QN,
+     {("Sở Nội vụ", "Quảng Ngãi"), ("Trung tâm Dịch vụ việc làm tỉnh", "Quảng Ngãi"),
+      ("Ủy ban nhân dân các xã", "Quảng Ngãi")}),
+    # regional units of national bodies carry no locality
+    ("Kiểm toán nhà nước khu vực IV, Ngân hàng Nhà nước khu vực 5 và Chi cục Hải quan khu vực VII "
+     "phối hợp thực hiện.", _QN,
+     {("Kiểm toán Nhà nước khu vực IV", None), ("Ngân hàng Nhà nước khu vực 5", None),
+      ("Chi cục Hải quan khu vực VII", None)}),
+    ("- NH Nhà nước CN khu vực 9;", _QN, {("Ngân hàng Nhà nước chi nhánh khu vực 9", None)}),
+    # associations and unions, national and provincial
+    ("Đề nghị Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh và Hội Làm vườn Việt Nam tham gia.", _QN,
+     {("Hiệp hội Doanh nghiệp tỉnh", "Quảng Ngãi"), ("Liên minh Hợp tác xã tỉnh", "Quảng Ngãi"),
+      ("Hội Làm vườn Việt Nam", None)}),
+    # a head printed with a capital ("Chi Cục") and a name whose dash ends the line
+    ("Sở Y tế (Chi Cục Quản lý dược - Mỹ phẩm) kiểm tra; Sở Y tế (Chi cục Quản lý dược -\nMỹ phẩm) "
+     "báo cáo.", _QN, {("Sở Y tế", "Quảng Ngãi"), ("Chi cục Quản lý dược - Mỹ phẩm", "Quảng Ngãi")}),
+    # a ministry list whose domain begins with one capital letter ("Y tế")
+    ("Dự họp có lãnh đạo các Bộ, cơ quan: Tài chính, Y tế, Dân tộc và Tôn giáo.", _VPCP,
+     {("Bộ Tài chính", None), ("Bộ Y tế", None), ("Bộ Dân tộc và Tôn giáo", None)}),
+    # a known abbreviation in brackets after another body is that body, not a definition
+    ("Nơi nhận:\n- Văn phòng Chính phủ (Cục KSTTHC);\n- Lưu: VT.", _QN,
+     {("Văn phòng Chính phủ", None), ("Cục Kiểm soát thủ tục hành chính", None)}),
+    # a bare "HĐND" line in a local issuer's Nơi nhận is the Council of the issuer's unit
+    ("Nơi nhận:\n- HĐND;\n- Lưu: VT.", _QN, {("Hội đồng nhân dân tỉnh", "Quảng Ngãi")}),
+    # a national bank's provincial branch
+    ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh cho vay vốn.", _QN,
+     {("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Quảng Ngãi")}),
+    # "Hội đồng" and "Hội nghị" are not the head "Hội" and a name
+    ("Hội đồng thẩm định họp xét; Hội nghị tổng kết được tổ chức.", _QN, set()),
+    # a provincial unit of VNPT is named Viễn thông <province>; the provincial post office
+    ("Nơi nhận:\n- VNPT Quảng Ngãi;\n- Bưu điện tỉnh;\n- Lưu: VT.", _QN,
+     {("Viễn thông Quảng Ngãi", "Quảng Ngãi"), ("Bưu điện tỉnh", "Quảng Ngãi")}),
+    # a committee named by its purpose keeps the place printed; its posts are not bodies
+    ("Kiện toàn Ban Chỉ đạo phòng chống dịch bệnh tỉnh Quảng Ngãi, gồm: Trưởng Ban Chỉ đạo là Chủ "
+     "tịch UBND tỉnh; thường trực Ban Chỉ đạo là Sở Y tế.", _QN,
+     {("Ban Chỉ đạo phòng chống dịch bệnh tỉnh Quảng Ngãi", "Quảng Ngãi"),
+      ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi"), ("Sở Y tế", "Quảng Ngãi")}),
+    # a national document: the Party committee sharing the place printed after the last head,
+    # and a bare standing body that is the one named with its province elsewhere
+    ("Làm việc với Thường trực Tỉnh ủy Quảng Ngãi.\nĐề nghị Thường trực Tỉnh ủy chỉ đạo.\n"
+     "Nơi nhận:\n- Tỉnh ủy, HĐND, UBND tỉnh Quảng Ngãi;\n- Lưu: VT.", _VPCP,
+     {("Thường trực Tỉnh ủy Quảng Ngãi", "Quảng Ngãi"), ("Tỉnh ủy Quảng Ngãi", "Quảng Ngãi"),
+      ("Hội đồng nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi"), ("Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi")}),
+])
+def test_member_lists_wraps_regional_units_and_associations(text, issuer, expected):
+    assert names(make_ctx(text, *issuer)) == expected
+
+
+@pytest.mark.parametrize("date,expected", [
+    ("2019-06-10", "Phòng Thương mại và Công nghiệp Việt Nam"),
+    ("2025-09-10", "Liên đoàn Thương mại và Công nghiệp Việt Nam"),
+])
+def test_an_abbreviation_names_the_body_as_it_was_named_then(date, expected):
+    ctx = make_ctx("Nơi nhận:\n- VCCI;\n- Lưu: VT.", "Bộ Tài chính", None, None, date)
+    assert names(ctx) == {(expected, None)}
