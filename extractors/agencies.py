@@ -865,7 +865,7 @@ def _listed_ministries(t: str, pos: int) -> list[_Mention]:
         if not name:
             break
         out.append(_Mention(m.start(1), end, 1, name, None))
-        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*\n)?[^\S\n]*", t[end:])
+        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*\n)?[^\S\n]*", t[end:end + _NEAR])
         if not sep:
             break
         pos = end + sep.end()
@@ -1216,7 +1216,7 @@ _GOVERNMENT_ISSUERS = ("Chính phủ", "Thủ tướng Chính phủ", "Văn phò
 def _portal_owner(f: str, end: int, res: _Resolver, g: _Gaz) -> tuple[str, int] | None:
     """The central body whose portal is named: printed after it ("Cổng TTĐT Bộ Y tế"), or,
     with none printed, a central issuer's own ("TGĐ Cổng TTĐT" in the Government's Nơi nhận)."""
-    sp = re.match(r"[^\S\n]+", f[end:])
+    sp = re.match(r"[^\S\n]+", f[end:end + _NEAR])
     body = g.national_re.match(f, end + sp.end()) if sp else None
     if body:
         name = g.national.get(_alias_key(body.group(1), g.national))
@@ -1516,7 +1516,7 @@ def _unit_body(m: re.Match, f: str, t: str, res: _Resolver, g: _Gaz) -> _Mention
         # A bare head: the issuer (signature "TM. ỦY BAN NHÂN DÂN", "Ủy ban nhân dân ban hành").
         if own and p.issuer and p.issuer.startswith(head) and not vp:
             return _Mention(start, end, 5, p.issuer, p.locality, generic=True)
-        if own and not vp and _BARE_RECIPIENT.search(f, max(0, start - 12), start) and re.match(r"[^\S\n]*[;,]", f[end:]):
+        if own and not vp and _BARE_RECIPIENT.search(f, max(0, start - 12), start) and re.match(r"[^\S\n]*[;,]", f[end:end + _NEAR]):
             # "- HĐND;" in a local issuer's Nơi nhận: the Council of the issuer's own unit
             name = res.unit_name(head, p.locality, p.kind) if p.tier in _TIERS else None
             return _Mention(start, end, 5, name, p.locality, generic=True) if name else None
