@@ -94,10 +94,38 @@ class ListCounter:
         return None
 
 
+_MOTTO_HALVES = (re.compile(r"^CỘNG HÒA XÃ HỘI$", re.I), re.compile(r"^CHỦ NGHĨA VIỆT NAM$", re.I))
+
+
+def document_lines(text: str) -> list[str]:
+    """The document as its author typed it, one paragraph a line: the normaliser's logical
+    lines, in the text's order. A crawled page's site furniture (banner, metadata panel,
+    related documents), its hard line wraps and markup residue are the crawl's, not the
+    document's: no Word file or saved page holds them. A pipe table's rows stay as written."""
+    from pipeline.text.normalize import normalize_text
+
+    pages = text.split("\f")
+    normed = normalize_text(text)
+    starts = normed.line_starts + [len(normed.text) + 1]
+    out: list[str] = []
+    # footnotes (set after the body by the normaliser) go back where the text prints them
+    for k in sorted(range(len(normed.line_origins)), key=lambda k: normed.line_origins[k]):
+        page, char = normed.line_origins[k]
+        line = normed.text[starts[k]:starts[k + 1] - 1]
+        raw = pages[page - 1][char:].split("\n", 1)[0]
+        if _PIPE.match(raw):
+            line = raw.strip()
+        if out and _MOTTO_HALVES[0].match(out[-1]) and _MOTTO_HALVES[1].match(line):
+            out[-1] += " " + line  # the motto's two halves are one line of its cell
+            continue
+        out.append(line)
+    return out
+
+
 def parse(text: str) -> tuple[list[str], list[str], list]:
     """(header left column, right column, body items): an item is ("p", line), ("table",
     rows of cells) or ("sign", recipients lines, signature lines)."""
-    left, right, body = split_header(text)
+    left, right, body = split_header("\n".join(document_lines(text)))
     lines = [re.sub(r"\s+", " ", ln).strip() for ln in body]
     items: list = []
     i = 0

@@ -135,6 +135,65 @@ def test_fixtures_are_current(tmp_path):
             assert path.read_bytes() == (FORMATS / path.name).read_bytes(), path.name
 
 
+# A page crawled from a legal library, as text: site furniture, a metadata panel with cell
+# borders on their own lines, then the document hard-wrapped, its header fields split.
+_CRAWL_HEAD = """|
+Bản quyền thuộc về Thư viện Văn bản Mẫu
+**Số hiệu:**
+|
+45/KH-UBND
+|
+**Loại văn bản:**
+|
+Kế hoạch
+|
+**Nơi ban hành:**
+|
+Tỉnh Hà Giang
+|
+**Ngày ban hành:**
+|
+03/04/2025
+|
+**ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG**
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+Số:
+45/KH-UBND
+|
+*Hà Giang, ngày 03
+tháng 4 năm 2025*
+|
+**KẾ HOẠCH**
+**Triển khai sổ tay
+điện tử tại các xã**
+"""
+
+
+@pytest.mark.parametrize("body, left, right", [
+    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n", ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "Số: 45/KH-UBND"],
+     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Giang, ngày 03 tháng 4 năm 2025"]),
+])
+def test_a_crawled_page_renders_as_the_document_only(tmp_path, body, left, right):
+    """The renderer writes what the document's author typed: no site furniture, the header
+    fields whole in the two header columns, wrapped lines one paragraph."""
+    mk = make_formats()
+    hl, hr, items = mk.parse(_CRAWL_HEAD + body)
+    assert (hl, hr) == (left, right)
+    paras = [it[1] for it in items if it[0] == "p"]
+    assert paras[:2] == ["KẾ HOẠCH", "Triển khai sổ tay điện tử tại các xã"]
+    assert not any("Số hiệu" in p or p in ("|", "**") for p in paras)
+    source = read_source(mk.render_docx(_CRAWL_HEAD + body, tmp_path / "crawl.docx"))
+    assert "Thư viện" not in source.pages[0]
+    assert source.header_lines == left + right
+
+
 @pytest.fixture(scope="module")
 def seeds_rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds")
