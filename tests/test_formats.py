@@ -297,6 +297,26 @@ def test_word_legal_numbering_and_style_lists(tmp_path):
     assert lines == ["1. Quy định chung", "1.1. Phạm vi", "1.2. Đối tượng", "2. Tổ chức thực hiện"]
 
 
+_LONG = "Xây dựng kho dữ liệu dùng chung phục vụ quản lý đất đai và quy hoạch trên địa bàn tỉnh Cao Bằng"
+
+
+@pytest.mark.parametrize("paragraphs, lines", [
+    # a Word paragraph ends where its author ended it, however long and unpunctuated
+    ([_LONG, "Sở Tài nguyên và Môi trường"], [_LONG, "Sở Tài nguyên và Môi trường"]),
+    ([_LONG + " năm 2025", "Phối hợp với các huyện rà soát danh mục"],
+     [_LONG + " năm 2025", "Phối hợp với các huyện rà soát danh mục"]),
+    # a paragraph a printed line (a converted PDF): a sentence running on in lower case still joins
+    ([_LONG, "và các xã biên giới."], [_LONG + " và các xã biên giới."]),
+])
+def test_word_paragraph_ends_are_breaks(tmp_path, paragraphs, lines):
+    def build(document):
+        for text in paragraphs:
+            document.add_paragraph(text)
+
+    body = extract_path(_docx(tmp_path, build)).text.body
+    assert body.splitlines() == lines
+
+
 def test_word_merged_cells(tmp_path):
     def build(document):
         t = document.add_table(rows=4, cols=4)
