@@ -107,10 +107,17 @@ def document_lines(text: str) -> list[str]:
     pages = text.split("\f")
     normed = normalize_text(text)
     starts = normed.line_starts + [len(normed.text) + 1]
+    tables = _flat_tables(pages)
     out: list[str] = []
     # footnotes (set after the body by the normaliser) go back where the text prints them
     for k in sorted(range(len(normed.line_origins)), key=lambda k: normed.line_origins[k]):
         page, char = normed.line_origins[k]
+        table = next((t for t in tables if t[0] == page and t[1] <= char < t[2]), None)
+        if table is not None:  # a web page's table printed a cell a line: the table itself
+            if table[3]:
+                out += table[3]
+                table[3] = []
+            continue
         line = normed.text[starts[k]:starts[k + 1] - 1]
         raw = pages[page - 1][char:].split("\n", 1)[0]
         if _PIPE.match(raw):
@@ -120,6 +127,39 @@ def document_lines(text: str) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def _flat_tables(pages: list[str]) -> list[list]:
+    """[page, first char, end char, pipe rows] of each table a crawled page printed one cell
+    a line ("|" lines between cells), read as the tables extractor reads it, cut at the
+    document's end (the site furniture after it)."""
+    from extractors.tables import flat_tables
+    from pipeline.text.normalize import document_bounds, normalize_line
+
+    flat = [ln for page in pages for ln in page.split("\n")]
+    _, end = document_bounds([normalize_line(ln) for ln in flat])
+    found, base = [], 0
+    for page_no, page in enumerate(pages, 1):
+        lines = page.split("\n")
+        offs = [0]
+        for ln in lines:
+            offs.append(offs[-1] + len(ln) + 1)
+        i = 0
+        while i < len(lines) and base + i < end:
+            if lines[i].strip() != "|":
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j].strip() and base + j < end:
+                j += 1
+            for rows in flat_tables("\n".join(lines[i:j]))[:1]:
+                cells = [[normalize_line(c).replace("|", "/") for c in r] for r in rows]
+                width = max(map(len, cells))
+                pipe = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in cells]
+                found.append([page_no, offs[i], offs[j], pipe[:1] + ["|" + "---|" * width] + pipe[1:]])
+            i = j
+        base += len(lines)
+    return found
 
 
 def parse(text: str) -> tuple[list[str], list[str], list]:
