@@ -176,16 +176,25 @@ tháng 4 năm 2025*
 """
 
 
-@pytest.mark.parametrize("body, left, right", [
-    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n", ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "Số: 45/KH-UBND"],
-     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Giang, ngày 03 tháng 4 năm 2025"]),
+_LEFT = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "Số: 45/KH-UBND"]
+_RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Giang, ngày 03 tháng 4 năm 2025"]
+
+
+@pytest.mark.parametrize("body, tables", [
+    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n", []),
+    # a table the page printed one cell a line, "|" lines between cells and rows
+    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n\n|\n**STT**\n|\n**Nội dung**\n|\n**Cơ quan chủ trì**\n|\n"
+     "**Thời hạn**\n|\n|\n1\n|\nRà soát danh mục\nthủ tục\n|\nSở Nội vụ\n|\nQuý II/2025\n|\n",
+     [[["STT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"], ["1", "Rà soát danh mục thủ tục", "Sở Nội vụ", "Quý II/2025"]]]),
 ])
-def test_a_crawled_page_renders_as_the_document_only(tmp_path, body, left, right):
+def test_a_crawled_page_renders_as_the_document_only(tmp_path, body, tables):
     """The renderer writes what the document's author typed: no site furniture, the header
-    fields whole in the two header columns, wrapped lines one paragraph."""
+    fields whole in the two header columns, wrapped lines one paragraph, tables as tables."""
     mk = make_formats()
+    left, right = _LEFT, _RIGHT
     hl, hr, items = mk.parse(_CRAWL_HEAD + body)
     assert (hl, hr) == (left, right)
+    assert [it[1] for it in items if it[0] == "table"] == tables
     paras = [it[1] for it in items if it[0] == "p"]
     assert paras[:2] == ["KẾ HOẠCH", "Triển khai sổ tay điện tử tại các xã"]
     assert not any("Số hiệu" in p or p in ("|", "**") for p in paras)
