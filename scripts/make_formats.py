@@ -132,8 +132,10 @@ def document_lines(text: str) -> list[str]:
 def _flat_tables(pages: list[str]) -> list[list]:
     """[page, first char, end char, pipe rows] of each table a crawled page printed one cell
     a line ("|" lines between cells), read as the tables extractor reads it, cut at the
-    document's end (the site furniture after it)."""
+    document's end (the site furniture after it); only a data table, its first row naming
+    its columns ("STT", "Nội dung", …)."""
     from extractors.tables import flat_tables
+    from pipeline.read.readers.blocks import _has_column_headers
     from pipeline.text.normalize import document_bounds, normalize_line
 
     flat = [ln for page in pages for ln in page.split("\n")]
@@ -154,6 +156,8 @@ def _flat_tables(pages: list[str]) -> list[list]:
                 j += 1
             for rows in flat_tables("\n".join(lines[i:j]))[:1]:
                 cells = [[normalize_line(c).replace("|", "/") for c in r] for r in rows]
+                if not _has_column_headers([[c] for c in cells[0]]):
+                    continue  # a header or signature block laid out with bars: paragraphs
                 width = max(map(len, cells))
                 pipe = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in cells]
                 found.append([page_no, offs[i], offs[j], pipe[:1] + ["|" + "---|" * width] + pipe[1:]])
