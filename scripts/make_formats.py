@@ -94,10 +94,82 @@ class ListCounter:
         return None
 
 
+_MOTTO_HALVES = (re.compile(r"^CỘNG HÒA XÃ HỘI$", re.I), re.compile(r"^CHỦ NGHĨA VIỆT NAM$", re.I))
+
+
+def document_lines(text: str) -> list[str]:
+    """The document as its author typed it, one paragraph a line: the normaliser's logical
+    lines, in the text's order. A crawled page's site furniture (banner, metadata panel,
+    related documents), its hard line wraps and markup residue are the crawl's, not the
+    document's: no Word file or saved page holds them. A pipe table's rows stay as written."""
+    from pipeline.text.normalize import normalize_text
+
+    pages = text.split("\f")
+    normed = normalize_text(text)
+    starts = normed.line_starts + [len(normed.text) + 1]
+    tables = _flat_tables(pages)
+    out: list[str] = []
+    # footnotes (set after the body by the normaliser) go back where the text prints them
+    for k in sorted(range(len(normed.line_origins)), key=lambda k: normed.line_origins[k]):
+        page, char = normed.line_origins[k]
+        table = next((t for t in tables if t[0] == page and t[1] <= char < t[2]), None)
+        if table is not None:  # a web page's table printed a cell a line: the table itself
+            if table[3]:
+                out += table[3]
+                table[3] = []
+            continue
+        line = normed.text[starts[k]:starts[k + 1] - 1]
+        raw = pages[page - 1][char:].split("\n", 1)[0]
+        if _PIPE.match(raw):
+            line = raw.strip()
+        if out and _MOTTO_HALVES[0].match(out[-1]) and _MOTTO_HALVES[1].match(line):
+            out[-1] += " " + line  # the motto's two halves are one line of its cell
+            continue
+        out.append(line)
+    return out
+
+
+def _flat_tables(pages: list[str]) -> list[list]:
+    """[page, first char, end char, pipe rows] of each table a crawled page printed one cell
+    a line ("|" lines between cells), read as the tables extractor reads it, cut at the
+    document's end (the site furniture after it); only a data table, its first row naming
+    its columns ("STT", "Nội dung", …)."""
+    from extractors.tables import flat_tables
+    from pipeline.read.readers.blocks import _has_column_headers
+    from pipeline.text.normalize import document_bounds, normalize_line
+
+    flat = [ln for page in pages for ln in page.split("\n")]
+    _, end = document_bounds([normalize_line(ln) for ln in flat])
+    found, base = [], 0
+    for page_no, page in enumerate(pages, 1):
+        lines = page.split("\n")
+        offs = [0]
+        for ln in lines:
+            offs.append(offs[-1] + len(ln) + 1)
+        i = 0
+        while i < len(lines) and base + i < end:
+            if lines[i].strip() != "|":
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j].strip() and base + j < end:
+                j += 1
+            for rows in flat_tables("\n".join(lines[i:j]))[:1]:
+                cells = [[normalize_line(c).replace("|", "/") for c in r] for r in rows]
+                if not _has_column_headers([[c] for c in cells[0]]):
+                    continue  # a header or signature block laid out with bars: paragraphs
+                width = max(map(len, cells))
+                pipe = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in cells]
+                found.append([page_no, offs[i], offs[j], pipe[:1] + ["|" + "---|" * width] + pipe[1:]])
+            i = j
+        base += len(lines)
+    return found
+
+
 def parse(text: str) -> tuple[list[str], list[str], list]:
     """(header left column, right column, body items): an item is ("p", line), ("table",
     rows of cells) or ("sign", recipients lines, signature lines)."""
-    left, right, body = split_header(text)
+    left, right, body = split_header("\n".join(document_lines(text)))
     lines = [re.sub(r"\s+", " ", ln).strip() for ln in body]
     items: list = []
     i = 0

@@ -135,6 +135,74 @@ def test_fixtures_are_current(tmp_path):
             assert path.read_bytes() == (FORMATS / path.name).read_bytes(), path.name
 
 
+# A page crawled from a legal library, as text: site furniture, a metadata panel with cell
+# borders on their own lines, then the document hard-wrapped, its header fields split.
+_CRAWL_HEAD = """|
+Bản quyền thuộc về Thư viện Văn bản Mẫu
+**Số hiệu:**
+|
+45/KH-UBND
+|
+**Loại văn bản:**
+|
+Kế hoạch
+|
+**Nơi ban hành:**
+|
+Tỉnh Hà Giang
+|
+**Ngày ban hành:**
+|
+03/04/2025
+|
+**ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG**
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+Số:
+45/KH-UBND
+|
+*Hà Giang, ngày 03
+tháng 4 năm 2025*
+|
+**KẾ HOẠCH**
+**Triển khai sổ tay
+điện tử tại các xã**
+"""
+
+
+_LEFT = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "Số: 45/KH-UBND"]
+_RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Giang, ngày 03 tháng 4 năm 2025"]
+
+
+@pytest.mark.parametrize("body, tables", [
+    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n", []),
+    # a table the page printed one cell a line, "|" lines between cells and rows
+    ("Căn cứ Luật Tổ chức chính quyền địa phương;\n\n|\n**STT**\n|\n**Nội dung**\n|\n**Cơ quan chủ trì**\n|\n"
+     "**Thời hạn**\n|\n|\n1\n|\nRà soát danh mục\nthủ tục\n|\nSở Nội vụ\n|\nQuý II/2025\n|\n",
+     [[["STT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"], ["1", "Rà soát danh mục thủ tục", "Sở Nội vụ", "Quý II/2025"]]]),
+])
+def test_a_crawled_page_renders_as_the_document_only(tmp_path, body, tables):
+    """The renderer writes what the document's author typed: no site furniture, the header
+    fields whole in the two header columns, wrapped lines one paragraph, tables as tables."""
+    mk = make_formats()
+    left, right = _LEFT, _RIGHT
+    hl, hr, items = mk.parse(_CRAWL_HEAD + body)
+    assert (hl, hr) == (left, right)
+    assert [it[1] for it in items if it[0] == "table"] == tables
+    paras = [it[1] for it in items if it[0] == "p"]
+    assert paras[:2] == ["KẾ HOẠCH", "Triển khai sổ tay điện tử tại các xã"]
+    assert not any("Số hiệu" in p or p in ("|", "**") for p in paras)
+    source = read_source(mk.render_docx(_CRAWL_HEAD + body, tmp_path / "crawl.docx"))
+    assert "Thư viện" not in source.pages[0]
+    assert source.header_lines == left + right
+
+
 @pytest.fixture(scope="module")
 def seeds_rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds")
@@ -236,6 +304,26 @@ def test_word_legal_numbering_and_style_lists(tmp_path):
 
     lines = [ln for ln in read_source(_docx(tmp_path, build)).pages[0].splitlines() if ln]
     assert lines == ["1. Quy định chung", "1.1. Phạm vi", "1.2. Đối tượng", "2. Tổ chức thực hiện"]
+
+
+_LONG = "Xây dựng kho dữ liệu dùng chung phục vụ quản lý đất đai và quy hoạch trên địa bàn tỉnh Cao Bằng"
+
+
+@pytest.mark.parametrize("paragraphs, lines", [
+    # a Word paragraph ends where its author ended it, however long and unpunctuated
+    ([_LONG, "Sở Tài nguyên và Môi trường"], [_LONG, "Sở Tài nguyên và Môi trường"]),
+    ([_LONG + " năm 2025", "Phối hợp với các huyện rà soát danh mục"],
+     [_LONG + " năm 2025", "Phối hợp với các huyện rà soát danh mục"]),
+    # a paragraph a printed line (a converted PDF): a sentence running on in lower case still joins
+    ([_LONG, "và các xã biên giới."], [_LONG + " và các xã biên giới."]),
+])
+def test_word_paragraph_ends_are_breaks(tmp_path, paragraphs, lines):
+    def build(document):
+        for text in paragraphs:
+            document.add_paragraph(text)
+
+    body = extract_path(_docx(tmp_path, build)).text.body
+    assert body.splitlines() == lines
 
 
 def test_word_merged_cells(tmp_path):

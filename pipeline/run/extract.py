@@ -41,9 +41,16 @@ def __getattr__(name: str):  # EXTRACTOR_VERSION, computed on first use
     raise AttributeError(name)
 
 
+# Readers that lay out the file's own paragraphs (pipeline.read.readers.blocks): a paragraph
+# end there is the author's, not a line wrap to be guessed at.
+PARAGRAPH_FORMATS = frozenset({SourceFormat.DOCX, SourceFormat.DOC, SourceFormat.ODT, SourceFormat.HTML,
+                               SourceFormat.MD})
+
+
 def build_context(source: Source) -> Context:
     """Normalise a source and wrap it for the extractors."""
-    text = normalize_pages(source.pages, ocr=source.format == SourceFormat.OCR)
+    text = normalize_pages(source.pages, ocr=source.format == SourceFormat.OCR,
+                           paragraphs=source.format in PARAGRAPH_FORMATS)
     return Context(source=source, text=text)
 
 

@@ -830,8 +830,10 @@ def _subject_column(open_at: _SubjectColumn | None, raw: str,
     return None, texts
 
 
-def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
-    """Raw page texts → :class:`NormalisedText` (see module docstring)."""
+def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = False) -> NormalisedText:
+    """Raw page texts → :class:`NormalisedText` (see module docstring). ``paragraphs``: the
+    reader knew where paragraphs end (Word, web page, Markdown), so a blank line is a break
+    even when one stands between every line."""
     if ocr:
         from pipeline.read.ocr_repair import repair_ocr_pages
 
@@ -900,7 +902,7 @@ def normalize_pages(pages: list[str], ocr: bool = False) -> NormalisedText:
     body, notes = split_footnotes(lines)
     wide, full = _widths([b.text for b in body])
     # Blank lines separate paragraphs only where they are not between every line.
-    blanks_mean_breaks = sum(b.blank_before for b in body) < 0.5 * max(1, len(body))
+    blanks_mean_breaks = paragraphs or sum(b.blank_before for b in body) < 0.5 * max(1, len(body))
 
     logical: list[_Line] = []
     last = ""
