@@ -19,18 +19,25 @@ REFERENCE_SCORER = ROOT.parent / "shared" / "tools" / "score.py"
 pytestmark = pytest.mark.skipif(not (CORPUS / "gold").is_dir(),
                                 reason="../shared/corpus is not beside the checkout")
 
-# section → F1 floor, per format
+# Floors at the figures recorded in bench/QUALITY.md (text; the PDF path, whose rendering
+# depends on the installed fonts, a little below its own figures). Floors only go up.
 SECTION_FLOORS = {
-    "citations": 0.88, "agencies": 0.72, "agencies+locality": 0.65,
-    "tasks": 0.40, "task_agencies": 0.41, "deadlines": 0.70,
+    "txt": {"citations": 0.986, "agencies": 0.921, "agencies+locality": 0.916,
+            "tasks": 0.979, "task_agencies": 0.839, "deadlines": 0.904},
+    "pdf": {"citations": 0.98, "agencies": 0.91, "agencies+locality": 0.90,
+            "tasks": 0.90, "task_agencies": 0.84, "deadlines": 0.81},
 }
 ATTRIBUTE_FLOORS = {
-    "document.doc_type": 0.62, "document.number": 0.57, "document.issuer": 0.57,
-    "document.issued_date": 0.28, "document.place": 0.11, "document.title": 0.42,
-    "document.signer": 0.85, "citation.issuer": 0.92, "citation.issued_date": 0.97,
-    "citation.relation": 0.71, "task.deadline": 0.91,
+    "txt": {"document.doc_type": 1.0, "document.number": 1.0, "document.issuer": 1.0,
+            "document.issued_date": 0.971, "document.place": 1.0, "document.title": 0.971,
+            "document.signer": 1.0, "citation.issuer": 0.99, "citation.issued_date": 0.978,
+            "citation.relation": 0.987, "task.deadline": 0.986},
+    "pdf": {"document.doc_type": 0.99, "document.number": 0.99, "document.issuer": 0.99,
+            "document.issued_date": 0.96, "document.place": 0.99, "document.title": 0.96,
+            "document.signer": 0.99, "citation.issuer": 0.98, "citation.issued_date": 0.97,
+            "citation.relation": 0.98, "task.deadline": 0.97},
 }
-MACRO_FLOOR = 0.67
+MACRO_FLOORS = {"txt": 0.948, "pdf": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +47,19 @@ def report():
     return evaluate(CORPUS / "gold", CORPUS / "raw", formats=("txt", "pdf"), survey=False, timeout=120)
 
 
-@pytest.mark.parametrize("fmt", ["txt", "pdf"])
-@pytest.mark.parametrize("section", sorted(SECTION_FLOORS))
+@pytest.mark.parametrize("fmt, section", [(f, s) for f, floors in SECTION_FLOORS.items() for s in floors])
 def test_section_f1_stays_above_its_floor(report, fmt, section):
-    assert report.scores[fmt]["sections"][section]["f1"] >= SECTION_FLOORS[section]
+    assert report.scores[fmt]["sections"][section]["f1"] >= SECTION_FLOORS[fmt][section]
 
 
-@pytest.mark.parametrize("fmt", ["txt", "pdf"])
-@pytest.mark.parametrize("attribute", sorted(ATTRIBUTE_FLOORS))
+@pytest.mark.parametrize("fmt, attribute", [(f, a) for f, floors in ATTRIBUTE_FLOORS.items() for a in floors])
 def test_attribute_accuracy_stays_above_its_floor(report, fmt, attribute):
-    assert report.scores[fmt]["accuracy"][attribute] >= ATTRIBUTE_FLOORS[attribute]
+    assert report.scores[fmt]["accuracy"][attribute] >= ATTRIBUTE_FLOORS[fmt][attribute]
 
 
 @pytest.mark.parametrize("fmt", ["txt", "pdf"])
 def test_macro_f1_stays_above_its_floor(report, fmt):
-    assert report.scores[fmt]["macro_f1"] >= MACRO_FLOOR
+    assert report.scores[fmt]["macro_f1"] >= MACRO_FLOORS[fmt]
 
 
 def test_every_gold_document_is_extracted_in_both_formats(report):

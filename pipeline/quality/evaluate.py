@@ -265,13 +265,19 @@ def full_text(report: EvalReport, miss_limit: int | None = None) -> str:
     return "\n".join(parts)
 
 
-def _commit() -> str:
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent,
+                          timeout=10).stdout.strip()
+
+
+def _commit(ignore: Path | None = None) -> str:
+    """The checkout's commit, marked ``+changes`` when tracked files differ from it
+    (``ignore``: the file being written, whose own edits do not count)."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             cwd=Path(__file__).parent, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
-        return (out.stdout.strip() or "unknown") + ("+changes" if dirty else "")
+        top = Path(_git("rev-parse", "--show-toplevel") or ".")
+        changed = [top / ln[3:] for ln in _git("status", "--porcelain", "--untracked-files=no").splitlines()]
+        dirty = [p for p in changed if not (ignore and p.resolve() == Path(ignore).resolve())]
+        return (_git("rev-parse", "--short", "HEAD") or "unknown") + ("+changes" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
@@ -282,7 +288,7 @@ def record(report: EvalReport, quality_md: Path, today: dt.date | None = None) -
     if BEGIN not in text or END not in text:
         raise ValueError(f"{quality_md}: no {BEGIN} … {END} block to rewrite")
     today = today or dt.date.today()
-    block = (f"{BEGIN}\nMeasured {today.isoformat()} at commit `{_commit()}` "
+    block = (f"{BEGIN}\nMeasured {today.isoformat()} at commit `{_commit(quality_md)}` "
              f"({len(report.per_document.get('txt', []))} documents with gold):\n\n{table(report)}\n{END}")
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
