@@ -34,21 +34,14 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
 
     Example: vanban extract data/raw/*.txt --json > out.jsonl
     """
-    from pipeline.run.extract import extract_path
-    from pipeline.read.ingest import IngestError
+    from pipeline.run.extract import extract_each
 
     failed = 0
     files = _inputs(paths)
-    for path in files:
-        try:
-            result = extract_path(path)
-        except IngestError as exc:
+    for path, result, error in extract_each(files):
+        if error:
             failed += 1
-            click.echo(f"vanban: {exc}", err=True)
-            continue
-        except Exception as exc:  # noqa: BLE001 — report and go on with the batch
-            failed += 1
-            click.echo(f"vanban: {path}: unexpected error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"vanban: {error}", err=True)
             continue
         if as_json:
             sys.stdout.write(json.dumps(result.contract, ensure_ascii=False) + "\n")

@@ -111,3 +111,17 @@ def extract_path(path: str | Path) -> Extraction:
     from pipeline.read.ingest import read_source
 
     return extract_source(read_source(path))
+
+
+def extract_each(paths):
+    """``(path, extraction, None)`` for every file read, ``(path, None, reason)`` for every
+    file that could not be: a batch reports a bad file in one line and goes on."""
+    from pipeline.read.ingest import IngestError
+
+    for path in paths:
+        try:
+            yield path, extract_path(path), None
+        except IngestError as exc:
+            yield path, None, str(exc)
+        except Exception as exc:  # noqa: BLE001 — report and go on with the batch
+            yield path, None, f"{path}: unexpected error: {type(exc).__name__}: {exc}"

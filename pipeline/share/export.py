@@ -19,18 +19,15 @@ def write_docbin(inputs: list[Path], out: Path) -> tuple[int, int]:
     import spacy
     from spacy.tokens import DocBin
 
-    from pipeline.run.extract import extract_path
-    from pipeline.read.ingest import IngestError
+    from pipeline.run.extract import extract_each
     from pipeline.share.spacy_component import doc_from_extraction
 
     nlp = spacy.blank("vi")
     docs, failed = DocBin(store_user_data=True), 0
-    for path in inputs:
-        try:
-            extraction = extract_path(path)
-        except IngestError as exc:
+    for _, extraction, error in extract_each(inputs):
+        if error:
             failed += 1
-            click.echo(f"vanban: {exc}", err=True)
+            click.echo(f"vanban: {error}", err=True)
             continue
         docs.add(doc_from_extraction(nlp, extraction))
     out.parent.mkdir(parents=True, exist_ok=True)
