@@ -484,7 +484,13 @@ def ends_dangling(text: str) -> bool:
     return low.rsplit(" ", 1)[-1] in DANGLING_WORDS and not low.endswith(_COMPLETE_ENDINGS)
 
 
-_SYMBOL_TAIL = re.compile(r"(?:^|\s)[\w./]*[\dA-ZĐ][-/]$")
+_SYMBOL_TOKEN = re.compile(r"[\w./]*[\dA-ZĐ][-/]")
+
+
+def _symbol_tail(line: str) -> bool:
+    """Whether ``line`` ends in a symbol cut after its hyphen or slash (``12/QĐ-``): only
+    its last word is looked at, so joining a long paragraph line by line stays linear."""
+    return line.endswith(("-", "/")) and bool(_SYMBOL_TOKEN.fullmatch(line.rsplit(None, 1)[-1]))
 
 
 def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bool = False,
@@ -568,7 +574,7 @@ def _place_head(text: str) -> bool:
 
 def glue(prev: str, nxt: str) -> str:
     """Join two halves of a line; a symbol cut after its hyphen rejoins without a space."""
-    if _SYMBOL_TAIL.search(prev) and re.match(r"[\dA-ZĐ]", nxt):
+    if _symbol_tail(prev) and re.match(r"[\dA-ZĐ]", nxt):
         return prev + nxt
     return prev + " " + nxt
 
