@@ -60,6 +60,13 @@ def _ratio(phrase: str, base_bytes: int = BASE_BYTES) -> float:
     return large / max(small, 0.02)  # below 20 ms the fixed costs are noise
 
 
+def _confirmed_ratio(phrase: str) -> float:
+    """A ratio over the bound is measured once more: a quadratic path fails twice, a busy
+    moment of the machine does not."""
+    ratio = _ratio(phrase)
+    return ratio if ratio <= MAX_RATIO else min(ratio, _ratio(phrase))
+
+
 @pytest.fixture(scope="module", autouse=True)
 def warm():
     """Load the vocabularies once, so the first measurement does not pay for them."""
@@ -68,10 +75,10 @@ def warm():
 
 @pytest.mark.parametrize("phrase", list(PHRASES.values()), ids=list(PHRASES))
 def test_four_times_the_text_takes_at_most_six_times_as_long(phrase):
-    assert _ratio(phrase) <= MAX_RATIO
+    assert _confirmed_ratio(phrase) <= MAX_RATIO
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(list(PHRASES.values()) + [" ", "\n", ", ", "và "]), min_size=1, max_size=4))
 def test_random_repetition_never_goes_quadratic(parts):
-    assert _ratio("".join(parts), 3_000) <= MAX_RATIO
+    assert _confirmed_ratio("".join(parts)) <= MAX_RATIO
