@@ -3,7 +3,10 @@
 An official document's header is two columns: issuing body | national motto on the first
 row, number | place and date on the second. Rendering it that way (as word processors do)
 makes the PDF path exercise column-aware reading of the header; the body is set in one
-column, one source line after another, wrapped at the margin as a PDF would be. The output
+column, one source line after another, wrapped at the margin as a PDF would be. A data
+table of the text (markdown pipe rows, or a crawled page's table printed one cell a line
+between "|" lines) is drawn as a ruled table, cells wrapping inside their columns, merged
+cells where the text leaves them out (:mod:`pipeline.quality.pdf_tables`). The output
 is byte-for-byte reproducible: fixed creation date and file id, fonts from a fixed path.
 Used by scripts/make_pdfs.py (the seed PDFs) and ``vanban eval`` (the PDF path of the
 real corpus). Uses fpdf2.
@@ -16,6 +19,8 @@ import re
 from pathlib import Path
 
 from fpdf import FPDF
+
+from pipeline.quality.pdf_tables import body_items, draw_table
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),  # Debian fonts-dejavu-core
@@ -137,9 +142,27 @@ def _body_size(pdf: FPDF, lines: list[str]) -> float:
     return max(8.0, min(12.0, 12.0 * (pdf.epw - 2) / p99 - 0.1))
 
 
+MAX_ROWSPANS = (0, 6, 3, 1)  # merged table cells: unlimited, then shorter when one outgrows a page
+
+
 def render(text: str, out: Path, fonts: Path | None = None) -> Path:
     """Render one document's text into ``out``."""
     fonts = fonts or font_dir()
+    for cap in MAX_ROWSPANS:
+        try:
+            pdf = _render(text, fonts, cap)
+            break
+        except ValueError:  # a merged table cell taller than a page
+            if cap == MAX_ROWSPANS[-1]:
+                raise
+    # A file id from the content alone keeps the bytes reproducible.
+    pdf.file_id = lambda: "<%s><%s>" % ((hashlib.md5(text.encode()).hexdigest().upper(),) * 2)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(out))
+    return out
+
+
+def _render(text: str, fonts: Path, max_rowspan: int) -> FPDF:
     pdf = _Doc(fonts)
     pdf.add_page()
     left, right, body = split_header(text)
@@ -173,13 +196,12 @@ def render(text: str, out: Path, fonts: Path | None = None) -> Path:
     if title:
         pdf.ln(4)
     pdf.set_font("Serif", "", size)
-    for line in body[title:]:
-        if not line:
+    for item in body_items(body[title:]):
+        if isinstance(item, list):
+            draw_table(pdf, item, max_rowspan)
+            pdf.set_font("Serif", "", size)
+        elif not item:
             pdf.ln(1.5)
-            continue
-        pdf.multi_cell(0, 6, line, align="L", new_x="LMARGIN", new_y="NEXT")
-    # A file id from the content alone keeps the bytes reproducible.
-    pdf.file_id = lambda: "<%s><%s>" % ((hashlib.md5(text.encode()).hexdigest().upper(),) * 2)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(out))
-    return out
+        else:
+            pdf.multi_cell(0, 6, item, align="L", new_x="LMARGIN", new_y="NEXT")
+    return pdf

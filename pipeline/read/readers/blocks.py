@@ -92,7 +92,7 @@ def is_layout(cells: list[list[list[str]]]) -> bool:
     width = max((len(r) for r in cells), default=0)
     if width <= 1 or len(cells) <= 1 and width <= 3:
         return True
-    if width > 3 or _has_column_headers(cells[0]):
+    if width > 3 or has_column_headers(cells[0]):
         return False
     return _has_cue(cells, "layout")
 
@@ -106,7 +106,7 @@ def _column_headers() -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(pats).replace(" ", r"\s+") + r")$", re.I)
 
 
-def _has_column_headers(row: list[list[str]]) -> bool:
+def has_column_headers(row: list[list[str]]) -> bool:
     """A first row naming two kinds of column ("STT", "Nội dung", "Thời hạn"): a data table,
     whatever its cells say."""
     names = _column_headers()
@@ -166,3 +166,6 @@ def render(blocks: list[Block]) -> tuple[list[str], list[str] | None]:
     if len(pages) > 1 and not pages[-1]:
         pages.pop()
     return ["\n\n".join(p) + "\n" if p else "" for p in pages], header
+
+
+_has_column_headers = has_column_headers  # the name other modules imported first
