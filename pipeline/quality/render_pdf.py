@@ -108,7 +108,7 @@ def _header_rows(left: list[str], right: list[str]) -> list[tuple[list[str], lis
     return [(left[:lcut], right[:rcut]), (left[lcut:], right[rcut:])]
 
 
-_OPENER = re.compile(r"^(Căn cứ|Thực hiện|Triển khai|Theo|Xét|Kính gửi|Để|Nhằm|Điều|Chương|[IVX]+\.|\d+\.)")
+_OPENER = re.compile(r"^(Căn cứ|Thực hiện|Triển khai|Theo|Xét|Kính gửi|Để|Nhằm|Điều|Chương|[IVX]+\.|\d+\.|\|)")  # | a table
 
 
 def _title_block(body: list[str]) -> int:

@@ -165,36 +165,87 @@ def _open_pdf(path: Path):
 
 def _page_texts(doc, path: Path) -> tuple[list[str], list[str] | None]:
     """Every page's text, and page 1's header lines; pages are closed one by one."""
-    from pipeline.read.pdfheader import header_lines, pdfium_words
-
     pages: list[str] = []
     header: list[str] | None = None
-    for i in range(len(doc)):
-        try:
-            page = doc[i]
-        except Exception as exc:  # a broken page object: keep its place, empty
-            raise IngestError(path, f"corrupt PDF (page {i + 1}: {exc})") from None
-        try:
-            textpage = page.get_textpage()
+    tables = _Tables(path)
+    try:
+        for i in range(len(doc)):
             try:
-                pages.append(textpage.get_text_range().replace("\r\n", "\n").translate(_PDFIUM_MARKS))
-                if i == 0:
-                    try:
-                        if os.environ.get(HEADER_READER_ENV) == "pdfplumber":
-                            from pipeline.read.pdfheader import plumber_words
-
-                            words, width, height = plumber_words(path)
-                        else:
-                            width, height = page.get_size()
-                            words = pdfium_words(textpage, height)
-                        header = header_lines(words, width, height)
-                    except Exception:  # the header is a bonus; the text still stands
-                        header = None
+                page = doc[i]
+            except Exception as exc:  # a broken page object
+                raise IngestError(path, f"corrupt PDF (page {i + 1}: {exc})") from None
+            try:
+                textpage = page.get_textpage()
+                try:
+                    pages.append(_page_text(page, textpage, i, tables))
+                    if i == 0:
+                        header = _header(page, textpage, path)
+                finally:
+                    textpage.close()
             finally:
-                textpage.close()
+                page.close()
+    finally:
+        tables.close()
+    return pages, header
+
+
+class _Tables:
+    """pdfplumber, opened the first time a page has ruling lines, for that page's tables."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pdf = None
+        self.last_header: list[str] | None = None  # column names the last page ended under
+
+    def grids(self, index: int):
+        from pipeline.read.pdftables import find_grids
+
+        if self.pdf is None:
+            import pdfplumber
+
+            self.pdf = pdfplumber.open(self.path)
+        page = self.pdf.pages[index]
+        try:
+            return find_grids(page)
         finally:
             page.close()
-    return pages, header
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _page_text(page, textpage, i: int, tables: _Tables) -> str:
+    """A page's text; a ruled data table on it as pipe rows (:mod:`pipeline.read.pdftables`)."""
+    from pipeline.read.pdftables import has_rulings, page_text
+
+    text, carry = textpage.get_text_range(), None
+    if has_rulings(page):
+        try:
+            grids = tables.grids(i)
+            if grids:
+                text, carry = page_text(textpage, page.get_size()[1], grids, _PDFIUM_MARKS, tables.last_header)
+        except Exception:  # the tables are a bonus; the text layer still stands
+            text, carry = textpage.get_text_range(), None
+    tables.last_header = carry
+    return text.replace("\r\n", "\n").translate(_PDFIUM_MARKS)
+
+
+def _header(page, textpage, path: Path) -> list[str] | None:
+    """Page 1's two-column header block, column by column (:mod:`pipeline.read.pdfheader`)."""
+    from pipeline.read.pdfheader import header_lines, pdfium_words
+
+    try:
+        if os.environ.get(HEADER_READER_ENV) == "pdfplumber":
+            from pipeline.read.pdfheader import plumber_words
+
+            words, width, height = plumber_words(path)
+        else:
+            width, height = page.get_size()
+            words = pdfium_words(textpage, height)
+        return header_lines(words, width, height)
+    except Exception:  # the header is a bonus; the text still stands
+        return None
 
 
 # Characters a Vietnamese text layer should not hold: controls, Latin-1 symbols (the residue
