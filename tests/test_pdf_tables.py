@@ -239,3 +239,14 @@ def test_only_data_tables_are_drawn_as_tables():
     assert items[:len(header_block)] == header_block  # a layout block stays lines
     assert items[-1] == [COLUMNS, ["1", *DUTIES[0]]]
     assert flat_rows(data) == [COLUMNS, ["1", *DUTIES[0]]]
+
+
+def test_pdfplumber_finds_the_same_tables(tmp_path, monkeypatch):
+    """The grid rebuilt from pypdfium2's strokes is the one pdfplumber's find_tables finds."""
+    rows = [("I", "Nhóm nhiệm vụ về thư viện số"), *numbered(25),
+            ("Lập danh mục tài liệu quý hiếm", "Thư viện tỉnh")]
+    pdf = render(HEADER + "\n" + flat_table(COLUMNS, rows) + "\n", tmp_path / "both.pdf")
+    fast = read_source(pdf).pages
+    monkeypatch.setenv("VANBAN_TABLE_READER", "pdfplumber")
+    assert read_source(pdf).pages == fast
+    assert sum(len(pipe_rows(p)) for p in fast) == 1 + len(rows)
