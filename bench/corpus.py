@@ -1,5 +1,7 @@
 """A reproducible benchmark corpus: the seeds re-issued with other numbers, dates and
-places, rendered to PDF with scripts/make_pdfs.py, until a page target is reached."""
+places, rendered to PDF with scripts/make_pdfs.py (pipeline/quality/render_pdf.py, the
+renderer ``vanban eval`` uses), until a page target is reached; a change to the renderer
+makes the corpus again."""
 from __future__ import annotations
 
 import hashlib
@@ -70,7 +72,8 @@ def _render(args) -> tuple[str, int]:
 
 def _stamp(pages: int, seed: int, texts: list[Path]) -> str:
     h = hashlib.sha256(f"{pages}:{seed}".encode())
-    for p in [ROOT / "scripts" / "make_pdfs.py", Path(__file__), *texts]:
+    renderer = [ROOT / "pipeline" / "quality" / name for name in ("render_pdf.py", "pdf_tables.py")]
+    for p in [ROOT / "scripts" / "make_pdfs.py", *renderer, Path(__file__), *texts]:
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 

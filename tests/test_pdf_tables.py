@@ -250,3 +250,26 @@ def test_pdfplumber_finds_the_same_tables(tmp_path, monkeypatch):
     monkeypatch.setenv("VANBAN_TABLE_READER", "pdfplumber")
     assert read_source(pdf).pages == fast
     assert sum(len(pipe_rows(p)) for p in fast) == 1 + len(rows)
+
+
+def test_table_inside_a_form_xobject_is_read(tmp_path):
+    """A producer that wraps each page in a form XObject (imposition, N-up, some printers)."""
+    import pypdfium2 as pdfium
+
+    rows = [(str(i), *d) for i, d in enumerate(DUTIES, 1)]
+    flat = render(HEADER + "\n" + flat_table(COLUMNS, rows) + "\n", tmp_path / "flat.pdf")
+    src = pdfium.PdfDocument(str(flat))
+    dest = pdfium.PdfDocument.new()
+    try:
+        w, h = src[0].get_size()
+        xobj = src.page_as_xobject(0, dest)
+        page = dest.new_page(w, h)
+        page.insert_obj(xobj.as_pageobject())
+        page.gen_content()
+        page.close()
+        dest.save(str(tmp_path / "wrapped.pdf"))
+    finally:
+        dest.close()
+        src.close()
+    got = pipe_rows(read_source(tmp_path / "wrapped.pdf").pages[0])
+    assert got == [COLUMNS, *[list(r) for r in rows]]

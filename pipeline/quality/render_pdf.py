@@ -142,7 +142,7 @@ def _body_size(pdf: FPDF, lines: list[str]) -> float:
     return max(8.0, min(12.0, 12.0 * (pdf.epw - 2) / p99 - 0.1))
 
 
-MAX_ROWSPANS = (0, 6, 3, 1)  # merged table cells: unlimited, then shorter when one outgrows a page
+MAX_ROWSPANS = (0, 3, 1)  # merged table cells: unlimited, then shorter when one outgrows a page
 
 
 def render(text: str, out: Path, fonts: Path | None = None) -> Path:

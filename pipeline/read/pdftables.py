@@ -35,13 +35,19 @@ SNAP = 1.5  # pt: cell edges this close are one grid line
 
 def has_rulings(page) -> bool:
     """Whether a pypdfium2 page holds enough horizontal and vertical strokes (thin paths, or
-    the sides of rectangles) to draw a table of two rows and two columns."""
+    the sides of rectangles) to draw a table of two rows and two columns. Raw PDFium calls:
+    no Python object per page object, so a page of text costs a few microseconds."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
     across = down = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
+    for obj, _ in _paths(page):
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            continue
+        w, h = right.value - left.value, top.value - bottom.value
         if h <= THIN and w >= MIN_RULE:
             across += 1
         elif w <= THIN and h >= MIN_RULE:
@@ -52,6 +58,45 @@ def has_rulings(page) -> bool:
         if across >= 3 and down >= 3:
             return True
     return False
+
+
+def _paths(page, max_depth: int = 2):
+    """(raw path object, matrix to page space) of a page, those inside form XObjects too
+    (a producer may wrap a whole page in one form); raw PDFium calls, no object wrappers."""
+    import pypdfium2.raw as pdfium_c
+
+    stack = [(None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)]
+    while stack:
+        form, m, depth = stack.pop()
+        count = (pdfium_c.FPDFPage_CountObjects(page.raw) if form is None
+                 else pdfium_c.FPDFFormObj_CountObjects(form))
+        for i in range(count):
+            obj = (pdfium_c.FPDFPage_GetObject(page.raw, i) if form is None
+                   else pdfium_c.FPDFFormObj_GetObject(form, i))
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                yield obj, m
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < max_depth:
+                stack.append((obj, _times(_matrix(obj), m), depth + 1))
+
+
+def _matrix(obj) -> tuple[float, ...]:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    fm = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+
+
+def _times(m, n) -> tuple[float, ...]:
+    """The matrix m then n (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
 @dataclass
@@ -123,11 +168,11 @@ def _segments(page, height: float) -> tuple[list[tuple], list[tuple]]:
     across: list[tuple] = []
     down: list[tuple] = []
     fx, fy = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=0):
-        a, b, c, d, e, f = obj.get_matrix().get()
+    for obj, outer in _paths(page):
+        a, b, c, d, e, f = _times(_matrix(obj), outer)
         start = cur = None
-        for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
             pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy))
             pt = (a * fx.value + c * fy.value + e, height - (b * fx.value + d * fy.value + f))
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
