@@ -215,16 +215,40 @@ def _col_widths(pdf, grid: list[list[Span | None]], total: float, pad: float) ->
     return widths
 
 
+def _too_tall(pdf, grid: list[list[Span | None]], widths: list[float], pad: float) -> bool:
+    """Whether a merged cell's rows look taller than a page (estimated from the text widths,
+    so that a long merge is cut before fpdf2 refuses it)."""
+    heights = []
+    for line in grid:
+        h = 0.0
+        for c, s in enumerate(line):
+            if s is None or s.rowspan > 1 or not s.text:
+                continue
+            room = max(1.0, sum(widths[c:c + s.colspan]) - 2 * pad)
+            lines = int(pdf.get_string_width(s.text) * 1.15 / room) + 1
+            h = max(h, lines * LINE + 2 * pad)
+        heights.append(h)
+    page = (pdf.h - pdf.t_margin - pdf.b_margin) * 0.85
+    return any(s is not None and s.rowspan > 1 and sum(heights[r:r + s.rowspan]) > page
+               for r, line in enumerate(grid) for s in line)
+
+
 def draw_table(pdf, rows: list[list[str]], max_rowspan: int = 0, size: float = TABLE_FONT) -> None:
     """Draw ``rows`` (the first one names the columns) as a ruled table across the text width.
-    fpdf2 keeps a merged cell's rows on one page: a merge taller than a page raises
-    ValueError, and the caller draws again with a smaller ``max_rowspan``."""
+    fpdf2 keeps a merged cell's rows on one page: merges that look taller than a page span
+    fewer rows (3, then 1); one that still outgrows a page raises ValueError, and the caller
+    draws again with a smaller ``max_rowspan``."""
     from fpdf.enums import TableHeadingsDisplay
 
-    grid = layout(rows, max_rowspan)
     pdf.set_font("Serif", "", size)
     pad = 1.0
-    widths = _col_widths(pdf, grid, pdf.epw, pad)
+    for cap in (max_rowspan, 3, 1):
+        if max_rowspan and cap > max_rowspan:
+            continue
+        grid = layout(rows, cap)
+        widths = _col_widths(pdf, grid, pdf.epw, pad)
+        if not _too_tall(pdf, grid, widths, pad):
+            break
     pdf.ln(1)
     with pdf.table(col_widths=widths, width=pdf.epw, text_align="LEFT", v_align="TOP",
                    line_height=LINE, padding=pad, repeat_headings=TableHeadingsDisplay.NONE,
