@@ -22,7 +22,6 @@ from pipeline.text.normalize import (
     PLACE_DATE_LINE,
     ends_dangling,
     is_all_caps,
-    tidy_header_lines,
 )
 from extractors.registry import component
 from pipeline.core.dates import impossible_date, iso_day, iso_month, valid_year
@@ -948,7 +947,7 @@ def extract_header(ctx: Context) -> Section:
     warnings: list[dict] = []
     spans: list[Span] = []
     # A PDF's header read column by column (pipeline.read.pdfheader) beats the interleaved text.
-    column_lines = tidy_header_lines(ctx.source.header_lines or [])
+    column_lines = ctx.text.header
     zone_texts = column_lines or [t for _, t in zone]
 
     doc_type = kind_heading(head[block.kind_at][1]) if block.kind_at is not None else None

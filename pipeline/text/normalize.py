@@ -24,6 +24,8 @@ import gazetteer
 from gazetteer import load_yaml
 
 from pipeline.core.models import NormalisedText
+from pipeline.text.markers import opens_line, read_marker, strip_marker
+from pipeline.text.tables import find_tables
 # Tone placement (hoà → hòa, UỶ → ỦY) lives with the other Vietnamese text primitives.
 from pipeline.core.vntext import place_tones as fix_tone_placement  # noqa: F401  (re-exported)
 
@@ -127,7 +129,7 @@ def _edge_lines(lines: list[str], depth: int = 2) -> list[str]:
 def _tracks_page(occurrences: list[tuple[int, str]]) -> bool:
     """Does some number in the line (not its list marker) move with the page number?
     (``Trang 2``, ``231/KH-UBND - 3``: a running head; ``1. Mục đích`` is not.)"""
-    rows = [[int(n) for n in re.findall(r"\d+", _MARKER.sub("", form, count=1))] for _, form in occurrences]
+    rows = [[int(n) for n in re.findall(r"\d+", strip_marker(form))] for _, form in occurrences]
     if not rows or any(len(r) != len(rows[0]) for r in rows):
         return False
     return any(len({r[j] - page for r, (page, _) in zip(rows, occurrences)}) == 1
@@ -414,21 +416,7 @@ def _caps_tail_apart(text: str) -> list[str]:
     return [text]
 
 
-# List markers and the openings that always start a new logical line.
-_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_MARKER = re.compile(
-    r"""^(?:
-        [IVXLC]{1,6}\s*[.)]\s |          # I.  IV)
-        \d{1,2}(?:\.\d{1,2}){0,3}\.?\)?\s+(?=\S) (?<!\d\s) |  # 1.  1.1.  2)
-        [a-zđ]\)\s* |                     # a)  đ)
-        [a-zđ]/\s*(?=[UPPER]) |           # a/ Sở …  (also OCR's reading of "a)")
-        l\.\s+(?=[UPPER]) |                # OCR's "l." for "1."
-        [-–—+•·*∙●○■▪]\s* |               # bullets
-        (?:Điều|Chương|Mục|Phần|Phụ\ lục)\s+[\dIVXLC]+
-    )""".replace("UPPER", _UPPER),
-    re.X,
-)
-_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}(?:\.|\))\s")
+# The openings that always start a new logical line (list markers: pipeline.text.markers).
 # The place/date line of the header (``Hà Nội, ngày 05 tháng 3 năm 2014``) stands alone.
 PLACE_DATE_LINE = re.compile(r"^[^\d,;:]{2,40},\s*ng[àa]y\b", re.I)
 _OPENINGS = re.compile(
@@ -449,13 +437,7 @@ def starts_item(line: str) -> bool:
     (``Căn cứ``, ``Nơi nhận``) or an item's field label (``Thời gian thực hiện:``)?"""
     if _OPENINGS.match(line) or _labels().match(line):
         return True
-    if _NUMBERED.match(line):
-        return True
-    m = _MARKER.match(line)
-    if not m:
-        return False
-    # "2015; Luật …" is a wrapped date, not an item: numbered markers need their dot.
-    return not re.match(r"^\d", line) or bool(_NUMBERED.match(line))
+    return opens_line(line)
 
 
 def is_all_caps(line: str) -> bool:
@@ -534,7 +516,7 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         return False
     if ends_dangling(prev):
         return True
-    if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
+    if full is not None and opens_line(prev):
         return width >= full
     return width >= wide
 
@@ -581,6 +563,11 @@ def glue(prev: str, nxt: str) -> str:
 
 # --- footnotes ------------------------------------------------------------------------
 
+def _is_numbered(line: str) -> bool:
+    marker = read_marker(line)
+    return marker is not None and marker.kind == "number"
+
+
 _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+(?=\S)(?!\d)")
 _GLUED_MARKER = r"(?<=[a-zà-ỹđ\)”])({n})(?=[\s(.,;:)]|$)"
 
@@ -608,7 +595,7 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
     for ln in lines:
         m = _FOOTNOTE_START.match(ln.text)
         prior = " ".join(b.text for b in body[-60:])
-        if m and not _NUMBERED.match(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)), prior):
+        if m and not _is_numbered(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)), prior):
             in_note = True
             numbers.append(m.group(1))
             notes.append(ln)
@@ -836,10 +823,13 @@ def _subject_column(open_at: _SubjectColumn | None, raw: str,
     return None, texts
 
 
-def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = False) -> NormalisedText:
+def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = False,
+                    header_lines: list[str] | None = None) -> NormalisedText:
     """Raw page texts → :class:`NormalisedText` (see module docstring). ``paragraphs``: the
     reader knew where paragraphs end (Word, web page, Markdown), so a blank line is a break
-    even when one stands between every line."""
+    even when one stands between every line. ``header_lines``: the header block as a reader
+    laid it out column by column (a PDF's first page), raw."""
+    source_pages = pages
     if ocr:
         from pipeline.read.ocr_repair import repair_ocr_pages
 
@@ -936,7 +926,9 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
             footnote_start = pos
     text = "\n".join(text_parts)
     return NormalisedText(text=text, footnote_start=min(footnote_start, len(text)),
-                          line_starts=starts, line_origins=origins)
+                          line_starts=starts, line_origins=origins,
+                          tables=find_tables(source_pages, text, normalize_line),
+                          header=tidy_header_lines(header_lines or []))
 
 
 def normalize_text(raw: str) -> NormalisedText:
