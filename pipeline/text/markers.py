@@ -72,8 +72,14 @@ def part_numeral(n: str) -> str | None:
     return _PART_ORDINALS.get(n.lower())
 
 
+# The characters a marker can begin with: most lines begin otherwise and are passed at once.
+_FIRST = frozenset("0123456789IVXĐđPpabcdefghijklmnopqrstuvwxyz-–—•●▪◦∙·○■*+")
+
+
 def read_marker(line: str) -> Marker | None:
     """The list marker ``line`` opens with, or None."""
+    if line[:1] not in _FIRST:
+        return None
     if m := _ARTICLE.match(line):
         return Marker("article", "Điều " + m.group(1), m.end())
     if (m := _ROMAN.match(line)) and is_roman(m.group(1)):
@@ -101,6 +107,8 @@ def read_marker(line: str) -> Marker | None:
 
 def heading_marker(line: str) -> Marker | None:
     """``Chương II``, ``Mục 1``, ``Phụ lục 2``: a division heading (not an outline item)."""
+    if line[:1] not in "CMP":
+        return None
     m = _HEADING.match(line)
     return Marker("heading", m.group(1), m.end()) if m else None
 

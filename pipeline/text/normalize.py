@@ -49,11 +49,14 @@ _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t]
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c-\u200f\u2028\u2029\u00ad]")
 
 
+_SPACE_RUN = re.compile(r" {2,}")
+
+
 def clean_spaces(text: str) -> str:
     """Odd spaces become one space; control characters and soft hyphens go."""
     text = _ODD_SPACES.sub(" ", text)
     text = _CONTROL.sub("", text)
-    return re.sub(r" {2,}", " ", text).strip()
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -74,9 +77,15 @@ _MARKUP = (
 )
 
 
+# Every markup pattern needs one of these characters: a line without them has none.
+_MARKUP_HINT = re.compile(r"[\\<*_#|]")
+
+
 def strip_markup(text: str) -> str:
     """Markdown and table residue (``**``, ``*x*``, ``|``) left by converters; repeated
     while a removal uncovers more (``#|0`` → ``# 0`` → ``0``)."""
+    if not _MARKUP_HINT.search(text):
+        return text
     for _ in range(4):
         before = text
         for pattern, repl in _MARKUP:
@@ -89,10 +98,15 @@ def strip_markup(text: str) -> str:
 _SYMBOL_SLASH = re.compile(r"(?<=[\dA-ZĐ])\s*/\s*(?=[A-ZĐ])|(?<=\d)\s+/(?=\d)|(?<=\d)/\s+(?=\d{4}/)")
 
 
+_NUMBER_LABEL_SPACES = re.compile(r"\bSố\s*:\s*")
+
+
 def tidy_symbols(text: str) -> str:
     """``Số:  231 /KH-UBND`` → ``Số: 231/KH-UBND``; spaces inside document symbols go."""
-    text = _SYMBOL_SLASH.sub("/", text)
-    text = re.sub(r"\bSố\s*:\s*", "Số: ", text)
+    if "/" in text:
+        text = _SYMBOL_SLASH.sub("/", text)
+    if "Số" in text:
+        text = _NUMBER_LABEL_SPACES.sub("Số: ", text)
     return text
 
 
@@ -100,12 +114,13 @@ def normalize_line(line: str) -> str:
     """Every character step, in order. Idempotent."""
     line = to_nfc(line)
     line = fix_lookalikes(line)
-    line = strip_markup(clean_spaces(line))  # a control character may hide markup ("x\x1f__")
     line = clean_spaces(line)
+    if _MARKUP_HINT.search(line):  # a control character may hide markup ("x\x1f__")
+        line = clean_spaces(strip_markup(line))
     line = to_nfc(line)  # removing a control character may free a mark to compose
-    line = fix_tone_placement(line)
-    line = tidy_symbols(line)
-    return to_nfc(clean_spaces(line))  # a moved tone may sit before a stray combining mark
+    line = fix_tone_placement(line)  # one letter for one: the line stays clean
+    line = tidy_symbols(line).rstrip(" ")  # a closing "Số:" gains a space
+    return to_nfc(line)  # a moved tone may sit before a stray combining mark
 
 
 # --- line classification -------------------------------------------------------------
@@ -113,11 +128,13 @@ def normalize_line(line: str) -> str:
 _RULE_LINE = re.compile(r"^[\s_\-–—=.·*]+$")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
+_NOISE = re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})"
+                             for p in (_URL_LINE, _PAGE_NUMBER, _RULE_LINE)))  # one scan a line
 
 
 def is_noise_line(line: str) -> bool:
     """URL-only lines (footnote link targets) and bare page numbers."""
-    return bool(_URL_LINE.match(line) or _PAGE_NUMBER.match(line) or _RULE_LINE.match(line))
+    return bool(_NOISE.match(line))
 
 
 def _edge_lines(lines: list[str], depth: int = 2) -> list[str]:
@@ -251,7 +268,8 @@ def layout_table_rows(lines: list[str]) -> dict[int, tuple[str, list[int]]]:
     rows: dict[int, tuple[str, list[int]]] = {}
     i = 0
     while i < len(lines):
-        parts = _layout_parts(lines[i])
+        # three parts need two wide gaps: most lines have none and are not looked at twice
+        parts = _layout_parts(lines[i]) if len(_LAYOUT_GAP.findall(lines[i], 0)) >= 2 else []
         if len(parts) < 3:
             i += 1
             continue
@@ -440,14 +458,13 @@ def starts_item(line: str) -> bool:
     return opens_line(line)
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
+
+
 def is_all_caps(line: str) -> bool:
-    letters = 0
-    for c in line:  # stops at the first lower-case letter: a long line is not read through
-        if c.isalpha():
-            if not c.isupper():
-                return False
-            letters += 1
-    return letters >= 2
+    """At least two letters, and no letter in lower case (read at C speed: a long line of
+    capitals costs no more than its length)."""
+    return line.isupper() and _TWO_LETTERS.search(line) is not None
 
 
 # Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
@@ -594,8 +611,8 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
     numbers: list[str] = []
     for ln in lines:
         m = _FOOTNOTE_START.match(ln.text)
-        prior = " ".join(b.text for b in body[-60:])
-        if m and not _is_numbered(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)), prior):
+        if m and not _is_numbered(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)),
+                                                         " ".join(b.text for b in body[-60:])):
             in_note = True
             numbers.append(m.group(1))
             notes.append(ln)
@@ -872,7 +889,9 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
                 texts = [normalize_line(table_rows[at][0])]
             elif edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
-                texts = [t for part in parts for t in split_motto(normalize_line(part))]
+                # a line of one part is normalised already (normalize_line strips what strip() does)
+                normal = [normed[flat]] if parts == [raw.strip()] else map(normalize_line, parts)
+                texts = [t for part in normal for t in split_motto(part)]
                 if filled <= 14:
                     texts, in_caption = drop_caption([f for t in texts for f in split_flat_header(t)],
                                                      own_number, in_caption)

@@ -233,9 +233,13 @@ def _layout_rows(lines: list[str], j: int, starts: list[int], header: list[str] 
 
 
 def _layout_header(line: str) -> tuple[list[int], list[str]] | None:
+    if len(_GAP.findall(line)) < 2:  # three cells need two gaps
+        return None
     frags = _fragments(line)
+    if len(frags) < 3:
+        return None
     kinds = [column_kind(text) for _, text in frags]
-    if len(frags) < 3 or "content" not in kinds or sum(k is not None for k in kinds) < 3:
+    if "content" not in kinds or sum(k is not None for k in kinds) < 3:
         return None
     return [c for c, _ in frags], [text for _, text in frags]
 
