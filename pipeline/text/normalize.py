@@ -27,6 +27,7 @@ from pipeline.core.models import NormalisedText
 from pipeline.text.markers import opens_line, read_marker, strip_marker
 from pipeline.text.tables import find_tables
 # Tone placement (hoà → hòa, UỶ → ỦY) lives with the other Vietnamese text primitives.
+from pipeline.core.vntext import TONE_TABLE
 from pipeline.core.vntext import place_tones as fix_tone_placement  # noqa: F401  (re-exported)
 
 # --- character steps -------------------------------------------------------------------
@@ -38,11 +39,18 @@ def to_nfc(text: str) -> str:
 # Letters that OCR and some fonts put in place of Đ/đ (Icelandic eth, African D); they
 # never occur in Vietnamese text, so the swap is safe everywhere.
 _LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ"})
+_LOOKALIKE = re.compile("[" + "".join(map(chr, _LOOKALIKES)) + "]")
 
 
 def fix_lookalikes(text: str) -> str:
     """``ÐỒNG NAI`` (with an eth) → ``ĐỒNG NAI``."""
-    return text.translate(_LOOKALIKES)
+    return text.translate(_LOOKALIKES) if _LOOKALIKE.search(text) else text
+
+
+# Two letters that may form an old-style tone cluster (a superset of the clusters
+# place_tones moves): a line without such a pair is passed at once.
+_TONE_HINT = re.compile("[" + "".join(sorted({k[0] for k in TONE_TABLE})) + "]["
+                        + "".join(sorted({k[1] for k in TONE_TABLE})) + "]")
 
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t]")
@@ -52,11 +60,16 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c-\u200f\u2
 _SPACE_RUN = re.compile(r" {2,}")
 
 
+_ODD_OR_CONTROL = re.compile(_ODD_SPACES.pattern[:-1] + _CONTROL.pattern[1:])
+
+
 def clean_spaces(text: str) -> str:
     """Odd spaces become one space; control characters and soft hyphens go."""
-    text = _ODD_SPACES.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    return _SPACE_RUN.sub(" ", text).strip()
+    if _ODD_OR_CONTROL.search(text):  # most lines have neither: one scan instead of two
+        text = _CONTROL.sub("", _ODD_SPACES.sub(" ", text))
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    return text.strip()
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -118,7 +131,8 @@ def normalize_line(line: str) -> str:
     if _MARKUP_HINT.search(line):  # a control character may hide markup ("x\x1f__")
         line = clean_spaces(strip_markup(line))
     line = to_nfc(line)  # removing a control character may free a mark to compose
-    line = fix_tone_placement(line)  # one letter for one: the line stays clean
+    if _TONE_HINT.search(line):
+        line = fix_tone_placement(line)  # one letter for one: the line stays clean
     line = tidy_symbols(line).rstrip(" ")  # a closing "Số:" gains a space
     return to_nfc(line)  # a moved tone may sit before a stray combining mark
 
@@ -520,10 +534,12 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     if is_all_caps(nxt):
         # Upper-case runs on only as a code or acronym ("TCVN ISO 9001:2015;", "HTQLCL.")
         # after a line cut at the margin; otherwise it is a heading.
-        code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
-        dangling = ends_dangling(prev)
-        if ends_clause or gap or not (dangling or (code_like and width >= wide)):
+        if ends_clause or gap:
             return False
+        if not ends_dangling(prev):
+            code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
+            if not (code_like and width >= wide):
+                return False
     first = nxt[0]
     if first.islower() or first in ",;)" or (first.isdigit() and not ends_clause):
         return True
@@ -589,7 +605,7 @@ _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+(?=\S)(?!\d)")
 _GLUED_MARKER = r"(?<=[a-zà-ỹđ\)”])({n})(?=[\s(.,;:)]|$)"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     page: int
@@ -877,10 +893,11 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
             if not first <= flat < end:
                 continue
             seen += 1
-            filled += bool(raw.strip())
+            empty = not raw.strip()
+            filled += not empty
             if at in continued:
                 continue  # already read into its row
-            row = TABLE_ROW.match(raw) is not None or at in table_rows
+            row = ("|" in raw and TABLE_ROW.match(raw) is not None) or at in table_rows
             # Columns side by side only matter in the header and signature blocks; a row
             # of a data table (a task table in an annex) stays one line whatever its place.
             edge = filled <= 14 or seen > total - 45
@@ -902,7 +919,7 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
                 texts = [normed[flat]]
             if subject is None:
                 subject_at = None
-            blank = blank or not raw.strip()
+            blank = blank or empty
             for text in texts:
                 if not text or is_noise_line(text):
                     blank = blank or not text
