@@ -537,7 +537,7 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         if ends_clause or gap:
             return False
         if not ends_dangling(prev):
-            code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
+            code_like = any(map(str.isdigit, nxt)) or len(nxt.split()) == 1
             if not (code_like and width >= wide):
                 return False
     first = nxt[0]
