@@ -957,7 +957,7 @@ def _parent_locality(body: str, issuer: Issuer) -> str | None:
 # --- the whole header -----------------------------------------------------------------
 
 
-@component("header", requires=("source", "text"), assigns=("document", "locality", "level", "parent_locality"))
+@component("header", requires=("text",), assigns=("document", "locality", "level", "parent_locality"))
 def extract_header(ctx: Context) -> Section:
     """Fill ``ctx.document`` (and the issuer's locality/level on ``ctx``).
 
