@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate
 import unicodedata
 from dataclasses import dataclass
 
@@ -804,11 +805,8 @@ def _raw_lines(pages: list[str]) -> list[list[tuple[str, int]]]:
     """Each page's lines with their character offset in that page."""
     out = []
     for page in pages:
-        offs, pos = [], 0
-        for raw in page.split("\n"):
-            offs.append((raw, pos))
-            pos += len(raw) + 1
-        out.append(offs)
+        lines = page.split("\n")
+        out.append(list(zip(lines, accumulate((len(x) + 1 for x in lines[:-1]), initial=0))))
     return out
 
 
