@@ -468,9 +468,14 @@ def _labels() -> re.Pattern:
 def starts_item(line: str) -> bool:
     """Does ``line`` open a new logical line: a list marker, a heading, a fixed opening
     (``Căn cứ``, ``Nơi nhận``) or an item's field label (``Thời gian thực hiện:``)?"""
-    if _OPENINGS.match(line) or _labels().match(line):
+    if _openings_or_labels().match(line):
         return True
     return opens_line(line)
+
+
+@functools.cache
+def _openings_or_labels() -> re.Pattern:
+    return re.compile(f"(?:{_OPENINGS.pattern})|(?:{_labels().pattern})")
 
 
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
@@ -710,6 +715,13 @@ def _end_headings() -> frozenset[str]:
     return frozenset(_label_key(h) for h in _furniture()["end_headings"])
 
 
+@functools.cache
+def _end_heading_start() -> re.Pattern:
+    """The first word of an end heading, after any markup: most lines are passed at once."""
+    words = sorted({h.split()[0] for h in _end_headings()}, key=len, reverse=True)
+    return re.compile(r"^[#*|\s]*(?i:" + "|".join(map(re.escape, words)) + r")")
+
+
 def panel_label(text: str) -> str | None:
     """``Số hiệu:`` / ``Hiệu lực: Đã biết`` → the label, when a short line opens with a
     metadata-panel label."""
@@ -781,7 +793,8 @@ def _document_end(texts: list[str], start: int) -> int:
         text = texts[i]
         if len(text) > 60:
             continue
-        if _label_key(text) in _end_headings() or (panel_label(text) and _panel_at(texts, i)):
+        if ((_end_heading_start().match(text) and _label_key(text) in _end_headings())
+                or (panel_label(text) and _panel_at(texts, i))):
             end = i
             break
     if end == len(texts):
