@@ -113,14 +113,16 @@ _SYMBOL_SLASH = re.compile(r"(?<=[\dA-ZĐ])\s*/\s*(?=[A-ZĐ])|(?<=\d)\s+/(?=\d)|
 
 
 _NUMBER_LABEL_SPACES = re.compile(r"\bSố\s*:\s*")
+_SLASH_SPACE = re.compile(r"\s/|/\s")
+_OTHER_SPACE = re.compile(r"[^\S ]| {2}")
 
 
 def tidy_symbols(text: str) -> str:
     """``Số:  231 /KH-UBND`` → ``Số: 231/KH-UBND``; spaces inside document symbols go."""
-    if "/" in text:
+    if _SLASH_SPACE.search(text):  # only a space beside a slash can go
         text = _SYMBOL_SLASH.sub("/", text)
-    if "Số" in text:
-        text = _NUMBER_LABEL_SPACES.sub("Số: ", text)
+    if "Số" in text and (text.count("Số") != text.count("Số: ") or _OTHER_SPACE.search(text)):
+        text = _NUMBER_LABEL_SPACES.sub("Số: ", text)  # "Số: x" already is what it makes
     return text
 
 
