@@ -655,8 +655,6 @@ TABLE_FIELD = "Thời gian thực hiện: "
 def _table_deadlines(ctx: Context, found: list[DeadlineHit]) -> list[DeadlineHit]:
     """Time limits in the deadline column of task tables (extractors/tables.py) that the
     text scan did not read (a bare "Quý III/2025" has no cue)."""
-    if not getattr(ctx.source, "pages", None):
-        return []
     from .tables import find_tables
 
     out = []

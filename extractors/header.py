@@ -22,7 +22,6 @@ from pipeline.text.normalize import (
     PLACE_DATE_LINE,
     ends_dangling,
     is_all_caps,
-    tidy_header_lines,
 )
 from extractors.registry import component
 from pipeline.core.dates import impossible_date, iso_day, iso_month, valid_year
@@ -114,8 +113,9 @@ def split_unit(rest: str) -> tuple[str | None, str]:
     for abbr, full in terms()["unit_abbreviations"].items():
         if low.upper().startswith(abbr + " "):
             return full, restore_place(_title_words(low[len(abbr):].strip()), full)
+    folded = fold_chars(low)
     for unit in sorted(terms()["unit_types"], key=len, reverse=True):
-        if fold_chars(low).startswith(fold_chars(unit) + " ") or fold_chars(low) == fold_chars(unit):
+        if folded.startswith(fold_chars(unit) + " ") or folded == fold_chars(unit):
             return unit, restore_place(_title_words(low[len(unit):].strip()), unit)
     return None, _title_words(low)
 
@@ -288,14 +288,25 @@ def _position_at(caps: str) -> tuple[str, str] | None:
     """(printed position, remainder) when ``caps`` opens with a position; exact spelling
     first (THỨ TRƯỞNG and THỦ TRƯỞNG fold alike), then without diacritics (OCR)."""
     upper = " ".join(caps.upper().split())
-    for _, printed in _positions():
-        if upper.startswith(printed + " ") or upper == printed:
-            return printed, upper[len(printed):].strip()
-    key = fold_chars(caps)
-    for folded, printed in _positions():
-        if key.startswith(folded + " ") or key == folded:
-            return printed, caps[len(folded):].strip()
+    printed_re, folded_re, printed_of = _position_res()
+    if m := printed_re.match(upper):
+        return m.group(1), upper[m.end(1):].strip()
+    if m := folded_re.match(fold_chars(caps)):
+        return printed_of[m.group(1)], caps[m.end(1):].strip()
     return None
+
+
+@functools.cache
+def _position_res() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """The positions as printed and folded, longest first, each followed by a space or the
+    end (one scan instead of one comparison per position); folded → the first printed."""
+    def alternation(words):
+        return re.compile("(" + "|".join(map(re.escape, words)) + r")(?= |\Z)")
+
+    printed_of: dict[str, str] = {}
+    for folded, printed in _positions():
+        printed_of.setdefault(folded, printed)
+    return (alternation(p for _, p in _positions()), alternation(f for f, _ in _positions()), printed_of)
 
 
 def issuer_of_authority_line(line: str) -> Issuer | None:
@@ -365,13 +376,24 @@ def proper_name_at(text: str) -> str | None:
     return " ".join(words) or None
 
 
-def _lines(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+# A header field or a signature line is far shorter than this; a longer line is body text,
+# read only as far as this (its start for the header, its end for the signature), so that
+# one enormous line costs no more than a paragraph.
+LINE_MAX = 1000
+
+
+def _lines(text: str, limit: int | None = None, tail: bool = False) -> list[tuple[int, str]]:
+    """(offset, line) of the lines of ``text`` (the first ``limit``), each cut to
+    ``LINE_MAX`` characters: its first ones, or with ``tail`` its last ones."""
     out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
+    for line in text.split("\n") if limit is None else text.split("\n", limit)[:limit]:
+        if len(line) <= LINE_MAX:
+            out.append((pos, line))
+        elif tail:
+            out.append((pos + len(line) - LINE_MAX, line[-LINE_MAX:]))
+        else:
+            out.append((pos, line[:LINE_MAX]))
         pos += len(line) + 1
-        if limit and len(out) >= limit:
-            break
     return out
 
 
@@ -836,7 +858,7 @@ def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
     in between are skipped; a running paragraph ends the block. When the end of the body
     holds no signature (an annex follows it), the last signature block above is read.
     """
-    lines = _lines(body)
+    lines = _lines(body, tail=True)
     name, name_pos, position, authority = _scan_signature(lines[-SIGNATURE_LINES:])
     if name is None:
         block = _block_before_annex(lines)
@@ -935,7 +957,7 @@ def _parent_locality(body: str, issuer: Issuer) -> str | None:
 # --- the whole header -----------------------------------------------------------------
 
 
-@component("header", requires=("source", "text"), assigns=("document", "locality", "level", "parent_locality"))
+@component("header", requires=("text",), assigns=("document", "locality", "level", "parent_locality"))
 def extract_header(ctx: Context) -> Section:
     """Fill ``ctx.document`` (and the issuer's locality/level on ``ctx``).
 
@@ -948,7 +970,7 @@ def extract_header(ctx: Context) -> Section:
     warnings: list[dict] = []
     spans: list[Span] = []
     # A PDF's header read column by column (pipeline.read.pdfheader) beats the interleaved text.
-    column_lines = tidy_header_lines(ctx.source.header_lines or [])
+    column_lines = ctx.text.header
     zone_texts = column_lines or [t for _, t in zone]
 
     doc_type = kind_heading(head[block.kind_at][1]) if block.kind_at is not None else None

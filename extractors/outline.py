@@ -18,27 +18,16 @@ import re
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
+from pipeline.text.markers import read_marker  # noqa: F401  (the one list-marker grammar; re-exported)
 from pipeline.text.normalize import ends_dangling
 
 # Ranks: lower is higher in the outline. Numbers rank by their depth ("1." < "1.1.").
 _RANK = {"article": 0, "roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
 
-_ROMAN_RE = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})$")  # I … XXXIX
-
-_ARTICLE = re.compile(r"Điều\s+(\d{1,3}[a-zđ]?)\s*(?:[.:]\s*|$)", re.I)
-_ROMAN = re.compile(r"([IVX]{1,6})\s*[.\-–):]\s*(?!\d)")
-_NUMBER = re.compile(r"(\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})\s?(?:[.)]\s*|(?<=\d)\s+(?=[^\W\d]))(?!\d)")
-_NUMBER_MULTI_BARE = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\s+")
-_LETTER = re.compile(r"([a-zđ])\s?[)/]\s*")
-# OCR reads "1." as "l." ("l. Sở Nông nghiệp …"): a lone "l" before a capital is one.
-_OCR_ONE = re.compile(r"l\s?[.)]\s+(?=[A-ZĐÀ-Ỹ])")
 # Where the normaliser glued list items onto one line ("… yêu cầu: l. Sở A: a/ Chủ trì …
 # 2016. b/ Chỉ đạo …"): a marker after ":" / "." (letters also after ";") and before a
 # capital opens an item of its own.
 _GLUED = re.compile(r"(?<=[:.;])\s+(?=(?:\d{1,2}\s?[.)]|l\s?[.)]|[a-hđ]\s?[)/])\s+[A-ZĐÀ-Ỹ])")
-_LETTER_DOT = re.compile(r"([a-zđ])\.\s+(?=\w)")
-_PLUS = re.compile(r"(?:[-–—•]\s*)?\+\s*")
-_DASH = re.compile(r"(?:[-–—•●▪◦∙·]|\*(?=\s))\s*")
 
 # Markdown and layout residue before a marker: "## II.", "**1.**", "> -", "\- ".
 _PREFIX_JUNK = re.compile(r"(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
@@ -129,8 +118,6 @@ _STOP = _compile(_HEADINGS["stop"])
 _RECIPIENTS = re.compile(_HEADINGS["recipients"], re.I)
 _ATTACHMENT = _compile(_HEADINGS["attachment_titles"])
 _CHAPTER = re.compile(_HEADINGS["chapter"], re.I)
-_PART = re.compile(_HEADINGS["part"])
-_PART_ORDINALS = {k.lower(): v for k, v in _HEADINGS["part_ordinals"].items()}
 _APPENDIX = _compile(_HEADINGS["appendix_titles"])
 _HEADING_MAX_WORDS = int(_HEADINGS["heading_max_words"])
 _HEADING_MAX_CAPS = int(_HEADINGS["heading_max_words_caps"])
@@ -217,54 +204,6 @@ _VARIANT_CLASS = {c: "[" + group + "]" for group in _VOWEL_VARIANTS for c in gro
 def tolerant_letters(pattern: str) -> str:
     """A regex (without character classes) whose letters match their diacritic variants."""
     return "".join(_VARIANT_CLASS.get(c, c) for c in pattern)
-
-
-def _is_roman(token: str) -> bool:
-    return bool(_ROMAN_RE.match(token))
-
-
-def read_marker(line: str) -> tuple[str, str, int] | None:
-    """(kind, marker, length of the marker incl. its trailing space) for a line, or None."""
-    if m := _ARTICLE.match(line):
-        return "article", "Điều " + m.group(1), m.end()
-    if (m := _ROMAN.match(line)) and _is_roman(m.group(1)):
-        return "roman", m.group(1), m.end()
-    if m := _PART.match(line):  # "Phần II": a section like "II."
-        numeral = _part_numeral(m.group("n"))
-        if numeral:
-            return "roman", numeral, m.end()
-    if m := _NUMBER.match(line + " x"):  # a marker alone on its line (OCR) still opens an item
-        number = re.sub(r"\s", "", m.group(1))
-        bare = not re.match(r"\d{1,2}(?:\s?\.\s?\d{1,2}){0,3}\s?[.)]", line)
-        if not bare or _NUMBER_MULTI_BARE.match(line):
-            return "number", number, min(m.end(), len(line))
-    if m := _OCR_ONE.match(line):
-        return "number", "1", m.end()
-    if m := _LETTER.match(line):
-        return "letter", m.group(1), m.end()
-    if (m := _LETTER_DOT.match(line)) and line[m.end()].isupper():
-        return "letter", m.group(1), m.end()
-    if (m := _PLUS.match(line)) and m.end() < len(line):
-        return "plus", "+", m.end()
-    if (m := _DASH.match(line)) and m.end() < len(line) and not line[m.end()].isdigit():
-        return "dash", "-", m.end()
-    return None
-
-
-def _part_numeral(n: str) -> str | None:
-    """"II" for "II", "2" or "hai"."""
-    if n.isdigit():
-        k = int(n)
-        if not 0 < k < 40:
-            return None
-        out = ""
-        for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-            while k >= value:
-                out, k = out + sym, k - value
-        return out
-    if _is_roman(n):
-        return n
-    return _PART_ORDINALS.get(n.lower())
 
 
 def appendix_part(line: str) -> str | None:

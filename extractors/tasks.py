@@ -1017,8 +1017,6 @@ def _paragraphs(body: str, start: int):
 
 
 def _tables(ctx: Context) -> list[Table]:
-    if not getattr(ctx.source, "pages", None):
-        return []
     return [t for t in find_tables(ctx) if 0 <= t.start < len(ctx.text.body)]
 
 

@@ -38,23 +38,38 @@ FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 sys.path.insert(0, str(ROOT))
 # the same two-column header split as the PDF renderer
 from pipeline.quality.render_pdf import _header_rows, split_header  # noqa: E402
+from pipeline.text.markers import read_marker  # noqa: E402  (the one list-marker grammar)
 
 FORMATS = ("docx", "html", "doc", "md")
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
 # --- the text's structure -------------------------------------------------------------------
 
-_ROMAN = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
-_DECIMAL = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
-_LETTER = re.compile(r"^([a-z])\)\s+(\S.*)$")
-_BULLET = re.compile(r"^-\s+(\S.*)$")
 _PIPE = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$")
 _RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.I)
 _SIGN_OPEN = re.compile(r"^(TM|KT|TL|TUQ)\.\s")
-# the list levels a Word author would set up: I. / 1. / a) / bullet
-LEVELS = [(_ROMAN, "upperRoman", "%1."), (_DECIMAL, "decimal", "%2."), (_LETTER, "lowerLetter", "%3)"),
-          (_BULLET, "bullet", "-")]
+# the list levels a Word author would set up: I. / 1. / a) / bullet (marker kind, Word's
+# number format, level text)
+LEVELS = [("roman", "upperRoman", "%1."), ("number", "decimal", "%2."), ("letter", "lowerLetter", "%3)"),
+          ("dash", "bullet", "-")]
+
+
+def list_item(line: str) -> tuple[int, str, str] | None:
+    """(level, label, text) of a line whose marker (pipeline.text.markers) is printed the way
+    Word prints that level (``I.``, ``1.``, ``a)``, ``-``) and is followed by text."""
+    marker = read_marker(line)
+    if marker is None:
+        return None
+    level = next((i for i, (kind, _, _) in enumerate(LEVELS) if kind == marker.kind), None)
+    printed = line[:marker.length].rstrip()
+    text = line[len(printed):]
+    if level is None or not text[:1].isspace() or not text.strip():
+        return None  # no space after the marker, or nothing after it
+    text = text.lstrip()
+    if printed != LEVELS[level][2].replace(f"%{level + 1}", marker.label):
+        return None
+    return level, marker.label, text
 
 
 def _roman(n: int) -> str:
@@ -78,20 +93,19 @@ class ListCounter:
         self.counters: list[int] = [0, 0, 0, 0]
 
     def match(self, line: str) -> tuple[int, str] | None:
-        for level, (pattern, _, _) in enumerate(LEVELS):
-            m = pattern.match(line)
-            if not m:
-                continue
-            if level == 3:
-                return 3, m.group(1)
-            n = self.counters[level] + 1
-            if _label(level, n) != m.group(1):
-                return None
-            self.counters[level] = n
-            for deeper in range(level + 1, 3):
-                self.counters[deeper] = 0
-            return level, m.group(2)
-        return None
+        item = list_item(line)
+        if item is None:
+            return None
+        level, label, text = item
+        if level == 3:
+            return 3, text
+        n = self.counters[level] + 1
+        if _label(level, n) != label:
+            return None
+        self.counters[level] = n
+        for deeper in range(level + 1, 3):
+            self.counters[deeper] = 0
+        return level, text
 
 
 _MOTTO_HALVES = (re.compile(r"^CỘNG HÒA XÃ HỘI$", re.I), re.compile(r"^CHỦ NGHĨA VIỆT NAM$", re.I))
@@ -430,8 +444,9 @@ def render_html(text: str, out: Path) -> Path:
             bullets.clear()
 
     for item in items:
-        if item[0] == "p" and _BULLET.match(item[1]):
-            bullets.append(_BULLET.match(item[1]).group(1))
+        bullet = list_item(item[1]) if item[0] == "p" else None
+        if bullet and bullet[0] == 3:
+            bullets.append(bullet[2])
             continue
         flush()
         if item[0] == "p":

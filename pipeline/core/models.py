@@ -63,18 +63,45 @@ class Span:
 
 
 @dataclass
+class Cell:
+    """One table cell: its normalised text and where it stands in the normalised text."""
+
+    text: str
+    start: int = -1  # offsets in the normalised text; -1 when not found there
+    end: int = -1
+    layout: bool = False  # read from a pdftotext -layout table: text is whole, offsets partial
+
+
+@dataclass
+class TextTable:
+    """A table as the document prints it: its header row, the kind of each column the header
+    names (``"content"``, ``"lead"``, ``"deadline"`` … → first column index) and its rows."""
+
+    columns: dict[str, int]
+    header: list[Cell] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    start: int = -1  # normalised offsets of the whole table (header included)
+    end: int = -1
+
+
+@dataclass
 class NormalisedText:
-    """Normalised document text, one logical line (heading, paragraph, item) per ``\\n``.
+    """Normalised document text, one logical line (heading, paragraph, item) per ``\\n``,
+    with the structure the normaliser found in it.
 
     ``text[:footnote_start]`` is the body; footnotes (marked, kept out of the body)
     follow it. ``line_origins`` maps the start offset of every logical line to its
-    source (page, character offset in that page's raw text).
+    source (page, character offset in that page's raw text). ``tables`` are the document's
+    tables, read once from the raw pages (pipeline.text.tables); ``header`` the header block
+    read column by column where the reader laid it out (a PDF's first page), one field a line.
     """
 
     text: str
     footnote_start: int
     line_starts: list[int] = field(default_factory=list)
     line_origins: list[tuple[int, int]] = field(default_factory=list)
+    tables: list[TextTable] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> str:

@@ -50,7 +50,7 @@ PARAGRAPH_FORMATS = frozenset({SourceFormat.DOCX, SourceFormat.DOC, SourceFormat
 def build_context(source: Source) -> Context:
     """Normalise a source and wrap it for the extractors."""
     text = normalize_pages(source.pages, ocr=source.format == SourceFormat.OCR,
-                           paragraphs=source.format in PARAGRAPH_FORMATS)
+                           paragraphs=source.format in PARAGRAPH_FORMATS, header_lines=source.header_lines)
     return Context(source=source, text=text)
 
 

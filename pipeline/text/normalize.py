@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,7 +25,10 @@ import gazetteer
 from gazetteer import load_yaml
 
 from pipeline.core.models import NormalisedText
+from pipeline.text.markers import opens_line, read_marker, strip_marker
+from pipeline.text.tables import find_tables
 # Tone placement (hoà → hòa, UỶ → ỦY) lives with the other Vietnamese text primitives.
+from pipeline.core.vntext import TONE_TABLE
 from pipeline.core.vntext import place_tones as fix_tone_placement  # noqa: F401  (re-exported)
 
 # --- character steps -------------------------------------------------------------------
@@ -36,22 +40,37 @@ def to_nfc(text: str) -> str:
 # Letters that OCR and some fonts put in place of Đ/đ (Icelandic eth, African D); they
 # never occur in Vietnamese text, so the swap is safe everywhere.
 _LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ"})
+_LOOKALIKE = re.compile("[" + "".join(map(chr, _LOOKALIKES)) + "]")
 
 
 def fix_lookalikes(text: str) -> str:
     """``ÐỒNG NAI`` (with an eth) → ``ĐỒNG NAI``."""
-    return text.translate(_LOOKALIKES)
+    return text.translate(_LOOKALIKES) if _LOOKALIKE.search(text) else text
+
+
+# Two letters that may form an old-style tone cluster (a superset of the clusters
+# place_tones moves): a line without such a pair is passed at once.
+_TONE_HINT = re.compile("[" + "".join(sorted({k[0] for k in TONE_TABLE})) + "]["
+                        + "".join(sorted({k[1] for k in TONE_TABLE})) + "]")
 
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t]")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c-\u200f\u2028\u2029\u00ad]")
 
 
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+_ODD_OR_CONTROL = re.compile(_ODD_SPACES.pattern[:-1] + _CONTROL.pattern[1:])
+
+
 def clean_spaces(text: str) -> str:
     """Odd spaces become one space; control characters and soft hyphens go."""
-    text = _ODD_SPACES.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    return re.sub(r" {2,}", " ", text).strip()
+    if _ODD_OR_CONTROL.search(text):  # most lines have neither: one scan instead of two
+        text = _CONTROL.sub("", _ODD_SPACES.sub(" ", text))
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    return text.strip()
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -72,9 +91,15 @@ _MARKUP = (
 )
 
 
+# Every markup pattern needs one of these characters: a line without them has none.
+_MARKUP_HINT = re.compile(r"[\\<*_#|]")
+
+
 def strip_markup(text: str) -> str:
     """Markdown and table residue (``**``, ``*x*``, ``|``) left by converters; repeated
     while a removal uncovers more (``#|0`` → ``# 0`` → ``0``)."""
+    if not _MARKUP_HINT.search(text):
+        return text
     for _ in range(4):
         before = text
         for pattern, repl in _MARKUP:
@@ -87,10 +112,17 @@ def strip_markup(text: str) -> str:
 _SYMBOL_SLASH = re.compile(r"(?<=[\dA-ZĐ])\s*/\s*(?=[A-ZĐ])|(?<=\d)\s+/(?=\d)|(?<=\d)/\s+(?=\d{4}/)")
 
 
+_NUMBER_LABEL_SPACES = re.compile(r"\bSố\s*:\s*")
+_SLASH_SPACE = re.compile(r"\s/|/\s")
+_OTHER_SPACE = re.compile(r"[^\S ]| {2}")
+
+
 def tidy_symbols(text: str) -> str:
     """``Số:  231 /KH-UBND`` → ``Số: 231/KH-UBND``; spaces inside document symbols go."""
-    text = _SYMBOL_SLASH.sub("/", text)
-    text = re.sub(r"\bSố\s*:\s*", "Số: ", text)
+    if _SLASH_SPACE.search(text):  # only a space beside a slash can go
+        text = _SYMBOL_SLASH.sub("/", text)
+    if "Số" in text and (text.count("Số") != text.count("Số: ") or _OTHER_SPACE.search(text)):
+        text = _NUMBER_LABEL_SPACES.sub("Số: ", text)  # "Số: x" already is what it makes
     return text
 
 
@@ -98,12 +130,14 @@ def normalize_line(line: str) -> str:
     """Every character step, in order. Idempotent."""
     line = to_nfc(line)
     line = fix_lookalikes(line)
-    line = strip_markup(clean_spaces(line))  # a control character may hide markup ("x\x1f__")
     line = clean_spaces(line)
+    if _MARKUP_HINT.search(line):  # a control character may hide markup ("x\x1f__")
+        line = clean_spaces(strip_markup(line))
     line = to_nfc(line)  # removing a control character may free a mark to compose
-    line = fix_tone_placement(line)
-    line = tidy_symbols(line)
-    return to_nfc(clean_spaces(line))  # a moved tone may sit before a stray combining mark
+    if _TONE_HINT.search(line):
+        line = fix_tone_placement(line)  # one letter for one: the line stays clean
+    line = tidy_symbols(line).rstrip(" ")  # a closing "Số:" gains a space
+    return to_nfc(line)  # a moved tone may sit before a stray combining mark
 
 
 # --- line classification -------------------------------------------------------------
@@ -111,11 +145,13 @@ def normalize_line(line: str) -> str:
 _RULE_LINE = re.compile(r"^[\s_\-–—=.·*]+$")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
+_NOISE = re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})"
+                             for p in (_URL_LINE, _PAGE_NUMBER, _RULE_LINE)))  # one scan a line
 
 
 def is_noise_line(line: str) -> bool:
     """URL-only lines (footnote link targets) and bare page numbers."""
-    return bool(_URL_LINE.match(line) or _PAGE_NUMBER.match(line) or _RULE_LINE.match(line))
+    return bool(_NOISE.match(line))
 
 
 def _edge_lines(lines: list[str], depth: int = 2) -> list[str]:
@@ -127,7 +163,7 @@ def _edge_lines(lines: list[str], depth: int = 2) -> list[str]:
 def _tracks_page(occurrences: list[tuple[int, str]]) -> bool:
     """Does some number in the line (not its list marker) move with the page number?
     (``Trang 2``, ``231/KH-UBND - 3``: a running head; ``1. Mục đích`` is not.)"""
-    rows = [[int(n) for n in re.findall(r"\d+", _MARKER.sub("", form, count=1))] for _, form in occurrences]
+    rows = [[int(n) for n in re.findall(r"\d+", strip_marker(form))] for _, form in occurrences]
     if not rows or any(len(r) != len(rows[0]) for r in rows):
         return False
     return any(len({r[j] - page for r, (page, _) in zip(rows, occurrences)}) == 1
@@ -249,7 +285,8 @@ def layout_table_rows(lines: list[str]) -> dict[int, tuple[str, list[int]]]:
     rows: dict[int, tuple[str, list[int]]] = {}
     i = 0
     while i < len(lines):
-        parts = _layout_parts(lines[i])
+        # three parts need two wide gaps: most lines have none and are not looked at twice
+        parts = _layout_parts(lines[i]) if len(_LAYOUT_GAP.findall(lines[i], 0)) >= 2 else []
         if len(parts) < 3:
             i += 1
             continue
@@ -414,21 +451,7 @@ def _caps_tail_apart(text: str) -> list[str]:
     return [text]
 
 
-# List markers and the openings that always start a new logical line.
-_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_MARKER = re.compile(
-    r"""^(?:
-        [IVXLC]{1,6}\s*[.)]\s |          # I.  IV)
-        \d{1,2}(?:\.\d{1,2}){0,3}\.?\)?\s+(?=\S) (?<!\d\s) |  # 1.  1.1.  2)
-        [a-zđ]\)\s* |                     # a)  đ)
-        [a-zđ]/\s*(?=[UPPER]) |           # a/ Sở …  (also OCR's reading of "a)")
-        l\.\s+(?=[UPPER]) |                # OCR's "l." for "1."
-        [-–—+•·*∙●○■▪]\s* |               # bullets
-        (?:Điều|Chương|Mục|Phần|Phụ\ lục)\s+[\dIVXLC]+
-    )""".replace("UPPER", _UPPER),
-    re.X,
-)
-_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}(?:\.|\))\s")
+# The openings that always start a new logical line (list markers: pipeline.text.markers).
 # The place/date line of the header (``Hà Nội, ngày 05 tháng 3 năm 2014``) stands alone.
 PLACE_DATE_LINE = re.compile(r"^[^\d,;:]{2,40},\s*ng[àa]y\b", re.I)
 _OPENINGS = re.compile(
@@ -447,25 +470,23 @@ def _labels() -> re.Pattern:
 def starts_item(line: str) -> bool:
     """Does ``line`` open a new logical line: a list marker, a heading, a fixed opening
     (``Căn cứ``, ``Nơi nhận``) or an item's field label (``Thời gian thực hiện:``)?"""
-    if _OPENINGS.match(line) or _labels().match(line):
+    if _openings_or_labels().match(line):
         return True
-    if _NUMBERED.match(line):
-        return True
-    m = _MARKER.match(line)
-    if not m:
-        return False
-    # "2015; Luật …" is a wrapped date, not an item: numbered markers need their dot.
-    return not re.match(r"^\d", line) or bool(_NUMBERED.match(line))
+    return opens_line(line)
+
+
+@functools.cache
+def _openings_or_labels() -> re.Pattern:
+    return re.compile(f"(?:{_OPENINGS.pattern})|(?:{_labels().pattern})")
+
+
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 
 
 def is_all_caps(line: str) -> bool:
-    letters = 0
-    for c in line:  # stops at the first lower-case letter: a long line is not read through
-        if c.isalpha():
-            if not c.isupper():
-                return False
-            letters += 1
-    return letters >= 2
+    """At least two letters, and no letter in lower case (read at C speed: a long line of
+    capitals costs no more than its length)."""
+    return line.isupper() and _TWO_LETTERS.search(line) is not None
 
 
 # Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
@@ -521,10 +542,12 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
     if is_all_caps(nxt):
         # Upper-case runs on only as a code or acronym ("TCVN ISO 9001:2015;", "HTQLCL.")
         # after a line cut at the margin; otherwise it is a heading.
-        code_like = any(c.isdigit() for c in nxt) or len(nxt.split()) == 1
-        dangling = ends_dangling(prev)
-        if ends_clause or gap or not (dangling or (code_like and width >= wide)):
+        if ends_clause or gap:
             return False
+        if not ends_dangling(prev):
+            code_like = any(map(str.isdigit, nxt)) or len(nxt.split()) == 1
+            if not (code_like and width >= wide):
+                return False
     first = nxt[0]
     if first.islower() or first in ",;)" or (first.isdigit() and not ends_clause):
         return True
@@ -534,7 +557,7 @@ def should_join(prev: str, nxt: str, wide: int, full: int | None = None, gap: bo
         return False
     if ends_dangling(prev):
         return True
-    if full is not None and (_NUMBERED.match(prev) or _MARKER.match(prev)):
+    if full is not None and opens_line(prev):
         return width >= full
     return width >= wide
 
@@ -581,11 +604,16 @@ def glue(prev: str, nxt: str) -> str:
 
 # --- footnotes ------------------------------------------------------------------------
 
+def _is_numbered(line: str) -> bool:
+    marker = read_marker(line)
+    return marker is not None and marker.kind == "number"
+
+
 _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+(?=\S)(?!\d)")
 _GLUED_MARKER = r"(?<=[a-zà-ỹđ\)”])({n})(?=[\s(.,;:)]|$)"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     page: int
@@ -607,8 +635,8 @@ def split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
     numbers: list[str] = []
     for ln in lines:
         m = _FOOTNOTE_START.match(ln.text)
-        prior = " ".join(b.text for b in body[-60:])
-        if m and not _NUMBERED.match(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)), prior):
+        if m and not _is_numbered(ln.text) and re.search(_GLUED_MARKER.format(n=m.group(1)),
+                                                         " ".join(b.text for b in body[-60:])):
             in_note = True
             numbers.append(m.group(1))
             notes.append(ln)
@@ -689,6 +717,13 @@ def _end_headings() -> frozenset[str]:
     return frozenset(_label_key(h) for h in _furniture()["end_headings"])
 
 
+@functools.cache
+def _end_heading_start() -> re.Pattern:
+    """The first word of an end heading, after any markup: most lines are passed at once."""
+    words = sorted({h.split()[0] for h in _end_headings()}, key=len, reverse=True)
+    return re.compile(r"^[#*|\s]*(?i:" + "|".join(map(re.escape, words)) + r")")
+
+
 def panel_label(text: str) -> str | None:
     """``Số hiệu:`` / ``Hiệu lực: Đã biết`` → the label, when a short line opens with a
     metadata-panel label."""
@@ -760,7 +795,8 @@ def _document_end(texts: list[str], start: int) -> int:
         text = texts[i]
         if len(text) > 60:
             continue
-        if _label_key(text) in _end_headings() or (panel_label(text) and _panel_at(texts, i)):
+        if ((_end_heading_start().match(text) and _label_key(text) in _end_headings())
+                or (panel_label(text) and _panel_at(texts, i))):
             end = i
             break
     if end == len(texts):
@@ -784,11 +820,8 @@ def _raw_lines(pages: list[str]) -> list[list[tuple[str, int]]]:
     """Each page's lines with their character offset in that page."""
     out = []
     for page in pages:
-        offs, pos = [], 0
-        for raw in page.split("\n"):
-            offs.append((raw, pos))
-            pos += len(raw) + 1
-        out.append(offs)
+        lines = page.split("\n")
+        out.append(list(zip(lines, accumulate((len(x) + 1 for x in lines[:-1]), initial=0))))
     return out
 
 
@@ -836,10 +869,13 @@ def _subject_column(open_at: _SubjectColumn | None, raw: str,
     return None, texts
 
 
-def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = False) -> NormalisedText:
+def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = False,
+                    header_lines: list[str] | None = None) -> NormalisedText:
     """Raw page texts → :class:`NormalisedText` (see module docstring). ``paragraphs``: the
     reader knew where paragraphs end (Word, web page, Markdown), so a blank line is a break
-    even when one stands between every line."""
+    even when one stands between every line. ``header_lines``: the header block as a reader
+    laid it out column by column (a PDF's first page), raw."""
+    source_pages = pages
     if ocr:
         from pipeline.read.ocr_repair import repair_ocr_pages
 
@@ -870,10 +906,11 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
             if not first <= flat < end:
                 continue
             seen += 1
-            filled += bool(raw.strip())
+            empty = not raw.strip()
+            filled += not empty
             if at in continued:
                 continue  # already read into its row
-            row = TABLE_ROW.match(raw) is not None or at in table_rows
+            row = ("|" in raw and TABLE_ROW.match(raw) is not None) or at in table_rows
             # Columns side by side only matter in the header and signature blocks; a row
             # of a data table (a task table in an annex) stays one line whatever its place.
             edge = filled <= 14 or seen > total - 45
@@ -882,7 +919,9 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
                 texts = [normalize_line(table_rows[at][0])]
             elif edge and not (row and is_data_row(raw)):
                 parts = [col for cell in split_cells(raw) for col in split_layout_columns(cell)]
-                texts = [t for part in parts for t in split_motto(normalize_line(part))]
+                # a line of one part is normalised already (normalize_line strips what strip() does)
+                normal = [normed[flat]] if parts == [raw.strip()] else map(normalize_line, parts)
+                texts = [t for part in normal for t in split_motto(part)]
                 if filled <= 14:
                     texts, in_caption = drop_caption([f for t in texts for f in split_flat_header(t)],
                                                      own_number, in_caption)
@@ -893,7 +932,7 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
                 texts = [normed[flat]]
             if subject is None:
                 subject_at = None
-            blank = blank or not raw.strip()
+            blank = blank or empty
             for text in texts:
                 if not text or is_noise_line(text):
                     blank = blank or not text
@@ -936,7 +975,9 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
             footnote_start = pos
     text = "\n".join(text_parts)
     return NormalisedText(text=text, footnote_start=min(footnote_start, len(text)),
-                          line_starts=starts, line_origins=origins)
+                          line_starts=starts, line_origins=origins,
+                          tables=find_tables(source_pages, text, normalize_line),
+                          header=tidy_header_lines(header_lines or []))
 
 
 def normalize_text(raw: str) -> NormalisedText:
