@@ -14,6 +14,7 @@ numbering that restarts inside an article nests under that article.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -137,11 +138,20 @@ _HEADING_MAX_CAPS = int(_HEADINGS["heading_max_words_caps"])
 _KEYWORD_WITHIN = int(_HEADINGS["keyword_within_words"])
 
 
+# A title is a few words: only its first characters are read to judge one (a megabyte-long
+# line is no title, and cleaning it whole for each question would cost its length each time).
+_HEAD_CHARS = 2000
+
+
+def _head(heading: str) -> str:
+    return heading[:_HEAD_CHARS]
+
+
 def looks_like_heading(heading: str) -> bool:
     """A section title rather than a sentence: "II. NHIỆM VỤ TRỌNG TÂM", "2. Nội dung thực
     hiện" — not "4. Giao Sở X theo dõi … thực hiện nội dung Công văn này." (a request whose
     words happen to hold a keyword). Titles are short, or written in capitals."""
-    h = clean(heading).rstrip(" .:")
+    h = clean(_head(heading)).rstrip(" .:")
     words = h.split()
     if not words or ";" in h:
         return False
@@ -152,6 +162,11 @@ def looks_like_heading(heading: str) -> bool:
 
 def heading_kind(heading: str) -> str | None:
     """``"organisation"`` (TỔ CHỨC THỰC HIỆN), ``"duty"`` (NHIỆM VỤ …) or None."""
+    return _heading_kind(_head(heading))
+
+
+@functools.lru_cache(maxsize=4096)  # headings repeat (one per item); the answer is the string's
+def _heading_kind(heading: str) -> str | None:
     if not looks_like_heading(heading):
         # a long title that opens with "Trách nhiệm của …" is still one
         h = clean(heading).lower().rstrip(" .:")
@@ -163,11 +178,12 @@ def heading_kind(heading: str) -> str | None:
     # In a title written in capitals the keyword may stand anywhere; in running case it
     # opens the title ("Thời gian, lộ trình thực hiện"), not the middle of a sentence
     # ("Sở Tài chính rà soát nhiệm vụ chi, thực hiện như sau:").
-    near = h if _is_caps(heading) else " ".join(h.split()[:_KEYWORD_WITHIN + 3])
+    caps = _is_caps(heading)
+    near = h if caps else " ".join(h.split()[:_KEYWORD_WITHIN + 3])
 
     def opens(p: re.Pattern) -> bool:
         m = p.search(near)
-        return bool(m) and (_is_caps(heading) or len(h[:m.start()].split()) < _KEYWORD_WITHIN)
+        return bool(m) and (caps or len(h[:m.start()].split()) < _KEYWORD_WITHIN)
 
     if any(opens(p) for p in _ORGANISATION):
         return "organisation"
@@ -185,13 +201,18 @@ def _is_caps(text: str) -> bool:
 
 def is_not_duty(heading: str) -> bool:
     """A heading that never holds duties ("Phạm vi điều chỉnh", "Đối tượng áp dụng")."""
+    return _is_not_duty(_head(heading))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_not_duty(heading: str) -> bool:
     h = clean(heading).lower().rstrip(" .:")
     return any(p.search(h) for p in _NOT_DUTY)
 
 
 def is_duty_subsection(heading: str) -> bool:
     """A numbered subsection of a non-duty section that is one ("2. Nhiệm vụ")."""
-    h = clean(heading).lower()
+    h = clean(_head(heading)).lower()
     return any(p.search(h) for p in _DUTY_SUB)
 
 
@@ -269,6 +290,8 @@ def _part_numeral(n: str) -> str | None:
 
 def appendix_part(line: str) -> str | None:
     """``"PL"`` / ``"PLII"`` for an appendix title line ("PHỤ LỤC II", "Phụ lục 01"), else None."""
+    if "phụ lục" not in line[:80].lower():  # a quick no for the lines that are not one
+        return None
     low = clean(line).lower().rstrip(" .:")
     if not low.startswith("phụ lục") or not looks_like_heading(line):
         return None

@@ -140,6 +140,8 @@ _LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:
                         r"|\s*(?:[^\W\d]+\s+){0,3}[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
+# Headings are judged on their first characters (a title is short; a huge line is none).
+_HEAD = 2000
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -390,7 +392,7 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
         for node in nodes:
             kind = heading_kind(node.heading)
             if node.kind == "article":
-                if _AMENDING_ACT.match(clean(node.heading).lower()):
+                if _AMENDING_ACT.match(clean(node.heading[:_HEAD]).lower()):
                     continue  # "Điều 1. Sửa đổi, bổ sung …": the rules it writes are no duties
                 if any(c.kind == "roman" or heading_kind(c.heading) for c in node.children):
                     consider(node.children)
@@ -440,7 +442,7 @@ def amended_spans(text: str) -> list[tuple[int, int]]:
 
 def _amending(node: Node) -> bool:
     """An item that instructs an amendment ("2. Khoản 3 Điều 8 được sửa đổi như sau:")."""
-    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading).lower()))
+    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading[:_HEAD]).lower()))
 
 
 def _has_value(node: Node) -> bool:
@@ -458,7 +460,7 @@ def _task_nodes(scope: Node, amended=()):
             return
         if _amending(node) or any(a <= node.start < b for a, b in amended):
             return
-        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading).lower().rstrip(" .:")):
+        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading[:_HEAD]).lower().rstrip(" .:")):
             return
         duties = [c for c in node.children if not _attribute(c)]
         if not duties:  # "- Nội dung:" then "+ …" bullets: each bullet is a duty of the item
