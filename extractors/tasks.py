@@ -68,7 +68,11 @@ _INTRODUCER = _alt(_ROLES["subject_introducers"])
 _TITLE = _alt(_ROLES["subject_titles"])
 _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
+_CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
 _TAIL = _alt(_ROLES["subject_tails"])
+# Members of a subject list that name no body, before its verb ("Các sở, ban, ngành, đơn vị,
+# tổ chức chính trị - xã hội, hội, đoàn thể … phối hợp").
+_MEMBERS = re.compile(r"(?:\s*(?:,|\bvà\b)\s*(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern + ")+", re.I)
 _REQUEST_VERB = _alt(_ROLES["request_verbs"])
 _ADDRESSEE = _alt(_ROLES["addressee_references"])
 _TOPIC = _rx(_ROLES["topic_label"])
@@ -216,15 +220,28 @@ class _Doc:
             return None
         return None
 
-    def skip(self, pattern: re.Pattern, pos: int, end: int, clause: bool = False) -> int:
-        """Past ``pattern`` at ``pos`` (and, for a clause, past its comma)."""
+    def skip(self, pattern: re.Pattern, pos: int, end: int, clause: bool = False, verb: bool = False) -> int:
+        """Past ``pattern`` at ``pos`` (and, for a clause, past its comma; with ``verb``, past
+        the commas of nouns that go on with the clause: "Trong phạm vi, lĩnh vực quản lý của
+        mình, chủ động phối hợp …")."""
         m = pattern.match(self.text, pos, end)
         if not m:
             return pos
         if not clause:
             return _SPACE.match(self.text, m.end(), end).end()
-        comma = self.text.find(",", m.end(), min(end, m.end() + 200))
-        return _SPACE.match(self.text, comma + 1, end).end() if comma >= 0 else pos
+        limit = min(end, m.end() + 200)
+        comma = self.text.find(",", m.end(), limit)
+        if comma < 0:
+            return pos
+        at = _SPACE.match(self.text, comma + 1, end).end()
+        for _ in range(3 if verb else 0):
+            if not _CLAUSE_GOES_ON.match(self.text, at, end):
+                break
+            comma = self.text.find(",", at, limit)
+            if comma < 0:
+                break
+            at = _SPACE.match(self.text, comma + 1, end).end()
+        return at
 
     def subjects(self, pos: int, end: int) -> tuple[list[Hit], int]:
         """Agencies named at ``pos`` as the subject, and where their verb starts."""
@@ -286,13 +303,28 @@ class _Doc:
                 return m.end()
         return None
 
+    def past_name(self, pos: int, end: int, named: list[Hit]) -> int:
+        """Past a repeat of one of the ``named`` bodies' printed names at ``pos`` (line breaks
+        may fall anywhere in it), or past a name's trailing words ("Thành phố" of a heading
+        that wrapped into its text); else ``pos``."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        for h in named:
+            words = self.text[h.start:h.end].split()
+            if words and (m := re.compile(r"\s+".join(map(re.escape, words)), re.I).match(self.text, pos, end)):
+                pos = m.end()
+                break
+        tail = _WS.match(self.text, pos, end).end()
+        m = _TAIL.match(self.text, tail, end)
+        return m.end() if m else pos
+
     def opening_role(self, pos: int, end: int) -> str | None:
         """The role that the opening verb at ``pos`` gives (None: no cue)."""
+        pos = self.skip(_MEMBERS, pos, end)  # right after a subject list: its unnamed members
         for _ in range(4):
             before = pos
             pos = _SPACE.match(self.text, pos, end).end()
             pos = self.skip(_MODIFIER, pos, end)
-            pos = self.skip(_LEADING, pos, end, clause=True)
+            pos = self.skip(_LEADING, pos, end, clause=True, verb=True)
             pos = self.skip(_MODIFIER, pos, end)
             if pos == before:
                 break
@@ -747,7 +779,10 @@ class _Extractor:
             inherited = not subjects and first and not inh.fixed
             if inherited:
                 subjects = inh.subjects
-                role = role or inh.role
+                # "4. Trung tâm X" then "Trung tâm X chủ trì …" (the name wrapped where the
+                # agency reader lost it); "3. Bộ Tư lệnh" wrapped into "Thành phố chủ trì …"
+                run_end = next((b for a, b in self.runs(segs) if a <= s < b), e)
+                role = role or self.doc.opening_role(self.doc.past_name(s, run_end, subjects), run_end) or inh.role
             for hit in subjects:
                 if hit.key in weak and role:  # the item names its subject's role further on
                     roles.pop(hit.key, None)

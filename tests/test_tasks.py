@@ -1020,3 +1020,30 @@ def test_a_notice_item_opens_after_its_topic(item, subject, role, end):
 def test_wrapped_lines_sent_staff_and_first_roles(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a subsection label, then its paragraph repeating the name wrapped over a line break
+    ("III. TỔ CHỨC THỰC HIỆN\n4. Trung tâm Dữ liệu Tỉnh\n\nTrung tâm Dữ liệu\nTỉnh chủ trì, phối hợp với Công an tỉnh "
+     "bảo đảm kết nối hạ tầng.\n",
+     ["Trung tâm Dữ liệu Tỉnh", "Công an tỉnh"],
+     {"III.4": {"Trung tâm Dữ liệu Tỉnh": "lead", "Công an tỉnh": "coordinate"}}),
+    # a heading that wrapped into its paragraph: the name's last words open the text
+    ("III. TỔ CHỨC THỰC HIỆN\n3. Bộ Chỉ huy Quân sự\nTỉnh chủ trì, phối hợp với Sở Tài chính rà soát kho.\n",
+     ["Bộ Chỉ huy Quân sự", "Sở Tài chính"],
+     {"III.3": {"Bộ Chỉ huy Quân sự": "lead", "Sở Tài chính": "coordinate"}}),
+    # unnamed members of a subject list stand between the subject and its verb
+    ("III. TỔ CHỨC THỰC HIỆN\n4. Các sở, ban, ngành, đơn vị, tổ chức chính trị - xã hội, hội, đoàn thể theo "
+     "chức năng, nhiệm vụ được giao chủ động phối hợp với Sở Tài chính triển khai.\n",
+     ["Các sở, ban, ngành", "Sở Tài chính"],
+     {"III.4": {"Các sở, ban, ngành": "coordinate", "Sở Tài chính": "coordinate"}}),
+    # an adverbial clause of several commas before the verb
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Sở Tư pháp\n- Trong phạm vi, lĩnh vực quản lý của mình, chủ động phối hợp với "
+     "Sở Nội vụ thực hiện kế hoạch.\n- Trong phạm vi quản lý, tổ chức tuyên truyền, phối hợp với Sở Nội vụ.\n",
+     ["Sở Tư pháp", "Sở Nội vụ"],
+     {"III.5.-1": {"Sở Tư pháp": "coordinate", "Sở Nội vụ": "coordinate"},
+      "III.5.-2": {"Sở Tư pháp": "responsible", "Sở Nội vụ": "coordinate"}}),
+])
+def test_subject_names_and_clauses_before_the_opening_verb(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
