@@ -65,11 +65,16 @@ _COUNTERPART = _alt(_ROLES["counterpart_cues"])
 _CONNECTOR = _rx(_ROLES["list_connectors"])
 _GAP = _rx(_ROLES["counterpart_gap"])
 _INTRODUCER = _alt(_ROLES["subject_introducers"])
-_TITLE = _alt(_ROLES["subject_titles"])
+_ONE_TITLE = _alt(_ROLES["subject_titles"])
+_TITLE = re.compile(r"(?:" + _ONE_TITLE.pattern + r"\s*)+", re.I)  # "Đồng chí Bí thư …"
 _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
 _TAIL = _alt(_ROLES["subject_tails"])
+# The rest of a word a body was named on, with a committee's "ủy" ("tỉnh ủy").
+_WORD_REST = re.compile(r"\w*(?:[^\S\n]+ủy\b)?", re.I)
+_BEFORE_NAME = re.compile(r"\s*(?:(?:các|những)\s+)?", re.I)
+_KIND_COLON = re.compile(r"\s*(?:(?:các|những)\s+)?([^\W\d]+(?: [^\W\d]+)?)\s*:\s*", re.I)
 # Members of a subject list that name no body, before its verb ("Các sở, ban, ngành, đơn vị,
 # tổ chức chính trị - xã hội, hội, đoàn thể … phối hợp").
 _MEMBERS = re.compile(r"(?:\s*(?:,|\bvà\b)\s*(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern + ")+", re.I)
@@ -213,9 +218,12 @@ class _Doc:
     def hit_at(self, pos: int, end: int) -> Hit | None:
         """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
         for h in islice(self.hits, bisect_left(self._starts, pos), None):
-            if h.start >= end or h.end > end or h.start - pos > 12:
+            if h.start >= end or h.end > end or h.start - pos > 24:
                 return None  # a name running past the segment is not in it
-            if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
+            gap = self.text[pos:h.start]
+            if _BEFORE_NAME.fullmatch(gap) or (
+                    # "Các Bộ: Quốc phòng, Tài chính": the kind of body, then each one's name
+                    (m := _KIND_COLON.fullmatch(gap)) and h.name.lower().startswith(m[1].lower())):
                 return None if self.open_ended(h) else h
             return None
         return None
@@ -278,6 +286,15 @@ class _Doc:
                 break
             found.append(hit)
             pos = hit.end
+            if pos < end and self.text[pos - 1].isalnum() and self.text[pos].isalnum():
+                # one body per letter of a shared word ("Bí thư tỉnh ủy, Chủ tịch UBND các tỉnh:
+                # A, B" names each Tỉnh ủy on a letter of "tỉnh"): all of them, then the word
+                for h in islice(self.hits, bisect_left(self._starts, pos), None):
+                    if h.start != pos or h.end > end:
+                        break
+                    found.append(h)
+                    pos = h.end
+                pos = _WORD_REST.match(self.text, pos, end).end()
             tail = _WS.match(self.text, pos, end)
             if m := _TAIL.match(self.text, tail.end(), end):
                 pos = m.end()

@@ -1047,3 +1047,46 @@ def test_wrapped_lines_sent_staff_and_first_roles(text, names, expected):
 def test_subject_names_and_clauses_before_the_opening_verb(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+def _named_as(surfaces: dict[str, list[str]]):
+    """An agency finder whose hits carry other names than their printed text: each printed
+    surface names the listed bodies, one per letter when several share it (as the agency
+    reader names each Tỉnh ủy of "Bí thư tỉnh ủy … các tỉnh: A, B")."""
+
+    def find(ctx, start, end):
+        text, hits = ctx.text.text, []
+        for surface, names in surfaces.items():
+            for m in re.finditer(re.escape(surface), text[:end]):
+                if len(names) == 1:
+                    hits.append({"start": m.start(), "end": m.end(), "name": names[0], "locality": None})
+                else:
+                    hits += [{"start": m.start() + i, "end": m.start() + i + 1, "name": n, "locality": None}
+                             for i, n in enumerate(names)]
+        return sorted(hits, key=lambda h: h["start"])
+
+    return find
+
+
+@pytest.mark.parametrize("item, surfaces, expected", [
+    # "Các Bộ: A, B": the kind of body, a colon, then each one's own name
+    ("2. Các Bộ: Quốc phòng, Tài chính kịp thời xuất cấp phương tiện./.",
+     {"Quốc phòng": ["Bộ Quốc phòng"], "Tài chính": ["Bộ Tài chính"]},
+     {"Bộ Quốc phòng": "responsible", "Bộ Tài chính": "responsible"}),
+    ("3. Các Tập đoàn: Điện lực Việt Nam, Dầu khí Việt Nam chủ trì khôi phục lưới điện.",
+     {"Điện lực Việt Nam": ["Tập đoàn Điện lực Việt Nam"], "Dầu khí Việt Nam": ["Tập đoàn Dầu khí Việt Nam"]},
+     {"Tập đoàn Điện lực Việt Nam": "lead", "Tập đoàn Dầu khí Việt Nam": "lead"}),
+    # a colon after a word that is not the bodies' kind is no such list
+    ("4. Các nội dung: Quốc phòng, Tài chính được rà soát.",
+     {"Quốc phòng": ["Bộ Quốc phòng"], "Tài chính": ["Bộ Tài chính"]}, {}),
+    # an honorific and a title before a committee named once per province
+    ("1. Đồng chí Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Sơn Nam, Lâm Viên tập trung ứng phó bão.",
+     {"tỉnh ủy": ["Tỉnh ủy Sơn Nam", "Tỉnh ủy Lâm Viên"], "Ủy ban nhân dân các tỉnh: Sơn Nam": ["Ủy ban nhân dân tỉnh Sơn Nam"],
+      "Lâm Viên": ["Ủy ban nhân dân tỉnh Lâm Viên"]},
+     {"Tỉnh ủy Sơn Nam": "responsible", "Tỉnh ủy Lâm Viên": "responsible",
+      "Ủy ban nhân dân tỉnh Sơn Nam": "responsible", "Ủy ban nhân dân tỉnh Lâm Viên": "responsible"}),
+])
+def test_subject_lists_of_a_kind_and_titled_committees(item, surfaces, expected):
+    text = "Thủ tướng Chính phủ yêu cầu:\n" + item + "\n"
+    items = extract_tasks(text_context(text, "CĐ", None), find_agencies=_named_as(surfaces)).items
+    assert roles(items[0]) == expected
