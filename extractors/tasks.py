@@ -73,7 +73,7 @@ _CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
 _TAIL = _alt(_ROLES["subject_tails"])
 # The rest of a word a body was named on, with a committee's "ủy" ("tỉnh ủy").
 _WORD_REST = re.compile(r"\w*(?:[^\S\n]+ủy\b)?", re.I)
-_BEFORE_NAME = re.compile(r"\s*(?:(?:các|những)\s+)?", re.I)
+_BEFORE_NAME = re.compile(r"[\s*_]*(?:(?:các|những)\s+)?", re.I)  # emphasis marks may stand between
 _KIND_COLON = re.compile(r"\s*(?:(?:các|những)\s+)?([^\W\d]+(?: [^\W\d]+)?)\s*:\s*", re.I)
 # Members of a subject list that name no body, before its verb ("Các sở, ban, ngành, đơn vị,
 # tổ chức chính trị - xã hội, hội, đoàn thể … phối hợp").
@@ -128,6 +128,7 @@ _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 _OPEN_ENDED = re.compile(
     r"\s*(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\s*)*(?:có\s+)?liên\s+quan\b", re.I
 )
+_OWN_OPEN_GROUP = re.compile(r"\s*,[^;]*\bcá\s+nhân\b", re.I)
 # An open-ended group in a list of subjects ("Các sở ngành liên quan, Viện X …").
 _OPEN_GROUP = re.compile(r"(?:(?:các|những)\s+)?[^\W\d][^,;:.()\n]{0,50}?\b(?:có\s+)?liên\s+quan\b", re.I)
 # Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
@@ -151,6 +152,8 @@ _LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:
 _PERIOD_LABEL_WORDS = 8
 # Headings are judged on their first characters (a title is short; a huge line is none).
 _HEAD = 2000
+# "6. Đề nghị: Hội A, Hội B, Liên minh C": a label however many bodies it lists.
+_INTRODUCED_LIST = re.compile(_INTRODUCER.pattern + r"\s*:", re.I)
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -213,7 +216,10 @@ class _Doc:
         return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
 
     def open_ended(self, h: Hit) -> bool:
-        return bool(_OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60)))
+        m = _OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60))
+        # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan": individuals make the
+        # tail a group of its own, which leaves the body before it definite
+        return bool(m) and not _OWN_OPEN_GROUP.match(m.group())
 
     def hit_at(self, pos: int, end: int) -> Hit | None:
         """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
@@ -558,7 +564,7 @@ class _Extractor:
             bool(node.children or node.body_spans)
             and not re.search(r"[.;]\s*$", heading)
             and self.doc.opening_role(pos, e) is None  # "4. Bộ X chỉ đạo …" / "(kể cả …)": a sentence
-            and len(heading.split()) <= _LABEL_MAX_WORDS
+            and (len(heading.split()) <= _LABEL_MAX_WORDS or _INTRODUCED_LIST.match(heading))
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
         )
@@ -571,6 +577,11 @@ class _Extractor:
                 if self.text[at:h.start].strip() or h.key in {x.key for x in subjects}:
                     break
                 subjects = subjects + [h]
+        elif whole and _INTRODUCER.match(heading):
+            # "6. Đề nghị: Hội A, Hội B, Liên minh C" whose first body no reader named (the
+            # list may wrap onto the lines before the first sub-item)
+            stop = node.children[0].start if node.children else e
+            subjects = [h for h in self.doc.hits_in(s, max(e, stop)) if not self.doc.open_ended(h)]
         return (subjects if whole else []), None, whole
 
     def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:
@@ -615,7 +626,13 @@ class _Extractor:
             if anc is scope:
                 # "Điều 5. Trách nhiệm của Sở Tài chính", "II. NHIỆM VỤ CỦA CÁC SỞ"
                 label, _, whole = self.label(anc, scope, kind)
-                inh.subjects = label if whole and label else self.doc.subjects(*anc.heading_span)[0]
+                if whole and label:
+                    inh.subjects = label
+                else:
+                    s, e = anc.heading_span
+                    inh.subjects, pos = self.doc.subjects(s, e)
+                    if inh.subjects and anc.children and self.doc.opening_role(pos, e) is None:
+                        inh.subjects = inh.subjects + self.clause_subjects(pos, e, inh.subjects)
                 if not inh.subjects:
                     inh.subjects, inh.role = self.introduced(anc, kind)
                 continue
@@ -626,6 +643,8 @@ class _Extractor:
             s, e = anc.heading_span
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
+            if subjects and role is None and anc.children:
+                subjects = subjects + self.clause_subjects(pos, e, subjects)
             objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
             if subjects:
                 if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã:"
@@ -648,6 +667,19 @@ class _Extractor:
         if label:  # "4. UBND các huyện …" + its paragraph; "1. Ban chỉ đạo 19 tỉnh: Chỉ đạo …"
             inh.subjects, inh.role, inh.directors = label, None, []
         return inh
+
+    def clause_subjects(self, pos: int, end: int, have: list[Hit]) -> list[Hit]:
+        """A lead-in naming its subjects in clauses ("1. Giao Thủ trưởng các sở, …; Chủ tịch
+        UBND các xã:"): the bodies opening each later clause that has no verb of its own."""
+        out: list[Hit] = []
+        keys = {h.key for h in have}
+        for m in _CLAUSE.finditer(self.text, pos, end):
+            found, at = self.doc.subjects(m.end(), end)
+            if not found or self.doc.opening_role(at, end) is not None:
+                break
+            out += [h for h in found if h.key not in keys]
+            keys |= {h.key for h in found}
+        return out
 
     def introduced(self, node: Node, kind: str) -> tuple[list[Hit], str | None]:
         """Bodies named after "đề nghị / giao / yêu cầu" in a paragraph that ends with ":"

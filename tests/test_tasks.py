@@ -1090,3 +1090,28 @@ def test_subject_lists_of_a_kind_and_titled_committees(item, surfaces, expected)
     text = "Thủ tướng Chính phủ yêu cầu:\n" + item + "\n"
     items = extract_tasks(text_context(text, "CĐ", None), find_agencies=_named_as(surfaces)).items
     assert roles(items[0]) == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a lead-in naming its subjects in clauses, the later one after a title
+    ("III. TỔ CHỨC THỰC HIỆN\n1. Giao người đứng đầu các sở, cơ quan hành chính khác, các đơn vị sự nghiệp "
+     "trực thuộc Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường\n- Cập nhật cơ sở dữ liệu cán bộ.\n",
+     ["Các sở", "Ủy ban nhân dân các xã, phường"],
+     {"III.1.-1": {"Các sở": "responsible", "Ủy ban nhân dân các xã, phường": "responsible"}}),
+    # individuals make "tổ chức, cá nhân có liên quan" a group of its own: the body before is definite
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan\n"
+     "- Tuân thủ các quy định về cấp phép.\n",
+     ["Các doanh nghiệp viễn thông"], {"III.5.-1": {"Các doanh nghiệp viễn thông": "responsible"}}),
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Các doanh nghiệp, đơn vị có liên quan\n- Tuân thủ các quy định về cấp phép.\n",
+     ["Các doanh nghiệp"], {"III.5.-1": {}}),
+    # "Đề nghị: A, B, C" over several lines, its first body unnamed by the reader
+    ("III. TỔ CHỨC THỰC HIỆN\n6. Đề nghị: Hiệp hội\nDu lịch tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh\n"
+     "a) Vận động hội viên tham gia.\nb) Phối hợp với Sở Công Thương đánh giá hiện trạng.\n",
+     ["Hội Nông dân tỉnh", "Liên minh Hợp tác xã tỉnh", "Sở Công Thương"],
+     {"III.6.a": {"Hội Nông dân tỉnh": "responsible", "Liên minh Hợp tác xã tỉnh": "responsible"},
+      "III.6.b": {"Hội Nông dân tỉnh": "coordinate", "Liên minh Hợp tác xã tỉnh": "coordinate",
+                  "Sở Công Thương": "coordinate"}}),
+])
+def test_lead_in_subjects_in_clauses_lists_and_open_tails(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
