@@ -929,7 +929,7 @@ class _Extractor:
         pos, rest = start, []
         for h in [*hits, None]:
             s, e = (h.start, h.end) if h else (end, end)
-            piece = self.text[pos:s].strip(" ,;.-–\n*_:")
+            piece = _trim_piece(self.text[pos:s].strip(" ,;.-–\n*_:()"))
             if piece:
                 rest.append((pos + self.text[pos:s].find(piece), piece))
             pos = e
@@ -970,6 +970,25 @@ class _Extractor:
             "deadline": self.deadline(node, scope, kind, text, time_label),
         }
         return item, [self.ctx.text.span(s, e) for s, e in segs]
+
+
+# In a field's value, where an open-ended group starts ("…, Sở A và các cơ quan, đơn vị có
+# liên quan") and an unnamed member closing a list of bodies ("Các Sở, ngành, đơn vị").
+_OPEN_TAIL = re.compile(r"\s*(?:,|\bvà\b|\bcùng\b)\s*(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\b"
+                        r"[^;]{0,80}?\bliên\s+quan\b", re.I)
+_LAST_MEMBER = re.compile(r"\s*(?:,|\bvà\b)\s*(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern + r"\s*$", re.I)
+
+
+def _trim_piece(piece: str) -> str:
+    """A field's leftover text as a name: without an open-ended tail or unnamed members."""
+    if m := _OPEN_TAIL.search(piece):
+        piece = piece[:m.start()]
+    for _ in range(4):
+        m = _LAST_MEMBER.search(piece)
+        if not m or m.start() == 0:
+            break
+        piece = piece[:m.start()]
+    return piece.strip(" ,;.-–\n*_:()")
 
 
 def _within(node: Node, scope: Node) -> bool:

@@ -1115,3 +1115,17 @@ def test_subject_lists_of_a_kind_and_titled_committees(item, surfaces, expected)
 def test_lead_in_subjects_in_clauses_lists_and_open_tails(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Các\nSở, ngành, đơn vị", "Các\nSở, ngành"),
+    ("Các sở, ban, ngành, đơn vị, tổ chức", "Các sở, ban, ngành"),
+    ("Ủy ban nhân dân các xã, phường và các cơ quan, đơn vị có liên quan", "Ủy ban nhân dân các xã, phường"),
+    ("Ban Quản lý các khu công nghiệp, cùng các tổ chức, cá nhân liên quan", "Ban Quản lý các khu công nghiệp"),
+    ("đơn vị", "đơn vị"),  # nothing but a member: left for the agency reader to refuse
+    ("Sở Nội vụ", "Sở Nội vụ"),
+])
+def test_a_field_value_is_named_without_open_tails_or_unnamed_members(raw, expected):
+    from extractors.tasks import _trim_piece
+
+    assert _trim_piece(raw) == expected
