@@ -73,6 +73,8 @@ _CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
 _TAIL = _alt(_ROLES["subject_tails"])
 # The rest of a word a body was named on, with a committee's "ủy" ("tỉnh ủy").
 _WORD_REST = re.compile(r"\w*(?:[^\S\n]+ủy\b)?", re.I)
+_MEMBER_ONLY = re.compile(r"(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern
+                          + r"(?:\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện|quận|xã|phường)\b)?", re.I)
 _BEFORE_NAME = re.compile(r"[\s*_]*(?:(?:các|những)\s+)?", re.I)  # emphasis marks may stand between
 _KIND_COLON = re.compile(r"\s*(?:(?:các|những)\s+)?([^\W\d]+(?: [^\W\d]+)?)\s*:\s*", re.I)
 # Members of a subject list that name no body, before its verb ("Các sở, ban, ngành, đơn vị,
@@ -274,6 +276,9 @@ class _Doc:
             at = self.skip(_TITLE, pos, end)
             first_at = at if first_at is None else first_at
             hit = self.hit_at(at, end)
+            if hit is None and found and (nxt := self._past_members(at, end)) != at:
+                pos = nxt  # "Các sở, ban, ngành, đoàn thể Thành phố, Ủy ban nhân dân …"
+                continue
             if hit is None and (group := _OPEN_GROUP.match(self.text, at, end)):
                 # "Các sở ngành liên quan, Viện X": an open-ended group before a named body
                 m = _SUBJECT_SEP.match(self.text, group.end(), end)
@@ -310,10 +315,27 @@ class _Doc:
             pos = m.end()
         return found, pos
 
-    def _continues(self, pos: int, end: int) -> bool:
-        """Does a subject list go on at ``pos`` (an agency, or a titled head of one)?"""
+    def _continues(self, pos: int, end: int, members: bool = True) -> bool:
+        """Does a subject list go on at ``pos`` (an agency, or a titled head of one, maybe
+        after members that name no body)?"""
         at = self.skip(_TITLE, pos, end)
-        return self.hit_at(at, end) is not None or (at != pos and self._next_titled(at, end) is not None)
+        if self.hit_at(at, end) is not None or (at != pos and self._next_titled(at, end) is not None):
+            return True
+        return members and self._past_members(pos, end) != pos
+
+    def _past_members(self, pos: int, end: int) -> int:
+        """Past unnamed members of a subject list ("đoàn thể Thành phố, ") when a named body
+        follows them; else ``pos``."""
+        at = pos
+        for _ in range(4):
+            member = _MEMBER_ONLY.match(self.text, at, end)
+            m = member and _SUBJECT_SEP.match(self.text, member.end(), end)
+            if not m or m.end() == member.end():
+                return pos
+            at = m.end()
+            if self._continues(at, end, members=False):
+                return at
+        return pos
 
     def _next_titled(self, at: int, end: int) -> int | None:
         """After a title whose body is no agency ("Thủ trưởng các cơ quan, đơn vị thuộc
@@ -816,7 +838,11 @@ class _Extractor:
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
             # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
             starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
+        runs = self.runs(segs)
         for s, e, first in sorted(starts, key=lambda x: x[0]):  # the first role named wins
+            # a subject list or its verb may go on past a line break ("… đoàn thể" / "Thành phố, …")
+            if first:
+                e = next((b for a, b in runs if a <= s < b), e)
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
             if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
@@ -830,8 +856,7 @@ class _Extractor:
                 subjects = inh.subjects
                 # "4. Trung tâm X" then "Trung tâm X chủ trì …" (the name wrapped where the
                 # agency reader lost it); "3. Bộ Tư lệnh" wrapped into "Thành phố chủ trì …"
-                run_end = next((b for a, b in self.runs(segs) if a <= s < b), e)
-                role = role or self.doc.opening_role(self.doc.past_name(s, run_end, subjects), run_end) or inh.role
+                role = role or self.doc.opening_role(self.doc.past_name(s, e, subjects), e) or inh.role
             for hit in subjects:
                 if hit.key in weak and role:  # the item names its subject's role further on
                     roles.pop(hit.key, None)

@@ -1129,3 +1129,17 @@ def test_a_field_value_is_named_without_open_tails_or_unnamed_members(raw, expec
     from extractors.tasks import _trim_piece
 
     assert _trim_piece(raw) == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # an unnamed member between two named bodies of one subject list, over a line break
+    ("II. NHIỆM VỤ\n7. Các sở, ban, ngành, đoàn thể\nTỉnh, Ủy ban nhân dân các xã gửi báo cáo về Sở Nội vụ.\n",
+     ["Các sở, ban, ngành", "Ủy ban nhân dân các xã", "Sở Nội vụ"],
+     {"II.7": {"Các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # members that lead to no named body end the list
+    ("II. NHIỆM VỤ\n7. Các sở, ban, ngành, đoàn thể, doanh nghiệp gửi báo cáo về Sở Nội vụ.\n",
+     ["Các sở, ban, ngành", "Sở Nội vụ"], {"II.7": {"Các sở, ban, ngành": "responsible"}}),
+])
+def test_unnamed_members_inside_a_subject_list(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
