@@ -44,6 +44,7 @@ _DASH = re.compile(r"(?:[-–—•●▪◦∙·]|\*(?=\s))\s*")
 # Markdown and layout residue before a marker: "## II.", "**1.**", "> -", "\- ".
 _PREFIX_JUNK = re.compile(r"(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
 _EMPHASIS = re.compile(r"(\*\*|__)|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_SPACES = re.compile(r"\s+")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _TERMINAL = re.compile(r"[.;:!?]\s*[\"”»)]*\s*$")
 _SENTENCE_START = re.compile(r"[.!?]\s+(?=\w)")
@@ -222,8 +223,9 @@ def is_duty_subsection(heading: str) -> bool:
 def clean(text: str) -> str:
     """Markdown emphasis removed and whitespace collapsed: ``(*khi có yêu cầu*)`` →
     ``(khi có yêu cầu)``."""
-    text = _EMPHASIS.sub(lambda m: m.group(2) or "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if "*" in text or "__" in text:  # most text has no markup to remove
+        text = _EMPHASIS.sub(lambda m: m.group(2) or "", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 # OCR loses or swaps diacritics ("chu trì", "phôi hợp vói", "truớc ngày"): every vowel may

@@ -152,6 +152,9 @@ _LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:
                         r"|\s*(?:[^\W\d]+\s+){0,3}[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
+# A task's own time limit is read in its first characters (an item runs a few thousand at
+# most; a megabyte-long one is read no further).
+_DEADLINE_WINDOW = 20_000
 # Headings are judged on their first characters (a title is short; a huge line is none).
 _HEAD = 2000
 # "6. Đề nghị: Hội A, Hội B, Liên minh C": a label however many bodies it lists.
@@ -211,8 +214,14 @@ class _Doc:
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
         self._starts = [h.start for h in self.hits]  # hits from a position by bisection: linear scans
-        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])
-                         or _STANDING_BEFORE.search(text[max(0, h.start - 80):h.start])}
+        self.standing = {h.key for h in self.hits if self._standing(h)}
+
+    def _standing(self, h: Hit) -> bool:
+        """Is ``h`` named the standing body (cơ quan thường trực), right after or before it?"""
+        after, before = self.text[h.end:h.end + 80], self.text[max(0, h.start - 80):h.start]
+        a, b = after.lower(), before.lower()
+        return (("thường" in a or "chủ" in a) and bool(_STANDING.match(after))
+                or "thường" in b and bool(_STANDING_BEFORE.search(before)))
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
@@ -878,6 +887,7 @@ class _Extractor:
     def deadline_in(self, text: str) -> dict | None:
         if not text or self.find_deadlines is None:
             return None
+        text = text[:_DEADLINE_WINDOW]
         hits = sorted(self.find_deadlines(text, self.year), key=lambda h: _get(h, "start", 0))
         hits = [d for d in map(_as_deadline, hits) if not _is_past(d, self.issued, self.year)]
         return hits[0] if hits else None
