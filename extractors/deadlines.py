@@ -327,6 +327,11 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
         i -= 1
         if spans[i][1] <= start:
             return spans[i][2]
+    if first and text[first - 1] == "(":
+        # "báo cáo … hằng năm (trước ngày 15 tháng 11)": the bracket dates the frequency before it
+        j = bisect.bisect_right(starts, first - 1) - 1
+        if j >= 0 and not text[spans[j][1]:first - 1].strip():
+            return spans[j][2]
     limit = min(len(text), end + _CLAUSE_WINDOW)  # like the clause prefix: a bounded look
     breaks = _clause_breaks(text)[0]
     j = bisect.bisect_left(breaks, end)  # the first clause break after the date
@@ -659,8 +664,8 @@ def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bo
     get = (lambda k: hit.get(k)) if isinstance(hit, dict) else (
         lambda k: getattr(hit, {"end": "end_date", "start": "start_date", "text": "text"}[k]))
     latest = get("end") or get("start")
-    if not latest:
-        return False
+    if not latest or not get("end"):
+        return False  # a period with no end ("Từ 01/7/2025", "năm 2024 và các năm tiếp theo") goes on
     strong = _patterns()["strong_cue"].match(get("text") or "")
     if strong and keep_strong:
         return False
