@@ -382,6 +382,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
     lead_in: tuple[int, int] | None = None
     lead_kind: str | None = None
     stopped = False
+    closed: list[Node] = []  # the items open when a closing paragraph ended them
     chapter_title = True  # False right after "Chương II": its title may follow
     part = ""
     lines = list(_lines(text, cut))
@@ -396,12 +397,14 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if appendix is not None or (_attachment_title(line) and (stopped or _is_caps(line))):
             stopped, part = False, appendix or ""
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             continue
         if stopped:
             continue
         if _CHAPTER.match(low):  # "Chương II" / "Mục 1": articles run on, numbered across
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             chapter_title = not _CHAPTER.fullmatch(low.rstrip(" .:"))
             continue
@@ -412,6 +415,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if any(p.search(low) for p in _STOP):
             stopped = True
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             continue
         if _RECIPIENTS.match(low):
@@ -427,6 +431,10 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if marker:
             kind, label, length = marker
             node = Node(kind=kind, marker=label, start=s, end=e, heading_span=(s + length, e))
+            if not stack and closed and _next_of(closed, kind, label):
+                # "… nếu có vướng mắc, báo cáo …" inside item 1, then "2. …": the list goes on
+                stack[:] = closed
+            closed = []
             attach(node)
             if node.parent is None:
                 node.part = part
@@ -448,6 +456,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if _is_closing(low) or _closing_runs_on(text, lines, i, low) or (
             low.endswith("./.") and not cut_short and (top.body_spans or top.children or _ends_item(text, top))
         ):  # (a "…./." line that finishes a paragraph cut short is that paragraph's end)
+            closed = stack[:]  # the next item of the same list may still follow
             stack.clear()
             lead_in = lead_kind = None
             continue
@@ -462,6 +471,23 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         _finish(node, text)
     _assign_refs(roots)
     return roots
+
+
+def _next_of(open_items: list[Node], kind: str, label: str) -> bool:
+    """Does an item ``label`` of ``kind`` follow one of ``open_items`` in its numbering
+    ("2" after "1", "c" after "b")?"""
+    for node in open_items:
+        if node.kind != kind or kind not in ("number", "letter"):
+            continue
+        a, b = node.marker.rsplit(".", 1)[-1], label.rsplit(".", 1)[-1]
+        prefix_a, prefix_b = node.marker[:len(node.marker) - len(a)], label[:len(label) - len(b)]
+        if prefix_a != prefix_b:
+            continue
+        if a.isdigit() and b.isdigit() and int(b) == int(a) + 1:
+            return True
+        if len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1:
+            return True
+    return False
 
 
 def _wrapped_heading(text: str, node: Node, line: str, at: int, name_breaks) -> bool:

@@ -1143,3 +1143,20 @@ def test_a_field_value_is_named_without_open_tails_or_unnamed_members(raw, expec
 def test_unnamed_members_inside_a_subject_list(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("after, refs", [
+    # the next item of the list after a closing sentence inside item 1: the list goes on
+    ("2. Giao Thường trực Hội đồng nhân dân tỉnh giám sát thực hiện Nghị quyết này.\n"
+     "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp tuyên truyền, vận động.\n",
+     ["Điều 4.1", "Điều 4.2", "Điều 4.3"]),
+    # an item that does not follow in the numbering starts no task there
+    ("5. Giao Thường trực Hội đồng nhân dân tỉnh giám sát thực hiện Nghị quyết này.\n", ["Điều 4.1"]),
+])
+def test_a_list_goes_on_after_a_closing_sentence_inside_an_item(after, refs):
+    text = ("NGHỊ QUYẾT\nĐiều 4. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân tỉnh tổ chức triển khai thực hiện "
+            "Nghị quyết.\nTrong quá trình tổ chức thực hiện, nếu có khó khăn, vướng mắc, kịp thời báo cáo Hội đồng "
+            "nhân dân tỉnh xem xét.\n" + after)
+    items = _tasks(text, ["Ủy ban nhân dân tỉnh", "Thường trực Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh",
+                          "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "NQ")
+    assert [t["ref"] for t in items] == refs
