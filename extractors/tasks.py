@@ -858,8 +858,10 @@ class _Extractor:
                 role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
                 continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
-            if first is False and not role and re.match(r"[\s*_]*(?:[.;]|$)", self.text[pos:e]):
-                continue  # "… gồm Sở A. Sở B, Sở C": a list closing a sentence names no subject
+            if first is False and not role and re.match(r"[\s*_]*(?:[.;,]|$)", self.text[pos:e]):
+                # "… gồm Sở A. Sở B, Sở C": a list closing a sentence (or going on with
+                # members no reader named) names no subject
+                continue
             inherited = not subjects and first and not inh.fixed
             if inherited:
                 subjects = inh.subjects

@@ -969,6 +969,11 @@ def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
      "là Sở Y tế.\n",
      ["Sở Y tế", "Sở Nội vụ", "Sở Tư pháp"],
      {"II.5": {}}),
+    # … nor one that goes on with members no reader named
+    ("II. NHIỆM VỤ\n6. Kiện toàn Hội đồng tỉnh, gồm đại diện Sở Y tế. Sở Nội vụ, Sở Tư pháp, Phòng Tổng hợp "
+     "thuộc Văn phòng tỉnh; thường trực là Sở Y tế.\n",
+     ["Sở Y tế", "Sở Nội vụ", "Sở Tư pháp"],
+     {"II.6": {}}),
     # a cue further on gives the role of a subject the heading passed down
     ("III. TỔ CHỨC THỰC HIỆN\n1. Ủy ban nhân dân các xã\na) Mở tài khoản cho người hưởng: Ủy ban nhân dân các xã "
      "phối hợp với Ngân hàng Chính sách xã hội thực hiện.\n",
