@@ -70,6 +70,8 @@ _TITLE = re.compile(r"(?:" + _ONE_TITLE.pattern + r"\s*)+", re.I)  # "Đồng ch
 _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
+# Right before a body: a verb that makes it the recipient or the one advised, not a doer.
+_OBJECT_OF = re.compile(_alt(_ROLES["object_verbs"]).pattern + r"(?:\s+(?:cho|lên|về|với|đến))?\s*(?:các\s+)?$", re.I)
 _TAIL = _alt(_ROLES["subject_tails"])
 # The rest of a word a body was named on, with a committee's "ủy" ("tỉnh ủy").
 _WORD_REST = re.compile(r"\w*(?:[^\S\n]+ủy\b)?", re.I)
@@ -782,6 +784,8 @@ class _Extractor:
         cues = [m.end() for m in _COUNTERPART.finditer(self.text, s, e)]
         for h in named:  # after "phối hợp (với)" in its clause, the list goes on past a gap
             after = any(c <= h.start and ";" not in self.text[c:h.start] for c in cues)
+            if not after and _OBJECT_OF.search(self.text, max(s, h.start - 40), h.start):
+                continue  # "Sở A chủ trì tham mưu Ủy ban nhân dân tỉnh …": the body advised
             roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
         return list(roles.values())
 

@@ -1165,3 +1165,18 @@ def test_a_list_goes_on_after_a_closing_sentence_inside_an_item(after, refs):
     items = _tasks(text, ["Ủy ban nhân dân tỉnh", "Thường trực Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh",
                           "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "NQ")
     assert [t["ref"] for t in items] == refs
+
+
+@pytest.mark.parametrize("value, expected", [
+    # the body advised or reported to in a "Cơ quan thực hiện" value is no doer
+    ("Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch; Sở Tư pháp và Đài Phát thanh tỉnh "
+     "chủ động tổ chức triển khai.",
+     {"Sở Nội vụ": "lead", "Sở Tư pháp": "responsible", "Đài Phát thanh tỉnh": "responsible"}),
+    ("Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh.", {"Sở Nội vụ": "responsible"}),
+    ("Sở Nội vụ, Sở Tư pháp.", {"Sở Nội vụ": "responsible", "Sở Tư pháp": "responsible"}),
+])
+def test_a_doers_field_lists_no_recipients(value, expected):
+    text = "II. NỘI DUNG\n1. Phổ biến Luật Việc làm\n- Nội dung thực hiện: Tổ chức phổ biến Luật.\n- Cơ quan thực hiện: " \
+           + value + "\n"
+    items = _tasks(text, ["Sở Nội vụ", "Sở Tư pháp", "Đài Phát thanh tỉnh", "Ủy ban nhân dân tỉnh"])
+    assert roles(items[0]) == expected
