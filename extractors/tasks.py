@@ -61,6 +61,7 @@ _ROLE_CUES = {role: _alt(cues) for role, cues in _ROLES["roles"].items()}
 _ROLE_ORDER = ("lead", "coordinate", "direct")
 _STANDING = _rx(_ROLES["standing_body"])
 _STANDING_BEFORE = _rx(_ROLES["standing_body_before"])
+_STANDING_CUE = re.compile(r"thường|chủ", re.I)
 _COUNTERPART = _alt(_ROLES["counterpart_cues"])
 _CONNECTOR = _rx(_ROLES["list_connectors"])
 _GAP = _rx(_ROLES["counterpart_gap"])
@@ -180,8 +181,9 @@ class Hit:
 
 
 def _as_hit(h) -> Hit:
-    get = h.get if isinstance(h, dict) else lambda k, d=None: getattr(h, k, d)
-    return Hit(int(get("start")), int(get("end")), get("name"), get("locality"))
+    if isinstance(h, dict):
+        return Hit(int(h["start"]), int(h["end"]), h.get("name"), h.get("locality"))
+    return Hit(int(h.start), int(h.end), h.name, getattr(h, "locality", None))
 
 
 def _get(h, key, default=None):
@@ -216,14 +218,17 @@ class _Doc:
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
         self._starts = [h.start for h in self.hits]  # hits from a position by bisection: linear scans
+        self._cue_words = [m.start() for m in _STANDING_CUE.finditer(text)]
         self.standing = {h.key for h in self.hits if self._standing(h)}
 
     def _standing(self, h: Hit) -> bool:
-        """Is ``h`` named the standing body (cơ quan thường trực), right after or before it?"""
-        after, before = self.text[h.end:h.end + 80], self.text[max(0, h.start - 80):h.start]
-        a, b = after.lower(), before.lower()
-        return (("thường" in a or "chủ" in a) and bool(_STANDING.match(after))
-                or "thường" in b and bool(_STANDING_BEFORE.search(before)))
+        """Is ``h`` named the standing body (cơ quan thường trực), right after or before it?
+        (Only near a "thường" or "chủ", which both patterns hold: found once for the text.)"""
+        i = bisect_left(self._cue_words, max(0, h.start - 80))
+        if i == len(self._cue_words) or self._cue_words[i] >= h.end + 80:
+            return False
+        return bool(_STANDING.match(self.text[h.end:h.end + 80])
+                    or _STANDING_BEFORE.search(self.text[max(0, h.start - 80):h.start]))
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
@@ -1092,7 +1097,7 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     seen: set[int] = set()
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
-    breaks = frozenset(i for h in hits for i in range(h.start, h.end) if ctx.text.text[i] == "\n")
+    breaks = frozenset(_line_breaks(ctx.text.text, hits))
     roots = parse_outline(ctx, cut, breaks)
     amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
@@ -1119,6 +1124,15 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             section.items.append(item)
             section.spans.append(spans)
     return section
+
+
+def _line_breaks(text: str, hits: list[Hit]):
+    """Offsets of the line breaks inside the names found."""
+    for h in hits:
+        i = text.find("\n", h.start, h.end)
+        while i >= 0:
+            yield i
+            i = text.find("\n", i + 1, h.end)
 
 
 def _loose_requests(body: str, doc: _Doc) -> list[Node]:
