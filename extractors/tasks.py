@@ -142,6 +142,7 @@ _SPACE = re.compile(r"[\s,;:\-–]*")
 # A clause after ";" may name bodies with their own verb ("Sở A chủ trì; Sở B, Sở C phối hợp").
 _CLAUSE = re.compile(r";\s+")
 _COLON = re.compile(r":\s+")
+_THEN = re.compile(r"(?<!\w)thì\s+", re.I)
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
@@ -856,6 +857,8 @@ class _Extractor:
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
             # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
             starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
+            # "Nếu … thì Giám đốc Sở Y tế có trách nhiệm chủ trì …": the consequent's subject
+            starts += [(m.end(), e, False) for m in _THEN.finditer(self.text, s, e)]
         runs = self.runs(segs)
         for s, e, first in sorted(starts, key=lambda x: x[0]):  # the first role named wins
             # a subject list or its verb may go on past a line break ("… đoàn thể" / "Thành phố, …")
