@@ -399,11 +399,17 @@ class _Doc:
         """"X chỉ đạo Y:" → [Y]: the bodies right after a directing verb."""
         pos = _SPACE.match(self.text, pos, end).end()
         pos = self.skip(_MODIFIER, pos, end)
+        return self.directed(pos, end)[0]
+
+    def directed(self, pos: int, end: int) -> tuple[list[Hit], str | None]:
+        """"X chỉ đạo Y chủ động phối hợp …:" → ([Y], the role Y's own verb gives)."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        pos = self.skip(_MODIFIER, pos, end)
         m = _ROLE_CUES["direct"].match(self.text, pos, end)
         if not m:
-            return []
-        found, _ = self.subjects(m.end(), end)
-        return found
+            return [], None
+        found, at = self.subjects(m.end(), end)
+        return found, (self.opening_role(at, end) if found else None)
 
     def labelled(self, s: int, e: int) -> list[tuple[int, int, str]]:
         """Values of the inline field labels in ``s:e`` ("… Chủ trì: Sở Tư pháp; phối hợp: Sở
@@ -684,15 +690,15 @@ class _Extractor:
             role = self.doc.opening_role(pos, e)
             if subjects and role is None and anc.children:
                 subjects = subjects + self.clause_subjects(pos, e, subjects)
-            objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
+            objects, their_role = self.doc.directed(pos, e) if role == "direct" else ([], None)
             if subjects:
-                if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã:"
-                    inh.directors, inh.subjects, inh.role = subjects, objects, None
+                if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã (chủ động phối hợp …):"
+                    inh.directors, inh.subjects, inh.role = subjects, objects, their_role
                 else:
                     inh.subjects, inh.role, inh.directors = subjects, role, []
             elif objects and inh.subjects and self.text[s:e].rstrip().endswith(":"):
                 # "5. UBND các huyện:" then "b) Chỉ đạo UBND các xã …:" then its items
-                inh.directors, inh.subjects, inh.role = inh.subjects, objects, None
+                inh.directors, inh.subjects, inh.role = inh.subjects, objects, their_role
             elif role:
                 inh.role = role
             for seg in anc.spans:

@@ -1180,3 +1180,17 @@ def test_a_doers_field_lists_no_recipients(value, expected):
            + value + "\n"
     items = _tasks(text, ["Sở Nội vụ", "Sở Tư pháp", "Đài Phát thanh tỉnh", "Ủy ban nhân dân tỉnh"])
     assert roles(items[0]) == expected
+
+
+@pytest.mark.parametrize("lead_in, expected", [
+    # the directed bodies' own verb in a lead-in gives their role on its bullets
+    ("a) Chỉ đạo các ngân hàng thương mại chủ động phối hợp với Sở Y tế triển khai, cụ thể như sau:",
+     {"Ngân hàng Nhà nước chi nhánh tỉnh": "direct", "Các ngân hàng thương mại": "coordinate", "Sở Y tế": "coordinate"}),
+    ("a) Chỉ đạo các ngân hàng thương mại triển khai, cụ thể như sau:",
+     {"Ngân hàng Nhà nước chi nhánh tỉnh": "direct", "Các ngân hàng thương mại": "responsible"}),
+])
+def test_directed_bodies_take_the_role_of_their_own_verb(lead_in, expected):
+    text = ("III. TỔ CHỨC THỰC HIỆN\n3. Ngân hàng Nhà nước chi nhánh tỉnh\n" + lead_in +
+            "\n- Ký kết hợp đồng chi trả qua tài khoản.\n")
+    items = _tasks(text, ["Ngân hàng Nhà nước chi nhánh tỉnh", "Các ngân hàng thương mại", "Sở Y tế"])
+    assert roles(items[0]) == expected
