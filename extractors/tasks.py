@@ -71,6 +71,7 @@ _TITLE = re.compile(r"(?:" + _ONE_TITLE.pattern + r"\s*)+", re.I)  # "Đồng ch
 _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
 _CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
+_OPENS_DUTY = _alt(_ROLES["responsible_openers"])
 # Right before a body: a verb that makes it the recipient or the one advised, not a doer.
 _OBJECT_OF = re.compile(_alt(_ROLES["object_verbs"]).pattern + r"(?:\s+(?:cho|lên|về|với|đến))?\s*(?:các\s+)?$", re.I)
 _TAIL = _alt(_ROLES["subject_tails"])
@@ -875,7 +876,9 @@ class _Extractor:
             if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
                 role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
-                continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
+                if not (subjects and _OPENS_DUTY.match(self.text, self.doc.skip(_MODIFIER, _WS.match(self.text, pos, e).end(), e), e)):
+                    continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
+                role = "responsible"  # "…; Bộ X hướng dẫn các đơn vị …": a duty of its own
             if first is False and not role and re.match(r"[\s*_]*(?:[.;,]|$)", self.text[pos:e]):
                 # "… gồm Sở A. Sở B, Sở C": a list closing a sentence (or going on with
                 # members no reader named) names no subject
