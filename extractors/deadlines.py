@@ -95,7 +95,7 @@ class _Term:
     end_only: bool = False  # "cuối quý III", "hết năm": the end of the period, not all of it
 
     def with_year(self, year: int | None) -> "_Term":
-        return self if self.y is not None else replace(self, y=year)
+        return self if self.y is not None else _with_year(self, year)
 
     @property
     def month_key(self) -> tuple[int, int] | None:
@@ -135,6 +135,12 @@ class _Term:
         return self.kind in ("q", "half", "mspan", "qspan")
 
 
+@functools.lru_cache(maxsize=4096)
+def _with_year(term: _Term, year: int | None) -> _Term:
+    return replace(term, y=year)
+
+
+@functools.lru_cache(maxsize=4096)  # terms repeat ("tháng 12", "năm 2025"); a _Term is immutable
 def _parse_term(s: str) -> _Term | None:
     s = re.sub(rf"^{_CLOCK}", "", s.strip(), flags=re.I)
     end_only = bool(re.match(r"(?:hết|cuối)\s+", s, re.I))
@@ -181,6 +187,7 @@ def _alt(phrases, tolerant: bool = False) -> str:
     return "(?:" + "|".join(r"\s+".join(map(word, p.split())) for p in parts) + ")"
 
 
+@functools.cache
 def _freq_map() -> dict[str, str | None]:
     out = {}
     freqs = load_phrases()["frequencies"]
@@ -253,6 +260,7 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@functools.lru_cache(maxsize=1024)
 def _recurrence_of(phrase: str | None) -> str | None:
     if not phrase:
         return None
@@ -271,12 +279,40 @@ def _mask_relative(text: str) -> str:
 _CLAUSE_BREAK = re.compile(r"[;\n]|\.\s|\(|\)")
 
 
-def _clause_prefix(text: str, pos: int, window: int = 800) -> str:
+_CLAUSE_WINDOW = 800
+
+
+@functools.lru_cache(maxsize=4)
+def _clause_breaks(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the clause breaks of ``text`` (";", a line break, ". ", a bracket):
+    found once per text, so the clause of every date is a bisection, not a rescan."""
+    ms = list(_CLAUSE_BREAK.finditer(text))
+    return [m.start() for m in ms], [m.end() for m in ms]
+
+
+def _clause_start(text: str, pos: int, window: int = _CLAUSE_WINDOW) -> int:
+    ends = _clause_breaks(text)[1]
+    i = bisect.bisect_right(ends, pos) - 1
+    return max(max(0, pos - window), ends[i] if i >= 0 else 0)
+
+
+def _clause_prefix(text: str, pos: int, window: int = _CLAUSE_WINDOW) -> str:
     """Text from the start of the clause that holds ``pos`` up to ``pos`` (at most ``window``)."""
-    last = max(0, pos - window)
-    for m in _CLAUSE_BREAK.finditer(text, last, pos):
-        last = m.end()
-    return text[last:pos]
+    return text[_clause_start(text, pos, window):pos]
+
+
+@functools.lru_cache(maxsize=4)
+def _found(name: str, text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of every match of the pattern ``name`` in ``text``, found once."""
+    ms = list(_patterns()[name].finditer(text))
+    return [m.start() for m in ms], [m.end() for m in ms]
+
+
+def _any_between(name: str, text: str, lo: int, hi: int) -> bool:
+    """Does a match of the pattern ``name`` lie within ``text[lo:hi]``?"""
+    starts, ends = _found(name, text)
+    i = bisect.bisect_left(starts, lo)
+    return i < len(starts) and ends[i] <= hi  # matches do not overlap: their ends are in order
 
 
 def _clause_recurrence(text: str, start: int, end: int) -> str | None:
@@ -284,17 +320,24 @@ def _clause_recurrence(text: str, start: int, end: int) -> str | None:
     … trước ngày 15 tháng 6 và ngày 15 tháng 12 hằng năm" → half_yearly (a frequency before
     the date first, else one after it)."""
     spans = _frequencies(text)  # found once per text, not once per date
-    starts = [s for s, _, _ in spans]
-    first = start - len(_clause_prefix(text, start))
+    starts = _frequency_starts(text)
+    first = _clause_start(text, start)
     i = bisect.bisect_right(starts, start)
     while i and spans[i - 1][0] >= first:  # the last frequency of the clause before the date
         i -= 1
         if spans[i][1] <= start:
             return spans[i][2]
-    limit = min(len(text), end + 800)  # like the clause prefix: a bounded look, not the rest of the text
-    stop = _CLAUSE_BREAK.search(text, end, limit)
-    stop = stop.start() if stop else limit
-    for s, e, rec in spans[bisect.bisect_left(starts, end):]:
+    if first and text[first - 1] == "(":
+        # "báo cáo … hằng năm (trước ngày 15 tháng 11)": the bracket dates the frequency before it
+        j = bisect.bisect_right(starts, first - 1) - 1
+        if j >= 0 and not text[spans[j][1]:first - 1].strip():
+            return spans[j][2]
+    limit = min(len(text), end + _CLAUSE_WINDOW)  # like the clause prefix: a bounded look
+    breaks = _clause_breaks(text)[0]
+    j = bisect.bisect_left(breaks, end)  # the first clause break after the date
+    stop = breaks[j] if j < len(breaks) and breaks[j] < limit else limit
+    for k in range(bisect.bisect_left(starts, end), len(spans)):
+        s, e, rec = spans[k]
         if s >= stop:
             break
         if e <= stop:
@@ -319,6 +362,11 @@ def _in_quoted_title(text: str, start: int, end: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
+def _frequency_starts(text: str) -> list[int]:
+    return [s for s, _, _ in _frequencies(text)]
+
+
+@functools.lru_cache(maxsize=4)
 def _frequencies(text: str) -> list[tuple[int, int, str]]:
     """(start, end, recurrence) of every frequency phrase of ``text``, in order."""
     out = []
@@ -336,7 +384,7 @@ def _excluded(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40):start]
     if pats["right_before"].search(before):
         return True
-    if pats["in_clause"].search(_clause_prefix(text, start)):
+    if _any_between("in_clause", text, _clause_start(text, start), start):
         return True
     return bool(pats["right_after"].match(text[end:end + 20]))
 
@@ -410,8 +458,10 @@ def _candidates(text: str, masked: str, year: int | None) -> list[tuple[Deadline
 
     def add(start: int, end: int, vals, cue_start: int | None = None) -> None:
         if vals:
-            past = _not_after_year(vals, year) and _narrated_past(text, end)
-            out.append((_hit(text, start, end, *vals), past or _excluded(text, cue_start or start, end)))
+            hit = _hit(text, start, end, *vals)
+            # judged only if the hit is chosen (most overlapping candidates are not)
+            out.append((hit, lambda: (_not_after_year(vals, year) and _narrated_past(text, end))
+                        or _excluded(text, cue_start or start, end)))
 
     for m in pats["range"].finditer(masked):
         a, b = _parse_term(m["a"]), _parse_term(m["b"])
@@ -494,13 +544,14 @@ def _label_start(m: re.Match) -> int:
 
 def _select(cands: list[tuple[DeadlineHit, bool]]) -> list[DeadlineHit]:
     """Non-overlapping hits: the earliest first, the longest of those starting together;
-    excluded matches take part, then are dropped."""
+    excluded matches take part, then are dropped. ``excluded`` may be a function, called
+    for the chosen hits only."""
     chosen: list[tuple[DeadlineHit, bool]] = []
     for h, excluded in sorted(cands, key=lambda c: (c[0].start, -(c[0].end - c[0].start))):
         if chosen and h.start < chosen[-1][0].end:
             continue
         chosen.append((h, excluded))
-    return [h for h, excluded in chosen if not excluded]
+    return [h for h, excluded in chosen if not (excluded() if callable(excluded) else excluded)]
 
 
 def _widen_fields(text: str, hits: list[DeadlineHit]) -> list[DeadlineHit]:
@@ -589,15 +640,15 @@ def _in_cited_title(body: str, hit: DeadlineHit, cites: list[int]) -> bool:
     reads as part of that document's title: "Quyết định số 2667/QĐ-BKHCN … đến năm 2025"."""
     if re.match(r"(?i)trước|chậm nhất|muộn nhất|không muộn|hạn", hit.text):
         return False
-    prefix = _clause_prefix(body, hit.start)
-    colon = prefix.rfind(": ")  # "Về vốn theo Nghị quyết số X: UBND tỉnh … trong Quý I/2026"
-    prefix = prefix[colon + 2:] if colon >= 0 else prefix
-    if _patterns()["own_limit"].search(prefix[-30:]):
+    clause_start = _clause_start(body, hit.start)
+    colon = body.rfind(": ", clause_start, hit.start)  # "Về vốn theo Nghị quyết số X: UBND tỉnh … trong Quý I/2026"
+    clause_start = colon + 2 if colon >= 0 else clause_start
+    if _patterns()["own_limit"].search(body[max(clause_start, hit.start - 30):hit.start]):
         return False
-    if _patterns()["citation_number"].search(prefix):
+    if _any_between("citation_number", body, clause_start, hit.start):
         return True
-    clause_start = hit.start - len(prefix)
-    return any(clause_start <= c < hit.start for c in cites)
+    i = bisect.bisect_left(cites, clause_start)
+    return i < len(cites) and cites[i] < hit.start
 
 
 _last_day = last_day  # the last day an ISO year, month or day covers
@@ -613,8 +664,8 @@ def is_past(hit, issued: str | None, year: int | None = None, *, keep_strong: bo
     get = (lambda k: hit.get(k)) if isinstance(hit, dict) else (
         lambda k: getattr(hit, {"end": "end_date", "start": "start_date", "text": "text"}[k]))
     latest = get("end") or get("start")
-    if not latest:
-        return False
+    if not latest or not get("end"):
+        return False  # a period with no end ("Từ 01/7/2025", "năm 2024 và các năm tiếp theo") goes on
     strong = _patterns()["strong_cue"].match(get("text") or "")
     if strong and keep_strong:
         return False

@@ -14,6 +14,7 @@ numbering that restarts inside an article nests under that article.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ _GLUED = re.compile(r"(?<=[:.;])\s+(?=(?:\d{1,2}\s?[.)]|l\s?[.)]|[a-hđ]\s?[)/])
 # Markdown and layout residue before a marker: "## II.", "**1.**", "> -", "\- ".
 _PREFIX_JUNK = re.compile(r"(?:\s|#{1,6}\s|>\s?|\*\*|__|\\(?=[-+.*#]))*")
 _EMPHASIS = re.compile(r"(\*\*|__)|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_SPACES = re.compile(r"\s+")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.I)
 _TERMINAL = re.compile(r"[.;:!?]\s*[\"”»)]*\s*$")
 _SENTENCE_START = re.compile(r"[.!?]\s+(?=\w)")
@@ -124,11 +126,20 @@ _HEADING_MAX_CAPS = int(_HEADINGS["heading_max_words_caps"])
 _KEYWORD_WITHIN = int(_HEADINGS["keyword_within_words"])
 
 
+# A title is a few words: only its first characters are read to judge one (a megabyte-long
+# line is no title, and cleaning it whole for each question would cost its length each time).
+_HEAD_CHARS = 2000
+
+
+def _head(heading: str) -> str:
+    return heading[:_HEAD_CHARS]
+
+
 def looks_like_heading(heading: str) -> bool:
     """A section title rather than a sentence: "II. NHIỆM VỤ TRỌNG TÂM", "2. Nội dung thực
     hiện" — not "4. Giao Sở X theo dõi … thực hiện nội dung Công văn này." (a request whose
     words happen to hold a keyword). Titles are short, or written in capitals."""
-    h = clean(heading).rstrip(" .:")
+    h = clean(_head(heading)).rstrip(" .:")
     words = h.split()
     if not words or ";" in h:
         return False
@@ -139,6 +150,11 @@ def looks_like_heading(heading: str) -> bool:
 
 def heading_kind(heading: str) -> str | None:
     """``"organisation"`` (TỔ CHỨC THỰC HIỆN), ``"duty"`` (NHIỆM VỤ …) or None."""
+    return _heading_kind(_head(heading))
+
+
+@functools.lru_cache(maxsize=4096)  # headings repeat (one per item); the answer is the string's
+def _heading_kind(heading: str) -> str | None:
     if not looks_like_heading(heading):
         # a long title that opens with "Trách nhiệm của …" is still one
         h = clean(heading).lower().rstrip(" .:")
@@ -150,11 +166,12 @@ def heading_kind(heading: str) -> str | None:
     # In a title written in capitals the keyword may stand anywhere; in running case it
     # opens the title ("Thời gian, lộ trình thực hiện"), not the middle of a sentence
     # ("Sở Tài chính rà soát nhiệm vụ chi, thực hiện như sau:").
-    near = h if _is_caps(heading) else " ".join(h.split()[:_KEYWORD_WITHIN + 3])
+    caps = _is_caps(heading)
+    near = h if caps else " ".join(h.split()[:_KEYWORD_WITHIN + 3])
 
     def opens(p: re.Pattern) -> bool:
         m = p.search(near)
-        return bool(m) and (_is_caps(heading) or len(h[:m.start()].split()) < _KEYWORD_WITHIN)
+        return bool(m) and (caps or len(h[:m.start()].split()) < _KEYWORD_WITHIN)
 
     if any(opens(p) for p in _ORGANISATION):
         return "organisation"
@@ -172,13 +189,18 @@ def _is_caps(text: str) -> bool:
 
 def is_not_duty(heading: str) -> bool:
     """A heading that never holds duties ("Phạm vi điều chỉnh", "Đối tượng áp dụng")."""
+    return _is_not_duty(_head(heading))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_not_duty(heading: str) -> bool:
     h = clean(heading).lower().rstrip(" .:")
     return any(p.search(h) for p in _NOT_DUTY)
 
 
 def is_duty_subsection(heading: str) -> bool:
     """A numbered subsection of a non-duty section that is one ("2. Nhiệm vụ")."""
-    h = clean(heading).lower()
+    h = clean(_head(heading)).lower()
     return any(p.search(h) for p in _DUTY_SUB)
 
 
@@ -188,8 +210,9 @@ def is_duty_subsection(heading: str) -> bool:
 def clean(text: str) -> str:
     """Markdown emphasis removed and whitespace collapsed: ``(*khi có yêu cầu*)`` →
     ``(khi có yêu cầu)``."""
-    text = _EMPHASIS.sub(lambda m: m.group(2) or "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if "*" in text or "__" in text:  # most text has no markup to remove
+        text = _EMPHASIS.sub(lambda m: m.group(2) or "", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 # OCR loses or swaps diacritics ("chu trì", "phôi hợp vói", "truớc ngày"): every vowel may
@@ -208,6 +231,8 @@ def tolerant_letters(pattern: str) -> str:
 
 def appendix_part(line: str) -> str | None:
     """``"PL"`` / ``"PLII"`` for an appendix title line ("PHỤ LỤC II", "Phụ lục 01"), else None."""
+    if "phụ lục" not in line[:80].lower():  # a quick no for the lines that are not one
+        return None
     low = clean(line).lower().rstrip(" .:")
     if not low.startswith("phụ lục") or not looks_like_heading(line):
         return None
@@ -296,6 +321,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
     lead_in: tuple[int, int] | None = None
     lead_kind: str | None = None
     stopped = False
+    closed: list[Node] = []  # the items open when a closing paragraph ended them
     chapter_title = True  # False right after "Chương II": its title may follow
     part = ""
     lines = list(_lines(text, cut))
@@ -310,12 +336,14 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if appendix is not None or (_attachment_title(line) and (stopped or _is_caps(line))):
             stopped, part = False, appendix or ""
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             continue
         if stopped:
             continue
         if _CHAPTER.match(low):  # "Chương II" / "Mục 1": articles run on, numbered across
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             chapter_title = not _CHAPTER.fullmatch(low.rstrip(" .:"))
             continue
@@ -326,6 +354,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if any(p.search(low) for p in _STOP):
             stopped = True
             stack.clear()
+            closed = []
             lead_in = lead_kind = None
             continue
         if _RECIPIENTS.match(low):
@@ -341,6 +370,10 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if marker:
             kind, label, length = marker
             node = Node(kind=kind, marker=label, start=s, end=e, heading_span=(s + length, e))
+            if not stack and closed and _next_of(closed, kind, label):
+                # "… nếu có vướng mắc, báo cáo …" inside item 1, then "2. …": the list goes on
+                stack[:] = closed
+            closed = []
             attach(node)
             if node.parent is None:
                 node.part = part
@@ -362,6 +395,7 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         if _is_closing(low) or _closing_runs_on(text, lines, i, low) or (
             low.endswith("./.") and not cut_short and (top.body_spans or top.children or _ends_item(text, top))
         ):  # (a "…./." line that finishes a paragraph cut short is that paragraph's end)
+            closed = stack[:]  # the next item of the same list may still follow
             stack.clear()
             lead_in = lead_kind = None
             continue
@@ -376,6 +410,23 @@ def parse_text(text: str, cut=(), name_breaks=frozenset()) -> list[Node]:
         _finish(node, text)
     _assign_refs(roots)
     return roots
+
+
+def _next_of(open_items: list[Node], kind: str, label: str) -> bool:
+    """Does an item ``label`` of ``kind`` follow one of ``open_items`` in its numbering
+    ("2" after "1", "c" after "b")?"""
+    for node in open_items:
+        if node.kind != kind or kind not in ("number", "letter"):
+            continue
+        a, b = node.marker.rsplit(".", 1)[-1], label.rsplit(".", 1)[-1]
+        prefix_a, prefix_b = node.marker[:len(node.marker) - len(a)], label[:len(label) - len(b)]
+        if prefix_a != prefix_b:
+            continue
+        if a.isdigit() and b.isdigit() and int(b) == int(a) + 1:
+            return True
+        if len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1:
+            return True
+    return False
 
 
 def _wrapped_heading(text: str, node: Node, line: str, at: int, name_breaks) -> bool:

@@ -61,14 +61,29 @@ _ROLE_CUES = {role: _alt(cues) for role, cues in _ROLES["roles"].items()}
 _ROLE_ORDER = ("lead", "coordinate", "direct")
 _STANDING = _rx(_ROLES["standing_body"])
 _STANDING_BEFORE = _rx(_ROLES["standing_body_before"])
+_STANDING_CUE = re.compile(r"thường|chủ", re.I)
 _COUNTERPART = _alt(_ROLES["counterpart_cues"])
 _CONNECTOR = _rx(_ROLES["list_connectors"])
 _GAP = _rx(_ROLES["counterpart_gap"])
 _INTRODUCER = _alt(_ROLES["subject_introducers"])
-_TITLE = _alt(_ROLES["subject_titles"])
+_ONE_TITLE = _alt(_ROLES["subject_titles"])
+_TITLE = re.compile(r"(?:" + _ONE_TITLE.pattern + r"\s*)+", re.I)  # "Đồng chí Bí thư …"
 _LEADING = _alt(_ROLES["leading_clauses"])
 _MODIFIER = _alt(_ROLES["pre_verb_modifiers"])
+_CLAUSE_GOES_ON = _alt(_ROLES["clause_continuations"])
+_OPENS_DUTY = _alt(_ROLES["responsible_openers"])
+# Right before a body: a verb that makes it the recipient or the one advised, not a doer.
+_OBJECT_OF = re.compile(_alt(_ROLES["object_verbs"]).pattern + r"(?:\s+(?:cho|lên|về|với|đến))?\s*(?:các\s+)?$", re.I)
 _TAIL = _alt(_ROLES["subject_tails"])
+# The rest of a word a body was named on, with a committee's "ủy" ("tỉnh ủy").
+_WORD_REST = re.compile(r"\w*(?:[^\S\n]+ủy\b)?", re.I)
+_MEMBER_ONLY = re.compile(r"(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern
+                          + r"(?:\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện|quận|xã|phường)\b)?", re.I)
+_BEFORE_NAME = re.compile(r"[\s*_]*(?:(?:các|những)\s+)?", re.I)  # emphasis marks may stand between
+_KIND_COLON = re.compile(r"\s*(?:(?:các|những)\s+)?([^\W\d]+(?: [^\W\d]+)?)\s*:\s*", re.I)
+# Members of a subject list that name no body, before its verb ("Các sở, ban, ngành, đơn vị,
+# tổ chức chính trị - xã hội, hội, đoàn thể … phối hợp").
+_MEMBERS = re.compile(r"(?:\s*(?:,|\bvà\b)\s*(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern + ")+", re.I)
 _REQUEST_VERB = _alt(_ROLES["request_verbs"])
 _ADDRESSEE = _alt(_ROLES["addressee_references"])
 _TOPIC = _rx(_ROLES["topic_label"])
@@ -119,6 +134,7 @@ _REQUEST_KINDS = {"CV", "CT", "CĐ", "TB", "GM"}
 _OPEN_ENDED = re.compile(
     r"\s*(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\s*)*(?:có\s+)?liên\s+quan\b", re.I
 )
+_OWN_OPEN_GROUP = re.compile(r"\s*,[^;]*\bcá\s+nhân\b", re.I)
 # An open-ended group in a list of subjects ("Các sở ngành liên quan, Viện X …").
 _OPEN_GROUP = re.compile(r"(?:(?:các|những)\s+)?[^\W\d][^,;:.()\n]{0,50}?\b(?:có\s+)?liên\s+quan\b", re.I)
 # Where a sentence may name a new subject ("… năm 2025. UBND cấp xã triển khai …").
@@ -127,6 +143,7 @@ _SPACE = re.compile(r"[\s,;:\-–]*")
 # A clause after ";" may name bodies with their own verb ("Sở A chủ trì; Sở B, Sở C phối hợp").
 _CLAUSE = re.compile(r";\s+")
 _COLON = re.compile(r":\s+")
+_THEN = re.compile(r"(?<!\w)thì\s+", re.I)
 _WS = re.compile(r"\s*")
 # Between the bodies of one subject list ("Văn phòng UBND tỉnh, các Sở, ban ngành, …").
 _SUBJECT_SEP = re.compile(r"\s*(?:[,;&]|\s[-–]\s|\b(?:và|cùng)\b)\s*(?:(?:và|cùng)\s+)?", re.I)
@@ -140,6 +157,13 @@ _LABEL_GAP = re.compile(r"\s*[;,]\s*(?:[^\W\d]+\s+){0,3}[^\W\d]+\s*(?:[;,]\s*(?:
                         r"|\s*(?:[^\W\d]+\s+){0,3}[^\W\d]{0,10}\s*[;,]\s*(?:và\s+)?|\s+và\s+", re.I)
 # A heading this short that holds a period ("Giai đoạn 2026 - 2030") dates the items under it.
 _PERIOD_LABEL_WORDS = 8
+# A task's own time limit is read in its first characters (an item runs a few thousand at
+# most; a megabyte-long one is read no further).
+_DEADLINE_WINDOW = 20_000
+# Headings are judged on their first characters (a title is short; a huge line is none).
+_HEAD = 2000
+# "6. Đề nghị: Hội A, Hội B, Liên minh C": a label however many bodies it lists.
+_INTRODUCED_LIST = re.compile(_INTRODUCER.pattern + r"\s*:", re.I)
 # A heading that is only a label names no verb of duty.
 _LABEL_MAX_WORDS = 15
 
@@ -159,8 +183,9 @@ class Hit:
 
 
 def _as_hit(h) -> Hit:
-    get = h.get if isinstance(h, dict) else lambda k, d=None: getattr(h, k, d)
-    return Hit(int(get("start")), int(get("end")), get("name"), get("locality"))
+    if isinstance(h, dict):
+        return Hit(int(h["start"]), int(h["end"]), h.get("name"), h.get("locality"))
+    return Hit(int(h.start), int(h.end), h.name, getattr(h, "locality", None))
 
 
 def _get(h, key, default=None):
@@ -195,34 +220,62 @@ class _Doc:
         self.text = text
         self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
         self._starts = [h.start for h in self.hits]  # hits from a position by bisection: linear scans
-        self.standing = {h.key for h in self.hits if _STANDING.match(text[h.end:h.end + 80])
-                         or _STANDING_BEFORE.search(text[max(0, h.start - 80):h.start])}
+        self._cue_words = [m.start() for m in _STANDING_CUE.finditer(text)]
+        self.standing = {h.key for h in self.hits if self._standing(h)}
+
+    def _standing(self, h: Hit) -> bool:
+        """Is ``h`` named the standing body (cơ quan thường trực), right after or before it?
+        (Only near a "thường" or "chủ", which both patterns hold: found once for the text.)"""
+        i = bisect_left(self._cue_words, max(0, h.start - 80))
+        if i == len(self._cue_words) or self._cue_words[i] >= h.end + 80:
+            return False
+        return bool(_STANDING.match(self.text[h.end:h.end + 80])
+                    or _STANDING_BEFORE.search(self.text[max(0, h.start - 80):h.start]))
 
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
 
     def open_ended(self, h: Hit) -> bool:
-        return bool(_OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60)))
+        m = _OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60))
+        # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan": individuals make the
+        # tail a group of its own, which leaves the body before it definite
+        return bool(m) and not _OWN_OPEN_GROUP.match(m.group())
 
     def hit_at(self, pos: int, end: int) -> Hit | None:
         """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
         for h in islice(self.hits, bisect_left(self._starts, pos), None):
-            if h.start >= end or h.end > end or h.start - pos > 12:
+            if h.start >= end or h.end > end or h.start - pos > 24:
                 return None  # a name running past the segment is not in it
-            if re.fullmatch(r"\s*(?:(?:các|những)\s+)?", self.text[pos:h.start], re.I):
+            gap = self.text[pos:h.start]
+            if _BEFORE_NAME.fullmatch(gap) or (
+                    # "Các Bộ: Quốc phòng, Tài chính": the kind of body, then each one's name
+                    (m := _KIND_COLON.fullmatch(gap)) and h.name.lower().startswith(m[1].lower())):
                 return None if self.open_ended(h) else h
             return None
         return None
 
-    def skip(self, pattern: re.Pattern, pos: int, end: int, clause: bool = False) -> int:
-        """Past ``pattern`` at ``pos`` (and, for a clause, past its comma)."""
+    def skip(self, pattern: re.Pattern, pos: int, end: int, clause: bool = False, verb: bool = False) -> int:
+        """Past ``pattern`` at ``pos`` (and, for a clause, past its comma; with ``verb``, past
+        the commas of nouns that go on with the clause: "Trong phạm vi, lĩnh vực quản lý của
+        mình, chủ động phối hợp …")."""
         m = pattern.match(self.text, pos, end)
         if not m:
             return pos
         if not clause:
             return _SPACE.match(self.text, m.end(), end).end()
-        comma = self.text.find(",", m.end(), min(end, m.end() + 200))
-        return _SPACE.match(self.text, comma + 1, end).end() if comma >= 0 else pos
+        limit = min(end, m.end() + 200)
+        comma = self.text.find(",", m.end(), limit)
+        if comma < 0:
+            return pos
+        at = _SPACE.match(self.text, comma + 1, end).end()
+        for _ in range(3 if verb else 0):
+            if not _CLAUSE_GOES_ON.match(self.text, at, end):
+                break
+            comma = self.text.find(",", at, limit)
+            if comma < 0:
+                break
+            at = _SPACE.match(self.text, comma + 1, end).end()
+        return at
 
     def subjects(self, pos: int, end: int) -> tuple[list[Hit], int]:
         """Agencies named at ``pos`` as the subject, and where their verb starts."""
@@ -241,6 +294,9 @@ class _Doc:
             at = self.skip(_TITLE, pos, end)
             first_at = at if first_at is None else first_at
             hit = self.hit_at(at, end)
+            if hit is None and found and (nxt := self._past_members(at, end)) != at:
+                pos = nxt  # "Các sở, ban, ngành, đoàn thể Thành phố, Ủy ban nhân dân …"
+                continue
             if hit is None and (group := _OPEN_GROUP.match(self.text, at, end)):
                 # "Các sở ngành liên quan, Viện X": an open-ended group before a named body
                 m = _SUBJECT_SEP.match(self.text, group.end(), end)
@@ -259,6 +315,15 @@ class _Doc:
                 break
             found.append(hit)
             pos = hit.end
+            if pos < end and self.text[pos - 1].isalnum() and self.text[pos].isalnum():
+                # one body per letter of a shared word ("Bí thư tỉnh ủy, Chủ tịch UBND các tỉnh:
+                # A, B" names each Tỉnh ủy on a letter of "tỉnh"): all of them, then the word
+                for h in islice(self.hits, bisect_left(self._starts, pos), None):
+                    if h.start != pos or h.end > end:
+                        break
+                    found.append(h)
+                    pos = h.end
+                pos = _WORD_REST.match(self.text, pos, end).end()
             tail = _WS.match(self.text, pos, end)
             if m := _TAIL.match(self.text, tail.end(), end):
                 pos = m.end()
@@ -268,10 +333,27 @@ class _Doc:
             pos = m.end()
         return found, pos
 
-    def _continues(self, pos: int, end: int) -> bool:
-        """Does a subject list go on at ``pos`` (an agency, or a titled head of one)?"""
+    def _continues(self, pos: int, end: int, members: bool = True) -> bool:
+        """Does a subject list go on at ``pos`` (an agency, or a titled head of one, maybe
+        after members that name no body)?"""
         at = self.skip(_TITLE, pos, end)
-        return self.hit_at(at, end) is not None or (at != pos and self._next_titled(at, end) is not None)
+        if self.hit_at(at, end) is not None or (at != pos and self._next_titled(at, end) is not None):
+            return True
+        return members and self._past_members(pos, end) != pos
+
+    def _past_members(self, pos: int, end: int) -> int:
+        """Past unnamed members of a subject list ("đoàn thể Thành phố, ") when a named body
+        follows them; else ``pos``."""
+        at = pos
+        for _ in range(4):
+            member = _MEMBER_ONLY.match(self.text, at, end)
+            m = member and _SUBJECT_SEP.match(self.text, member.end(), end)
+            if not m or m.end() == member.end():
+                return pos
+            at = m.end()
+            if self._continues(at, end, members=False):
+                return at
+        return pos
 
     def _next_titled(self, at: int, end: int) -> int | None:
         """After a title whose body is no agency ("Thủ trưởng các cơ quan, đơn vị thuộc
@@ -284,13 +366,28 @@ class _Doc:
                 return m.end()
         return None
 
+    def past_name(self, pos: int, end: int, named: list[Hit]) -> int:
+        """Past a repeat of one of the ``named`` bodies' printed names at ``pos`` (line breaks
+        may fall anywhere in it), or past a name's trailing words ("Thành phố" of a heading
+        that wrapped into its text); else ``pos``."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        for h in named:
+            words = self.text[h.start:h.end].split()
+            if words and (m := re.compile(r"\s+".join(map(re.escape, words)), re.I).match(self.text, pos, end)):
+                pos = m.end()
+                break
+        tail = _WS.match(self.text, pos, end).end()
+        m = _TAIL.match(self.text, tail, end)
+        return m.end() if m else pos
+
     def opening_role(self, pos: int, end: int) -> str | None:
         """The role that the opening verb at ``pos`` gives (None: no cue)."""
+        pos = self.skip(_MEMBERS, pos, end)  # right after a subject list: its unnamed members
         for _ in range(4):
             before = pos
             pos = _SPACE.match(self.text, pos, end).end()
             pos = self.skip(_MODIFIER, pos, end)
-            pos = self.skip(_LEADING, pos, end, clause=True)
+            pos = self.skip(_LEADING, pos, end, clause=True, verb=True)
             pos = self.skip(_MODIFIER, pos, end)
             if pos == before:
                 break
@@ -303,11 +400,17 @@ class _Doc:
         """"X chỉ đạo Y:" → [Y]: the bodies right after a directing verb."""
         pos = _SPACE.match(self.text, pos, end).end()
         pos = self.skip(_MODIFIER, pos, end)
+        return self.directed(pos, end)[0]
+
+    def directed(self, pos: int, end: int) -> tuple[list[Hit], str | None]:
+        """"X chỉ đạo Y chủ động phối hợp …:" → ([Y], the role Y's own verb gives)."""
+        pos = _SPACE.match(self.text, pos, end).end()
+        pos = self.skip(_MODIFIER, pos, end)
         m = _ROLE_CUES["direct"].match(self.text, pos, end)
         if not m:
-            return []
-        found, _ = self.subjects(m.end(), end)
-        return found
+            return [], None
+        found, at = self.subjects(m.end(), end)
+        return found, (self.opening_role(at, end) if found else None)
 
     def labelled(self, s: int, e: int) -> list[tuple[int, int, str]]:
         """Values of the inline field labels in ``s:e`` ("… Chủ trì: Sở Tư pháp; phối hợp: Sở
@@ -390,7 +493,7 @@ def task_scopes(roots: list[Node], doc_type: str | None) -> list[tuple[Node, str
         for node in nodes:
             kind = heading_kind(node.heading)
             if node.kind == "article":
-                if _AMENDING_ACT.match(clean(node.heading).lower()):
+                if _AMENDING_ACT.match(clean(node.heading[:_HEAD]).lower()):
                     continue  # "Điều 1. Sửa đổi, bổ sung …": the rules it writes are no duties
                 if any(c.kind == "roman" or heading_kind(c.heading) for c in node.children):
                     consider(node.children)
@@ -440,7 +543,7 @@ def amended_spans(text: str) -> list[tuple[int, int]]:
 
 def _amending(node: Node) -> bool:
     """An item that instructs an amendment ("2. Khoản 3 Điều 8 được sửa đổi như sau:")."""
-    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading).lower()))
+    return bool(_AMENDING_INSTRUCTION.match(clean(node.heading[:_HEAD]).lower()))
 
 
 def _has_value(node: Node) -> bool:
@@ -458,7 +561,7 @@ def _task_nodes(scope: Node, amended=()):
             return
         if _amending(node) or any(a <= node.start < b for a, b in amended):
             return
-        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading).lower().rstrip(" .:")):
+        if node is not scope and node.children and _MONEY_SUBSECTION.match(clean(node.heading[:_HEAD]).lower().rstrip(" .:")):
             return
         duties = [c for c in node.children if not _attribute(c)]
         if not duties:  # "- Nội dung:" then "+ …" bullets: each bullet is a duty of the item
@@ -507,7 +610,7 @@ class _Extractor:
             bool(node.children or node.body_spans)
             and not re.search(r"[.;]\s*$", heading)
             and self.doc.opening_role(pos, e) is None  # "4. Bộ X chỉ đạo …" / "(kể cả …)": a sentence
-            and len(heading.split()) <= _LABEL_MAX_WORDS
+            and (len(heading.split()) <= _LABEL_MAX_WORDS or _INTRODUCED_LIST.match(heading))
             and (bool(subjects) or bool(_INTRODUCER.match(heading)))
             and not any(_ROLE_CUES[r].search(self.text, pos, e) for r in ("lead", "coordinate"))
         )
@@ -520,6 +623,11 @@ class _Extractor:
                 if self.text[at:h.start].strip() or h.key in {x.key for x in subjects}:
                     break
                 subjects = subjects + [h]
+        elif whole and _INTRODUCER.match(heading):
+            # "6. Đề nghị: Hội A, Hội B, Liên minh C" whose first body no reader named (the
+            # list may wrap onto the lines before the first sub-item)
+            stop = node.children[0].start if node.children else e
+            subjects = [h for h in self.doc.hits_in(s, max(e, stop)) if not self.doc.open_ended(h)]
         return (subjects if whole else []), None, whole
 
     def segments(self, node: Node, scope: Node, kind: str) -> tuple[list[tuple[int, int]], str | None]:
@@ -564,7 +672,13 @@ class _Extractor:
             if anc is scope:
                 # "Điều 5. Trách nhiệm của Sở Tài chính", "II. NHIỆM VỤ CỦA CÁC SỞ"
                 label, _, whole = self.label(anc, scope, kind)
-                inh.subjects = label if whole and label else self.doc.subjects(*anc.heading_span)[0]
+                if whole and label:
+                    inh.subjects = label
+                else:
+                    s, e = anc.heading_span
+                    inh.subjects, pos = self.doc.subjects(s, e)
+                    if inh.subjects and anc.children and self.doc.opening_role(pos, e) is None:
+                        inh.subjects = inh.subjects + self.clause_subjects(pos, e, inh.subjects)
                 if not inh.subjects:
                     inh.subjects, inh.role = self.introduced(anc, kind)
                 continue
@@ -575,15 +689,17 @@ class _Extractor:
             s, e = anc.heading_span
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
-            objects = self.doc.objects_after_direct(pos, e) if role == "direct" else []
+            if subjects and role is None and anc.children:
+                subjects = subjects + self.clause_subjects(pos, e, subjects)
+            objects, their_role = self.doc.directed(pos, e) if role == "direct" else ([], None)
             if subjects:
-                if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã:"
-                    inh.directors, inh.subjects, inh.role = subjects, objects, None
+                if objects:  # "UBND cấp huyện chỉ đạo UBND cấp xã (chủ động phối hợp …):"
+                    inh.directors, inh.subjects, inh.role = subjects, objects, their_role
                 else:
                     inh.subjects, inh.role, inh.directors = subjects, role, []
             elif objects and inh.subjects and self.text[s:e].rstrip().endswith(":"):
                 # "5. UBND các huyện:" then "b) Chỉ đạo UBND các xã …:" then its items
-                inh.directors, inh.subjects, inh.role = inh.subjects, objects, None
+                inh.directors, inh.subjects, inh.role = inh.subjects, objects, their_role
             elif role:
                 inh.role = role
             for seg in anc.spans:
@@ -597,6 +713,19 @@ class _Extractor:
         if label:  # "4. UBND các huyện …" + its paragraph; "1. Ban chỉ đạo 19 tỉnh: Chỉ đạo …"
             inh.subjects, inh.role, inh.directors = label, None, []
         return inh
+
+    def clause_subjects(self, pos: int, end: int, have: list[Hit]) -> list[Hit]:
+        """A lead-in naming its subjects in clauses ("1. Giao Thủ trưởng các sở, …; Chủ tịch
+        UBND các xã:"): the bodies opening each later clause that has no verb of its own."""
+        out: list[Hit] = []
+        keys = {h.key for h in have}
+        for m in _CLAUSE.finditer(self.text, pos, end):
+            found, at = self.doc.subjects(m.end(), end)
+            if not found or self.doc.opening_role(at, end) is not None:
+                break
+            out += [h for h in found if h.key not in keys]
+            keys |= {h.key for h in found}
+        return out
 
     def introduced(self, node: Node, kind: str) -> tuple[list[Hit], str | None]:
         """Bodies named after "đề nghị / giao / yêu cầu" in a paragraph that ends with ":"
@@ -668,6 +797,8 @@ class _Extractor:
         cues = [m.end() for m in _COUNTERPART.finditer(self.text, s, e)]
         for h in named:  # after "phối hợp (với)" in its clause, the list goes on past a gap
             after = any(c <= h.start and ";" not in self.text[c:h.start] for c in cues)
+            if not after and _OBJECT_OF.search(self.text, max(s, h.start - 40), h.start):
+                continue  # "Sở A chủ trì tham mưu Ủy ban nhân dân tỉnh …": the body advised
             roles.setdefault(h.key, (h, "coordinate" if after else "responsible"))
         return list(roles.values())
 
@@ -733,19 +864,31 @@ class _Extractor:
             starts += [(m.end(), e, None) for m in _CLAUSE.finditer(self.text, s, e)]
             # "Mở tài khoản: Ủy ban nhân dân xã phối hợp với …": a label, then its subject
             starts += [(m.end(), e, None) for m in _COLON.finditer(self.text, s, e)]
+            # "Nếu … thì Giám đốc Sở Y tế có trách nhiệm chủ trì …": the consequent's subject
+            starts += [(m.end(), e, False) for m in _THEN.finditer(self.text, s, e)]
+        runs = self.runs(segs)
         for s, e, first in sorted(starts, key=lambda x: x[0]):  # the first role named wins
+            # a subject list or its verb may go on past a line break ("… đoàn thể" / "Thành phố, …")
+            if first:
+                e = next((b for a, b in runs if a <= s < b), e)
             subjects, pos = self.doc.subjects(s, e)
             role = self.doc.opening_role(pos, e)
             if subjects and not role and first and not self.text[pos:e].strip(" .:*") and len(segs) > 1:
                 role = self.doc.opening_role(*segs[1])  # "1.2. Giao Công an Thành phố" / "Chỉ đạo …"
             if first is None and not role:
-                continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
-            if first is False and not role and re.match(r"[\s*_]*(?:[.;]|$)", self.text[pos:e]):
-                continue  # "… gồm Sở A. Sở B, Sở C": a list closing a sentence names no subject
+                if not (subjects and _OPENS_DUTY.match(self.text, self.doc.skip(_MODIFIER, _WS.match(self.text, pos, e).end(), e), e)):
+                    continue  # "…; Ủy ban nhân dân tỉnh xem xét": only a clause with a role cue
+                role = "responsible"  # "…; Bộ X hướng dẫn các đơn vị …": a duty of its own
+            if first is False and not role and re.match(r"[\s*_]*(?:[.;,]|$)", self.text[pos:e]):
+                # "… gồm Sở A. Sở B, Sở C": a list closing a sentence (or going on with
+                # members no reader named) names no subject
+                continue
             inherited = not subjects and first and not inh.fixed
             if inherited:
                 subjects = inh.subjects
-                role = role or inh.role
+                # "4. Trung tâm X" then "Trung tâm X chủ trì …" (the name wrapped where the
+                # agency reader lost it); "3. Bộ Tư lệnh" wrapped into "Thành phố chủ trì …"
+                role = role or self.doc.opening_role(self.doc.past_name(s, e, subjects), e) or inh.role
             for hit in subjects:
                 if hit.key in weak and role:  # the item names its subject's role further on
                     roles.pop(hit.key, None)
@@ -767,6 +910,7 @@ class _Extractor:
     def deadline_in(self, text: str) -> dict | None:
         if not text or self.find_deadlines is None:
             return None
+        text = text[:_DEADLINE_WINDOW]
         hits = sorted(self.find_deadlines(text, self.year), key=lambda h: _get(h, "start", 0))
         hits = [d for d in map(_as_deadline, hits) if not _is_past(d, self.issued, self.year)]
         return hits[0] if hits else None
@@ -843,7 +987,7 @@ class _Extractor:
         pos, rest = start, []
         for h in [*hits, None]:
             s, e = (h.start, h.end) if h else (end, end)
-            piece = self.text[pos:s].strip(" ,;.-–\n*_:")
+            piece = _trim_piece(self.text[pos:s].strip(" ,;.-–\n*_:()"))
             if piece:
                 rest.append((pos + self.text[pos:s].find(piece), piece))
             pos = e
@@ -884,6 +1028,25 @@ class _Extractor:
             "deadline": self.deadline(node, scope, kind, text, time_label),
         }
         return item, [self.ctx.text.span(s, e) for s, e in segs]
+
+
+# In a field's value, where an open-ended group starts ("…, Sở A và các cơ quan, đơn vị có
+# liên quan") and an unnamed member closing a list of bodies ("Các Sở, ngành, đơn vị").
+_OPEN_TAIL = re.compile(r"\s*(?:,|\bvà\b|\bcùng\b)\s*(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân)\b"
+                        r"[^;]{0,80}?\bliên\s+quan\b", re.I)
+_LAST_MEMBER = re.compile(r"\s*(?:,|\bvà\b)\s*(?:các\s+)?" + _alt(_ROLES["unnamed_members"]).pattern + r"\s*$", re.I)
+
+
+def _trim_piece(piece: str) -> str:
+    """A field's leftover text as a name: without an open-ended tail or unnamed members."""
+    if m := _OPEN_TAIL.search(piece):
+        piece = piece[:m.start()]
+    for _ in range(4):
+        m = _LAST_MEMBER.search(piece)
+        if not m or m.start() == 0:
+            break
+        piece = piece[:m.start()]
+    return piece.strip(" ,;.-–\n*_:()")
 
 
 def _within(node: Node, scope: Node) -> bool:
@@ -946,7 +1109,7 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     seen: set[int] = set()
     tables = _tables(ctx)
     cut = [(t.start, t.end) for t in tables if t.start >= 0]
-    breaks = frozenset(i for h in hits for i in range(h.start, h.end) if ctx.text.text[i] == "\n")
+    breaks = frozenset(_line_breaks(ctx.text.text, hits))
     roots = parse_outline(ctx, cut, breaks)
     amended = amended_spans(ctx.text.body)
     for scope, kind in task_scopes(roots, ctx.document.get("doc_type")):
@@ -973,6 +1136,15 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
             section.items.append(item)
             section.spans.append(spans)
     return section
+
+
+def _line_breaks(text: str, hits: list[Hit]):
+    """Offsets of the line breaks inside the names found."""
+    for h in hits:
+        i = text.find("\n", h.start, h.end)
+        while i >= 0:
+            yield i
+            i = text.find("\n", i + 1, h.end)
 
 
 def _loose_requests(body: str, doc: _Doc) -> list[Node]:

@@ -112,7 +112,26 @@ CASES = [
     ("Đến năm 2030, 100% số xã đã đạt chuẩn nông thôn mới", 2025, [(None, "2030", None)]),
     ("Từ ngày 01/7 đến 31/12/2025, tổ chức kiểm tra các đơn vị đã đăng ký",
      2025, [("2025-07-01", "2025-12-31", None)]),
+    # a bracket after a frequency dates it: the date repeats
+    ("Định kỳ báo cáo Sở Nội vụ kết quả thực hiện hằng năm\n(trước ngày 20 tháng 10) để tổng hợp", 2026,
+     [(None, None, "yearly")]),
+    ("báo cáo kết quả hằng quý (trước ngày 25 của tháng cuối quý)", 2026, [(None, None, "quarterly")]),
+    # … a bracket after other words does not
+    ("báo cáo kết quả thực hiện (trước ngày 20 tháng 10)", 2026, [(None, "2026-10-20", None)]),
 ]
+
+
+@pytest.mark.parametrize(("hit", "issued", "past"), [
+    # a period with no end goes on after the document is issued
+    ({"text": "Từ 01/3/2026", "start": "2026-03-01", "end": None}, "2026-04-10", False),
+    ({"text": "năm 2024 và các năm tiếp theo", "start": "2024", "end": None}, "2026-04-10", False),
+    # one that ended before it is history
+    ({"text": "từ tháng 1 đến tháng 3/2026", "start": "2026-01", "end": "2026-03"}, "2026-04-10", True),
+])
+def test_a_period_is_past_only_once_it_has_ended(hit, issued, past):
+    from extractors.deadlines import is_past
+
+    assert is_past(hit, issued) is past
 
 
 def values(hits: list[DeadlineHit]) -> list[tuple]:

@@ -969,6 +969,11 @@ def test_a_failing_tasks_extractor_becomes_a_warning(monkeypatch):
      "là Sở Y tế.\n",
      ["Sở Y tế", "Sở Nội vụ", "Sở Tư pháp"],
      {"II.5": {}}),
+    # … nor one that goes on with members no reader named
+    ("II. NHIỆM VỤ\n6. Kiện toàn Hội đồng tỉnh, gồm đại diện Sở Y tế. Sở Nội vụ, Sở Tư pháp, Phòng Tổng hợp "
+     "thuộc Văn phòng tỉnh; thường trực là Sở Y tế.\n",
+     ["Sở Y tế", "Sở Nội vụ", "Sở Tư pháp"],
+     {"II.6": {}}),
     # a cue further on gives the role of a subject the heading passed down
     ("III. TỔ CHỨC THỰC HIỆN\n1. Ủy ban nhân dân các xã\na) Mở tài khoản cho người hưởng: Ủy ban nhân dân các xã "
      "phối hợp với Ngân hàng Chính sách xã hội thực hiện.\n",
@@ -1020,3 +1025,172 @@ def test_a_notice_item_opens_after_its_topic(item, subject, role, end):
 def test_wrapped_lines_sent_staff_and_first_roles(text, names, expected):
     items = _tasks(text, names)
     assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a subsection label, then its paragraph repeating the name wrapped over a line break
+    ("III. TỔ CHỨC THỰC HIỆN\n4. Trung tâm Dữ liệu Tỉnh\n\nTrung tâm Dữ liệu\nTỉnh chủ trì, phối hợp với Công an tỉnh "
+     "bảo đảm kết nối hạ tầng.\n",
+     ["Trung tâm Dữ liệu Tỉnh", "Công an tỉnh"],
+     {"III.4": {"Trung tâm Dữ liệu Tỉnh": "lead", "Công an tỉnh": "coordinate"}}),
+    # a heading that wrapped into its paragraph: the name's last words open the text
+    ("III. TỔ CHỨC THỰC HIỆN\n3. Bộ Chỉ huy Quân sự\nTỉnh chủ trì, phối hợp với Sở Tài chính rà soát kho.\n",
+     ["Bộ Chỉ huy Quân sự", "Sở Tài chính"],
+     {"III.3": {"Bộ Chỉ huy Quân sự": "lead", "Sở Tài chính": "coordinate"}}),
+    # unnamed members of a subject list stand between the subject and its verb
+    ("III. TỔ CHỨC THỰC HIỆN\n4. Các sở, ban, ngành, đơn vị, tổ chức chính trị - xã hội, hội, đoàn thể theo "
+     "chức năng, nhiệm vụ được giao chủ động phối hợp với Sở Tài chính triển khai.\n",
+     ["Các sở, ban, ngành", "Sở Tài chính"],
+     {"III.4": {"Các sở, ban, ngành": "coordinate", "Sở Tài chính": "coordinate"}}),
+    # an adverbial clause of several commas before the verb
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Sở Tư pháp\n- Trong phạm vi, lĩnh vực quản lý của mình, chủ động phối hợp với "
+     "Sở Nội vụ thực hiện kế hoạch.\n- Trong phạm vi quản lý, tổ chức tuyên truyền, phối hợp với Sở Nội vụ.\n",
+     ["Sở Tư pháp", "Sở Nội vụ"],
+     {"III.5.-1": {"Sở Tư pháp": "coordinate", "Sở Nội vụ": "coordinate"},
+      "III.5.-2": {"Sở Tư pháp": "responsible", "Sở Nội vụ": "coordinate"}}),
+])
+def test_subject_names_and_clauses_before_the_opening_verb(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+def _named_as(surfaces: dict[str, list[str]]):
+    """An agency finder whose hits carry other names than their printed text: each printed
+    surface names the listed bodies, one per letter when several share it (as the agency
+    reader names each Tỉnh ủy of "Bí thư tỉnh ủy … các tỉnh: A, B")."""
+
+    def find(ctx, start, end):
+        text, hits = ctx.text.text, []
+        for surface, names in surfaces.items():
+            for m in re.finditer(re.escape(surface), text[:end]):
+                if len(names) == 1:
+                    hits.append({"start": m.start(), "end": m.end(), "name": names[0], "locality": None})
+                else:
+                    hits += [{"start": m.start() + i, "end": m.start() + i + 1, "name": n, "locality": None}
+                             for i, n in enumerate(names)]
+        return sorted(hits, key=lambda h: h["start"])
+
+    return find
+
+
+@pytest.mark.parametrize("item, surfaces, expected", [
+    # "Các Bộ: A, B": the kind of body, a colon, then each one's own name
+    ("2. Các Bộ: Quốc phòng, Tài chính kịp thời xuất cấp phương tiện./.",
+     {"Quốc phòng": ["Bộ Quốc phòng"], "Tài chính": ["Bộ Tài chính"]},
+     {"Bộ Quốc phòng": "responsible", "Bộ Tài chính": "responsible"}),
+    ("3. Các Tập đoàn: Điện lực Việt Nam, Dầu khí Việt Nam chủ trì khôi phục lưới điện.",
+     {"Điện lực Việt Nam": ["Tập đoàn Điện lực Việt Nam"], "Dầu khí Việt Nam": ["Tập đoàn Dầu khí Việt Nam"]},
+     {"Tập đoàn Điện lực Việt Nam": "lead", "Tập đoàn Dầu khí Việt Nam": "lead"}),
+    # a colon after a word that is not the bodies' kind is no such list
+    ("4. Các nội dung: Quốc phòng, Tài chính được rà soát.",
+     {"Quốc phòng": ["Bộ Quốc phòng"], "Tài chính": ["Bộ Tài chính"]}, {}),
+    # an honorific and a title before a committee named once per province
+    ("1. Đồng chí Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Sơn Nam, Lâm Viên tập trung ứng phó bão.",
+     {"tỉnh ủy": ["Tỉnh ủy Sơn Nam", "Tỉnh ủy Lâm Viên"], "Ủy ban nhân dân các tỉnh: Sơn Nam": ["Ủy ban nhân dân tỉnh Sơn Nam"],
+      "Lâm Viên": ["Ủy ban nhân dân tỉnh Lâm Viên"]},
+     {"Tỉnh ủy Sơn Nam": "responsible", "Tỉnh ủy Lâm Viên": "responsible",
+      "Ủy ban nhân dân tỉnh Sơn Nam": "responsible", "Ủy ban nhân dân tỉnh Lâm Viên": "responsible"}),
+])
+def test_subject_lists_of_a_kind_and_titled_committees(item, surfaces, expected):
+    text = "Thủ tướng Chính phủ yêu cầu:\n" + item + "\n"
+    items = extract_tasks(text_context(text, "CĐ", None), find_agencies=_named_as(surfaces)).items
+    assert roles(items[0]) == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a lead-in naming its subjects in clauses, the later one after a title
+    ("III. TỔ CHỨC THỰC HIỆN\n1. Giao người đứng đầu các sở, cơ quan hành chính khác, các đơn vị sự nghiệp "
+     "trực thuộc Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường\n- Cập nhật cơ sở dữ liệu cán bộ.\n",
+     ["Các sở", "Ủy ban nhân dân các xã, phường"],
+     {"III.1.-1": {"Các sở": "responsible", "Ủy ban nhân dân các xã, phường": "responsible"}}),
+    # individuals make "tổ chức, cá nhân có liên quan" a group of its own: the body before is definite
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan\n"
+     "- Tuân thủ các quy định về cấp phép.\n",
+     ["Các doanh nghiệp viễn thông"], {"III.5.-1": {"Các doanh nghiệp viễn thông": "responsible"}}),
+    ("III. TỔ CHỨC THỰC HIỆN\n5. Các doanh nghiệp, đơn vị có liên quan\n- Tuân thủ các quy định về cấp phép.\n",
+     ["Các doanh nghiệp"], {"III.5.-1": {}}),
+    # "Đề nghị: A, B, C" over several lines, its first body unnamed by the reader
+    ("III. TỔ CHỨC THỰC HIỆN\n6. Đề nghị: Hiệp hội\nDu lịch tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh\n"
+     "a) Vận động hội viên tham gia.\nb) Phối hợp với Sở Công Thương đánh giá hiện trạng.\n",
+     ["Hội Nông dân tỉnh", "Liên minh Hợp tác xã tỉnh", "Sở Công Thương"],
+     {"III.6.a": {"Hội Nông dân tỉnh": "responsible", "Liên minh Hợp tác xã tỉnh": "responsible"},
+      "III.6.b": {"Hội Nông dân tỉnh": "coordinate", "Liên minh Hợp tác xã tỉnh": "coordinate",
+                  "Sở Công Thương": "coordinate"}}),
+])
+def test_lead_in_subjects_in_clauses_lists_and_open_tails(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Các\nSở, ngành, đơn vị", "Các\nSở, ngành"),
+    ("Các sở, ban, ngành, đơn vị, tổ chức", "Các sở, ban, ngành"),
+    ("Ủy ban nhân dân các xã, phường và các cơ quan, đơn vị có liên quan", "Ủy ban nhân dân các xã, phường"),
+    ("Ban Quản lý các khu công nghiệp, cùng các tổ chức, cá nhân liên quan", "Ban Quản lý các khu công nghiệp"),
+    ("đơn vị", "đơn vị"),  # nothing but a member: left for the agency reader to refuse
+    ("Sở Nội vụ", "Sở Nội vụ"),
+])
+def test_a_field_value_is_named_without_open_tails_or_unnamed_members(raw, expected):
+    from extractors.tasks import _trim_piece
+
+    assert _trim_piece(raw) == expected
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # an unnamed member between two named bodies of one subject list, over a line break
+    ("II. NHIỆM VỤ\n7. Các sở, ban, ngành, đoàn thể\nTỉnh, Ủy ban nhân dân các xã gửi báo cáo về Sở Nội vụ.\n",
+     ["Các sở, ban, ngành", "Ủy ban nhân dân các xã", "Sở Nội vụ"],
+     {"II.7": {"Các sở, ban, ngành": "responsible", "Ủy ban nhân dân các xã": "responsible"}}),
+    # members that lead to no named body end the list
+    ("II. NHIỆM VỤ\n7. Các sở, ban, ngành, đoàn thể, doanh nghiệp gửi báo cáo về Sở Nội vụ.\n",
+     ["Các sở, ban, ngành", "Sở Nội vụ"], {"II.7": {"Các sở, ban, ngành": "responsible"}}),
+])
+def test_unnamed_members_inside_a_subject_list(text, names, expected):
+    items = _tasks(text, names)
+    assert {t["ref"]: roles(t) for t in items if t["ref"] in expected} == expected
+
+
+@pytest.mark.parametrize("after, refs", [
+    # the next item of the list after a closing sentence inside item 1: the list goes on
+    ("2. Giao Thường trực Hội đồng nhân dân tỉnh giám sát thực hiện Nghị quyết này.\n"
+     "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp tuyên truyền, vận động.\n",
+     ["Điều 4.1", "Điều 4.2", "Điều 4.3"]),
+    # an item that does not follow in the numbering starts no task there
+    ("5. Giao Thường trực Hội đồng nhân dân tỉnh giám sát thực hiện Nghị quyết này.\n", ["Điều 4.1"]),
+])
+def test_a_list_goes_on_after_a_closing_sentence_inside_an_item(after, refs):
+    text = ("NGHỊ QUYẾT\nĐiều 4. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân tỉnh tổ chức triển khai thực hiện "
+            "Nghị quyết.\nTrong quá trình tổ chức thực hiện, nếu có khó khăn, vướng mắc, kịp thời báo cáo Hội đồng "
+            "nhân dân tỉnh xem xét.\n" + after)
+    items = _tasks(text, ["Ủy ban nhân dân tỉnh", "Thường trực Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh",
+                          "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "NQ")
+    assert [t["ref"] for t in items] == refs
+
+
+@pytest.mark.parametrize("value, expected", [
+    # the body advised or reported to in a "Cơ quan thực hiện" value is no doer
+    ("Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch; Sở Tư pháp và Đài Phát thanh tỉnh "
+     "chủ động tổ chức triển khai.",
+     {"Sở Nội vụ": "lead", "Sở Tư pháp": "responsible", "Đài Phát thanh tỉnh": "responsible"}),
+    ("Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh.", {"Sở Nội vụ": "responsible"}),
+    ("Sở Nội vụ, Sở Tư pháp.", {"Sở Nội vụ": "responsible", "Sở Tư pháp": "responsible"}),
+])
+def test_a_doers_field_lists_no_recipients(value, expected):
+    text = "II. NỘI DUNG\n1. Phổ biến Luật Việc làm\n- Nội dung thực hiện: Tổ chức phổ biến Luật.\n- Cơ quan thực hiện: " \
+           + value + "\n"
+    items = _tasks(text, ["Sở Nội vụ", "Sở Tư pháp", "Đài Phát thanh tỉnh", "Ủy ban nhân dân tỉnh"])
+    assert roles(items[0]) == expected
+
+
+@pytest.mark.parametrize("lead_in, expected", [
+    # the directed bodies' own verb in a lead-in gives their role on its bullets
+    ("a) Chỉ đạo các ngân hàng thương mại chủ động phối hợp với Sở Y tế triển khai, cụ thể như sau:",
+     {"Ngân hàng Nhà nước chi nhánh tỉnh": "direct", "Các ngân hàng thương mại": "coordinate", "Sở Y tế": "coordinate"}),
+    ("a) Chỉ đạo các ngân hàng thương mại triển khai, cụ thể như sau:",
+     {"Ngân hàng Nhà nước chi nhánh tỉnh": "direct", "Các ngân hàng thương mại": "responsible"}),
+])
+def test_directed_bodies_take_the_role_of_their_own_verb(lead_in, expected):
+    text = ("III. TỔ CHỨC THỰC HIỆN\n3. Ngân hàng Nhà nước chi nhánh tỉnh\n" + lead_in +
+            "\n- Ký kết hợp đồng chi trả qua tài khoản.\n")
+    items = _tasks(text, ["Ngân hàng Nhà nước chi nhánh tỉnh", "Các ngân hàng thương mại", "Sở Y tế"])
+    assert roles(items[0]) == expected
