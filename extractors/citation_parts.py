@@ -114,6 +114,31 @@ def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @functools.cache
+def law_titles_re() -> re.Pattern:
+    """Every pattern of :func:`law_title_patterns` in one alternation, in the same order, each
+    in group ``t<index>``: one match at a position finds the first listed law written there."""
+    return re.compile("|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(law_title_patterns())))
+
+
+@functools.cache
+def law_titles_folded() -> tuple[str, ...]:
+    """:func:`law_titles` folded (fold_key), in the same order."""
+    return tuple(fold_key(t) for t in law_titles())
+
+
+@functools.cache
+def law_titles_by_head() -> tuple[int, dict[str, tuple[int, ...]]]:
+    """(k, the first k characters of a folded title → the indexes of the titles opening so):
+    k is the shortest folded title's length, so only a few titles are tried at a position."""
+    folded = law_titles_folded()
+    k = min(map(len, folded), default=1)
+    out: dict[str, list[int]] = {}
+    for i, ft in enumerate(folded):
+        out.setdefault(ft[:k], []).append(i)
+    return k, {h: tuple(ix) for h, ix in out.items()}
+
+
+@functools.cache
 def abbreviations() -> dict[str, str]:
     return dict(cues().get("name_abbreviations") or {})
 

@@ -178,28 +178,52 @@ _LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?
 _UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
-_folded = functools.lru_cache(maxsize=4096)(fold_key)
-_LONGEST_TITLE = 200
+
+
+@functools.cache
+def _law_name_stops() -> tuple[str, ...]:
+    return tuple(sorted(P.cues()["law_name_stops"], key=len, reverse=True))
+
+
+@functools.cache
+def _not_law_names() -> frozenset[str]:
+    return frozenset(fold_key(n) for n in P.cues()["not_law_names"])
+
+
+def _listed_law(view: str, pos: int) -> tuple[str, int] | None:
+    """The first law of laws.tsv (longest first) written at ``pos``: as listed once folded
+    (marks dropped by OCR), or as its pattern reads it (abbreviations, a comma left out)."""
+    titles, folded = P.law_titles(), P.law_titles_folded()
+    k, by_head = P.law_titles_by_head()
+    head = fold_key(view[pos:pos + 3 * k])  # the few titles opening so, before folding more
+    candidates = by_head.get(head[:k], ()) if len(head) >= k else range(len(titles))
+    longest = max((len(titles[i]) for i in candidates), default=0)
+    ahead = fold_key(view[pos:pos + longest + 20]) if candidates else ""  # once, then a cheap test per title
+    by_fold = next((i for i in candidates if ahead.startswith(folded[i])
+                    and fold_key(view[pos:pos + len(titles[i])]) == folded[i]
+                    and not re.match(r"[^\W\d_]", view[pos + len(titles[i]):pos + len(titles[i]) + 1])), None)
+    m = P.law_titles_re().match(view, pos)  # one pass over every pattern, in order
+    by_pattern = int(m.lastgroup[1:]) if m else None
+    if by_fold is not None and (by_pattern is None or by_fold <= by_pattern):
+        return titles[by_fold], pos + len(titles[by_fold])
+    if by_pattern is None:
+        return None
+    title = titles[by_pattern]
+    printed = " ".join(view[pos:m.end()].split())
+    if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
+        return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
+    return title, m.end()
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
-    ahead = fold_key(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
-    for title, pattern in P.law_title_patterns():
-        seg = view[pos:pos + len(title)]
-        if ahead.startswith(_folded(title)) and fold_key(seg) == _folded(title) \
-                and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
-            return title, pos + len(title)
-        m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
-        if m:
-            printed = " ".join(view[pos:m.end()].split())
-            if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
-                return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
-            return title, m.end()
+    listed = _listed_law(view, pos)
+    if listed:
+        return listed
     kw = _LAW_RE.match(view, pos)
     if not kw:
         return None
-    stops = sorted(P.cues()["law_name_stops"], key=len, reverse=True)
+    stops = _law_name_stops()
     end = at = kw.end()
     words = 0
     while True:
@@ -221,7 +245,7 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     if not words:
         return None
     name = " ".join(view[kw.end():end].split())
-    if fold_key(name) in {fold_key(n) for n in P.cues()["not_law_names"]}:
+    if fold_key(name) in _not_law_names():
         return None  # "… Luật Việt Nam": a community or a site, not a law
     return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
