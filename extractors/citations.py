@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gazetteer.successions import issuer_name_on
 from pipeline.core.identity import document_key
@@ -124,8 +124,9 @@ def _kind_row(word: str | None) -> dict | None:
 
 def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
+    taken = _Spans(taken)
     for m in P.SYMBOL_RE.finditer(view):
-        if _inside(m.start(), taken):
+        if m.start() in taken:
             continue
         pre = _prefix_re().search(view, max(0, m.start() - 45), m.start())
         kind, so = pre.group("kind"), pre.group("so")
@@ -153,8 +154,22 @@ def _not_citation_re() -> re.Pattern:
     return re.compile(rf"{_LETTER_BEFORE}(?i:{words})\s*(?:(?i:số)\s*)?$")
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Spans:
+    """Spans (start, end), possibly overlapping, asked whether they cover a position: by
+    bisection over the starts and the furthest end reached so far (no scan of every span)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = []
+        far = -1
+        for _, b in ordered:
+            far = max(far, b)
+            self.reach.append(far)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
 
 
 # Laws by name --------------------------------------------------------------------------------
@@ -254,10 +269,11 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
     upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
     lower = [m for m in _LOWER_LAW_RE.finditer(view) if _law_name(view, m.start())]
+    reach = -1  # the furthest core end of the laws read so far (they open in order)
     for m in sorted([*_LAW_RE.finditer(view), *upper, *lower], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
-        nested = any(x.start <= m.start() < x.core_end for x in out)
+        nested = m.start() < reach
         amend = _AMEND_RE.match(view, m.end())
         claim = None
         if amend:
@@ -304,6 +320,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 tail = year.end()
         out.append(Mention(m.start(), tail, end if nested else tail, "law", "Luật", number,
                            title, None, date, issuer, m.group("kw"), nested=nested, claim_end=claim))
+        reach = max(reach, out[-1].core_end)
     return out
 
 
@@ -316,24 +333,43 @@ def _named_re() -> re.Pattern:
     return re.compile(rf"{_LETTER_BEFORE}(?P<kind>{kinds})\s+(?!(?i:số)\b)")
 
 
+class _NextFinder:
+    """The next match of a pattern at or after a position, for positions asked in increasing
+    order: the last answer serves until it is passed, so the text is read once in all."""
+
+    def __init__(self, view: str, pattern: re.Pattern):
+        self.view, self.pattern, self.found = view, pattern, -1
+
+    def next(self, pos: int) -> int:
+        """Where the next match starts (len(view) when there is none)."""
+        if self.found < pos:
+            m = self.pattern.search(self.view, pos)
+            self.found = m.start() if m else len(self.view)
+        return self.found
+
+
+_NAMED_STOP = re.compile(r";|\n|\(|\. ")  # a programme's name ends before these
+_CUA = re.compile(" của ")
+_LONGEST_NAME = 1000  # characters between the kind word and "của": longer is no name
+
+
 def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list[Mention]:
     cfg = P.cues()
     not_after = sorted(cfg["named_not_after"], key=len, reverse=True)
     out = []
+    taken = _Spans(taken)
+    stops, cuas = _NextFinder(view, _NAMED_STOP), _NextFinder(view, _CUA)
     for m in _named_re().finditer(view):
-        if _inside(m.start(), taken):
+        if m.start() in taken:
             continue
         window = max(0, m.start() - 200)  # bounded: the words right before, not a whole long line
         before = view[max(window, view.rfind("\n", window, m.start()) + 1):m.start()].rstrip().lower()
         before = re.sub(r"(?:\s+các|\s+những)$", "", before)
         if any(before == w or before.endswith(" " + w) for w in not_after):
             continue
-        limit = len(view)
-        for stop in (";", "\n", "(", ". "):
-            i = view.find(stop, m.end())
-            limit = min(limit, i if i >= 0 else limit)
-        cua = view.find(" của ", m.end(), limit)
-        if cua < 0:
+        limit = stops.next(m.end())
+        cua = cuas.next(m.end())
+        if cua + len(" của ") > limit or cua - m.end() > _LONGEST_NAME:
             continue
         title = " ".join(view[m.start():cua].strip(" ,").split())
         rest = title[len(m.group("kind")):]
@@ -354,10 +390,14 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
 def _repeated_names(view: str, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
     """Later places where a programme or plan named with its issuer is named again alone."""
     out = []
-    for title in dict.fromkeys(m.title for m in named):
-        first = next(m for m in named if m.title == title)
+    taken, seen = _Spans(taken), set()
+    firsts: dict[str, Mention] = {}
+    for m in named:
+        firsts.setdefault(m.title, m)
+    for title, first in firsts.items():
         for hit in re.finditer(re.escape(title) + r"(?![^\W\d_])", view, re.IGNORECASE):
-            if not _inside(hit.start(), taken) and not any(o.start == hit.start() for o in out):
+            if hit.start() not in taken and hit.start() not in seen:
+                seen.add(hit.start())
                 out.append(Mention(hit.start(), hit.end(), hit.end(), "named", first.doc_type, None, title,
                                    kind_word=first.kind_word))
     return out
@@ -378,8 +418,9 @@ def _short_re() -> re.Pattern:
 
 def _find_short(view: str, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
+    taken = _Spans(taken)
     for m in _short_re().finditer(view):
-        if _inside(m.start(), taken):
+        if m.start() in taken:
             continue
         row = _kind_row(m.group("kind"))
         if not row or row["generic"] == "yes" or row["code"] == "Luật":
@@ -481,6 +522,24 @@ _ACTS = frozenset({"amends", "repeals", "replaces"})
 _RUNS_ON = _ACTS | {"based_on"}
 
 
+@functools.cache
+def _self_window_re() -> tuple[re.Pattern, int]:
+    """(the words a self-reference's cue may stand behind, the longest cue's length)."""
+    _, selfref, _, relation_of = _cue_res()
+    words = P.cues()["self_reference_window"]
+    return re.compile(rf"(?:\s*\S+){{0,{words}}}\s*"), max(map(len, relation_of), default=0)
+
+
+def _self_cue(view: str, at: int, clause_end: int) -> re.Match | None:
+    """The cue of "Quyết định này … thay thế" after a self-reference ending at ``at``: the
+    first in the clause, when at most self_reference_window words stand before it. Only those
+    words and one cue's length are searched, so many self-references in one clause stay linear."""
+    window, longest = _self_window_re()
+    last_start = window.match(view, at, clause_end).end()  # where a cue may open at the latest
+    m = _cue_res()[1].search(view, at, min(clause_end, last_start + longest + 1))
+    return m if m and m.start() <= last_start else None
+
+
 def _cues(view: str, enacting: bool = True) -> list[Cue]:
     """Relation cues in ``view``; ``enacting=False`` (a plan, a letter): a clause that opens
     with an act (sửa đổi, bãi bỏ, thay thế) is a duty for later, not this document's act."""
@@ -517,12 +576,13 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
                     m = None
             if m and (enacting or relation_of[m.group(0).lower()] not in _ACTS):
                 line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
+        ordered = sorted(starts)
         for s in _self_re().finditer(view, ls, le):
-            clause_end = min([x - 1 for x in starts if x > s.end()] + [le])
-            window = view[s.end():clause_end]
-            m = selfref.search(window)
-            if m and len(window[:m.start()].split()) <= P.cues()["self_reference_window"]:
-                line_cues.append(Cue(s.end() + m.start(), s.end() + m.end(), relation_of[m.group(0).lower()]))
+            later = bisect.bisect_right(ordered, s.end())
+            clause_end = min(ordered[later] - 1, le) if later < len(ordered) else le
+            m = _self_cue(view, s.end(), clause_end)
+            if m:
+                line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
         for i, c in enumerate(starts):
             clause_end = starts[i + 1] if i + 1 < len(starts) else le
             if "này" not in view[c:clause_end]:
@@ -539,7 +599,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
-            q.scope_end = min([nxt] + [e for e in sentence_ends if e >= q.end])
+            q.scope_end = min(nxt, sentence_ends[bisect.bisect_left(sentence_ends, q.end)])
             if q.scope_end == le and _OPEN_CUE_TAIL.fullmatch(view, q.end, le):
                 # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
                 nl = view.find("\n", le + 1)
@@ -637,28 +697,52 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
 # --- from mentions to items ---------------------------------------------------------------
 
 
-@dataclass
 class _Item:
-    mentions: list[Mention] = field(default_factory=list)
+    """The mentions of one cited document, with what they say of it kept as they are added
+    (a document cited ten thousand times is not read again at each mention)."""
+
+    def __init__(self, mentions: list[Mention] | None = None):
+        self.reset(mentions or [])
+
+    def reset(self, mentions: list[Mention]) -> None:
+        self.mentions: list[Mention] = []
+        self._number = self._title = self._date = None
+        self._plain = self._explicit = self._any = None  # issuers, by preference
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if self._number is None and m.number:
+            self._number = m.number
+        if self._title is None and m.form in ("law", "named") and m.title:
+            self._title = m.title
+        if self._date is None and m.date:
+            self._date = m.date
+        i = m.issuer
+        if i:
+            self._any = self._any or i
+            if i.explicit:
+                self._explicit = self._explicit or i
+                if not (i.locality and i.locality.isupper()):
+                    self._plain = self._plain or i
 
     @property
     def first(self) -> Mention:
         return self.mentions[0]
 
     def number(self) -> str | None:
-        return next((m.number for m in self.mentions if m.number), None)
+        return self._number
 
     def title(self) -> str | None:
-        return next((m.title for m in self.mentions if m.form in ("law", "named") and m.title), None)
+        return self._title
 
     def date(self) -> P.Date | None:
-        return next((m.date for m in self.mentions if m.date), None)
+        return self._date
 
     def issuer(self) -> P.Issuer | None:
-        explicit = [m.issuer for m in self.mentions if m.issuer and m.issuer.explicit]
         # a name read from an upper-case title line is the last resort ("… TỈNH THỪA THIÊN")
-        return next((i for i in explicit if not (i.locality and i.locality.isupper())), None) or \
-            next(iter(explicit), None) or next((m.issuer for m in self.mentions if m.issuer), None)
+        return self._plain or self._explicit or self._any
 
 
 def _compatible(item: _Item, m: Mention) -> bool:
@@ -691,24 +775,35 @@ def _group(mentions: list[Mention]) -> list[_Item]:
             home = _Item()
             items.append(home)
         for k in keys:
-            if home not in by_key.setdefault(k, []):
-                by_key[k].append(home)
-        home.mentions.append(m)
+            homes = by_key.setdefault(k, [])
+            if not any(x is home for x in homes):
+                homes.append(home)
+        home.add(m)
     # a number cited alone before the law that carries it was named with it: one document
+    untitled: dict[str, list[_Item]] = {}
+    for it in items:
+        if not it.title() and it.number():
+            untitled.setdefault(it.number(), []).append(it)
+    merged: set[int] = set()
     for it in list(items):
         num = it.number()
         if it.title() and num:
-            for other in [o for o in items if o is not it and not o.title() and o.number() == num
+            for other in [o for o in untitled.get(num, ()) if id(o) not in merged
                           and all(_compatible(it, x) for x in o.mentions)]:
-                it.mentions = sorted(it.mentions + other.mentions, key=lambda x: x.start)
-                items.remove(other)
+                it.reset(sorted(it.mentions + other.mentions, key=lambda x: x.start))
+                merged.add(id(other))
+    items = [it for it in items if id(it) not in merged]
+    by_number: dict[tuple, list[_Item]] = {}  # (kind, the number's digits before "/" or "-")
+    for it in items:
+        head = re.match(r"(\d+)[/-]", it.number() or "")
+        if head:
+            by_number.setdefault((it.first.doc_type, head.group(1)), []).append(it)
     for m in (x for x in mentions if x.form == "short"):
         num, year = m.short
-        fits = [it for it in items if it.number() and it.first.doc_type == m.doc_type
-                and re.match(rf"{num}[/-]", it.number())
-                and (year is None or (it.first.symbol and it.first.symbol.year == year))]
+        fits = [it for it in by_number.get((m.doc_type, num), ())
+                if year is None or (it.first.symbol and it.first.symbol.year == year)]
         if len(fits) == 1:
-            fits[0].mentions.append(m)
+            fits[0].add(m)
     return items
 
 
@@ -869,10 +964,11 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     _share_list_issuers(view, numbered)
     # a number inside an amending law's name is nested there; one a listed law in that name
     # already carries ("… của Luật Nhà ở số 27/2023/QH15 …") is that law's mention
-    numbered = [m for m in numbered if not any(x.nested and x.number and x.start <= m.start < x.end
-                                               for x in laws)]
+    carried = _Spans([(x.start, x.end) for x in laws if x.nested and x.number])
+    numbered = [m for m in numbered if m.start not in carried]
+    claimed = _Spans([(x.start, x.core_end) for x in laws if x.claim_end])
     for m in numbered:
-        m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
+        m.nested = m.start in claimed
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
     taken += [(m.start, m.end) for m in named]
