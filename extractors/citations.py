@@ -68,16 +68,127 @@ _OCR_DATE = re.compile(rf"(?<=[nN]gày ){_L}{{1,2}}\s?([/.\-]){_L}{{1,2}}\s?\1\s
                        rf"|(?<=[nN]gày ){_L}{{1,2}} tháng {_L}{{1,2}},? năm [12]{_L}{{3}}(?!\w)")
 
 
+# Scanning a long text with a pattern that opens with a look-behind tries the pattern at every
+# position; the readers below find the few positions where a match can open with a fast
+# pattern first (a literal, a letter class) and try the full pattern only there.
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts, endpos: int | None = None):
+    """``pattern.finditer(text)`` when every match opens at one of ``starts`` (increasing):
+    the same matches, the pattern tried only there."""
+    end = 0
+    endpos = len(text) if endpos is None else endpos
+    for at in starts:
+        if at < end:
+            continue
+        m = pattern.match(text, at, endpos)
+        if m:
+            yield m
+            end = max(m.end(), at + 1)
+
+
+def _translated(text: str, matches, table: dict) -> str:
+    """``text`` with each match translated by ``table`` (same length)."""
+    out, last = [], 0
+    for m in matches:
+        out += [text[last:m.start()], m.group(0).translate(table)]
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
+
+
+_SLASH = re.compile("/")
+_GAY = re.compile("gày ")
+_SLASH_REACH = 40  # an OCR'd number opens within 7 characters of its "/" and reads 15 past it
+
+
+def _slash_windows(text: str):
+    """Spans around the slashes of ``text``, merged: every look-alike number lies in one."""
+    start = end = None
+    for m in _SLASH.finditer(text):
+        if end is not None and m.start() - _SLASH_REACH <= end:
+            end = m.start() + _SLASH_REACH
+            continue
+        if end is not None:
+            yield start, end
+        start, end = max(0, m.start() - _SLASH_REACH), m.start() + _SLASH_REACH
+    if end is not None:
+        yield start, min(end, len(text))
+
+
 def _view(text: str) -> str:
     """The text as the readers see it: OCR look-alikes of Đ and of digits in symbols fixed,
     URLs blanked (same length)."""
     text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
-    text = _OCR_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
-    text = _OCR_DATE.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
+    text = _translated(text, (m for a, b in _slash_windows(text) for m in _OCR_DIGITS.finditer(text, a, b)),
+                       _DIGIT_OF)
+    text = _translated(text, _matches_at(_OCR_DATE, text, (m.end() for m in _GAY.finditer(text))), _DIGIT_OF)
     return re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), text)
 
 
 _LETTER_BEFORE = r"(?<![^\W\d_])"
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _opening_words(pattern: re.Pattern, text: str, pos: int = 0, endpos: int | None = None):
+    """``(_LETTER_BEFORE + pattern).finditer(text, pos, endpos)``: ``pattern`` opens with a
+    literal, so it is searched fast, and a match right after a letter is dropped (the search
+    goes on from the next character, as the look-behind would)."""
+    endpos = len(text) if endpos is None else endpos
+    while True:
+        m = pattern.search(text, pos, endpos)
+        if not m:
+            return
+        if m.start() and _LETTER.match(text, m.start() - 1):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = max(m.end(), m.start() + 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _lowered(view: str) -> str | None:
+    """``view`` in lower case, one character for one, where a case-insensitive pattern finds
+    nothing that the lower-cased words do not (None when a letter breaks that: ſ, ı, İ)."""
+    low = view.lower()
+    return low if len(low) == len(view) and _ODD_CASE.search(view) is None else None
+
+
+# The letters a case-insensitive pattern matches that lower() does not turn into the
+# pattern's letter (ſ for s, ı and İ for i): a text holding one is scanned the slow way.
+_ODD_CASE = re.compile("[ſıİ]")
+
+
+@functools.cache
+def _words_re(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=8)  # asked once per line of one text
+def _starts_of(view: str, words: tuple[str, ...]) -> list[int] | None:
+    """Where one of ``words`` (lower case) opens in ``view``, in any case: a superset of
+    where a case-insensitive pattern opening with one of them can match (None: not known)."""
+    low = _lowered(view)
+    return None if low is None else [m.start() for m in _words_re(words).finditer(low)]
+
+
+@functools.cache
+def _kind_heads() -> tuple[str, ...]:
+    """The first word of every kind word, lower case (all letters: a match of one never
+    covers the place where another opens after a non-letter)."""
+    heads = tuple(r["name"].split()[0].lower() for r in P.kinds())
+    assert all(h.isalpha() for h in heads), heads
+    return heads
+
+
+def _kind_matches(pattern: re.Pattern, view: str, pos: int = 0, endpos: int | None = None):
+    """``pattern.finditer(view, pos, endpos)`` for a pattern opening with a kind word after a
+    non-letter: tried only where a kind word's first word opens."""
+    endpos = len(view) if endpos is None else endpos
+    starts = _starts_of(view, _kind_heads())
+    if starts is None:
+        return pattern.finditer(view, pos, endpos)
+    lo, hi = bisect.bisect_left(starts, pos), bisect.bisect_left(starts, endpos)
+    return _matches_at(pattern, view, starts[lo:hi], endpos)
 
 
 @functools.cache
@@ -174,7 +285,8 @@ class _Spans:
 
 # Laws by name --------------------------------------------------------------------------------
 
-_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
+_LAW_WORD = re.compile(rf"(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
+_LAW_RE = re.compile(_LETTER_BEFORE + _LAW_WORD.pattern)
 _AMEND_RE = re.compile(r"(?:[sS]ửa đổi,? bổ sung|[sS]ửa đổi)(?:\s+(?:một số điều|một số điều của các|"
                        r"các điều)\s*)?(?:\s*của)?(?:\s+các)?\s+")
 _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
@@ -189,8 +301,8 @@ _LAW_YEAR = re.compile(r"\s*+,?\s*+(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
 # A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
 # the names laws.tsv lists.
-_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
-_UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
+_LAW_WORD_LOWER = re.compile(rf"(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
+_LAW_WORD_UPPER = re.compile(rf"(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
 
@@ -217,8 +329,7 @@ def _listed_law(view: str, pos: int) -> tuple[str, int] | None:
     by_fold = next((i for i in candidates if ahead.startswith(folded[i])
                     and fold_key(view[pos:pos + len(titles[i])]) == folded[i]
                     and not re.match(r"[^\W\d_]", view[pos + len(titles[i]):pos + len(titles[i]) + 1])), None)
-    m = P.law_titles_re().match(view, pos)  # one pass over every pattern, in order
-    by_pattern = int(m.lastgroup[1:]) if m else None
+    by_pattern, m = _listed_law_pattern(view, pos)
     if by_fold is not None and (by_pattern is None or by_fold <= by_pattern):
         return titles[by_fold], pos + len(titles[by_fold])
     if by_pattern is None:
@@ -228,6 +339,29 @@ def _listed_law(view: str, pos: int) -> tuple[str, int] | None:
     if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
         return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
     return title, m.end()
+
+
+_TWO_WORDS = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)")
+
+
+def _listed_law_pattern(view: str, pos: int) -> tuple[int | None, re.Match | None]:
+    """The first listed law whose pattern matches at ``pos``: (its index, the match). Only the
+    laws whose name opens with the two words written there are tried (and those whose second
+    word may be abbreviated)."""
+    two = _TWO_WORDS.match(view, pos)
+    if not two:
+        return None, None  # every pattern opens with two words
+    patterns = P.law_title_patterns()
+    by_words, anywhere = P.law_titles_by_words()
+    if _ODD_CASE.search(two.group(0)):
+        tried = range(len(patterns))  # a letter lower() does not fold as the patterns do
+    else:
+        tried = sorted(by_words.get((two.group(1).lower(), two.group(2).lower()), ()) + anywhere)
+    for i in tried:
+        m = patterns[i][1].match(view, pos)
+        if m:
+            return i, m
+    return None, None
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
@@ -267,10 +401,10 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
 
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
-    upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
-    lower = [m for m in _LOWER_LAW_RE.finditer(view) if _law_name(view, m.start())]
+    upper = [m for m in _opening_words(_LAW_WORD_UPPER, view) if _law_name(view, m.start())]
+    lower = [m for m in _opening_words(_LAW_WORD_LOWER, view) if _law_name(view, m.start())]
     reach = -1  # the furthest core end of the laws read so far (they open in order)
-    for m in sorted([*_LAW_RE.finditer(view), *upper, *lower], key=lambda x: x.start()):
+    for m in sorted([*_opening_words(_LAW_WORD, view), *upper, *lower], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
         nested = m.start() < reach
@@ -330,7 +464,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
 @functools.cache
 def _named_re() -> re.Pattern:
     kinds = "|".join(re.escape(k) for k in P.cues()["named_kinds"])
-    return re.compile(rf"{_LETTER_BEFORE}(?P<kind>{kinds})\s+(?!(?i:số)\b)")
+    return re.compile(rf"(?P<kind>{kinds})\s+(?!(?i:số)\b)")  # after a non-letter: _opening_words
 
 
 class _NextFinder:
@@ -359,7 +493,7 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
     out = []
     taken = _Spans(taken)
     stops, cuas = _NextFinder(view, _NAMED_STOP), _NextFinder(view, _CUA)
-    for m in _named_re().finditer(view):
+    for m in _opening_words(_named_re(), view):
         if m.start() in taken:
             continue
         window = max(0, m.start() - 200)  # bounded: the words right before, not a whole long line
@@ -375,7 +509,8 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
         rest = title[len(m.group("kind")):]
         words = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in cfg["named_filler_words"]]
         if (len(words) < cfg["named_min_words"] or len(words) > 30 or words[0].lower() in cfg["named_stop_words"]
-                or _named_re().search(rest) or P.SYMBOL_RE.search(rest) or re.search(r"[“”\"]", rest)):
+                or next(_opening_words(_named_re(), rest), None) or P.SYMBOL_RE.search(rest)
+                or re.search(r"[“”\"]", rest)):
             continue
         issuer = P.read_issuer(view, cua + 5, citer)
         if not issuer or not issuer.name or not (issuer.locality or _is_national(issuer.name)):
@@ -419,7 +554,7 @@ def _short_re() -> re.Pattern:
 def _find_short(view: str, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
     taken = _Spans(taken)
-    for m in _short_re().finditer(view):
+    for m in _kind_matches(_short_re(), view):
         if m.start() in taken:
             continue
         row = _kind_row(m.group("kind"))
@@ -540,6 +675,13 @@ def _self_cue(view: str, at: int, clause_end: int) -> re.Match | None:
     return m if m and m.start() <= last_start else None
 
 
+@functools.cache
+def _cue_words() -> tuple[str, ...]:
+    """Lower case: every cue and opener, and "này" (self-references and postfix cues)."""
+    _, _, _, relation_of = _cue_res()
+    return (*relation_of, *(o.lower() for o in P.cues()["cue_openers"]), "này")
+
+
 def _cues(view: str, enacting: bool = True) -> list[Cue]:
     """Relation cues in ``view``; ``enacting=False`` (a plan, a letter): a clause that opens
     with an act (sửa đổi, bãi bỏ, thay thế) is a duty for later, not this document's act."""
@@ -549,9 +691,14 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     pos = 0
     lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
     open_rel: str | None = None  # the previous line was a "Căn cứ …;" (or "Thay thế …;") clause
+    hits = _starts_of(view, _cue_words())
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
+        if lead_in is None and open_rel is None and hits is not None:
+            i = bisect.bisect_left(hits, ls)
+            if i == len(hits) or hits[i] >= le:
+                continue  # no cue, opener or "này" in the line, none running on into it: no cue
         starts = _clause_starts(view, ls, le)
         line_cues = []
         item = _LIST_ITEM_RE.match(line)
@@ -577,7 +724,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
             if m and (enacting or relation_of[m.group(0).lower()] not in _ACTS):
                 line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
         ordered = sorted(starts)
-        for s in _self_re().finditer(view, ls, le):
+        for s in _kind_matches(_self_re(), view, ls, le):
             later = bisect.bisect_right(ordered, s.end())
             clause_end = min(ordered[later] - 1, le) if later < len(ordered) else le
             m = _self_cue(view, s.end(), clause_end)
@@ -599,7 +746,8 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
         sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
-            q.scope_end = min(nxt, sentence_ends[bisect.bisect_left(sentence_ends, q.end)])
+            after = bisect.bisect_left(sentence_ends, q.end)
+            q.scope_end = min(nxt, sentence_ends[after]) if after < len(sentence_ends) else nxt
             if q.scope_end == le and _OPEN_CUE_TAIL.fullmatch(view, q.end, le):
                 # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
                 nl = view.find("\n", le + 1)
