@@ -40,7 +40,7 @@ def _national(s: Scan) -> list[_Mention]:
     """1. National bodies, by name and by abbreviation."""
     f, t, g = s.f, s.t, s.g
     cands: list[_Mention] = []
-    for m in g.national_re.finditer(f):
+    for m in g.national_names.finditer(f):
         if _LAW_PREFIX.search(f[max(0, m.start() - 100): m.start()]):
             continue
         if _CATEGORY_OF.search(f[max(0, m.start() - 30): m.start()]):
@@ -57,11 +57,11 @@ def _kinds(s: Scan) -> list[_Mention]:
     """2. Kinds named by division word, designator, or bare; and "Tổ giúp việc <body>"."""
     f, t, g = s.f, s.t, s.g
     cands: list[_Mention] = []
-    for regex, table, keyof in ((g.compound_re, g.kind_heads, lambda k: _alias_key(k, g.kind_heads)),
+    for regex, table, keyof in ((g.compound_names, g.kind_heads, lambda k: _alias_key(k, g.kind_heads)),
                                 (g.compound_abbr_re, g.kind_abbr, lambda k: " ".join(k.split()))):
         if regex is None:
             continue
-        src = f if regex is g.compound_re else t
+        src = f if regex is g.compound_names else t
         for m in regex.finditer(src):
             key = keyof(m.group(1))
             kind = _pick_kind(s, table.get(key), g.kind_alts.get(key, []), m.end())
@@ -76,7 +76,7 @@ def _local(s: Scan) -> list[_Mention]:
     lists of ministries and of Sở by their domains."""
     f, t, g = s.f, s.t, s.g
     cands: list[_Mention] = []
-    for regex, src, table in ((g.local_re, f, g.local), (g.local_abbr_re, t, g.local_abbr)):
+    for regex, src, table in ((g.local_names, f, g.local), (g.local_abbr_re, t, g.local_abbr)):
         for m in regex.finditer(src):
             entry = table.get(m.group(1) if src is t else _alias_key(m.group(1), table))
             if entry is None or (src is f and not t[m.start()].isupper()):
@@ -113,7 +113,7 @@ def _marks_lost(s: Scan) -> list[_Mention]:
     f, t, g = s.f, s.t, s.g
     cands: list[_Mention] = []
     bt = bare(t)
-    for m in g.bare_re.finditer(bt):
+    for m in g.bare_names.finditer(bt):
         key = g.bare_keys.get(_alias_key(m.group(1), g.bare_keys))
         if key is None or f[m.start():m.end()] == key:
             continue  # found exactly above
@@ -137,8 +137,8 @@ def _groups(s: Scan, cands: list[_Mention]) -> list[_Mention]:
     """4. Plural groups (``cands``: the bodies found so far, for "các đơn vị thuộc Bộ X")."""
     f, t, res, g = s.f, s.t, s.res, s.g
     out: list[_Mention] = []
-    for name, regex, condition, scope in g.groups:
-        for m in regex.finditer(f):
+    for (name, regex, condition, scope), matches in zip(g.groups, g.group_scan.each(f)):
+        for m in matches:
             if _OPEN_TAIL.match(f, m.end()):
                 continue
             if name.endswith(("Bộ", "Sở")) and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[m.end():m.end() + _NEAR]):
@@ -197,8 +197,8 @@ def _shorthands(s: Scan) -> list[_Mention]:
     chức đang áp dụng …") repeats the group named in full elsewhere in the document."""
     f, res, g = s.f, s.res, s.g
     cands: list[_Mention] = []
-    for name, regex in g.shorthands:
-        for m in regex.finditer(f):
+    for (name, regex), matches in zip(g.shorthands, g.group_scan.each(f)[len(g.groups):]):
+        for m in matches:
             if _assigned(f, m.start()) and not _SHORTHAND_NOT.match(f, m.end()):
                 loc = res.division(None)[0]
                 cands.append(_Mention(m.start(), m.end(), 8, name, loc, condition="assigned",

@@ -3,6 +3,7 @@ local bodies, kinds of bodies and their heads, plural groups, and the alternatio
 against a document's folded text (all from gazetteer/*.tsv)."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -32,21 +33,210 @@ def _tidy(name: str) -> str:
     return place_tones(name)
 
 
+def _alias_tokens(alias: str) -> list[str]:
+    """A folded alias in pieces: words, and the joints " " (any blanks), "-" and "," between."""
+    out = []
+    for tok in re.split(r"(\s*-\s*|\s*,\s*|\s+)", fold(_tidy(alias))):
+        if tok:
+            out.append(tok.strip() or " " if tok.strip() in ("-", ",", "") else tok)
+    return out
+
+
+# How a joint may be printed, once a text's blanks are collapsed to one space.
+_JOINT_PATTERN = {" ": r"\s+", "-": r"\s*-\s*", ",": r"\s*,?\s*"}
+_JOINT_FORMS = {" ": (" ",), "-": ("-", " -", "- ", " - "), ",": ("", " ", ",", " ,", ", ", " , ")}
+
+
 def _alias_re(alias: str) -> str:
     """A folded alias as a pattern tolerant of spacing around ``-`` and ``,``."""
-    parts = []
-    for tok in re.split(r"(\s*-\s*|\s*,\s*|\s+)", fold(_tidy(alias))):
-        if not tok:
+    return "".join(_JOINT_PATTERN.get(tok) or re.escape(tok) for tok in _alias_tokens(alias))
+
+
+def _alias_forms(alias: str) -> list[str]:
+    """Every way :func:`_alias_re` matches the alias in a text whose blanks are collapsed."""
+    forms = [""]
+    for tok in _alias_tokens(alias):
+        forms = [f + j for f in forms for j in _JOINT_FORMS.get(tok, (tok,))]
+    return forms
+
+
+_WORD_CHAR = re.compile(r"[\w&]")
+_BLANK_RUNS = re.compile(r"\s\s+")
+_ODD_BLANKS = re.compile(r"\s\s+|[^\S ]")  # what differs from one space
+
+
+@functools.lru_cache(maxsize=4)
+def _collapsed(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with every run of blanks made one space, and where the runs that shrank
+    stand in it (offsets) with the total shrink after each: a position maps back."""
+    at, shrink = [], []
+    total = 0
+    for m in _BLANK_RUNS.finditer(text):
+        at.append(m.start() - total)
+        total += m.end() - m.start() - 1
+        shrink.append(total)
+    return _ODD_BLANKS.sub(" ", text), at, shrink
+
+
+class _Names:
+    """``_W (alias|alias|…) _WE`` over folded aliases, as one Aho-Corasick automaton: the same
+    matches as the alternation's ``finditer`` (leftmost, then the first alias in its order),
+    in time linear in the text instead of one try of every alias at every position."""
+
+    def __init__(self, aliases):
+        import ahocorasick
+
+        self.order = sorted(((_alias_re(a), a) for a in aliases), key=lambda pa: len(pa[0]), reverse=True)
+        self.automaton = ahocorasick.Automaton()
+        for i, (_, alias) in enumerate(self.order):
+            for form in _alias_forms(alias):
+                if form not in self.automaton:  # two aliases printed alike end alike: either
+                    self.automaton.add_word(form, (i, len(form)))
+        self.automaton.make_automaton()
+
+    def pattern(self) -> str:
+        return _W + "(" + "|".join(p for p, _ in self.order) + ")" + _WE
+
+    def finditer(self, text: str) -> list["_Hit"]:
+        collapsed, at, shrink = _collapsed(text)
+
+        def back(pos: int) -> int:
+            i = bisect.bisect_left(at, pos)
+            return pos + (shrink[i - 1] if i else 0)
+
+        best: dict[int, tuple[int, int]] = {}  # start → (alias order, end)
+        for last, (i, length) in self.automaton.iter(collapsed):
+            start, end = back(last - length + 1), back(last) + 1
+            if _WORD_CHAR.match(text, end):
+                continue  # _WE
+            if start not in best or i < best[start][0]:
+                best[start] = (i, end)
+        out, reach = [], 0
+        for start in sorted(best):
+            if start < reach or (start and _WORD_CHAR.match(text, start - 1)):
+                continue  # inside the previous match, or _W
+            end = best[start][1]
+            out.append(_Hit(text, start, end))
+            reach = end
+        return out
+
+
+_OPENING_LENGTH = 12  # a beginning this long is rare enough
+
+
+def _openings(items, rest=()) -> set[str] | None:
+    """The literal beginnings one of which every match of a parsed pattern ``items`` (then
+    ``rest``) opens with; None when a match may open otherwise (a class, a flag, an empty
+    branch). Zero-width assertions are passed over: they do not move the start."""
+    from re import _constants as C  # noqa: N812 - the parser's own op names
+
+    items = list(items)
+    for n, (op, av) in enumerate(items):
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
             continue
-        if tok.strip() == "-":
-            parts.append(r"\s*-\s*")
-        elif tok.strip() == ",":
-            parts.append(r"\s*,?\s*")
-        elif tok.isspace():
-            parts.append(r"\s+")
-        else:
-            parts.append(re.escape(tok))
-    return "".join(parts)
+        after = items[n + 1:] + list(rest)
+        if op is C.LITERAL:
+            word = ""
+            for op2, av2 in items[n:]:
+                if op2 is not C.LITERAL:
+                    break
+                word += chr(av2)
+            if len(word) >= _OPENING_LENGTH:
+                return {word}
+            tail = _openings(items[n + len(word):], rest)  # longer beginnings: fewer tries
+            return {word + w for w in tail} if tail and len(tail) <= 16 else {word}
+        if op is C.SUBPATTERN:
+            if av[1] or av[2]:
+                return None  # flags inside: case may not matter
+            return _openings(av[3], after)
+        if op is C.BRANCH:
+            out = set()
+            for branch in av[1]:
+                sub = _openings(branch, after)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            body = _openings(av[2])
+            if body is None:
+                return None
+            if av[0] > 0:
+                return body
+            tail = _openings(after)
+            return None if tail is None else body | tail
+        return None
+    return None  # a pattern that may match the empty string
+
+
+class _Openings:
+    """Patterns scanned together: each is tried only where one of its literal beginnings
+    stands (found for all of them in one automaton pass), which finds the same matches as
+    its ``finditer`` when every match opens with one (else it is scanned as it is)."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        import ahocorasick
+        from re import _parser
+
+        self.patterns = patterns
+        self.automaton = ahocorasick.Automaton()
+        self.whole: list[int] = []  # patterns scanned as they are
+        for i, p in enumerate(patterns):
+            words = None if p.flags & re.IGNORECASE else _openings(_parser.parse(p.pattern, p.flags))
+            if not words or "" in words:
+                self.whole.append(i)
+                continue
+            for w in words:
+                if w not in self.automaton:
+                    self.automaton.add_word(w, (len(w), []))
+                self.automaton.get(w)[1].append(i)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def each(self, text: str) -> list:
+        """For each pattern, in order, its matches in ``text``."""
+        starts: list[set[int]] = [set() for _ in self.patterns]
+        if len(self.automaton):
+            for last, (length, owners) in self.automaton.iter(text):
+                for i in owners:
+                    starts[i].add(last - length + 1)
+        out = []
+        for i, p in enumerate(self.patterns):
+            out.append(list(p.finditer(text)) if i in self.whole else list(_matches_at(p, text, sorted(starts[i]))))
+        return out
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts):
+    """``pattern.finditer(text)`` when every match opens at one of ``starts`` (increasing)."""
+    end = 0
+    for at in starts:
+        if at < end:
+            continue
+        m = pattern.match(text, at)
+        if m:
+            yield m
+            end = max(m.end(), at + 1)
+
+
+class _Hit:
+    """What the passes read of a match: its span and text (``group(1)`` is the name)."""
+
+    __slots__ = ("string", "_start", "_end")
+
+    def __init__(self, string: str, start: int, end: int):
+        self.string, self._start, self._end = string, start, end
+
+    def start(self, group: int = 0) -> int:
+        return self._start
+
+    def end(self, group: int = 0) -> int:
+        return self._end
+
+    def span(self, group: int = 0) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self, group: int = 0) -> str:
+        return self.string[self._start:self._end]
 
 
 _W = r"(?<![\w&])"           # word start
@@ -106,6 +296,13 @@ class _Gaz:
     bare_re: re.Pattern | None = None
     # An abbreviation two rows share (a body renamed) → [(name, valid_to)] of the older rows.
     abbr_before: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # The four alternations of names above as automata, for scanning whole texts (the
+    # patterns serve to read a name at a known position).
+    group_scan: "_Openings | None" = None  # the patterns of groups, then of shorthands
+    national_names: "_Names | None" = None
+    local_names: "_Names | None" = None
+    compound_names: "_Names | None" = None
+    bare_names: "_Names | None" = None
 
     def abbr_as_of(self, abbr: str, date: str | None) -> str:
         """The body an abbreviation meant on ``date`` ("VCCI" in 2019: Phòng Thương mại và
@@ -179,15 +376,19 @@ def gazetteer() -> _Gaz:
         if row.get("shorthand"):
             g.shorthands.append((row["name"], re.compile(_W + _alias_re(row["shorthand"]) + _WE)))
 
-    g.national_re = re.compile(_W + "(" + _alternation(_alias_re(a) for a in g.national) + ")" + _WE)
+    g.group_scan = _Openings([r for _, r, _, _ in g.groups] + [r for _, r in g.shorthands])
+    g.national_names = _Names(g.national)
+    g.national_re = re.compile(g.national_names.pattern())
     g.national_abbr_re = re.compile(
         _ABBR_START + "(" + _alternation(re.escape(a) for a in g.national_abbr) + ")" + _ABBR_END)
-    g.local_re = re.compile(_W + "(" + _alternation(_alias_re(a) for a in g.local) + ")" + _WE)
+    g.local_names = _Names(g.local)
+    g.local_re = re.compile(g.local_names.pattern())
     g.local_abbr_re = re.compile(
         _ABBR_START + "(" + _alternation(re.escape(a) for a in g.local_abbr) + ")" + _ABBR_END)
     # Heads of kinds named by a division word, a designator, or bare (not unit, not listed).
     compound = [h for h, k in g.kind_heads.items() if g.kinds[k]["naming"] not in ("unit", "listed")]
-    g.compound_re = re.compile(_W + "(" + _alternation(_alias_re(h) for h in compound) + ")" + _WE)
+    g.compound_names = _Names(compound)
+    g.compound_re = re.compile(g.compound_names.pattern())
     cabbr = [h for h, k in g.kind_abbr.items() if g.kinds[k]["naming"] not in ("unit", "listed")]
     # Abbreviated heads match case-sensitively in the unfolded text ("TT HĐND", "Đài PTTH").
     g.compound_abbr_re = re.compile(
@@ -200,7 +401,8 @@ def gazetteer() -> _Gaz:
         words = len(key.split())
         if words >= 3 or (words == 2 and key in g.kind_heads):
             g.bare_keys.setdefault(bare(key), key)
-    g.bare_re = re.compile(_W + "(" + _alternation(_alias_re(b) for b in g.bare_keys) + ")" + _WE)
+    g.bare_names = _Names(g.bare_keys)
+    g.bare_re = re.compile(g.bare_names.pattern())
     return g
 
 
