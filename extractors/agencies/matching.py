@@ -13,7 +13,7 @@ from .placing import _Place
 from .reading import _assigned, _fold_keep_abbr, _NEAR
 from .scan import _Mention, Scan
 from .settle import settle
-from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, _sector_re, _WE
+from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, scan, _sector_re, _WE
 
 
 # "cơ quan thuộc Chính phủ": a category named after its parent, not the parent acting.
@@ -21,6 +21,12 @@ _CATEGORY_OF = re.compile(r"(?:cơ quan|đơn vị)\s+(?:trực\s+)?thuộc\s+$"
 
 
 _LAW_PREFIX = re.compile(r"luật (?:tổ chức|sửa đổi[^;]{0,80}?)\s+$")
+_SO_LIST = re.compile(r"(?<![\w])các[^\S\n]+sở[^\S\n]*:[^\S\n]*")
+_UNIT_HEADS = re.compile(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân)(\s*\((?:UBND|HĐND)\))?|"
+                         r"(?<![\w/\-])(UBND|HĐND)(?![\w/\-])")
+_TIER_CHAIN = re.compile(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)[^\S\n]+cấp[^\S\n]+(?:tỉnh|huyện|xã)"
+                         r"((?:(?:[^\S\n]*,[^\S\n]*|[^\S\n]+)(?:và[^\S\n]+)?cấp[^\S\n]+(?:tỉnh|huyện|xã)"
+                         + _WE + ")+)")
 
 
 def find_mentions(text: str, place: _Place) -> list[_Mention]:
@@ -48,7 +54,7 @@ def _national(s: Scan) -> list[_Mention]:
         name = g.national.get(_alias_key(m.group(1), g.national))
         if name:
             cands.append(_Mention(m.start(), m.end(), 1, name, None))
-    for m in g.national_abbr_re.finditer(t):
+    for m in scan(g.national_abbr_re, t):
         cands.append(_Mention(m.start(), m.end(), 1, g.abbr_as_of(m.group(1), s.res.p.date), None))
     return cands
 
@@ -62,7 +68,7 @@ def _kinds(s: Scan) -> list[_Mention]:
         if regex is None:
             continue
         src = f if regex is g.compound_names else t
-        for m in regex.finditer(src):
+        for m in (regex.finditer(src) if regex is g.compound_names else scan(regex, src)):
             key = keyof(m.group(1))
             kind = _pick_kind(s, table.get(key), g.kind_alts.get(key, []), m.end())
             mention = _compound(s, kind, m) if kind else None
@@ -77,13 +83,13 @@ def _local(s: Scan) -> list[_Mention]:
     f, t, g = s.f, s.t, s.g
     cands: list[_Mention] = []
     for regex, src, table in ((g.local_names, f, g.local), (g.local_abbr_re, t, g.local_abbr)):
-        for m in regex.finditer(src):
+        for m in (regex.finditer(src) if src is f else scan(regex, src)):
             entry = table.get(m.group(1) if src is t else _alias_key(m.group(1), table))
             if entry is None or (src is f and not t[m.start()].isupper()):
                 continue
             name, kind = entry
             cands.append(_listed(s, name, kind, m.start(), m.end()))
-    for m in _listed_heads().finditer(t):
+    for m in scan(_listed_heads(), t):
         mention = _fallback_listed(s, m)
         if mention:
             cands.append(mention)
@@ -93,7 +99,7 @@ def _local(s: Scan) -> list[_Mention]:
         cands.extend(_listed_ministries(t, m.end()))
 
     # 3a. "Giám đốc các sở: Nội vụ, Tài chính, Y tế": each listed domain names one Sở.
-    for m in re.finditer(r"(?<![\w])các[^\S\n]+sở[^\S\n]*:[^\S\n]*", f):
+    for m in scan(_SO_LIST, f):
         pos = m.end()
         while True:
             d = _sector_re().match(f, pos)
@@ -173,8 +179,7 @@ def _unit_bodies(s: Scan) -> list[_Mention]:
     """5. People's Committees and Councils, single and plural."""
     f, t = s.f, s.t
     cands: list[_Mention] = []
-    for m in re.finditer(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân)(\s*\((?:UBND|HĐND)\))?|"
-                         r"(?<![\w/\-])(UBND|HĐND)(?![\w/\-])", _fold_keep_abbr(f, t)):
+    for m in scan(_UNIT_HEADS, _fold_keep_abbr(f, t)):
         mention = _unit_body(s, m)
         if isinstance(mention, list):
             cands.extend(mention)
@@ -182,8 +187,7 @@ def _unit_bodies(s: Scan) -> list[_Mention]:
             cands.append(mention)
 
     # "UBND cấp huyện, cấp xã": each further tier of the chain is one more mention.
-    for m in re.finditer(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)[^\S\n]+cấp[^\S\n]+(?:tỉnh|huyện|xã)"
-                         r"((?:(?:[^\S\n]*,[^\S\n]*|[^\S\n]+)(?:và[^\S\n]+)?cấp[^\S\n]+(?:tỉnh|huyện|xã)" + _WE + ")+)", f):
+    for m in scan(_TIER_CHAIN, f):
         head = "Ủy ban nhân dân" if m.group(1) in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
         for c in re.finditer(r"cấp[^\S\n]+(tỉnh|huyện|xã)", f[m.start(2):m.end(2)]):
             mention = _tier_mention(s, head, c.group(1), m.start(2) + c.start(), m.start(2) + c.end())

@@ -206,6 +206,16 @@ class _Openings:
         return out
 
 
+@functools.lru_cache(maxsize=None)
+def _openings_of(pattern: re.Pattern) -> _Openings:
+    return _Openings([pattern])
+
+
+def scan(pattern: re.Pattern, text: str) -> list[re.Match]:
+    """``pattern.finditer(text)``, tried only where one of its literal beginnings stands."""
+    return _openings_of(pattern).each(text)[0]
+
+
 def _matches_at(pattern: re.Pattern, text: str, starts):
     """``pattern.finditer(text)`` when every match opens at one of ``starts`` (increasing)."""
     end = 0
@@ -418,8 +428,26 @@ def _alias_key(matched: str, table: dict) -> str:
     key = fold(_tidy(matched))
     if key in table:
         return key
-    squeezed = re.sub(r"\s*,\s*", " ", key)
-    return next((k for k in table if re.sub(r"\s*,\s*", " ", k) == squeezed), key)
+    return _squeezed_keys(table).get(_squeeze(key), key)
+
+
+def _squeeze(key: str) -> str:
+    return re.sub(r"\s*,\s*", " ", key)
+
+
+_SQUEEZED: dict[int, tuple[dict, int, dict[str, str]]] = {}
+
+
+def _squeezed_keys(table: dict) -> dict[str, str]:
+    """A table's keys by their form without commas (the first key of each form), built once
+    per table (not a scan of the table per name matched with a comma left out)."""
+    cached = _SQUEEZED.get(id(table))
+    if cached is None or cached[0] is not table or cached[1] != len(table):
+        index: dict[str, str] = {}
+        for k in table:
+            index.setdefault(_squeeze(k), k)
+        cached = _SQUEEZED[id(table)] = (table, len(table), index)
+    return cached[2]
 
 
 @functools.cache
