@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 
 from gazetteer import load_tsv
 from gazetteer.localities import DIVISIONS
-from pipeline.core.vntext import casefold_vi, fold_chars, place_tones
+from pipeline.core.vntext import casefold_document, casefold_vi, fold_chars, fold_document, place_tones
 
 from . import abbr
 
 
 # OCR drops and swaps marks ("Môi truờng", "Cuc Thuế"), so names are also looked for
-# without marks (bare). pipeline.core.vntext holds both; aliases, not wrappers (hot path).
-fold = casefold_vi
+# without marks (bare). pipeline.core.vntext holds both; a whole text is folded once per
+# document however many readers fold it (the scan, the analysis), a name each time.
+_LONG = 4096
 
 
-bare = fold_chars
+def fold(text: str) -> str:
+    return casefold_document(text) if len(text) > _LONG else casefold_vi(text)
+
+
+def bare(text: str) -> str:
+    return fold_document(text) if len(text) > _LONG else fold_chars(text)
 
 
 @functools.lru_cache(maxsize=65536)  # names repeat across mentions and documents

@@ -15,6 +15,7 @@ Each operation has its own name because callers need different things:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -112,6 +113,21 @@ def strip_tones(text: str) -> str:
     """``Việt`` → ``Viêt``: the tone marks removed, the letters' own marks kept; NFC."""
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+
+
+# --- whole documents, folded once ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def casefold_document(text: str) -> str:
+    """:func:`casefold_vi` of a whole document's text, computed once however many readers ask
+    (the last few documents are kept)."""
+    return casefold_vi(text)
+
+
+@functools.lru_cache(maxsize=4)
+def fold_document(text: str) -> str:
+    """:func:`fold_chars` of a whole document's text, computed once however many readers ask."""
+    return fold_chars(text)
 
 
 def fold_key(text: str | None) -> str:
