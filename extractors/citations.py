@@ -198,6 +198,23 @@ def _prefix_re() -> re.Pattern:
                       rf"(?:(?P<so>(?i:số))\s*(?P<colon>:)?\s*)?$")
 
 
+def _prefix_before(view: str, lo: int, hi: int) -> re.Match:
+    """``_prefix_re().search(view, lo, hi)``, tried only where a kind word or "số" opens (and
+    where the empty prefix stands: at ``hi``, or before a line break ending the window)."""
+    kinds, so = _starts_of(view, _kind_heads()), _starts_of(view, ("số",))
+    if kinds is None or so is None:
+        return _prefix_re().search(view, lo, hi)
+    near = set(kinds[bisect.bisect_left(kinds, lo):bisect.bisect_left(kinds, hi)]
+               + so[bisect.bisect_left(so, lo):bisect.bisect_left(so, hi)])
+    if hi > lo and view[hi - 1] == "\n":
+        near.add(hi - 1)  # "$" also stands before a final line break
+    for at in sorted(near):
+        m = _prefix_re().match(view, at, hi)
+        if m:
+            return m
+    return _prefix_re().match(view, hi, hi)
+
+
 _BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
 _YEAR_ONLY = re.compile(r"\s*,?\s*(?i:năm)\s+((?:19|20)\d{2})(?![\d/])")
 _BEFORE_ISSUER = re.compile(r"[\s,]*+(?i:của|do)\s+")  # possessive: linear on blanks
@@ -239,7 +256,7 @@ def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> l
     for m in P.SYMBOL_RE.finditer(view):
         if m.start() in taken:
             continue
-        pre = _prefix_re().search(view, max(0, m.start() - 45), m.start())
+        pre = _prefix_before(view, max(0, m.start() - 45), m.start())
         kind, so = pre.group("kind"), pre.group("so")
         line_start = view.rfind("\n", max(0, pre.start() - 200), m.start()) + 1  # bounded: one long line
         if pre.group("colon") and not view[max(line_start, pre.start() - 200):pre.start()].strip():
@@ -783,13 +800,20 @@ def _tight_gap_ok(gap: str, relation: str) -> bool:
     return bool(hits) and hits[-1].end() == len(words) and len(words.split()) <= 5
 
 
+@functools.cache
+def _transparent_res() -> tuple[re.Pattern, ...]:
+    """The phrases a cue reaches across, longest first, one pattern each (removed in turn)."""
+    return tuple(re.compile(rf"(?i:{re.escape(p)})")
+                 for p in sorted(P.cues()["transparent_in_gap"], key=len, reverse=True))
+
+
 def _gap_ok(gap: str, relation: str = "") -> bool:
     """May a cue reach across ``gap`` to the citation after it?"""
     cfg = P.cues()
     if relation == "based_on":  # "Căn cứ các Quyết định … về phê duyệt quy hoạch: A; B": the list
         gap = gap.rsplit(":", 1)[-1]
-    for phrase in sorted(cfg["transparent_in_gap"], key=len, reverse=True):
-        gap = re.sub(rf"(?i:{re.escape(phrase)})", " ", gap)
+    for phrase in _transparent_res():
+        gap = phrase.sub(" ", gap)
     gap = _PROVISIONS.sub(" ", gap)  # "Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23 …"
     if ";" in gap or len(gap.split()) > cfg["max_gap_words"]:
         return False

@@ -85,3 +85,12 @@ def test_ocr_look_alikes_are_read_near_slashes_as_everywhere(text):
     slow = C._OCR_DATE.sub(lambda m: m.group(0).translate(C._DIGIT_OF), slow)
     slow = re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), slow)
     assert C._view(text) == slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(_texts(_CITATION_WORDS + ["Số", "SỐ", ":", "hồsố"]))
+def test_kind_and_number_word_before_a_symbol_found_as_the_pattern_finds_them(text):
+    for hi in range(0, len(text) + 1, 7):
+        lo = max(0, hi - 45)
+        fast, slow = C._prefix_before(text, lo, hi), C._prefix_re().search(text, lo, hi)
+        assert (fast.span(), fast.groupdict()) == (slow.span(), slow.groupdict())
