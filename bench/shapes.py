@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -139,6 +140,7 @@ def main() -> int:
     from tests.test_linear_time import PHRASES
 
     names = [n for n in PHRASES if args.only in n]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     results = []
     for name in names:
         results.append(run_one(name, args.mb, args.timeout))
@@ -147,7 +149,8 @@ def main() -> int:
                if "per_mb" in r else r["error"])
         print(f"bench: {name:27s} {say}", file=sys.stderr, flush=True)
     lines = [f"Each shape {args.mb:g} MB, in its own process, CPU seconds per MB by stage; budget "
-             f"{args.timeout:.0f} s per file. Machine: {machine()}", ""] + table(results)
+             f"{args.timeout:.0f} s per file. Machine: {machine()}; load average {load} at the start "
+             "(a busy machine inflates CPU time too).", ""] + table(results)
     over = [r["shape"] for r in results if "per_mb" not in r or sum(r["per_mb"].values()) >= BUDGET]
     lines += ["", f"Shapes at or over {BUDGET:g} s/MB: {', '.join(over) if over else 'none'}."]
     if not args.no_batch:

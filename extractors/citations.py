@@ -172,19 +172,18 @@ def _starts_of(view: str, words: tuple[str, ...]) -> list[int] | None:
 
 
 @functools.cache
-def _kind_heads() -> tuple[str, ...]:
-    """The first word of every kind word, lower case (all letters: a match of one never
-    covers the place where another opens after a non-letter)."""
+def _kind_heads() -> tuple[str, ...] | None:
+    """The first word of every kind word, lower case; None unless all are letters only (then a
+    match of one never covers the place where another opens after a non-letter)."""
     heads = tuple(r["name"].split()[0].lower() for r in P.kinds())
-    assert all(h.isalpha() for h in heads), heads
-    return heads
+    return heads if all(h.isalpha() for h in heads) else None
 
 
 def _kind_matches(pattern: re.Pattern, view: str, pos: int = 0, endpos: int | None = None):
     """``pattern.finditer(view, pos, endpos)`` for a pattern opening with a kind word after a
     non-letter: tried only where a kind word's first word opens."""
     endpos = len(view) if endpos is None else endpos
-    starts = _starts_of(view, _kind_heads())
+    starts = _starts_of(view, _kind_heads()) if _kind_heads() else None
     if starts is None:
         return pattern.finditer(view, pos, endpos)
     lo, hi = bisect.bisect_left(starts, pos), bisect.bisect_left(starts, endpos)
@@ -201,7 +200,8 @@ def _prefix_re() -> re.Pattern:
 def _prefix_before(view: str, lo: int, hi: int) -> re.Match:
     """``_prefix_re().search(view, lo, hi)``, tried only where a kind word or "số" opens (and
     where the empty prefix stands: at ``hi``, or before a line break ending the window)."""
-    kinds, so = _starts_of(view, _kind_heads()), _starts_of(view, ("số",))
+    kinds = _starts_of(view, _kind_heads()) if _kind_heads() else None
+    so = _starts_of(view, ("số",))
     if kinds is None or so is None:
         return _prefix_re().search(view, lo, hi)
     near = set(kinds[bisect.bisect_left(kinds, lo):bisect.bisect_left(kinds, hi)]
