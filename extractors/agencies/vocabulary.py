@@ -431,29 +431,33 @@ def _sector_re() -> re.Pattern:
 
 def _alias_key(matched: str, table: dict) -> str:
     """The table key of a matched alias (the pattern tolerates spacing and commas)."""
-    key = fold(_tidy(matched))
-    if key in table:
-        return key
-    return _squeezed_keys(table).get(_squeeze(key), key)
+    memo = _squeezed_keys(table)[1]  # a name printed again is keyed once
+    if matched not in memo:
+        if len(memo) > 65536:
+            memo.clear()
+        key = fold(_tidy(matched))
+        memo[matched] = key if key in table else _squeezed_keys(table)[0].get(_squeeze(key), key)
+    return memo[matched]
 
 
 def _squeeze(key: str) -> str:
     return re.sub(r"\s*,\s*", " ", key)
 
 
-_SQUEEZED: dict[int, tuple[dict, int, dict[str, str]]] = {}
+_SQUEEZED: dict[int, tuple[dict, int, dict[str, str], dict[str, str]]] = {}
 
 
-def _squeezed_keys(table: dict) -> dict[str, str]:
+def _squeezed_keys(table: dict) -> tuple[dict[str, str], dict[str, str]]:
     """A table's keys by their form without commas (the first key of each form), built once
-    per table (not a scan of the table per name matched with a comma left out)."""
+    per table (not a scan of the table per name matched with a comma left out), and the keys
+    of the names matched so far."""
     cached = _SQUEEZED.get(id(table))
     if cached is None or cached[0] is not table or cached[1] != len(table):
         index: dict[str, str] = {}
         for k in table:
             index.setdefault(_squeeze(k), k)
-        cached = _SQUEEZED[id(table)] = (table, len(table), index)
-    return cached[2]
+        cached = _SQUEEZED[id(table)] = (table, len(table), index, {})
+    return cached[2], cached[3]
 
 
 @functools.cache
