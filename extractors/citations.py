@@ -661,10 +661,14 @@ def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
     return not re.fullmatch(P.kind_words_pattern(), above.strip(" *_"))  # "QUYẾT ĐỊNH" heads the title
 
 
+_SENTENCE_END = re.compile(rf"\.(?=\s+[{P.UPPER}])")
+_CLAUSE_BREAK = re.compile(rf"(?:;|\.(?=\s+[{P.UPPER}]))\s+")
+
+
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
-    for m in re.finditer(rf"(?:;|\.(?=\s+[{P.UPPER}]))\s+", line):
+    for m in _CLAUSE_BREAK.finditer(line):
         starts.append(ls + m.end())
     return starts
 
@@ -760,7 +764,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
             last = max(line_cues, key=lambda q: q.start).relation if line_cues else None
             open_rel = last if last in _RUNS_ON and line.rstrip(" *_").endswith(";") else None
         line_cues.sort(key=lambda q: q.start)
-        sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
+        sentence_ends = [ls + m.start() for m in _SENTENCE_END.finditer(line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
             after = bisect.bisect_left(sentence_ends, q.end)
@@ -769,7 +773,7 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
                 # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
                 nl = view.find("\n", le + 1)
                 nl = len(view) if nl < 0 else nl
-                ends = [le + 1 + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", view[le + 1:nl])]
+                ends = [m.start() for m in _SENTENCE_END.finditer(view, le + 1, nl)]
                 q.scope_end = min(ends + [nl])
         out.extend(line_cues)
     return out
