@@ -11,7 +11,7 @@ SCALE_DOCS ?= 100000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup system-deps extract test test-fast eval serve bench pdfs scans formats eval-formats clean
+.PHONY: help setup system-deps extract test test-fast eval serve bench bench-shapes pdfs scans formats eval-formats clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ bench: $(STAMP) system-deps ## Benchmark ingest → database against bare PDF re
 	$(BIN)/python bench/run.py --record
 	$(BIN)/python bench/scale.py --docs $(SCALE_DOCS) --record
 	$(BIN)/python bench/ocr_bench.py
+	$(MAKE) bench-shapes
+
+bench-shapes: $(STAMP) ## Extraction time per MB on pathological shapes, and a batch of them through vanban build
+	$(BIN)/python bench/shapes.py --record
 
 pdfs: $(STAMP) ## Re-render the seed PDFs in data/raw from the seed texts
 	$(BIN)/python scripts/make_pdfs.py

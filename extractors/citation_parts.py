@@ -89,11 +89,19 @@ def law_titles() -> tuple[str, ...]:
 def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     """(title, pattern) for every listed law, longest first; a pattern also accepts the
     abbreviations of citation_cues.yml ("Luật Tổ chức HĐND và UBND")."""
+    return tuple((title, re.compile("(?i:" + r"\s+".join(pieces) + ")" + _NOT_LETTER))
+                 for title, pieces, _ in _law_title_pieces())
+
+
+@functools.cache
+def _law_title_pieces() -> tuple[tuple[str, tuple[str, ...], tuple[bool, ...]], ...]:
+    """(title, the pattern of each word or abbreviated phrase, the lower-case letters each may
+    open with: its word, or an abbreviated phrase's first word and its abbreviation's letters)."""
     fulls = sorted(((full.split(" "), short) for short, full in abbreviations().items()),
                    key=lambda x: -len(x[0]))
     out = []
     for title in law_titles():
-        words, pieces, i = title.split(" "), [], 0
+        words, pieces, heads, i = title.split(" "), [], [], 0
         while i < len(words):
             for fw, short in fulls:
                 # a comma may close the phrase ("… của Hội đồng nhân dân, Ủy ban nhân dân")
@@ -103,14 +111,51 @@ def law_title_patterns() -> tuple[tuple[str, re.Pattern], ...]:
                 if bare == [w.lower() for w in fw]:
                     pieces.append("(?:" + r"\s+".join(map(re.escape, fw)) + "|" + re.escape(short) + ")"
                                   + re.escape(tail))
+                    letters = re.match(r"[^\W\d_]*", short).group(0).lower()
+                    heads.append((fw[0].lower(), letters) if fw[0].isalpha() and letters else None)
                     i += len(fw)
                     break
             else:  # a comma inside a name is often left out ("Luật Thi đua khen thưởng")
                 w = words[i]
                 pieces.append(re.escape(w.rstrip(",")) + (",?" if w.endswith(",") else ""))
+                heads.append((w.rstrip(",").lower(),) if w.rstrip(",").isalpha() else None)
                 i += 1
-        out.append((title, re.compile("(?i:" + r"\s+".join(pieces) + ")" + _NOT_LETTER)))
+        out.append((title, tuple(pieces), tuple(heads)))
     return tuple(out)
+
+
+@functools.cache
+def law_titles_by_words() -> tuple[dict[tuple[str, str], tuple[int, ...]], tuple[int, ...]]:
+    """Which listed laws' patterns can match where two given words open (lower case): (first two
+    words → indexes of law_title_patterns, indexes of those whose second word may be an
+    abbreviation, tried wherever two words open)."""
+    by_words: dict[tuple[str, str], list[int]] = {}
+    anywhere = []
+    for i, (_, _, heads) in enumerate(_law_title_pieces()):
+        if len(heads) >= 2 and heads[0] and heads[1] and len(heads[0]) == 1:
+            for second in heads[1]:
+                by_words.setdefault((heads[0][0], second), []).append(i)
+        else:
+            anywhere.append(i)
+    return {k: tuple(v) for k, v in by_words.items()}, tuple(anywhere)
+
+
+@functools.cache
+def law_titles_folded() -> tuple[str, ...]:
+    """:func:`law_titles` folded (fold_key), in the same order."""
+    return tuple(fold_key(t) for t in law_titles())
+
+
+@functools.cache
+def law_titles_by_head() -> tuple[int, dict[str, tuple[int, ...]]]:
+    """(k, the first k characters of a folded title → the indexes of the titles opening so):
+    k is the shortest folded title's length, so only a few titles are tried at a position."""
+    folded = law_titles_folded()
+    k = min(map(len, folded), default=1)
+    out: dict[str, list[int]] = {}
+    for i, ft in enumerate(folded):
+        out.setdefault(ft[:k], []).append(i)
+    return k, {h: tuple(ix) for h, ix in out.items()}
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gazetteer.successions import issuer_name_on
 from pipeline.core.identity import document_key
@@ -68,16 +68,126 @@ _OCR_DATE = re.compile(rf"(?<=[nN]gày ){_L}{{1,2}}\s?([/.\-]){_L}{{1,2}}\s?\1\s
                        rf"|(?<=[nN]gày ){_L}{{1,2}} tháng {_L}{{1,2}},? năm [12]{_L}{{3}}(?!\w)")
 
 
+# Scanning a long text with a pattern that opens with a look-behind tries the pattern at every
+# position; the readers below find the few positions where a match can open with a fast
+# pattern first (a literal, a letter class) and try the full pattern only there.
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts, endpos: int | None = None):
+    """``pattern.finditer(text)`` when every match opens at one of ``starts`` (increasing):
+    the same matches, the pattern tried only there."""
+    end = 0
+    endpos = len(text) if endpos is None else endpos
+    for at in starts:
+        if at < end:
+            continue
+        m = pattern.match(text, at, endpos)
+        if m:
+            yield m
+            end = max(m.end(), at + 1)
+
+
+def _translated(text: str, matches, table: dict) -> str:
+    """``text`` with each match translated by ``table`` (same length)."""
+    out, last = [], 0
+    for m in matches:
+        out += [text[last:m.start()], m.group(0).translate(table)]
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
+
+
+_SLASH = re.compile("/")
+_GAY = re.compile("gày ")
+_SLASH_REACH = 40  # an OCR'd number opens within 7 characters of its "/" and reads 15 past it
+
+
+def _slash_windows(text: str):
+    """Spans around the slashes of ``text``, merged: every look-alike number lies in one."""
+    start = end = None
+    for m in _SLASH.finditer(text):
+        if end is not None and m.start() - _SLASH_REACH <= end:
+            end = m.start() + _SLASH_REACH
+            continue
+        if end is not None:
+            yield start, end
+        start, end = max(0, m.start() - _SLASH_REACH), m.start() + _SLASH_REACH
+    if end is not None:
+        yield start, min(end, len(text))
+
+
 def _view(text: str) -> str:
     """The text as the readers see it: OCR look-alikes of Đ and of digits in symbols fixed,
     URLs blanked (same length)."""
     text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
-    text = _OCR_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
-    text = _OCR_DATE.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
+    text = _translated(text, (m for a, b in _slash_windows(text) for m in _OCR_DIGITS.finditer(text, a, b)),
+                       _DIGIT_OF)
+    text = _translated(text, _matches_at(_OCR_DATE, text, (m.end() for m in _GAY.finditer(text))), _DIGIT_OF)
     return re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group(0)), text)
 
 
 _LETTER_BEFORE = r"(?<![^\W\d_])"
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _opening_words(pattern: re.Pattern, text: str, pos: int = 0, endpos: int | None = None):
+    """``(_LETTER_BEFORE + pattern).finditer(text, pos, endpos)``: ``pattern`` opens with a
+    literal, so it is searched fast, and a match right after a letter is dropped (the search
+    goes on from the next character, as the look-behind would)."""
+    endpos = len(text) if endpos is None else endpos
+    while True:
+        m = pattern.search(text, pos, endpos)
+        if not m:
+            return
+        if m.start() and _LETTER.match(text, m.start() - 1):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = max(m.end(), m.start() + 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _lowered(view: str) -> str | None:
+    """``view`` in lower case, one character for one, where a case-insensitive pattern finds
+    nothing that the lower-cased words do not (None when a letter breaks that: ſ, ı, İ)."""
+    low = view.lower()
+    return low if len(low) == len(view) and _ODD_CASE.search(view) is None else None
+
+
+# The letters a case-insensitive pattern matches that lower() does not turn into the
+# pattern's letter (ſ for s, ı and İ for i): a text holding one is scanned the slow way.
+_ODD_CASE = re.compile("[ſıİ]")
+
+
+@functools.cache
+def _words_re(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=8)  # asked once per line of one text
+def _starts_of(view: str, words: tuple[str, ...]) -> list[int] | None:
+    """Where one of ``words`` (lower case) opens in ``view``, in any case: a superset of
+    where a case-insensitive pattern opening with one of them can match (None: not known)."""
+    low = _lowered(view)
+    return None if low is None else [m.start() for m in _words_re(words).finditer(low)]
+
+
+@functools.cache
+def _kind_heads() -> tuple[str, ...] | None:
+    """The first word of every kind word, lower case; None unless all are letters only (then a
+    match of one never covers the place where another opens after a non-letter)."""
+    heads = tuple(r["name"].split()[0].lower() for r in P.kinds())
+    return heads if all(h.isalpha() for h in heads) else None
+
+
+def _kind_matches(pattern: re.Pattern, view: str, pos: int = 0, endpos: int | None = None):
+    """``pattern.finditer(view, pos, endpos)`` for a pattern opening with a kind word after a
+    non-letter: tried only where a kind word's first word opens."""
+    endpos = len(view) if endpos is None else endpos
+    starts = _starts_of(view, _kind_heads()) if _kind_heads() else None
+    if starts is None:
+        return pattern.finditer(view, pos, endpos)
+    lo, hi = bisect.bisect_left(starts, pos), bisect.bisect_left(starts, endpos)
+    return _matches_at(pattern, view, starts[lo:hi], endpos)
 
 
 @functools.cache
@@ -85,6 +195,24 @@ def _prefix_re() -> re.Pattern:
     """Kind word and "số" standing right before a symbol (searched in the text before it)."""
     return re.compile(rf"(?:{_LETTER_BEFORE}(?P<kind>{P.kind_words_pattern()})\s*)?"
                       rf"(?:(?P<so>(?i:số))\s*(?P<colon>:)?\s*)?$")
+
+
+def _prefix_before(view: str, lo: int, hi: int) -> re.Match:
+    """``_prefix_re().search(view, lo, hi)``, tried only where a kind word or "số" opens (and
+    where the empty prefix stands: at ``hi``, or before a line break ending the window)."""
+    kinds = _starts_of(view, _kind_heads()) if _kind_heads() else None
+    so = _starts_of(view, ("số",))
+    if kinds is None or so is None:
+        return _prefix_re().search(view, lo, hi)
+    near = set(kinds[bisect.bisect_left(kinds, lo):bisect.bisect_left(kinds, hi)]
+               + so[bisect.bisect_left(so, lo):bisect.bisect_left(so, hi)])
+    if hi > lo and view[hi - 1] == "\n":
+        near.add(hi - 1)  # "$" also stands before a final line break
+    for at in sorted(near):
+        m = _prefix_re().match(view, at, hi)
+        if m:
+            return m
+    return _prefix_re().match(view, hi, hi)
 
 
 _BEFORE_DATE = re.compile(r"[\s,]*(?:(?i:được\s+)?(?i:ban hành\s+))?")
@@ -124,10 +252,11 @@ def _kind_row(word: str | None) -> dict | None:
 
 def _find_numbered(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
+    taken = _Spans(taken)
     for m in P.SYMBOL_RE.finditer(view):
-        if _inside(m.start(), taken):
+        if m.start() in taken:
             continue
-        pre = _prefix_re().search(view, max(0, m.start() - 45), m.start())
+        pre = _prefix_before(view, max(0, m.start() - 45), m.start())
         kind, so = pre.group("kind"), pre.group("so")
         line_start = view.rfind("\n", max(0, pre.start() - 200), m.start()) + 1  # bounded: one long line
         if pre.group("colon") and not view[max(line_start, pre.start() - 200):pre.start()].strip():
@@ -153,13 +282,28 @@ def _not_citation_re() -> re.Pattern:
     return re.compile(rf"{_LETTER_BEFORE}(?i:{words})\s*(?:(?i:số)\s*)?$")
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Spans:
+    """Spans (start, end), possibly overlapping, asked whether they cover a position: by
+    bisection over the starts and the furthest end reached so far (no scan of every span)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = []
+        far = -1
+        for _, b in ordered:
+            far = max(far, b)
+            self.reach.append(far)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
 
 
 # Laws by name --------------------------------------------------------------------------------
 
-_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
+_LAW_WORD = re.compile(rf"(?P<kw>Bộ luật|Luật)\s+(?=[{P.UPPER}]|sửa đổi)")
+_LAW_RE = re.compile(_LETTER_BEFORE + _LAW_WORD.pattern)
 _AMEND_RE = re.compile(r"(?:[sS]ửa đổi,? bổ sung|[sS]ửa đổi)(?:\s+(?:một số điều|một số điều của các|"
                        r"các điều)\s*)?(?:\s*của)?(?:\s+các)?\s+")
 _BILL_RE = re.compile(r"(?i:dự thảo|dự án)\s*$")
@@ -174,32 +318,78 @@ _LAW_YEAR = re.compile(r"\s*+,?\s*+(?i:năm)\s+((?:19|20)\d{2})(?!\d)")
 # the names laws.tsv lists are read there, since capitals hide where a name ends.
 # A listed law written in lower case ("Luật doanh nghiệp", OCR and careless typing): only
 # the names laws.tsv lists.
-_LOWER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
-_UPPER_LAW_RE = re.compile(rf"{_LETTER_BEFORE}(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
+_LAW_WORD_LOWER = re.compile(rf"(?P<kw>Bộ luật|Luật)[ \t]+(?=[^\W\d_])(?![{P.UPPER}])(?!sửa đổi)")
+_LAW_WORD_UPPER = re.compile(rf"(?P<kw>BỘ LUẬT|LUẬT) +(?=[{P.UPPER}]{{2}})")
 
 
-_folded = functools.lru_cache(maxsize=4096)(fold_key)
-_LONGEST_TITLE = 200
+
+
+@functools.cache
+def _law_name_stops() -> tuple[str, ...]:
+    return tuple(sorted(P.cues()["law_name_stops"], key=len, reverse=True))
+
+
+@functools.cache
+def _not_law_names() -> frozenset[str]:
+    return frozenset(fold_key(n) for n in P.cues()["not_law_names"])
+
+
+def _listed_law(view: str, pos: int) -> tuple[str, int] | None:
+    """The first law of laws.tsv (longest first) written at ``pos``: as listed once folded
+    (marks dropped by OCR), or as its pattern reads it (abbreviations, a comma left out)."""
+    titles, folded = P.law_titles(), P.law_titles_folded()
+    k, by_head = P.law_titles_by_head()
+    head = fold_key(view[pos:pos + 3 * k])  # the few titles opening so, before folding more
+    candidates = by_head.get(head[:k], ()) if len(head) >= k else range(len(titles))
+    longest = max((len(titles[i]) for i in candidates), default=0)
+    ahead = fold_key(view[pos:pos + longest + 20]) if candidates else ""  # once, then a cheap test per title
+    by_fold = next((i for i in candidates if ahead.startswith(folded[i])
+                    and fold_key(view[pos:pos + len(titles[i])]) == folded[i]
+                    and not re.match(r"[^\W\d_]", view[pos + len(titles[i]):pos + len(titles[i]) + 1])), None)
+    by_pattern, m = _listed_law_pattern(view, pos)
+    if by_fold is not None and (by_pattern is None or by_fold <= by_pattern):
+        return titles[by_fold], pos + len(titles[by_fold])
+    if by_pattern is None:
+        return None
+    title = titles[by_pattern]
+    printed = " ".join(view[pos:m.end()].split())
+    if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
+        return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
+    return title, m.end()
+
+
+_TWO_WORDS = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)")
+
+
+def _listed_law_pattern(view: str, pos: int) -> tuple[int | None, re.Match | None]:
+    """The first listed law whose pattern matches at ``pos``: (its index, the match). Only the
+    laws whose name opens with the two words written there are tried (and those whose second
+    word may be abbreviated)."""
+    two = _TWO_WORDS.match(view, pos)
+    if not two:
+        return None, None  # every pattern opens with two words
+    patterns = P.law_title_patterns()
+    by_words, anywhere = P.law_titles_by_words()
+    if _ODD_CASE.search(two.group(0)):
+        tried = range(len(patterns))  # a letter lower() does not fold as the patterns do
+    else:
+        tried = sorted(by_words.get((two.group(1).lower(), two.group(2).lower()), ()) + anywhere)
+    for i in tried:
+        m = patterns[i][1].match(view, pos)
+        if m:
+            return i, m
+    return None, None
 
 
 def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     """The name of a law opening at ``pos`` ("Luật …"): (name in sentence case, end)."""
-    ahead = fold_key(view[pos:pos + _LONGEST_TITLE + 20])  # once, then a cheap test per title
-    for title, pattern in P.law_title_patterns():
-        seg = view[pos:pos + len(title)]
-        if ahead.startswith(_folded(title)) and fold_key(seg) == _folded(title) \
-                and not re.match(r"[^\W\d_]", view[pos + len(title):pos + len(title) + 1]):
-            return title, pos + len(title)
-        m = pattern.match(view, pos)  # written with abbreviations, or a comma left out
-        if m:
-            printed = " ".join(view[pos:m.end()].split())
-            if fold_key(printed).replace(",", "") == fold_key(title).replace(",", ""):
-                return P.sentence_case(printed), m.end()  # as printed: the comma is the text's
-            return title, m.end()
+    listed = _listed_law(view, pos)
+    if listed:
+        return listed
     kw = _LAW_RE.match(view, pos)
     if not kw:
         return None
-    stops = sorted(P.cues()["law_name_stops"], key=len, reverse=True)
+    stops = _law_name_stops()
     end = at = kw.end()
     words = 0
     while True:
@@ -221,19 +411,20 @@ def _law_name(view: str, pos: int) -> tuple[str, int] | None:
     if not words:
         return None
     name = " ".join(view[kw.end():end].split())
-    if fold_key(name) in {fold_key(n) for n in P.cues()["not_law_names"]}:
+    if fold_key(name) in _not_law_names():
         return None  # "… Luật Việt Nam": a community or a site, not a law
     return P.sentence_case(P.expand_abbreviations(" ".join(view[pos:end].split()))), end
 
 
 def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
     out: list[Mention] = []
-    upper = [m for m in _UPPER_LAW_RE.finditer(view) if _law_name(view, m.start())]
-    lower = [m for m in _LOWER_LAW_RE.finditer(view) if _law_name(view, m.start())]
-    for m in sorted([*_LAW_RE.finditer(view), *upper, *lower], key=lambda x: x.start()):
+    upper = [m for m in _opening_words(_LAW_WORD_UPPER, view) if _law_name(view, m.start())]
+    lower = [m for m in _opening_words(_LAW_WORD_LOWER, view) if _law_name(view, m.start())]
+    reach = -1  # the furthest core end of the laws read so far (they open in order)
+    for m in sorted([*_opening_words(_LAW_WORD, view), *upper, *lower], key=lambda x: x.start()):
         if _BILL_RE.search(view[max(0, m.start() - 12):m.start()]):
             continue  # a bill, not a law
-        nested = any(x.start <= m.start() < x.core_end for x in out)
+        nested = m.start() < reach
         amend = _AMEND_RE.match(view, m.end())
         claim = None
         if amend:
@@ -280,6 +471,7 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
                 tail = year.end()
         out.append(Mention(m.start(), tail, end if nested else tail, "law", "Luật", number,
                            title, None, date, issuer, m.group("kw"), nested=nested, claim_end=claim))
+        reach = max(reach, out[-1].core_end)
     return out
 
 
@@ -289,33 +481,53 @@ def _find_laws(view: str, citer: P.Citer) -> list[Mention]:
 @functools.cache
 def _named_re() -> re.Pattern:
     kinds = "|".join(re.escape(k) for k in P.cues()["named_kinds"])
-    return re.compile(rf"{_LETTER_BEFORE}(?P<kind>{kinds})\s+(?!(?i:số)\b)")
+    return re.compile(rf"(?P<kind>{kinds})\s+(?!(?i:số)\b)")  # after a non-letter: _opening_words
+
+
+class _NextFinder:
+    """The next match of a pattern at or after a position, for positions asked in increasing
+    order: the last answer serves until it is passed, so the text is read once in all."""
+
+    def __init__(self, view: str, pattern: re.Pattern):
+        self.view, self.pattern, self.found = view, pattern, -1
+
+    def next(self, pos: int) -> int:
+        """Where the next match starts (len(view) when there is none)."""
+        if self.found < pos:
+            m = self.pattern.search(self.view, pos)
+            self.found = m.start() if m else len(self.view)
+        return self.found
+
+
+_NAMED_STOP = re.compile(r";|\n|\(|\. ")  # a programme's name ends before these
+_CUA = re.compile(" của ")
+_LONGEST_NAME = 1000  # characters between the kind word and "của": longer is no name
 
 
 def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list[Mention]:
     cfg = P.cues()
     not_after = sorted(cfg["named_not_after"], key=len, reverse=True)
     out = []
-    for m in _named_re().finditer(view):
-        if _inside(m.start(), taken):
+    taken = _Spans(taken)
+    stops, cuas = _NextFinder(view, _NAMED_STOP), _NextFinder(view, _CUA)
+    for m in _opening_words(_named_re(), view):
+        if m.start() in taken:
             continue
         window = max(0, m.start() - 200)  # bounded: the words right before, not a whole long line
         before = view[max(window, view.rfind("\n", window, m.start()) + 1):m.start()].rstrip().lower()
         before = re.sub(r"(?:\s+các|\s+những)$", "", before)
         if any(before == w or before.endswith(" " + w) for w in not_after):
             continue
-        limit = len(view)
-        for stop in (";", "\n", "(", ". "):
-            i = view.find(stop, m.end())
-            limit = min(limit, i if i >= 0 else limit)
-        cua = view.find(" của ", m.end(), limit)
-        if cua < 0:
+        limit = stops.next(m.end())
+        cua = cuas.next(m.end())
+        if cua + len(" của ") > limit or cua - m.end() > _LONGEST_NAME:
             continue
         title = " ".join(view[m.start():cua].strip(" ,").split())
         rest = title[len(m.group("kind")):]
         words = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in cfg["named_filler_words"]]
         if (len(words) < cfg["named_min_words"] or len(words) > 30 or words[0].lower() in cfg["named_stop_words"]
-                or _named_re().search(rest) or P.SYMBOL_RE.search(rest) or re.search(r"[“”\"]", rest)):
+                or next(_opening_words(_named_re(), rest), None) or P.SYMBOL_RE.search(rest)
+                or re.search(r"[“”\"]", rest)):
             continue
         issuer = P.read_issuer(view, cua + 5, citer)
         if not issuer or not issuer.name or not (issuer.locality or _is_national(issuer.name)):
@@ -330,10 +542,14 @@ def _find_named(view: str, citer: P.Citer, taken: list[tuple[int, int]]) -> list
 def _repeated_names(view: str, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
     """Later places where a programme or plan named with its issuer is named again alone."""
     out = []
-    for title in dict.fromkeys(m.title for m in named):
-        first = next(m for m in named if m.title == title)
+    taken, seen = _Spans(taken), set()
+    firsts: dict[str, Mention] = {}
+    for m in named:
+        firsts.setdefault(m.title, m)
+    for title, first in firsts.items():
         for hit in re.finditer(re.escape(title) + r"(?![^\W\d_])", view, re.IGNORECASE):
-            if not _inside(hit.start(), taken) and not any(o.start == hit.start() for o in out):
+            if hit.start() not in taken and hit.start() not in seen:
+                seen.add(hit.start())
                 out.append(Mention(hit.start(), hit.end(), hit.end(), "named", first.doc_type, None, title,
                                    kind_word=first.kind_word))
     return out
@@ -354,8 +570,9 @@ def _short_re() -> re.Pattern:
 
 def _find_short(view: str, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
-    for m in _short_re().finditer(view):
-        if _inside(m.start(), taken):
+    taken = _Spans(taken)
+    for m in _kind_matches(_short_re(), view):
+        if m.start() in taken:
             continue
         row = _kind_row(m.group("kind"))
         if not row or row["generic"] == "yes" or row["code"] == "Luật":
@@ -444,10 +661,14 @@ def _wrapped_title_line(view: str, ls: int, le: int) -> bool:
     return not re.fullmatch(P.kind_words_pattern(), above.strip(" *_"))  # "QUYẾT ĐỊNH" heads the title
 
 
+_SENTENCE_END = re.compile(rf"\.(?=\s+[{P.UPPER}])")
+_CLAUSE_BREAK = re.compile(rf"(?:;|\.(?=\s+[{P.UPPER}]))\s+")
+
+
 def _clause_starts(view: str, ls: int, le: int) -> list[int]:
     line = view[ls:le]
     starts = [ls + _MARKER_RE.match(line).end()]
-    for m in re.finditer(rf"(?:;|\.(?=\s+[{P.UPPER}]))\s+", line):
+    for m in _CLAUSE_BREAK.finditer(line):
         starts.append(ls + m.end())
     return starts
 
@@ -455,6 +676,31 @@ def _clause_starts(view: str, ls: int, le: int) -> list[int]:
 _ACTS = frozenset({"amends", "repeals", "replaces"})
 # Relations whose list may go on in the next line without its cue ("Thay thế A;\nB;").
 _RUNS_ON = _ACTS | {"based_on"}
+
+
+@functools.cache
+def _self_window_re() -> tuple[re.Pattern, int]:
+    """(the words a self-reference's cue may stand behind, the longest cue's length)."""
+    _, selfref, _, relation_of = _cue_res()
+    words = P.cues()["self_reference_window"]
+    return re.compile(rf"(?:\s*\S+){{0,{words}}}\s*"), max(map(len, relation_of), default=0)
+
+
+def _self_cue(view: str, at: int, clause_end: int) -> re.Match | None:
+    """The cue of "Quyết định này … thay thế" after a self-reference ending at ``at``: the
+    first in the clause, when at most self_reference_window words stand before it. Only those
+    words and one cue's length are searched, so many self-references in one clause stay linear."""
+    window, longest = _self_window_re()
+    last_start = window.match(view, at, clause_end).end()  # where a cue may open at the latest
+    m = _cue_res()[1].search(view, at, min(clause_end, last_start + longest + 1))
+    return m if m and m.start() <= last_start else None
+
+
+@functools.cache
+def _cue_words() -> tuple[str, ...]:
+    """Lower case: every cue and opener, and "này" (self-references and postfix cues)."""
+    _, _, _, relation_of = _cue_res()
+    return (*relation_of, *(o.lower() for o in P.cues()["cue_openers"]), "này")
 
 
 def _cues(view: str, enacting: bool = True) -> list[Cue]:
@@ -466,9 +712,14 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
     pos = 0
     lead_in: str | None = None  # the relation of a cue line ending in ":" ("Bãi bỏ …, cụ thể như sau:")
     open_rel: str | None = None  # the previous line was a "Căn cứ …;" (or "Thay thế …;") clause
+    hits = _starts_of(view, _cue_words())
     for line in view.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
+        if lead_in is None and open_rel is None and hits is not None:
+            i = bisect.bisect_left(hits, ls)
+            if i == len(hits) or hits[i] >= le:
+                continue  # no cue, opener or "này" in the line, none running on into it: no cue
         starts = _clause_starts(view, ls, le)
         line_cues = []
         item = _LIST_ITEM_RE.match(line)
@@ -493,12 +744,13 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
                     m = None
             if m and (enacting or relation_of[m.group(0).lower()] not in _ACTS):
                 line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
-        for s in _self_re().finditer(view, ls, le):
-            clause_end = min([x - 1 for x in starts if x > s.end()] + [le])
-            window = view[s.end():clause_end]
-            m = selfref.search(window)
-            if m and len(window[:m.start()].split()) <= P.cues()["self_reference_window"]:
-                line_cues.append(Cue(s.end() + m.start(), s.end() + m.end(), relation_of[m.group(0).lower()]))
+        ordered = sorted(starts)
+        for s in _kind_matches(_self_re(), view, ls, le):
+            later = bisect.bisect_right(ordered, s.end())
+            clause_end = min(ordered[later] - 1, le) if later < len(ordered) else le
+            m = _self_cue(view, s.end(), clause_end)
+            if m:
+                line_cues.append(Cue(m.start(), m.end(), relation_of[m.group(0).lower()]))
         for i, c in enumerate(starts):
             clause_end = starts[i + 1] if i + 1 < len(starts) else le
             if "này" not in view[c:clause_end]:
@@ -512,15 +764,16 @@ def _cues(view: str, enacting: bool = True) -> list[Cue]:
             last = max(line_cues, key=lambda q: q.start).relation if line_cues else None
             open_rel = last if last in _RUNS_ON and line.rstrip(" *_").endswith(";") else None
         line_cues.sort(key=lambda q: q.start)
-        sentence_ends = [ls + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", line)] + [le]
+        sentence_ends = [ls + m.start() for m in _SENTENCE_END.finditer(line)] + [le]
         for i, q in enumerate(line_cues):
             nxt = line_cues[i + 1].start if i + 1 < len(line_cues) else le
-            q.scope_end = min([nxt] + [e for e in sentence_ends if e >= q.end])
+            after = bisect.bisect_left(sentence_ends, q.end)
+            q.scope_end = min(nxt, sentence_ends[after]) if after < len(sentence_ends) else nxt
             if q.scope_end == le and _OPEN_CUE_TAIL.fullmatch(view, q.end, le):
                 # "Để tiếp tục thực hiện nghiêm\n<citations>": the clause goes on below
                 nl = view.find("\n", le + 1)
                 nl = len(view) if nl < 0 else nl
-                ends = [le + 1 + m.start() for m in re.finditer(rf"\.(?=\s+[{P.UPPER}])", view[le + 1:nl])]
+                ends = [m.start() for m in _SENTENCE_END.finditer(view, le + 1, nl)]
                 q.scope_end = min(ends + [nl])
         out.extend(line_cues)
     return out
@@ -551,13 +804,20 @@ def _tight_gap_ok(gap: str, relation: str) -> bool:
     return bool(hits) and hits[-1].end() == len(words) and len(words.split()) <= 5
 
 
+@functools.cache
+def _transparent_res() -> tuple[re.Pattern, ...]:
+    """The phrases a cue reaches across, longest first, one pattern each (removed in turn)."""
+    return tuple(re.compile(rf"(?i:{re.escape(p)})")
+                 for p in sorted(P.cues()["transparent_in_gap"], key=len, reverse=True))
+
+
 def _gap_ok(gap: str, relation: str = "") -> bool:
     """May a cue reach across ``gap`` to the citation after it?"""
     cfg = P.cues()
     if relation == "based_on":  # "Căn cứ các Quyết định … về phê duyệt quy hoạch: A; B": the list
         gap = gap.rsplit(":", 1)[-1]
-    for phrase in sorted(cfg["transparent_in_gap"], key=len, reverse=True):
-        gap = re.sub(rf"(?i:{re.escape(phrase)})", " ", gap)
+    for phrase in _transparent_res():
+        gap = phrase.sub(" ", gap)
     gap = _PROVISIONS.sub(" ", gap)  # "Bãi bỏ khoản 8 Điều 4, điểm a khoản 4 Điều 14, Điều 23 …"
     if ";" in gap or len(gap.split()) > cfg["max_gap_words"]:
         return False
@@ -613,28 +873,52 @@ def _assign_relations(view: str, mentions: list[Mention], enacting: bool = True)
 # --- from mentions to items ---------------------------------------------------------------
 
 
-@dataclass
 class _Item:
-    mentions: list[Mention] = field(default_factory=list)
+    """The mentions of one cited document, with what they say of it kept as they are added
+    (a document cited ten thousand times is not read again at each mention)."""
+
+    def __init__(self, mentions: list[Mention] | None = None):
+        self.reset(mentions or [])
+
+    def reset(self, mentions: list[Mention]) -> None:
+        self.mentions: list[Mention] = []
+        self._number = self._title = self._date = None
+        self._plain = self._explicit = self._any = None  # issuers, by preference
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if self._number is None and m.number:
+            self._number = m.number
+        if self._title is None and m.form in ("law", "named") and m.title:
+            self._title = m.title
+        if self._date is None and m.date:
+            self._date = m.date
+        i = m.issuer
+        if i:
+            self._any = self._any or i
+            if i.explicit:
+                self._explicit = self._explicit or i
+                if not (i.locality and i.locality.isupper()):
+                    self._plain = self._plain or i
 
     @property
     def first(self) -> Mention:
         return self.mentions[0]
 
     def number(self) -> str | None:
-        return next((m.number for m in self.mentions if m.number), None)
+        return self._number
 
     def title(self) -> str | None:
-        return next((m.title for m in self.mentions if m.form in ("law", "named") and m.title), None)
+        return self._title
 
     def date(self) -> P.Date | None:
-        return next((m.date for m in self.mentions if m.date), None)
+        return self._date
 
     def issuer(self) -> P.Issuer | None:
-        explicit = [m.issuer for m in self.mentions if m.issuer and m.issuer.explicit]
         # a name read from an upper-case title line is the last resort ("… TỈNH THỪA THIÊN")
-        return next((i for i in explicit if not (i.locality and i.locality.isupper())), None) or \
-            next(iter(explicit), None) or next((m.issuer for m in self.mentions if m.issuer), None)
+        return self._plain or self._explicit or self._any
 
 
 def _compatible(item: _Item, m: Mention) -> bool:
@@ -667,24 +951,35 @@ def _group(mentions: list[Mention]) -> list[_Item]:
             home = _Item()
             items.append(home)
         for k in keys:
-            if home not in by_key.setdefault(k, []):
-                by_key[k].append(home)
-        home.mentions.append(m)
+            homes = by_key.setdefault(k, [])
+            if not any(x is home for x in homes):
+                homes.append(home)
+        home.add(m)
     # a number cited alone before the law that carries it was named with it: one document
+    untitled: dict[str, list[_Item]] = {}
+    for it in items:
+        if not it.title() and it.number():
+            untitled.setdefault(it.number(), []).append(it)
+    merged: set[int] = set()
     for it in list(items):
         num = it.number()
         if it.title() and num:
-            for other in [o for o in items if o is not it and not o.title() and o.number() == num
+            for other in [o for o in untitled.get(num, ()) if id(o) not in merged
                           and all(_compatible(it, x) for x in o.mentions)]:
-                it.mentions = sorted(it.mentions + other.mentions, key=lambda x: x.start)
-                items.remove(other)
+                it.reset(sorted(it.mentions + other.mentions, key=lambda x: x.start))
+                merged.add(id(other))
+    items = [it for it in items if id(it) not in merged]
+    by_number: dict[tuple, list[_Item]] = {}  # (kind, the number's digits before "/" or "-")
+    for it in items:
+        head = re.match(r"(\d+)[/-]", it.number() or "")
+        if head:
+            by_number.setdefault((it.first.doc_type, head.group(1)), []).append(it)
     for m in (x for x in mentions if x.form == "short"):
         num, year = m.short
-        fits = [it for it in items if it.number() and it.first.doc_type == m.doc_type
-                and re.match(rf"{num}[/-]", it.number())
-                and (year is None or (it.first.symbol and it.first.symbol.year == year))]
+        fits = [it for it in by_number.get((m.doc_type, num), ())
+                if year is None or (it.first.symbol and it.first.symbol.year == year)]
         if len(fits) == 1:
-            fits[0].mentions.append(m)
+            fits[0].add(m)
     return items
 
 
@@ -845,10 +1140,11 @@ def read_citations(text: str, doc: dict | None = None, citer: P.Citer | None = N
     _share_list_issuers(view, numbered)
     # a number inside an amending law's name is nested there; one a listed law in that name
     # already carries ("… của Luật Nhà ở số 27/2023/QH15 …") is that law's mention
-    numbered = [m for m in numbered if not any(x.nested and x.number and x.start <= m.start < x.end
-                                               for x in laws)]
+    carried = _Spans([(x.start, x.end) for x in laws if x.nested and x.number])
+    numbered = [m for m in numbered if m.start not in carried]
+    claimed = _Spans([(x.start, x.core_end) for x in laws if x.claim_end])
     for m in numbered:
-        m.nested = any(x.claim_end and x.start <= m.start < x.core_end for x in laws)
+        m.nested = m.start in claimed
     taken += [(m.start, m.core_end) for m in numbered]
     named = _find_named(view, citer, taken)
     taken += [(m.start, m.end) for m in named]

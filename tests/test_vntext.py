@@ -127,6 +127,25 @@ def test_same_length_folds_agree_with_the_key(text):
         assert " ".join(fold_chars(text).split()) == fold_key(text)
 
 
+def _full_key(text: str) -> str:
+    return " ".join(strip_marks(text).casefold().split())
+
+
+def test_fold_key_quick_path_agrees_with_the_full_folding_on_every_character():
+    """fold_key takes a one-for-one translation when it gives ASCII: for every character of
+    the Basic Multilingual Plane, that translation is the full folding (marks, case, đ)."""
+    for cp in range(0x10000):
+        c = chr(cp)
+        if not 0xD800 <= cp <= 0xDFFF:
+            assert fold_key(f"a{c}b") == _full_key(f"a{c}b"), hex(cp)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_fold_key_agrees_with_the_full_folding_on_any_text(text):
+    assert fold_key(text) == _full_key(text)
+
+
 @settings(max_examples=200, deadline=None)
 @given(vietnamese_text)
 def test_strip_marks_and_strip_tones_output_nfc(text):

@@ -15,6 +15,7 @@ Each operation has its own name because callers need different things:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -114,8 +115,26 @@ def strip_tones(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
 
 
+# --- whole documents, folded once ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def casefold_document(text: str) -> str:
+    """:func:`casefold_vi` of a whole document's text, computed once however many readers ask
+    (the last few documents are kept)."""
+    return casefold_vi(text)
+
+
+@functools.lru_cache(maxsize=4)
+def fold_document(text: str) -> str:
+    """:func:`fold_chars` of a whole document's text, computed once however many readers ask."""
+    return fold_chars(text)
+
+
 def fold_key(text: str | None) -> str:
     """``Quyết  Định`` → ``quyet dinh``: no marks, đ → d, lower case, single spaces."""
     if not text:
         return ""
+    quick = text.translate(_FOLD_CHARS)  # the common case, at C speed: every letter folds to ASCII
+    if quick.isascii():  # then it equals the full folding below (checked on every code point)
+        return " ".join(quick.split())
     return " ".join(strip_marks(text).casefold().split())

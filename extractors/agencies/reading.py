@@ -1,0 +1,104 @@
+"""Small readers of the text around a position: a capitalised place name after it, capital
+lines, soft line wraps, a duty's lead-in before it. They know nothing of bodies."""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+
+from .vocabulary import _tidy
+
+
+# Headings and lead-ins that assign duties to the group that follows.
+_ASSIGN_PREFIX = re.compile(
+    r"\s*(?:(?:[-+•*]|(?:[ivxlc]+|\d+|[a-zđ])[.)]|\d+(?:\.\d+)+\.?)\s*)*"
+    r"(?:đối với\s+|giao\s+|đề nghị\s+|yêu cầu\s+)?")
+
+
+# How far a look-ahead at one position reads (a slice to the end of the text at every name
+# is quadratic on a long line); every pattern matched there is far shorter.
+_NEAR = 400
+
+
+def _caps_line(t: str, pos: int) -> bool:
+    breaks = _line_breaks(t)  # find/rfind from ``pos`` walk a whole long line at every name
+    i = bisect.bisect_left(breaks, pos)
+    ls = breaks[i - 1] + 1 if i else 0
+    le = breaks[i] if i < len(breaks) else len(t)
+    return _caps_between(t, ls, le)
+
+
+@functools.lru_cache(maxsize=4)
+def _line_breaks(t: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n", t)]
+
+
+@functools.lru_cache(maxsize=8)  # once per line, not once per name on it (a long line is quadratic)
+def _caps_between(t: str, ls: int, le: int) -> bool:
+    letters = [c for c in t[ls:le] if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+_PROPER = re.compile(r"[^\S\n]+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:[^\S\n]*-[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|[^\S\n]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)")
+
+
+_PROPER_WORD = re.compile(r"([\wÀ-ỹ]+)")
+
+
+def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
+    """A capitalised place name right after ``pos`` ("Thừa Thiên Huế", "KON TUM")."""
+    # The class À-Ỹ also holds lower-case letters (đ, ề): every word must be upper-case
+    # initial, so a place ends at the first lower-case word ("huyện Cần Giờ đề nghị").
+    m = _PROPER.match(t, pos)
+    if not m:
+        return None
+    name, end = m.group(1), m.end()
+    for w in _PROPER_WORD.finditer(name):
+        if not w.group(1)[0].isupper():
+            name = name[:w.start()].rstrip(" -")
+            end = m.start(1) + len(name)
+            break
+    if not name:
+        return None
+    if name.isupper():
+        name = " ".join(w.capitalize() for w in name.split())
+    return _tidy(name), end
+
+
+# A line break between a word and a lower-case word that is no list marker ("a)") is a soft
+# wrap of the source: "Ủy ban nhân\ndân", "Trung tâm Dịch\nvụ việc làm" are one name.
+_SOFT_WRAP = re.compile(r"(?<=[\wÀ-ỹ])[^\S\n]*\n(?=[^\S\n]*[a-zđà-ỹ](?![).]))")
+
+
+def _soft_join(t: str) -> str:
+    """``t`` with its soft wraps made blanks; the same length, so offsets still hold."""
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+
+
+def _cut_at_line_end(t: str, end: int) -> bool:
+    """Only lower-case words (or nothing) follow ``end`` on its line, and no punctuation."""
+    nl = t.find("\n", end)
+    rest = t[end: nl if nl >= 0 else len(t)]
+    return re.fullmatch(r"(?:[^\S\n]+[a-zđà-ỹ]+)*[^\S\n]*", rest) is not None
+
+
+def _fold_keep_abbr(f: str, t: str) -> str:
+    """Folded text where the abbreviations UBND/HĐND keep their capitals (case-sensitive)."""
+    out = list(f)
+    for m in re.finditer(r"UBND|HĐND", t):
+        out[m.start():m.end()] = list(m.group(0))
+    return "".join(out)
+
+
+def _assigned(f: str, start: int) -> bool:
+    # a bounded look back: a prefix of list marks and a verb is short, a long line is not one
+    window = max(0, start - 200)
+    ls = f.rfind("\n", window, start) + 1
+    if not ls and window:
+        return False
+    return _ASSIGN_PREFIX.fullmatch(f[ls:start]) is not None
+
+
+def _line_end(t: str, end: int) -> bool:
+    rest = t[end: (t.find("\n", end) if t.find("\n", end) >= 0 else len(t))]
+    return not re.search(r"\w", rest) or bool(re.fullmatch(r"\s*(?:trên địa bàn.*|:.*)?", rest, re.I))
