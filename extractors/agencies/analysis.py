@@ -14,7 +14,7 @@ from pipeline.core.models import Context
 from .groups import _group_name, _TW_SUFFIX
 from .matching import find_mentions
 from .placing import _place
-from .reading import _assigned, _line_end
+from .reading import _assigned, _line_end, _marked
 from .vocabulary import fold
 
 
@@ -49,6 +49,7 @@ def _analyse(ctx: Context) -> _Analysis:
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
     subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
+    marked: dict[tuple, list[str]] = {}    # … after a list mark or lead-in, not a bare table cell
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
@@ -56,9 +57,14 @@ def _analyse(ctx: Context) -> _Analysis:
                 # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
                 if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
                     subjects.setdefault(mt.group, []).append(mt.form or "")
+                    if _marked(f, mt.start):
+                        marked.setdefault(mt.group, []).append(mt.form or "")
                 if _line_end(t, mt.end):
                     headings.setdefault(mt.group, []).append(mt.form or "")
-    names = {k: _group_name(k, v, headings.get(k, []), subjects.get(k, [])) for k, v in forms.items()}
+    # An item's heading names its group ("6. UBND phường, xã, đặc khu") over the cells of a
+    # table that word it otherwise ("UBND xã, phường, đặc khu" in each row's column).
+    names = {k: _group_name(k, v, headings.get(k, []), marked.get(k) or subjects.get(k, []))
+             for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}
     hits = []

@@ -99,6 +99,13 @@ def _assigned(f: str, start: int) -> bool:
     return _ASSIGN_PREFIX.fullmatch(f[ls:start]) is not None
 
 
+def _marked(f: str, start: int) -> bool:
+    """Something stands before ``start`` on its line: a list mark or a lead-in ("6. ", "- Giao "),
+    not only blanks and markup (a bare table cell)."""
+    ls = f.rfind("\n", max(0, start - 200), start) + 1
+    return bool(f[ls:start].strip(" \t*_#"))
+
+
 def _line_end(t: str, end: int) -> bool:
     rest = t[end: (t.find("\n", end) if t.find("\n", end) >= 0 else len(t))]
     return not re.search(r"\w", rest) or bool(re.fullmatch(r"\s*(?:trên địa bàn.*|:.*)?", rest, re.I))
