@@ -35,3 +35,24 @@ _CELLS = "".join(f"\n| Cập nhật số liệu đợt {i} |\nUBND xã, phườn
 ])
 def test_a_group_is_named_as_the_heading_of_its_duties_names_it(text, issuer, expected):
     assert names(text, issuer) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the scope printed after the group is part of its name
+    ("Nơi nhận:\n- Các cơ quan chuyên môn thuộc UBND tỉnh;\n- Lưu: VT.\n",
+     "Các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh"),
+    ("3. Người đứng đầu các cơ quan chuyên môn cấp tỉnh chịu trách nhiệm.\n",
+     "Các cơ quan chuyên môn cấp tỉnh"),
+    # a second kind of body named with it stays in the name
+    ("Kính gửi:\n- Các cơ quan chuyên môn, cơ quan hành chính khác\nthuộc Ủy ban nhân dân Tỉnh;\n",
+     "Các cơ quan chuyên môn, cơ quan hành chính khác thuộc Ủy ban nhân dân tỉnh"),
+    # a group of its own listed with it does not cut the scope off
+    ("Nơi nhận:\n- Các cơ quan chuyên môn, đơn vị sự nghiệp công lập thuộc UBND tỉnh;\n",
+     "Các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh"),
+    # nothing printed after it: the group as named, no scope invented
+    ("2. Các cơ quan chuyên môn rà soát thủ tục hành chính.\n", "Các cơ quan chuyên môn"),
+])
+def test_the_specialised_bodies_are_named_with_the_scope_printed(text, expected):
+    got = names(text)
+    assert (expected, "Gia Lai") in got, got
+    assert not any(n.startswith("Các cơ quan chuyên môn") and n != expected for n, _ in got), got

@@ -194,13 +194,26 @@ def _listed_ministries(t: str, pos: int) -> list[_Mention]:
 _TW_SUFFIX = " trực thuộc Trung ương"
 
 
-def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
-    if key[0] == "chuyen_mon":
-        conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
-        divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
+def _specialised_name(key: tuple, forms: list[str]) -> str:
+    """"Các cơ quan chuyên môn …" with the scope its mentions print most: "thuộc Ủy ban nhân dân
+    tỉnh", "cấp tỉnh", or none where no mention prints one."""
+    _, _, head, extra = key
+    conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
+    divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
+    caps = Counter(fm.split("|")[2] for fm in forms if fm.split("|")[2])
+    name = f"Các {head} chuyên môn" + (", cơ quan hành chính khác" if extra else "")
+    if conns or divs:
         conn = conns.most_common(1)[0][0] if conns else "thuộc"
         div = divs.most_common(1)[0][0] if divs else None
-        return f"Các cơ quan chuyên môn {conn} Ủy ban nhân dân" + (f" {div}" if div else "")
+        return f"{name} {conn} Ủy ban nhân dân" + (f" {div}" if div else "")
+    if caps:
+        return f"{name} cấp {caps.most_common(1)[0][0]}"
+    return name
+
+
+def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
+    if key[0] == "chuyen_mon":
+        return _specialised_name(key, forms)
     _, head, tier, qual = key
     if qual:
         pool = heading_forms or forms

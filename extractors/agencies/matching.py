@@ -23,6 +23,17 @@ _CATEGORY_OF = re.compile(r"(?:cơ quan|đơn vị)\s+(?:trực\s+)?thuộc\s+$"
 _LAW_PREFIX = re.compile(r"luật (?:tổ chức|sửa đổi[^;]{0,80}?)\s+$")
 
 
+# "Các cơ quan chuyên môn(, cơ quan hành chính khác) thuộc UBND tỉnh | cấp tỉnh | tỉnh": the
+# specialised bodies of a People's Committee, named with the scope the text prints.
+_CHUYEN_MON = re.compile(
+    r"\bcác\s+(?P<head>cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn"
+    r"(?P<extra>\s*,\s*(?:các\s+)?cơ quan hành chính khác)?"
+    r"(?P<co>\s*,\s*(?:các\s+)?đơn vị(?:\s+sự nghiệp(?:\s+công lập)?)?)?"
+    r"(?:\s+(?P<conn>thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(?P<d1>" + _DIV_ALT + r"))?|(?P<d2>"
+    + _DIV_ALT + r")" + _WE + r")"
+    r"|\s+cấp\s+(?P<cap>tỉnh|huyện|xã)" + _WE + r"|\s+(?P<d4>" + _DIV_ALT + r")" + _WE + r")?")
+
+
 def find_mentions(text: str, place: _Place) -> list[_Mention]:
     """The bodies named in ``text``, overlaps settled: candidates from every pass, in pass
     order (a tie in the settling goes to the earlier pass)."""
@@ -153,19 +164,18 @@ def _groups(s: Scan, cands: list[_Mention]) -> list[_Mention]:
             loc = res.division(None)[0] if scope == "local" else None
             out.append(_Mention(m.start(), m.end(), 4, gname, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
-    for m in re.finditer(
-            r"\bcác\s+(?:cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn(?:\s*,\s*đơn vị)?"
-            r"(?:\s+(thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(" + _DIV_ALT + r"))?|(?P<d2>"
-            + _DIV_ALT + r")" + _WE + r")"
-            r"|\s+(" + _DIV_ALT + r")" + _WE + r")?", f):
+    for m in _CHUYEN_MON.finditer(f):
         if _OPEN_TAIL.match(f, m.end()):
             continue
-        div = m.group(2) or m.group("d2") or m.group(4)
+        div = m.group("d1") or m.group("d2") or m.group("d4")
         loc, kind = res.division(div) if div else res.division(None)
         if loc is None:
             continue
-        out.append(_Mention(m.start(), m.end(), 4, None, loc, group=("chuyen_mon", loc),
-                              form=f"{m.group(1) or ''}|{div or ''}", generic=True))
+        head = "phòng, ban" if m.group("head").startswith("phòng") and "ban" in m.group("head") else m.group("head")
+        # a group of its own listed with it ("…, đơn vị sự nghiệp công lập thuộc UBND") keeps its words
+        end = m.start("co") if m.group("co") and "sự nghiệp" in m.group("co") else m.end()
+        out.append(_Mention(m.start(), end, 4, None, loc, group=("chuyen_mon", loc, head, bool(m.group("extra"))),
+                            form=f"{m.group('conn') or ''}|{div or ''}|{m.group('cap') or ''}", generic=True))
     return out
 
 
