@@ -197,11 +197,11 @@ _TW_SUFFIX = " trực thuộc Trung ương"
 def _specialised_name(key: tuple, forms: list[str]) -> str:
     """"Các cơ quan chuyên môn …" with the scope its mentions print most: "thuộc Ủy ban nhân dân
     tỉnh", "cấp tỉnh", or none where no mention prints one."""
-    _, _, head, extra = key
+    _, _, extra = key
     conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
     divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
     caps = Counter(fm.split("|")[2] for fm in forms if fm.split("|")[2])
-    name = f"Các {head} chuyên môn" + (", cơ quan hành chính khác" if extra else "")
+    name = "Các cơ quan chuyên môn" + (", cơ quan hành chính khác" if extra else "")
     if conns or divs:
         conn = conns.most_common(1)[0][0] if conns else "thuộc"
         div = divs.most_common(1)[0][0] if divs else None

@@ -24,9 +24,10 @@ _LAW_PREFIX = re.compile(r"luật (?:tổ chức|sửa đổi[^;]{0,80}?)\s+$")
 
 
 # "Các cơ quan chuyên môn(, cơ quan hành chính khác) thuộc UBND tỉnh | cấp tỉnh | tỉnh": the
-# specialised bodies of a People's Committee, named with the scope the text prints.
+# specialised bodies of a People's Committee (its "phòng chuyên môn" in a commune), named with
+# the scope the text prints.
 _CHUYEN_MON = re.compile(
-    r"\bcác\s+(?P<head>cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn"
+    r"\bcác\s+(?:cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn"
     r"(?P<extra>\s*,\s*(?:các\s+)?cơ quan hành chính khác)?"
     r"(?P<co>\s*,\s*(?:các\s+)?đơn vị(?:\s+sự nghiệp(?:\s+công lập)?)?)?"
     r"(?:\s+(?P<conn>thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(?P<d1>" + _DIV_ALT + r"))?|(?P<d2>"
@@ -171,10 +172,9 @@ def _groups(s: Scan, cands: list[_Mention]) -> list[_Mention]:
         loc, kind = res.division(div) if div else res.division(None)
         if loc is None:
             continue
-        head = "phòng, ban" if m.group("head").startswith("phòng") and "ban" in m.group("head") else m.group("head")
         # a group of its own listed with it ("…, đơn vị sự nghiệp công lập thuộc UBND") keeps its words
         end = m.start("co") if m.group("co") and "sự nghiệp" in m.group("co") else m.end()
-        out.append(_Mention(m.start(), end, 4, None, loc, group=("chuyen_mon", loc, head, bool(m.group("extra"))),
+        out.append(_Mention(m.start(), end, 4, None, loc, group=("chuyen_mon", loc, bool(m.group("extra"))),
                             form=f"{m.group('conn') or ''}|{div or ''}|{m.group('cap') or ''}", generic=True))
     return out
 
