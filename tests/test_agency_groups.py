@@ -56,3 +56,19 @@ def test_the_specialised_bodies_are_named_with_the_scope_printed(text, expected)
     got = names(text)
     assert (expected, "Gia Lai") in got, got
     assert not any(n.startswith("Các cơ quan chuyên môn") and n != expected for n, _ in got), got
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    # a unit followed by the body it belongs to, with "thuộc" …
+    ("Thành viên gồm Sở Tư pháp, Phòng Tổng hợp thuộc Văn phòng UBND tỉnh và Công an tỉnh.\n",
+     {("Phòng Tổng hợp thuộc Văn phòng Ủy ban nhân dân tỉnh", "Gia Lai")}, "Phòng Tổng hợp"),
+    # … or without it; the unit named alone later is the same body
+    ("1. Giao Phòng Cảnh sát kinh tế Công an tỉnh theo dõi.\n2. Báo cáo về Công an tỉnh (qua Phòng Cảnh sát "
+     "kinh tế).\n", {("Phòng Cảnh sát kinh tế Công an tỉnh", "Gia Lai")}, "Phòng Cảnh sát kinh tế"),
+    # a unit followed by no body keeps its own name
+    ("3. Phòng Quản lý đô thị hướng dẫn các hộ dân.\n", {("Phòng Quản lý đô thị", "Gia Lai")}, None),
+])
+def test_a_unit_is_named_with_the_body_it_belongs_to(text, expected, absent):
+    got = names(text)
+    assert expected <= got, got
+    assert absent is None or (absent, "Gia Lai") not in got, got

@@ -114,7 +114,7 @@ def _unit_word(word: str) -> str:
 @functools.cache
 def _name_stops() -> tuple[frozenset, re.Pattern]:
     words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind"))
-                      if r["kind"] not in ("capital", "region", "qualifier", "compound"))
+                      if r["kind"] not in ("capital", "region", "qualifier", "compound", "subunit"))
     return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
 
@@ -237,3 +237,41 @@ def _surface(t: str, start: int, end: int, head: str) -> str:
     text = t[start:end]
     text = re.sub(r"^(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN|HĐND|Hội đồng nhân dân)", head, text)
     return _tidy(text)
+
+
+@functools.cache
+def _subunit_heads() -> tuple[str, ...]:
+    return tuple(r["word"] + " " for r in load_tsv("name_stops.tsv") if r["kind"] == "subunit")
+
+
+_PARENT_LINK = re.compile(r"[^\S\n]+(?:(trực thuộc|thuộc)[^\S\n]+)?")
+
+
+def _subunit_parents(s: Scan, chosen: list[_Mention]) -> list[_Mention]:
+    """A unit read from capitals followed by the body it belongs to is named with it ("Phòng Nội
+    chính thuộc Văn phòng UBND tỉnh" → "Phòng Nội chính thuộc Văn phòng Ủy ban nhân dân tỉnh");
+    the same unit named alone elsewhere ("qua Phòng Nội chính") is that body when it is the
+    only one so named."""
+    def subunit(c: _Mention) -> bool:
+        return bool(c.prio == 6 and c.name and c.group is None and c.name.startswith(_subunit_heads()))
+
+    out: list[_Mention] = []
+    merged: dict[str, str | None] = {}
+    for c in chosen:
+        prev = out[-1] if out else None
+        if prev and subunit(prev) and c.name and c.group is None and c.prio != 6:
+            link = _PARENT_LINK.fullmatch(s.f, prev.end, c.start)
+            if link:
+                conn = f"{link.group(1)} " if link.group(1) else ""
+                prev.name, prev.end = f"{prev.name} {conn}{c.name}", c.end
+                prev.locality = c.locality if c.locality is not None else prev.locality
+                merged[prev.name] = prev.locality
+                prev.prio = 3  # a name complete now
+                continue
+        out.append(c)
+    for c in out:
+        if subunit(c):
+            longer = [n for n in merged if n.startswith(c.name + " ")]
+            if len(longer) == 1:
+                c.name, c.locality = longer[0], merged[longer[0]]
+    return out
