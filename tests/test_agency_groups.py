@@ -72,3 +72,16 @@ def test_a_unit_is_named_with_the_body_it_belongs_to(text, expected, absent):
     got = names(text)
     assert expected <= got, got
     assert absent is None or (absent, "Gia Lai") not in got, got
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a body named by its division word keeps the place printed after it …
+    ("1. Công an tỉnh Gia Lai chủ trì.\n", ("Công an tỉnh Gia Lai", "Gia Lai")),
+    ("Nơi nhận:\n- Thuế tỉnh Gia Lai;\n", ("Thuế tỉnh Gia Lai", "Gia Lai")),
+    # … and a commune's body its commune
+    ("Làm việc với Trạm Y tế và Công an xã Ia Grai.\n", ("Công an xã Ia Grai", "Ia Grai")),
+    # none printed: the division word alone
+    ("2. Công an tỉnh theo dõi.\n", ("Công an tỉnh", "Gia Lai")),
+])
+def test_a_body_keeps_the_place_printed_after_its_division_word(text, expected):
+    assert expected in names(text)

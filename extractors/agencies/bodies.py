@@ -201,7 +201,8 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
             return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", unit.name)
     if div:
         loc, _ = res.division(div[0], div[1])
-        word = div[0]
+        # the place printed after the division word is part of the name ("Thuế tỉnh Quảng Ninh")
+        word = f"{div[0]} {div[1]}" if div[1] else div[0]
         end = div[2]
     else:
         if single_word:
