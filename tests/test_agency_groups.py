@@ -85,3 +85,23 @@ def test_a_unit_is_named_with_the_body_it_belongs_to(text, expected, absent):
 ])
 def test_a_body_keeps_the_place_printed_after_its_division_word(text, expected):
     assert expected in names(text)
+
+
+_MIN = ("Bộ Nội vụ", None, "national")
+
+
+@pytest.mark.parametrize("text,issuer,expected", [
+    # "Các <body> tỉnh, thành phố …": that body of each unit, "các" before the units
+    ("Nơi nhận:\n- Các Sở Nội vụ tỉnh, thành phố trực thuộc Trung ương;\n", _MIN,
+     {("Sở Nội vụ các tỉnh, thành phố trực thuộc Trung ương", None)}),
+    # several kinds of unit without "các": a group, named as printed
+    ("3. Chỉ đạo Bảo hiểm xã hội tỉnh, thành phố ký hợp đồng.\n", _MIN,
+     {("Bảo hiểm xã hội tỉnh, thành phố", None)}),
+    # the same group printed with "các" elsewhere is that one group
+    ("1. Giao Công an các phường, xã phối hợp.\n2. Công an phường, xã rà soát.\n", _CT,
+     {("Công an các phường, xã", "Cần Thơ")}),
+    # one unit kind, no "các": one body
+    ("2. Sở Nội vụ tỉnh hướng dẫn.\n", _GL, {("Sở Nội vụ", "Gia Lai")}),
+])
+def test_a_body_of_each_unit_is_one_group(text, issuer, expected):
+    assert names(text, issuer) == expected

@@ -67,6 +67,11 @@ def _analyse(ctx: Context) -> _Analysis:
              for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}
+    # "Công an phường, xã" where the text also prints "Công an các phường, xã": that group.
+    plural = {mt.name for mt in mentions if mt.name}
+    for mt in mentions:
+        if mt.plural_name in plural:
+            mt.name = mt.plural_name
     hits = []
     for mt in mentions:
         name = names[mt.group] if mt.group else mt.name

@@ -8,7 +8,7 @@ import re
 
 from gazetteer.localities import DIVISIONS, lookup_unit
 
-from .groups import _members, _OPEN_TAIL, _party_members, _plural_tail, _QUALIFIER, _scope_form
+from .groups import _each_unit_scope, _members, _OPEN_TAIL, _party_members, _plural_tail, _QUALIFIER, _scope_form, _with_cac
 from .naming import _expand_domains, _name_extent, _PARTY_COMMITTEE, _surface, _WORD
 from .placing import _division_after
 from .reading import _caps_line, _line_end, _NEAR, _proper_after
@@ -140,13 +140,14 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
         loc = unit.name if own else res.default_locality(levels)
         return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", loc)
     if naming == "level_word" and "nhân dân" not in fold(canonical):
-        scope = _scope_form(f, end)
+        scope = _each_unit_scope(f, start, end)
         if scope:  # "Công an các tỉnh biên giới": that body of each unit, one group
-            extra, after = _plural_tail(t, f, scope[2], len(scope[1]))
+            extra, after = _plural_tail(t, f, scope[2], len(scope[3]))
             if _OPEN_TAIL.match(f, after):
                 return None
             name = f"{canonical} {scope[0]}" + (f" {extra}" if extra else "")
-            return _Mention(start, after, 2, name, res.p.locality, generic=True)
+            return _Mention(scope[1], after, 2, name, res.p.locality, generic=True,
+                            plural_name=_with_cac(name, scope[0]))
     div = _division_after(f, t, end)
     if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:end + _NEAR]):
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
@@ -244,9 +245,11 @@ def _listed(s: Scan, name: str, kind: str, start: int, end: int, known: bool = T
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
-    scope = _scope_form(f, end)
+    scope = _each_unit_scope(f, start, end)
     if scope:  # "Sở Tài chính các tỉnh, thành phố trực thuộc Trung ương": that body of each unit
-        return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
+        full = f"{name} {scope[0]}"
+        return _Mention(scope[1], scope[2], 3, full, res.p.locality, generic=True,
+                        plural_name=_with_cac(full, scope[0]))
     tier = _TIER_AFTER.match(f, end)
     if tier:
         return _Mention(start, tier.end(), 3, f"{name} cấp {tier.group(1)}",

@@ -58,6 +58,33 @@ def _scope_form(f: str, pos: int, require_cac: bool = True) -> tuple[str, list[s
     return form, divs, m.end()
 
 
+_CAC_BEFORE = re.compile(r"(?<![\w])các[^\S\n]+$")
+
+
+def _each_unit_scope(f: str, start: int, end: int) -> tuple[str, int, int, list[str]] | None:
+    """The units a body at ``start:end`` is named for, one in each: "… các tỉnh, thành phố"
+    after it; the same without "các" where "Các" stands before the body ("Các Sở Y tế tỉnh,
+    thành phố") or several kinds are listed ("Bảo hiểm xã hội tỉnh, thành phố", named as
+    printed) → (wording, start, end, division words); None for one unit ("Sở Y tế tỉnh")."""
+    scope = _scope_form(f, end)
+    if scope:
+        return scope[0], start, scope[2], scope[1]
+    scope = _scope_form(f, end, require_cac=False)
+    if not scope:
+        return None
+    cac = _CAC_BEFORE.search(f, max(0, start - 8), start)
+    if cac:
+        return scope[0], cac.start(), scope[2], scope[1]
+    if len(scope[1]) > 1:
+        return scope[0][len("các "):], start, scope[2], scope[1]
+    return None
+
+
+def _with_cac(name: str, wording: str) -> str | None:
+    """The name a group printed without "các" has where the text prints it with it."""
+    return None if wording.startswith("các ") else name.replace(" " + wording, " các " + wording, 1)
+
+
 @functools.cache
 def _scope_qualifiers() -> re.Pattern:
     """Words that narrow a plural scope ("Công an các tỉnh biên giới"): name_stops.tsv, qualifier."""
