@@ -105,3 +105,17 @@ _MIN = ("Bộ Nội vụ", None, "national")
 ])
 def test_a_body_of_each_unit_is_one_group(text, issuer, expected):
     assert names(text, issuer) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a new "các" opens another noun phrase: the group named before it stands
+    ("2. Phối hợp với UBND các xã, phường và các đơn vị liên quan tổ chức.\n",
+     {("Ủy ban nhân dân các xã, phường", "Gia Lai")}),
+    ("3. Các sở, ban, ngành, UBND các xã, phường, các cơ quan, đơn vị có liên quan xây dựng kế hoạch.\n",
+     {("Các sở, ban, ngành", "Gia Lai"), ("Ủy ban nhân dân các xã, phường", "Gia Lai")}),
+    # the tail on the same noun phrase makes the whole group open-ended
+    ("4. Phối hợp với các sở, ngành, đơn vị có liên quan.\n", set()),
+    ("5. Chủ trì, phối hợp với UBND các xã có liên quan.\n", set()),
+])
+def test_an_open_tail_after_a_new_noun_phrase_leaves_the_group_named(text, expected):
+    assert names(text) == expected

@@ -19,8 +19,11 @@ from .vocabulary import _DIV_ALT, fold, _split, _tidy
 
 
 # Open-ended tail: "các sở, ngành, đơn vị có liên quan" is never an agency.
+# The tail goes on the same noun phrase ("các sở, ngành, đơn vị có liên quan": all of them the
+# relevant ones); a new "các" opens another ("UBND các xã, phường và các đơn vị liên quan": the
+# communes, and some relevant units besides).
 _OPEN_TAIL = re.compile(
-    r"(?:\s*(?:,|và)\s*(?:các\s+)?(?:đơn vị|cơ quan|tổ chức|địa phương|ban|ngành|sở|phòng))*"
+    r"(?:\s*(?:,|và)\s*(?!các\s)(?:đơn vị|cơ quan|tổ chức|địa phương|ban|ngành|sở|phòng))*"
     r"(?:\s+\w+){0,2}?\s*(?:có\s+)?liên quan\b")
 
 
