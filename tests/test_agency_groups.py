@@ -119,3 +119,13 @@ def test_a_body_of_each_unit_is_one_group(text, issuer, expected):
 ])
 def test_an_open_tail_after_a_new_noun_phrase_leaves_the_group_named(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a line ending on "các" goes on in the next, capitalised or not
+    ("1. Rà soát đội ngũ.\nĐơn vị chủ trì: Các\nSở, ngành, đơn vị.\n", {("Các sở, ban, ngành", "Gia Lai")}),
+    # a line ending on a full name does not run into the next line's capitals
+    ("Nơi nhận:\n- Sở Tài chính\nSở Xây dựng;\n", {("Sở Tài chính", "Gia Lai"), ("Sở Xây dựng", "Gia Lai")}),
+])
+def test_a_line_ending_on_a_determiner_wraps_into_the_next(text, expected):
+    assert names(text) == expected

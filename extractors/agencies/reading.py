@@ -70,9 +70,15 @@ def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
 _SOFT_WRAP = re.compile(r"(?<=[\wÀ-ỹ])[^\S\n]*\n(?=[^\S\n]*[a-zđà-ỹ](?![).]))")
 
 
+# A line that ends on a word needing what follows (a determiner, a linking word) goes on in
+# the next, capitalised or not: "các\nSở, ngành", "thuộc\nỦy ban nhân dân".
+_OPEN_END_WRAP = re.compile(r"(?<![\w])(?:các|Các|của|thuộc|trực thuộc)([^\S\n]*\n)(?=[^\S\n]*[A-ZĐÀ-Ỹ])")
+
+
 def _soft_join(t: str) -> str:
     """``t`` with its soft wraps made blanks; the same length, so offsets still hold."""
-    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+    t = _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+    return _OPEN_END_WRAP.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), t)
 
 
 def _cut_at_line_end(t: str, end: int) -> bool:
