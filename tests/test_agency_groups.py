@@ -129,3 +129,9 @@ def test_an_open_tail_after_a_new_noun_phrase_leaves_the_group_named(text, expec
 ])
 def test_a_line_ending_on_a_determiner_wraps_into_the_next(text, expected):
     assert names(text) == expected
+
+
+def test_each_tier_chained_after_a_body_names_that_tier():
+    got = names("3. Công chức làm việc tại Trung tâm Phục vụ hành chính công cấp tỉnh, cấp xã được đánh giá.\n")
+    assert got == {("Trung tâm Phục vụ hành chính công cấp tỉnh", "Gia Lai"),
+                   ("Trung tâm Phục vụ hành chính công cấp xã", "Gia Lai")}

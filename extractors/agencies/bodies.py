@@ -266,6 +266,21 @@ def _listed(s: Scan, name: str, kind: str, start: int, end: int, known: bool = T
 
 
 _TIER_AFTER = re.compile(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)(?![\w&])")
+# "… cấp tỉnh, cấp xã": each further tier names the same body of that tier.
+_TIER_CHAIN = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:và[^\S\n]+)?(cấp[^\S\n]+(tỉnh|huyện|xã))(?![\w&])")
+
+
+def _tier_chain(s: Scan, m: _Mention) -> list[_Mention]:
+    """The further tiers chained after a body named by its tier ("Trung tâm Phục vụ hành chính
+    công cấp tỉnh, cấp xã" → also "… cấp xã"), each a mention on its own words."""
+    if not m.name or not _TIER_AFTER.search(m.name):
+        return []
+    head = m.name[:m.name.rindex(" cấp ")]
+    out, end = [], m.end
+    while (c := _TIER_CHAIN.match(s.f, end)) is not None:
+        out.append(_Mention(c.start(1), c.end(1), 3, f"{head} cấp {c.group(2)}", m.locality))
+        end = c.end()
+    return out
 
 
 def _fallback_listed(s: Scan, m: re.Match) -> _Mention | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import abbr
-from .bodies import _compound, _fallback_listed, _listed, _named_body_at, _pick_kind, _tier_mention, _unit_body
+from .bodies import _compound, _fallback_listed, _listed, _named_body_at, _pick_kind, _tier_chain, _tier_mention, _unit_body
 from .groups import _listed_ministries, _MINISTRY_LIST, _OPEN_TAIL, _SHORTHAND_NOT
 from .naming import _unit_word
 from .placing import _Place
@@ -94,7 +94,8 @@ def _local(s: Scan) -> list[_Mention]:
             if entry is None or (src is f and not t[m.start()].isupper()):
                 continue
             name, kind = entry
-            cands.append(_listed(s, name, kind, m.start(), m.end()))
+            mention = _listed(s, name, kind, m.start(), m.end())
+            cands += [mention, *_tier_chain(s, mention)]
     for m in _listed_heads().finditer(t):
         mention = _fallback_listed(s, m)
         if mention:
