@@ -135,3 +135,14 @@ def test_each_tier_chained_after_a_body_names_that_tier():
     got = names("3. Công chức làm việc tại Trung tâm Phục vụ hành chính công cấp tỉnh, cấp xã được đánh giá.\n")
     assert got == {("Trung tâm Phục vụ hành chính công cấp tỉnh", "Gia Lai"),
                    ("Trung tâm Phục vụ hành chính công cấp xã", "Gia Lai")}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a head before "…, UBND <units>" shares the units printed after the People's Committee
+    ("Nơi nhận:\n- Đảng ủy, UBND các xã, phường;\n- Lưu: VT.\n",
+     {("Đảng ủy các xã, phường", "Gia Lai"), ("Ủy ban nhân dân các xã, phường", "Gia Lai")}),
+    ("Nơi nhận:\n- TT HĐND, UBND các xã;\n",
+     {("Thường trực Hội đồng nhân dân các xã", "Gia Lai"), ("Ủy ban nhân dân các xã", "Gia Lai")}),
+])
+def test_a_head_shares_the_units_of_the_committee_after_it(text, expected):
+    assert names(text) == expected

@@ -175,8 +175,9 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
         return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
-    if not div and "nhân dân" in fold(canonical):
-        # "TT HĐND, UBND các huyện, thị xã": the Council's unit words follow the next head.
+    if not div:
+        # "TT HĐND, UBND các huyện, thị xã", "Đảng ủy, UBND các xã": the unit words follow the
+        # next head.
         ell = _ELLIPSIS.match(f, end)
         at = ell.end() if ell else end
         scope = _scope_form(f, at)
