@@ -146,3 +146,19 @@ def test_each_tier_chained_after_a_body_names_that_tier():
 ])
 def test_a_head_shares_the_units_of_the_committee_after_it(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a force named by its capitalised name
+    ("2. Chỉ đạo lực lượng Dân quân tự vệ thường xuyên tuần tra.\n", ("Lực lượng Dân quân tự vệ", "Gia Lai")),
+    # a known body after the word takes it on
+    ("4. Lực lượng Công an xã tăng cường phối hợp.\n", ("Lực lượng Công an xã", "Gia Lai")),
+])
+def test_a_force_is_named_with_its_word(text, expected):
+    got = names(text)
+    assert expected in got, got
+    assert not any(n == expected[0].removeprefix("Lực lượng ") for n, _ in got), got
+
+
+def test_lower_case_forces_are_no_bodies():
+    assert names("3. Huy động lực lượng tại chỗ và phương tiện.\n") == set()

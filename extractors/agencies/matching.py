@@ -8,12 +8,12 @@ import re
 from . import abbr
 from .bodies import _compound, _fallback_listed, _listed, _named_body_at, _pick_kind, _tier_chain, _tier_mention, _unit_body
 from .groups import _listed_ministries, _MINISTRY_LIST, _OPEN_TAIL, _SHORTHAND_NOT
-from .naming import _unit_word
+from .naming import _name_extent, _unit_word
 from .placing import _Place
 from .reading import _assigned, _fold_keep_abbr, _NEAR
 from .scan import _Mention, Scan
 from .settle import settle
-from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, _sector_re, _WE
+from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, _sector_re, _tidy, _WE
 
 
 # "cơ quan thuộc Chính phủ": a category named after its parent, not the parent acting.
@@ -43,7 +43,7 @@ def find_mentions(text: str, place: _Place) -> list[_Mention]:
     cands = _national(s) + _kinds(s) + _local(s)
     cands += _marks_lost(s)
     cands += _groups(s, cands)
-    cands += _unit_bodies(s) + _shorthands(s)
+    cands += _unit_bodies(s) + _shorthands(s) + _forces(s)
     cands, skip = _defined_short_forms(s, cands, skip)
     return settle(s, cands, skip)
 
@@ -177,6 +177,25 @@ def _groups(s: Scan, cands: list[_Mention]) -> list[_Mention]:
         end = m.start("co") if m.group("co") and "sự nghiệp" in m.group("co") else m.end()
         out.append(_Mention(m.start(), end, 4, None, loc, group=("chuyen_mon", loc, bool(m.group("extra"))),
                             form=f"{m.group('conn') or ''}|{div or ''}|{m.group('cap') or ''}", generic=True))
+    return out
+
+
+_FORCE = re.compile(r"(?<![\w])lực lượng[^\S\n]+")
+
+
+def _forces(s: Scan) -> list[_Mention]:
+    """A force named by its capitalised name ("lực lượng Kiểm lâm", "lực lượng Dân quân tự vệ"):
+    a group of the issuer's locality, named "Lực lượng …" (a known body after the word keeps
+    its own reading and takes the word on: naming._forces_named)."""
+    f, t, res = s.f, s.t, s.res
+    out = []
+    for m in _FORCE.finditer(f):
+        if m.end() >= len(t) or not t[m.end()].isupper():
+            continue
+        end = _name_extent(t, f, m.end())
+        if end > m.end():
+            out.append(_Mention(m.start(), end, 6, "Lực lượng " + _tidy(t[m.end():end]),
+                                res.default_locality({"province"})))
     return out
 
 

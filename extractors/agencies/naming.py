@@ -275,3 +275,15 @@ def _subunit_parents(s: Scan, chosen: list[_Mention]) -> list[_Mention]:
             if len(longer) == 1:
                 c.name, c.locality = longer[0], merged[longer[0]]
     return out
+
+
+_FORCE_BEFORE = re.compile(r"(?<![\w])lực lượng[^\S\n]+$")
+
+
+def _forces_named(s: Scan, chosen: list[_Mention]) -> None:
+    """"lực lượng Công an xã": the force of a body named is "Lực lượng Công an xã"."""
+    for c in chosen:
+        if c.name and c.group is None and c.prio != 6 and not c.name.startswith("Lực lượng"):
+            m = _FORCE_BEFORE.search(s.f, max(0, c.start - 12), c.start)
+            if m:
+                c.name, c.start = f"Lực lượng {c.name}", m.start()
