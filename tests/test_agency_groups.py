@@ -162,3 +162,17 @@ def test_a_force_is_named_with_its_word(text, expected):
 
 def test_lower_case_forces_are_no_bodies():
     assert names("3. Huy động lực lượng tại chỗ và phương tiện.\n") == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    # one more item of a list that "các" opens
+    ("6. Các sở, ban, ngành, đơn vị, tổ chức chính trị - xã hội theo chức năng tổ chức thực hiện.\n",
+     {("Các sở, ban, ngành", "Gia Lai"), ("Các tổ chức chính trị - xã hội", "Gia Lai")}),
+    # a counterpart after "phối hợp"
+    ("b) Phối hợp tổ chức chính trị - xã hội tại địa phương tuyên truyền.\n",
+     {("Các tổ chức chính trị - xã hội", "Gia Lai")}),
+    # said of one organisation, it names no group
+    ("Hội Cựu chiến binh là tổ chức chính trị - xã hội của cựu chiến binh.\n", set()),
+])
+def test_a_group_named_without_cac_in_a_list_or_after_phoi_hop(text, expected):
+    assert {x for x in names(text) if x[0].startswith("Các")} == expected
