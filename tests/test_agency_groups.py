@@ -176,3 +176,16 @@ def test_lower_case_forces_are_no_bodies():
 ])
 def test_a_group_named_without_cac_in_a_list_or_after_phoi_hop(text, expected):
     assert {x for x in names(text) if x[0].startswith("Các")} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a head followed only by another body's head names nothing of its own
+    ("Phó Trưởng Ban Thường trực Ban Chỉ đạo là Phó Chủ tịch.\n", set()),
+    ("Sở Sở Sở Sở\n", set()),
+    # a body-start word that a name goes on from is part of the name
+    ("2. Ban Thanh tra nhân dân có trách nhiệm báo cáo về hoạt động.\n", {"Ban Thanh tra nhân dân"}),
+])
+def test_a_head_followed_by_another_head_names_no_body(text, expected):
+    got = {n for n, _ in names(text)}
+    assert not any(n.startswith(("Ban Thường trực", "Sở Sở")) for n in got), got
+    assert expected <= got, got

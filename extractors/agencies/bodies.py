@@ -9,11 +9,11 @@ import re
 from gazetteer.localities import DIVISIONS, lookup_unit
 
 from .groups import _each_unit_scope, _members, _OPEN_TAIL, _party_members, _plural_tail, _QUALIFIER, _scope_form, _with_cac
-from .naming import _expand_domains, _name_extent, _PARTY_COMMITTEE, _surface, _WORD
+from .naming import _BODY_START, _expand_domains, _name_extent, _PARTY_COMMITTEE, _surface, _WORD
 from .placing import _division_after
 from .reading import _caps_line, _line_end, _NEAR, _proper_after
 from .scan import _Mention, Scan
-from .vocabulary import _alias_key, _CAP_TIER, _DIV_ALT, fold, _listed_head_forms, _local_levels, _NATIONAL_WORDS, _same_head, _tidy, _TIERS, _WE
+from .vocabulary import _alias_key, _CAP_TIER, _DIV_ALT, _DIV_BEFORE, fold, _LINK_DIV, _listed_head_forms, _local_levels, _NATIONAL_WORDS, _same_head, _SCOPE_WORD, _SP_DIV, _tidy, _TIERS, _WE
 
 
 # Media named as a channel ("tuyên truyền trên Cổng thông tin điện tử xã") are not recipients.
@@ -34,7 +34,7 @@ def _pick_kind(s: Scan, kind: str | None, alts: list[str], end: int) -> str | No
     f, res, g = s.f, s.res, s.g
     if len(alts) < 2:
         return kind
-    d = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR])
+    d = _SP_DIV.match(f[end:end + _NEAR])
     tier = DIVISIONS.get(d.group(1)) if d else res.p.tier
     return next((k for k in alts if tier in g.kinds[k]["levels"]), kind)
 
@@ -82,9 +82,9 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
             return None
         name = f"{canonical} {d.group(1)}"
         # "… của huyện": the unit's own; "… cấp xã" below the issuer: one in each such unit
-        link = re.match(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")", f[end:end + _NEAR])
+        link = _LINK_DIV.match(f[end:end + _NEAR])
         if link:
-            below = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end + link.end():])
+            below = _SP_DIV.match(f[end + link.end():])
             tier = DIVISIONS[below.group(1)]
             if link.group(1) == "cấp" and res.p.tier in _TIERS and _TIERS[tier] > _TIERS[res.p.tier]:
                 end += link.end() + below.end()
@@ -295,9 +295,12 @@ def _fallback_listed(s: Scan, m: re.Match) -> _Mention | None:
     if not first or not first.group(1)[0].isupper():
         return None  # "Hội đồng", "Hội nghị": another word, not the head "Hội" and a name
     # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
-    if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
+    if _DIV_BEFORE.search(f[max(0, m.start() - 12):m.start()]):
         return None
     pos = _name_extent(t, f, first.start(1))
+    opens = _BODY_START.match(t, first.start(1))
+    if opens and opens.end() >= pos:
+        return None  # "Sở | Phòng …", "Ban | Thường trực": another body's head, no name of its own
     raw = _tidy(head + t[m.end():pos])
     if raw == head:
         return None
@@ -369,7 +372,7 @@ def _unit_body(s: Scan, m: re.Match) -> _Mention | list[_Mention] | None:
     at = end      # where the unit words are read; past a shared second head in an ellipsis
     own = True    # the unit words follow this head itself (its span includes them)
     ell = _ELLIPSIS.match(f, end)
-    if ell and not re.match(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR]):
+    if ell and not _SCOPE_WORD.match(f[end:end + _NEAR]):
         at, own = ell.end(), False
     # Positions of the Văn phòng: "CVP, các PCVP UBND tỉnh" names the Văn phòng.
     before = f[max(0, start - 60):start]

@@ -15,7 +15,7 @@ from . import abbr
 from .naming import _BODY_START, _capital_stop
 from .reading import _NEAR, _proper_after
 from .scan import _Mention
-from .vocabulary import _DIV_ALT, fold, _split, _tidy
+from .vocabulary import _DIV_ALT, fold, _MEMBER_NEXT, _split, _tidy
 
 
 # Open-ended tail: "các sở, ngành, đơn vị có liên quan" is never an agency.
@@ -107,7 +107,7 @@ def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
         return "", pos
     end, count = first[1], 1
     while True:
-        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?", f[end:end + _NEAR])
+        sep = _MEMBER_NEXT.match(f[end:end + _NEAR])
         nxt = _proper_after(t, end + sep.end()) if sep else None
         if not nxt or _BODY_START.match(nxt[0]) or _capital_stop(nxt[0], 0):
             break

@@ -12,7 +12,7 @@ from gazetteer.localities import lookup_unit
 from . import abbr
 from .reading import _cut_at_line_end, _NEAR
 from .scan import _Mention, Scan
-from .vocabulary import _DIV_ALT, _domain_expansions, fold, _NATIONAL_WORDS, _tidy, _WE
+from .vocabulary import _COUNCIL_DIV, _DIV_ALT, _DIV_AT, _domain_expansions, fold, _NATIONAL_WORDS, _tidy
 
 
 _STANDING_LEAD = re.compile(r"(?:^|[\n\-•+])[^\S\n]*(?:thường trực|tt)[^\S\n]*:[^\S\n]*(?:[^;\n:]*,[^\S\n]*)?$")
@@ -86,7 +86,7 @@ def _ban_parents(s: Scan, chosen: list[_Mention]) -> list[_Mention]:
     for c in chosen:
         prev = out[-1] if out else None
         if prev and bare_ban(prev) and c.name and re.fullmatch(r"[^\S\n]+(?:của[^\S\n]+)?", f[prev.end:c.start]):
-            council = re.match(r"(?:hội đồng nhân dân|hđnd)[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[c.start:c.end])
+            council = _COUNCIL_DIV.match(f[c.start:c.end])
             if council and c.name.startswith("Hội đồng nhân dân"):
                 prev.name, prev.end = f"{prev.name} Hội đồng nhân dân {council.group(1)}", c.end
                 prev.locality = c.locality or prev.locality
@@ -184,7 +184,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                               or _capital_stop(t, w.start(1)) or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
-        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):w.start(1) + _NEAR])
+        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or _DIV_AT.match(f[w.start(1):w.start(1) + _NEAR])
               or lower_run >= 8 or t[pos:end].endswith(" Việt Nam")):
             # a name that ends with the country's name ends there ("Hội Làm vườn Việt Nam tham gia")
             # "và" / "các" go on only before a capitalised word that opens no new body.
@@ -207,7 +207,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 # a comma goes on into lower case words only ("…, giáo dục pháp luật")
                 if first[0].isupper() or stop_re.match(f, nxt.start(1)):
                     break
-                if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):nxt.start(1) + _NEAR]):
+                if _DIV_AT.match(f[nxt.start(1):nxt.start(1) + _NEAR]):
                     break
             elif _BODY_START.match(t, nxt.start(1)) or _capital_stop(t, nxt.start(1)):
                 break
