@@ -189,3 +189,10 @@ def test_a_head_followed_by_another_head_names_no_body(text, expected):
     got = {n for n, _ in names(text, _MIN)}
     assert not any(n.startswith(("Ban Thường trực", "Sở Sở")) for n in got), got
     assert expected <= got, got
+
+
+def test_a_letterhead_place_name_wrapped_over_two_lines_is_one_name():
+    text = "UBND TỈNH GIA\nLAI\nSỞ NỘI VỤ\nSố: 12/SNV-VP\n\n1. Báo cáo UBND Tỉnh trước ngày 10.\n"
+    got = names(text, ("Sở Nội vụ", "Gia Lai", "province"))
+    assert ("Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai") in got, got
+    assert ("Ủy ban nhân dân tỉnh", "Gia Lai") not in got, got

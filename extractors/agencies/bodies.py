@@ -427,6 +427,11 @@ def _unit_body(s: Scan, m: re.Match) -> _Mention | list[_Mention] | None:
     pr = _proper_after(t, pos)
     if pr:
         unit = lookup_unit(pr[0], kind=div)
+        more = _proper_after(" " + t[pr[1] + 1:pr[1] + 60], 0) if t[pr[1]:pr[1] + 1] == "\n" else None
+        if unit is None and more:
+            # a letterhead wraps the place name ("UBND THÀNH PHỐ HÀ | NỘI")
+            unit = lookup_unit(f"{pr[0]} {more[0]}", kind=div)
+            pr = (pr[0], pr[1] + more[1]) if unit is not None else pr
         if unit is not None or DIVISIONS[div] == "district":
             proper, pos = (unit.name if unit else pr[0]), pr[1]
     qual = _QUALIFIER.match(f, pos)
