@@ -196,3 +196,14 @@ def test_a_letterhead_place_name_wrapped_over_two_lines_is_one_name():
     got = names(text, ("Sở Nội vụ", "Gia Lai", "province"))
     assert ("Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai") in got, got
     assert ("Ủy ban nhân dân tỉnh", "Gia Lai") not in got, got
+
+
+@pytest.mark.parametrize("text,expected", [
+    # one wording in the body, one in the Nơi nhận: the body's names the group
+    ("Điều 3. Chủ tịch UBND các phường, xã chịu trách nhiệm thi hành.\nNơi nhận:\n- UBND cấp xã;\n- Lưu: VT.\n",
+     "Ủy ban nhân dân các phường, xã"),
+    ("Điều 3. Chủ tịch UBND cấp xã chịu trách nhiệm thi hành.\nNơi nhận:\n- UBND các phường, xã;\n- Lưu: VT.\n",
+     "Ủy ban nhân dân cấp xã"),
+])
+def test_a_tie_of_wordings_goes_to_the_body_over_the_recipients(text, expected):
+    assert names(text) == {(expected, "Gia Lai")}

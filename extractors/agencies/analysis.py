@@ -50,10 +50,14 @@ def _analyse(ctx: Context) -> _Analysis:
     headings: dict[tuple, list[str]] = {}
     subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
     marked: dict[tuple, list[str]] = {}    # … after a list mark or lead-in, not a bare table cell
+    body: dict[tuple, list[str]] = {}       # wordings outside the Nơi nhận
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and not any(s <= mt.start < e for s, e in blocks):
+            outside = not any(lo <= mt.start < hi for lo, hi in blocks)
+            if outside:
+                body.setdefault(mt.group, []).append(mt.form or "")
+            if _assigned(f, mt.start) and outside:
                 # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
                 if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
                     subjects.setdefault(mt.group, []).append(mt.form or "")
@@ -63,7 +67,7 @@ def _analyse(ctx: Context) -> _Analysis:
                     headings.setdefault(mt.group, []).append(mt.form or "")
     # An item's heading names its group ("6. UBND phường, xã, đặc khu") over the cells of a
     # table that word it otherwise ("UBND xã, phường, đặc khu" in each row's column).
-    names = {k: _group_name(k, v, headings.get(k, []), marked.get(k) or subjects.get(k, []))
+    names = {k: _group_name(k, v, headings.get(k, []), marked.get(k) or subjects.get(k, []), body.get(k, []))
              for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}

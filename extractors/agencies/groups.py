@@ -241,7 +241,8 @@ def _specialised_name(key: tuple, forms: list[str]) -> str:
     return name
 
 
-def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
+def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = (),
+                body_forms: list[str] = ()) -> str:
     if key[0] == "chuyen_mon":
         return _specialised_name(key, forms)
     _, head, tier, qual = key
@@ -255,6 +256,10 @@ def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_
     subject_enums = [fm for fm in subject_forms if fm.startswith("các ")]
     if subject_enums:
         enums, caps = subject_enums, []
+    elif enums and len(enums) == len(caps) and body_forms:
+        # a tie: the wording of the document's body over that of its Nơi nhận
+        enums = [fm for fm in body_forms if fm.startswith("các ")]
+        caps = [fm for fm in body_forms if fm.startswith("cấp ")]
     if enums and len(enums) > len(caps):
         # The commonest wording names the set ("UBND cấp tỉnh" in the articles and "UBND các
         # tỉnh, thành phố trực thuộc trung ương" in Nơi nhận are one group, as the seed golds
