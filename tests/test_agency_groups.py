@@ -207,3 +207,16 @@ def test_a_letterhead_place_name_wrapped_over_two_lines_is_one_name():
 ])
 def test_a_tie_of_wordings_goes_to_the_body_over_the_recipients(text, expected):
     assert names(text) == {(expected, "Gia Lai")}
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    # a line ending on a body's head, its name on the next line
+    ("6. Đề nghị: Hiệp hội\nNgười mua hàng tỉnh, Hội Nông dân tỉnh\n- Tuyên truyền.\n",
+     ("Hiệp hội Người mua hàng tỉnh", "Gia Lai"), None),
+    # a head alone on its line is a table cell
+    ("|\nTrường\n|\nY tế cơ sở cấp xã\n", None, "Trường Y tế"),
+])
+def test_a_line_ending_on_a_head_wraps_into_its_name(text, expected, absent):
+    got = names(text)
+    assert expected is None or expected in got, got
+    assert absent is None or not any(n.startswith(absent) for n, _ in got), got
