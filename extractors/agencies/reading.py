@@ -80,7 +80,7 @@ def _head_wrap() -> re.Pattern:
     """A line ending on the head of a named body, the name on the next line ("Hiệp hội\nDoanh
     nghiệp tỉnh"); the word before the head is caught to tell a place's last word ("Hải Phòng")."""
     heads = sorted(set(_listed_head_forms().values()), key=len, reverse=True)
-    return re.compile(r"(?:([\wÀ-ỹ]+)[^\S\n]+)?(?<![\w&])(?:" + "|".join(map(re.escape, heads))
+    return re.compile(r"(?:(?<![\wÀ-ỹ])([\wÀ-ỹ]+)[^\S\n]+)?(?<![\w&])(?:" + "|".join(map(re.escape, heads))
                       + r")([^\S\n]*\n)(?=[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*[^\S\n]+[\wÀ-ỹ])")
 
 
