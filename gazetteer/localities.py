@@ -173,6 +173,7 @@ def candidates(name: str, kind: str | None = None) -> list[Unit]:
     return pool
 
 
+@functools.lru_cache(maxsize=65536)  # the same words are looked up at every mention of a body
 def lookup_unit(name: str, date: str | None = None, *, kind: str | None = None,
                 province: str | None = None) -> Unit | None:
     """The unit ``name`` means ("Huế", "tỉnh Kon Tum", "xã Hà Đông", "TP. Hải Phòng").

@@ -14,7 +14,7 @@ from pipeline.core.models import Context
 from .groups import _group_name, _TW_SUFFIX
 from .matching import find_mentions
 from .placing import _place
-from .reading import _assigned, _line_end
+from .reading import _assigned, _line_end, _marked
 from .vocabulary import fold
 
 
@@ -49,18 +49,33 @@ def _analyse(ctx: Context) -> _Analysis:
     forms: dict[tuple, list[str]] = {}
     headings: dict[tuple, list[str]] = {}
     subjects: dict[tuple, list[str]] = {}  # wordings that open a duty item
+    marked: dict[tuple, list[str]] = {}    # … after a list mark or lead-in, not a bare table cell
+    body: dict[tuple, list[str]] = {}       # wordings outside the Nơi nhận
     for mt in mentions:
         if mt.group:
             forms.setdefault(mt.group, []).append(mt.form or "")
-            if _assigned(f, mt.start) and not any(s <= mt.start < e for s, e in blocks):
+            outside = not any(lo <= mt.start < hi for lo, hi in blocks)
+            if outside:
+                body.setdefault(mt.group, []).append(mt.form or "")
+            if _assigned(f, mt.start) and outside:
                 # a duty follows, or the group heads a section ("IV.6. UBND phường, xã:")
                 if not re.match(r"[^\S\n]*[;,.][^\S\n]*(?:\n|$)", t[mt.end:mt.end + 200]):
                     subjects.setdefault(mt.group, []).append(mt.form or "")
+                    if _marked(f, mt.start):
+                        marked.setdefault(mt.group, []).append(mt.form or "")
                 if _line_end(t, mt.end):
                     headings.setdefault(mt.group, []).append(mt.form or "")
-    names = {k: _group_name(k, v, headings.get(k, []), subjects.get(k, [])) for k, v in forms.items()}
+    # An item's heading names its group ("6. UBND phường, xã, đặc khu") over the cells of a
+    # table that word it otherwise ("UBND xã, phường, đặc khu" in each row's column).
+    names = {k: _group_name(k, v, headings.get(k, []), marked.get(k) or subjects.get(k, []), body.get(k, []))
+             for k, v in forms.items()}
     # Categories count only where some mention is assigned duties.
     assigned = {mt.name for mt in mentions if mt.condition == "assigned" and mt.assigned}
+    # "Công an phường, xã" where the text also prints "Công an các phường, xã": that group.
+    plural = {mt.name for mt in mentions if mt.name}
+    for mt in mentions:
+        if mt.plural_name in plural:
+            mt.name = mt.plural_name
     hits = []
     for mt in mentions:
         name = names[mt.group] if mt.group else mt.name

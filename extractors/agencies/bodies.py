@@ -8,12 +8,12 @@ import re
 
 from gazetteer.localities import DIVISIONS, lookup_unit
 
-from .groups import _members, _OPEN_TAIL, _party_members, _plural_tail, _QUALIFIER, _scope_form
-from .naming import _expand_domains, _name_extent, _PARTY_COMMITTEE, _surface, _WORD
+from .groups import _each_unit_scope, _members, _OPEN_TAIL, _party_members, _plural_tail, _QUALIFIER, _scope_form, _with_cac
+from .naming import _BODY_START, _expand_domains, _name_extent, _PARTY_COMMITTEE, _surface, _WORD
 from .placing import _division_after
 from .reading import _caps_line, _line_end, _NEAR, _proper_after
 from .scan import _Mention, Scan
-from .vocabulary import _alias_key, _CAP_TIER, _DIV_ALT, fold, _listed_head_forms, _local_levels, _NATIONAL_WORDS, _same_head, _tidy, _TIERS, _WE
+from .vocabulary import _alias_key, _CAP_TIER, _DIV_ALT, _DIV_BEFORE, fold, _LINK_DIV, _listed_head_forms, _local_levels, _NATIONAL_WORDS, _same_head, _SCOPE_WORD, _SP_DIV, _tidy, _TIERS, _WE
 
 
 # Media named as a channel ("tuyên truyền trên Cổng thông tin điện tử xã") are not recipients.
@@ -34,7 +34,7 @@ def _pick_kind(s: Scan, kind: str | None, alts: list[str], end: int) -> str | No
     f, res, g = s.f, s.res, s.g
     if len(alts) < 2:
         return kind
-    d = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR])
+    d = _SP_DIV.match(f[end:end + _NEAR])
     tier = DIVISIONS.get(d.group(1)) if d else res.p.tier
     return next((k for k in alts if tier in g.kinds[k]["levels"]), kind)
 
@@ -82,9 +82,9 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
             return None
         name = f"{canonical} {d.group(1)}"
         # "… của huyện": the unit's own; "… cấp xã" below the issuer: one in each such unit
-        link = re.match(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")", f[end:end + _NEAR])
+        link = _LINK_DIV.match(f[end:end + _NEAR])
         if link:
-            below = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[end + link.end():])
+            below = _SP_DIV.match(f[end + link.end():])
             tier = DIVISIONS[below.group(1)]
             if link.group(1) == "cấp" and res.p.tier in _TIERS and _TIERS[tier] > _TIERS[res.p.tier]:
                 end += link.end() + below.end()
@@ -140,13 +140,14 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
         loc = unit.name if own else res.default_locality(levels)
         return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", loc)
     if naming == "level_word" and "nhân dân" not in fold(canonical):
-        scope = _scope_form(f, end)
+        scope = _each_unit_scope(f, start, end)
         if scope:  # "Công an các tỉnh biên giới": that body of each unit, one group
-            extra, after = _plural_tail(t, f, scope[2], len(scope[1]))
+            extra, after = _plural_tail(t, f, scope[2], len(scope[3]))
             if _OPEN_TAIL.match(f, after):
                 return None
             name = f"{canonical} {scope[0]}" + (f" {extra}" if extra else "")
-            return _Mention(start, after, 2, name, res.p.locality, generic=True)
+            return _Mention(scope[1], after, 2, name, res.p.locality, generic=True,
+                            plural_name=_with_cac(name, scope[0]))
     div = _division_after(f, t, end)
     if naming == "bare" and "national" in levels and re.match(r"[^\S\n]+[A-ZĐÀ-Ỹ]", t[end:end + _NEAR]):
         return None  # "Văn phòng Bộ Tài chính": the named ministry's, not the issuer's own unit
@@ -174,8 +175,9 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
         return _Mention(start, end, 2, name, loc)
     # level_word: head + division word ("Văn phòng Ủy ban nhân dân tỉnh"); a place name
     # right after the head is part of the body's own name ("Đài Phát thanh - Truyền hình Đà Nẵng").
-    if not div and "nhân dân" in fold(canonical):
-        # "TT HĐND, UBND các huyện, thị xã": the Council's unit words follow the next head.
+    if not div:
+        # "TT HĐND, UBND các huyện, thị xã", "Đảng ủy, UBND các xã": the unit words follow the
+        # next head.
         ell = _ELLIPSIS.match(f, end)
         at = ell.end() if ell else end
         scope = _scope_form(f, at)
@@ -201,7 +203,8 @@ def _compound(s: Scan, kind: str, m: re.Match) -> _Mention | None:
             return _Mention(start, proper[1], 2, f"{canonical} {proper[0]}", unit.name)
     if div:
         loc, _ = res.division(div[0], div[1])
-        word = div[0]
+        # the place printed after the division word is part of the name ("Thuế tỉnh Quảng Ninh")
+        word = f"{div[0]} {div[1]}" if div[1] else div[0]
         end = div[2]
     else:
         if single_word:
@@ -243,9 +246,11 @@ def _listed(s: Scan, name: str, kind: str, start: int, end: int, known: bool = T
     levels = g.kinds[kind]["levels"] if kind in g.kinds else {"province"}
     row_levels = _local_levels().get(name)
     levels = row_levels or levels
-    scope = _scope_form(f, end)
+    scope = _each_unit_scope(f, start, end)
     if scope:  # "Sở Tài chính các tỉnh, thành phố trực thuộc Trung ương": that body of each unit
-        return _Mention(start, scope[2], 3, f"{name} {scope[0]}", res.p.locality, generic=True)
+        full = f"{name} {scope[0]}"
+        return _Mention(scope[1], scope[2], 3, full, res.p.locality, generic=True,
+                        plural_name=_with_cac(full, scope[0]))
     tier = _TIER_AFTER.match(f, end)
     if tier:
         return _Mention(start, tier.end(), 3, f"{name} cấp {tier.group(1)}",
@@ -262,6 +267,21 @@ def _listed(s: Scan, name: str, kind: str, start: int, end: int, known: bool = T
 
 
 _TIER_AFTER = re.compile(r"[^\S\n]+cấp[^\S\n]+(tỉnh|huyện|xã)(?![\w&])")
+# "… cấp tỉnh, cấp xã": each further tier names the same body of that tier.
+_TIER_CHAIN = re.compile(r"[^\S\n]*(?:,|và)[^\S\n]*(?:và[^\S\n]+)?(cấp[^\S\n]+(tỉnh|huyện|xã))(?![\w&])")
+
+
+def _tier_chain(s: Scan, m: _Mention) -> list[_Mention]:
+    """The further tiers chained after a body named by its tier ("Trung tâm Phục vụ hành chính
+    công cấp tỉnh, cấp xã" → also "… cấp xã"), each a mention on its own words."""
+    if not m.name or not _TIER_AFTER.search(m.name):
+        return []
+    head = m.name[:m.name.rindex(" cấp ")]
+    out, end = [], m.end
+    while (c := _TIER_CHAIN.match(s.f, end)) is not None:
+        out.append(_Mention(c.start(1), c.end(1), 3, f"{head} cấp {c.group(2)}", m.locality))
+        end = c.end()
+    return out
 
 
 def _fallback_listed(s: Scan, m: re.Match) -> _Mention | None:
@@ -275,9 +295,12 @@ def _fallback_listed(s: Scan, m: re.Match) -> _Mention | None:
     if not first or not first.group(1)[0].isupper():
         return None  # "Hội đồng", "Hội nghị": another word, not the head "Hội" and a name
     # "xã Trường Giang", "Trường Sơn": a place whose name begins like a body's head word
-    if re.search(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$", f[max(0, m.start() - 12):m.start()]):
+    if _DIV_BEFORE.search(f[max(0, m.start() - 12):m.start()]):
         return None
     pos = _name_extent(t, f, first.start(1))
+    opens = _BODY_START.match(t, first.start(1))
+    if opens and opens.end() >= pos:
+        return None  # "Sở | Phòng …", "Ban | Thường trực": another body's head, no name of its own
     raw = _tidy(head + t[m.end():pos])
     if raw == head:
         return None
@@ -349,7 +372,7 @@ def _unit_body(s: Scan, m: re.Match) -> _Mention | list[_Mention] | None:
     at = end      # where the unit words are read; past a shared second head in an ellipsis
     own = True    # the unit words follow this head itself (its span includes them)
     ell = _ELLIPSIS.match(f, end)
-    if ell and not re.match(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE, f[end:end + _NEAR]):
+    if ell and not _SCOPE_WORD.match(f[end:end + _NEAR]):
         at, own = ell.end(), False
     # Positions of the Văn phòng: "CVP, các PCVP UBND tỉnh" names the Văn phòng.
     before = f[max(0, start - 60):start]
@@ -404,6 +427,11 @@ def _unit_body(s: Scan, m: re.Match) -> _Mention | list[_Mention] | None:
     pr = _proper_after(t, pos)
     if pr:
         unit = lookup_unit(pr[0], kind=div)
+        more = _proper_after(" " + t[pr[1] + 1:pr[1] + 60], 0) if t[pr[1]:pr[1] + 1] == "\n" else None
+        if unit is None and more:
+            # a letterhead wraps the place name ("UBND THÀNH PHỐ HÀ | NỘI")
+            unit = lookup_unit(f"{pr[0]} {more[0]}", kind=div)
+            pr = (pr[0], pr[1] + more[1]) if unit is not None else pr
         if unit is not None or DIVISIONS[div] == "district":
             proper, pos = (unit.name if unit else pr[0]), pr[1]
     qual = _QUALIFIER.match(f, pos)

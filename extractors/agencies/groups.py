@@ -15,12 +15,15 @@ from . import abbr
 from .naming import _BODY_START, _capital_stop
 from .reading import _NEAR, _proper_after
 from .scan import _Mention
-from .vocabulary import _DIV_ALT, fold, _split, _tidy
+from .vocabulary import _DIV_ALT, fold, _MEMBER_NEXT, _split, _tidy
 
 
 # Open-ended tail: "các sở, ngành, đơn vị có liên quan" is never an agency.
+# The tail goes on the same noun phrase ("các sở, ngành, đơn vị có liên quan": all of them the
+# relevant ones); a new "các" opens another ("UBND các xã, phường và các đơn vị liên quan": the
+# communes, and some relevant units besides).
 _OPEN_TAIL = re.compile(
-    r"(?:\s*(?:,|và)\s*(?:các\s+)?(?:đơn vị|cơ quan|tổ chức|địa phương|ban|ngành|sở|phòng))*"
+    r"(?:\s*(?:,|và)\s*(?!các\s)(?:đơn vị|cơ quan|tổ chức|địa phương|ban|ngành|sở|phòng))*"
     r"(?:\s+\w+){0,2}?\s*(?:có\s+)?liên quan\b")
 
 
@@ -58,6 +61,33 @@ def _scope_form(f: str, pos: int, require_cac: bool = True) -> tuple[str, list[s
     return form, divs, m.end()
 
 
+_CAC_BEFORE = re.compile(r"(?<![\w])các[^\S\n]+$")
+
+
+def _each_unit_scope(f: str, start: int, end: int) -> tuple[str, int, int, list[str]] | None:
+    """The units a body at ``start:end`` is named for, one in each: "… các tỉnh, thành phố"
+    after it; the same without "các" where "Các" stands before the body ("Các Sở Y tế tỉnh,
+    thành phố") or several kinds are listed ("Bảo hiểm xã hội tỉnh, thành phố", named as
+    printed) → (wording, start, end, division words); None for one unit ("Sở Y tế tỉnh")."""
+    scope = _scope_form(f, end)
+    if scope:
+        return scope[0], start, scope[2], scope[1]
+    scope = _scope_form(f, end, require_cac=False)
+    if not scope:
+        return None
+    cac = _CAC_BEFORE.search(f, max(0, start - 8), start)
+    if cac:
+        return scope[0], cac.start(), scope[2], scope[1]
+    if len(scope[1]) > 1:
+        return scope[0][len("các "):], start, scope[2], scope[1]
+    return None
+
+
+def _with_cac(name: str, wording: str) -> str | None:
+    """The name a group printed without "các" has where the text prints it with it."""
+    return None if wording.startswith("các ") else name.replace(" " + wording, " các " + wording, 1)
+
+
 @functools.cache
 def _scope_qualifiers() -> re.Pattern:
     """Words that narrow a plural scope ("Công an các tỉnh biên giới"): name_stops.tsv, qualifier."""
@@ -77,7 +107,7 @@ def _plural_tail(t: str, f: str, pos: int, ndivs: int = 1) -> tuple[str, int]:
         return "", pos
     end, count = first[1], 1
     while True:
-        sep = re.match(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?", f[end:end + _NEAR])
+        sep = _MEMBER_NEXT.match(f[end:end + _NEAR])
         nxt = _proper_after(t, end + sep.end()) if sep else None
         if not nxt or _BODY_START.match(nxt[0]) or _capital_stop(nxt[0], 0):
             break
@@ -194,13 +224,27 @@ def _listed_ministries(t: str, pos: int) -> list[_Mention]:
 _TW_SUFFIX = " trực thuộc Trung ương"
 
 
-def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = ()) -> str:
-    if key[0] == "chuyen_mon":
-        conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
-        divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
+def _specialised_name(key: tuple, forms: list[str]) -> str:
+    """"Các cơ quan chuyên môn …" with the scope its mentions print most: "thuộc Ủy ban nhân dân
+    tỉnh", "cấp tỉnh", or none where no mention prints one."""
+    _, _, extra = key
+    conns = Counter(fm.split("|")[0] for fm in forms if fm.split("|")[0])
+    divs = Counter(fm.split("|")[1] for fm in forms if fm.split("|")[1])
+    caps = Counter(fm.split("|")[2] for fm in forms if fm.split("|")[2])
+    name = "Các cơ quan chuyên môn" + (", cơ quan hành chính khác" if extra else "")
+    if conns or divs:
         conn = conns.most_common(1)[0][0] if conns else "thuộc"
         div = divs.most_common(1)[0][0] if divs else None
-        return f"Các cơ quan chuyên môn {conn} Ủy ban nhân dân" + (f" {div}" if div else "")
+        return f"{name} {conn} Ủy ban nhân dân" + (f" {div}" if div else "")
+    if caps:
+        return f"{name} cấp {caps.most_common(1)[0][0]}"
+    return name
+
+
+def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_forms: list[str] = (),
+                body_forms: list[str] = ()) -> str:
+    if key[0] == "chuyen_mon":
+        return _specialised_name(key, forms)
     _, head, tier, qual = key
     if qual:
         pool = heading_forms or forms
@@ -212,6 +256,10 @@ def _group_name(key: tuple, forms: list[str], heading_forms: list[str], subject_
     subject_enums = [fm for fm in subject_forms if fm.startswith("các ")]
     if subject_enums:
         enums, caps = subject_enums, []
+    elif enums and len(enums) == len(caps) and body_forms:
+        # a tie: the wording of the document's body over that of its Nơi nhận
+        enums = [fm for fm in body_forms if fm.startswith("các ")]
+        caps = [fm for fm in body_forms if fm.startswith("cấp ")]
     if enums and len(enums) > len(caps):
         # The commonest wording names the set ("UBND cấp tỉnh" in the articles and "UBND các
         # tỉnh, thành phố trực thuộc trung ương" in Nơi nhận are one group, as the seed golds

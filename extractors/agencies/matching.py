@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from . import abbr
-from .bodies import _compound, _fallback_listed, _listed, _named_body_at, _pick_kind, _tier_mention, _unit_body
+from .bodies import _compound, _fallback_listed, _listed, _named_body_at, _pick_kind, _tier_chain, _tier_mention, _unit_body
 from .groups import _listed_ministries, _MINISTRY_LIST, _OPEN_TAIL, _SHORTHAND_NOT
-from .naming import _unit_word
+from .naming import _name_extent, _unit_word
 from .placing import _Place
 from .reading import _assigned, _fold_keep_abbr, _NEAR
 from .scan import _Mention, Scan
 from .settle import settle
-from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, scan, _sector_re, _WE
+from .vocabulary import _alias_key, bare, _DIV_ALT, _listed_heads, scan, _sector_re, _tidy, _WE
 
 
 # "cơ quan thuộc Chính phủ": a category named after its parent, not the parent acting.
@@ -29,6 +29,18 @@ _TIER_CHAIN = re.compile(r"(?<![\w])(ủy ban nhân dân|hội đồng nhân dâ
                          + _WE + ")+)")
 
 
+# "Các cơ quan chuyên môn(, cơ quan hành chính khác) thuộc UBND tỉnh | cấp tỉnh | tỉnh": the
+# specialised bodies of a People's Committee (its "phòng chuyên môn" in a commune), named with
+# the scope the text prints.
+_CHUYEN_MON = re.compile(
+    r"\bcác\s+(?:cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn"
+    r"(?P<extra>\s*,\s*(?:các\s+)?cơ quan hành chính khác)?"
+    r"(?P<co>\s*,\s*(?:các\s+)?đơn vị(?:\s+sự nghiệp(?:\s+công lập)?)?)?"
+    r"(?:\s+(?P<conn>thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(?P<d1>" + _DIV_ALT + r"))?|(?P<d2>"
+    + _DIV_ALT + r")" + _WE + r")"
+    r"|\s+cấp\s+(?P<cap>tỉnh|huyện|xã)" + _WE + r"|\s+(?P<d4>" + _DIV_ALT + r")" + _WE + r")?")
+
+
 def find_mentions(text: str, place: _Place) -> list[_Mention]:
     """The bodies named in ``text``, overlaps settled: candidates from every pass, in pass
     order (a tie in the settling goes to the earlier pass)."""
@@ -37,7 +49,7 @@ def find_mentions(text: str, place: _Place) -> list[_Mention]:
     cands = _national(s) + _kinds(s) + _local(s)
     cands += _marks_lost(s)
     cands += _groups(s, cands)
-    cands += _unit_bodies(s) + _shorthands(s)
+    cands += _unit_bodies(s) + _shorthands(s) + _forces(s)
     cands, skip = _defined_short_forms(s, cands, skip)
     return settle(s, cands, skip)
 
@@ -88,7 +100,8 @@ def _local(s: Scan) -> list[_Mention]:
             if entry is None or (src is f and not t[m.start()].isupper()):
                 continue
             name, kind = entry
-            cands.append(_listed(s, name, kind, m.start(), m.end()))
+            mention = _listed(s, name, kind, m.start(), m.end())
+            cands += [mention, *_tier_chain(s, mention)]
     for m in scan(_listed_heads(), t):
         mention = _fallback_listed(s, m)
         if mention:
@@ -159,19 +172,36 @@ def _groups(s: Scan, cands: list[_Mention]) -> list[_Mention]:
             loc = res.division(None)[0] if scope == "local" else None
             out.append(_Mention(m.start(), m.end(), 4, gname, loc, condition=condition,
                                   assigned=_assigned(f, m.start()), generic=True))
-    for m in re.finditer(
-            r"\bcác\s+(?:cơ quan|phòng(?:,?\s*ban)?)\s+chuyên môn(?:\s*,\s*đơn vị)?"
-            r"(?:\s+(thuộc|của|trực thuộc)\s+(?:(?:ủy ban nhân dân|ubnd)(?:\s+(" + _DIV_ALT + r"))?|(?P<d2>"
-            + _DIV_ALT + r")" + _WE + r")"
-            r"|\s+(" + _DIV_ALT + r")" + _WE + r")?", f):
+    for m in _CHUYEN_MON.finditer(f):
         if _OPEN_TAIL.match(f, m.end()):
             continue
-        div = m.group(2) or m.group("d2") or m.group(4)
+        div = m.group("d1") or m.group("d2") or m.group("d4")
         loc, kind = res.division(div) if div else res.division(None)
         if loc is None:
             continue
-        out.append(_Mention(m.start(), m.end(), 4, None, loc, group=("chuyen_mon", loc),
-                              form=f"{m.group(1) or ''}|{div or ''}", generic=True))
+        # a group of its own listed with it ("…, đơn vị sự nghiệp công lập thuộc UBND") keeps its words
+        end = m.start("co") if m.group("co") and "sự nghiệp" in m.group("co") else m.end()
+        out.append(_Mention(m.start(), end, 4, None, loc, group=("chuyen_mon", loc, bool(m.group("extra"))),
+                            form=f"{m.group('conn') or ''}|{div or ''}|{m.group('cap') or ''}", generic=True))
+    return out
+
+
+_FORCE = re.compile(r"(?<![\w])lực lượng[^\S\n]+")
+
+
+def _forces(s: Scan) -> list[_Mention]:
+    """A force named by its capitalised name ("lực lượng Kiểm lâm", "lực lượng Dân quân tự vệ"):
+    a group of the issuer's locality, named "Lực lượng …" (a known body after the word keeps
+    its own reading and takes the word on: naming._forces_named)."""
+    f, t, res = s.f, s.t, s.res
+    out = []
+    for m in _FORCE.finditer(f):
+        if m.end() >= len(t) or not t[m.end()].isupper():
+            continue
+        end = _name_extent(t, f, m.end())
+        if end > m.end():
+            out.append(_Mention(m.start(), end, 6, "Lực lượng " + _tidy(t[m.end():end]),
+                                res.default_locality({"province"})))
     return out
 
 

@@ -12,7 +12,7 @@ from gazetteer.localities import lookup_unit
 from . import abbr
 from .reading import _cut_at_line_end, _NEAR
 from .scan import _Mention, Scan
-from .vocabulary import _DIV_ALT, _domain_expansions, fold, _NATIONAL_WORDS, _tidy, _WE
+from .vocabulary import _COUNCIL_DIV, _DIV_ALT, _DIV_AT, _domain_expansions, fold, _NATIONAL_WORDS, _tidy
 
 
 _STANDING_LEAD = re.compile(r"(?:^|[\n\-•+])[^\S\n]*(?:thường trực|tt)[^\S\n]*:[^\S\n]*(?:[^;\n:]*,[^\S\n]*)?$")
@@ -86,7 +86,7 @@ def _ban_parents(s: Scan, chosen: list[_Mention]) -> list[_Mention]:
     for c in chosen:
         prev = out[-1] if out else None
         if prev and bare_ban(prev) and c.name and re.fullmatch(r"[^\S\n]+(?:của[^\S\n]+)?", f[prev.end:c.start]):
-            council = re.match(r"(?:hội đồng nhân dân|hđnd)[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[c.start:c.end])
+            council = _COUNCIL_DIV.match(f[c.start:c.end])
             if council and c.name.startswith("Hội đồng nhân dân"):
                 prev.name, prev.end = f"{prev.name} Hội đồng nhân dân {council.group(1)}", c.end
                 prev.locality = c.locality or prev.locality
@@ -114,7 +114,7 @@ def _unit_word(word: str) -> str:
 @functools.cache
 def _name_stops() -> tuple[frozenset, re.Pattern]:
     words = frozenset(fold(r["word"]) for r in load_tsv("name_stops.tsv", required=("word", "kind"))
-                      if r["kind"] not in ("capital", "region", "qualifier", "compound"))
+                      if r["kind"] not in ("capital", "region", "qualifier", "compound", "subunit"))
     return words, re.compile(r"(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
 
@@ -184,7 +184,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                               or _capital_stop(t, w.start(1)) or _ends_with_province(t[pos:end])):
                 break
             end, lower_run = w.end(), 0
-        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[w.start(1):w.start(1) + _NEAR])
+        elif ((stop_re.match(f, w.start(1)) and not _in_compound(f, w.start(1))) or _DIV_AT.match(f[w.start(1):w.start(1) + _NEAR])
               or lower_run >= 8 or t[pos:end].endswith(" Việt Nam")):
             # a name that ends with the country's name ends there ("Hội Làm vườn Việt Nam tham gia")
             # "và" / "các" go on only before a capitalised word that opens no new body.
@@ -207,7 +207,7 @@ def _name_extent(t: str, f: str, pos: int) -> int:
                 # a comma goes on into lower case words only ("…, giáo dục pháp luật")
                 if first[0].isupper() or stop_re.match(f, nxt.start(1)):
                     break
-                if re.match(r"(?:" + _DIV_ALT + r")(?![\w])", f[nxt.start(1):nxt.start(1) + _NEAR]):
+                if _DIV_AT.match(f[nxt.start(1):nxt.start(1) + _NEAR]):
                     break
             elif _BODY_START.match(t, nxt.start(1)) or _capital_stop(t, nxt.start(1)):
                 break
@@ -237,3 +237,53 @@ def _surface(t: str, start: int, end: int, head: str) -> str:
     text = t[start:end]
     text = re.sub(r"^(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN|HĐND|Hội đồng nhân dân)", head, text)
     return _tidy(text)
+
+
+@functools.cache
+def _subunit_heads() -> tuple[str, ...]:
+    return tuple(r["word"] + " " for r in load_tsv("name_stops.tsv") if r["kind"] == "subunit")
+
+
+_PARENT_LINK = re.compile(r"[^\S\n]+(?:(trực thuộc|thuộc)[^\S\n]+)?")
+
+
+def _subunit_parents(s: Scan, chosen: list[_Mention]) -> list[_Mention]:
+    """A unit read from capitals followed by the body it belongs to is named with it ("Phòng Nội
+    chính thuộc Văn phòng UBND tỉnh" → "Phòng Nội chính thuộc Văn phòng Ủy ban nhân dân tỉnh");
+    the same unit named alone elsewhere ("qua Phòng Nội chính") is that body when it is the
+    only one so named."""
+    def subunit(c: _Mention) -> bool:
+        return bool(c.prio == 6 and c.name and c.group is None and c.name.startswith(_subunit_heads()))
+
+    out: list[_Mention] = []
+    merged: dict[str, str | None] = {}
+    for c in chosen:
+        prev = out[-1] if out else None
+        if prev and subunit(prev) and c.name and c.group is None and c.prio != 6:
+            link = _PARENT_LINK.fullmatch(s.f, prev.end, c.start)
+            if link:
+                conn = f"{link.group(1)} " if link.group(1) else ""
+                prev.name, prev.end = f"{prev.name} {conn}{c.name}", c.end
+                prev.locality = c.locality if c.locality is not None else prev.locality
+                merged[prev.name] = prev.locality
+                prev.prio = 3  # a name complete now
+                continue
+        out.append(c)
+    for c in out:
+        if subunit(c):
+            longer = [n for n in merged if n.startswith(c.name + " ")]
+            if len(longer) == 1:
+                c.name, c.locality = longer[0], merged[longer[0]]
+    return out
+
+
+_FORCE_BEFORE = re.compile(r"(?<![\w])lực lượng[^\S\n]+$")
+
+
+def _forces_named(s: Scan, chosen: list[_Mention]) -> None:
+    """"lực lượng Công an xã": the force of a body named is "Lực lượng Công an xã"."""
+    for c in chosen:
+        if c.name and c.group is None and c.prio != 6 and not c.name.startswith("Lực lượng"):
+            m = _FORCE_BEFORE.search(s.f, max(0, c.start - 12), c.start)
+            if m:
+                c.name, c.start = f"Lực lượng {c.name}", m.start()

@@ -12,7 +12,7 @@ from gazetteer.localities import DIVISIONS, candidates, lookup_unit
 from pipeline.core.models import Context
 
 from .reading import _NEAR, _proper_after
-from .vocabulary import bare, _DIV_ALT, fold, _tidy, _WE
+from .vocabulary import bare, _DIV_ALT, fold, _SP_DIV, _tidy
 
 
 @dataclass
@@ -134,7 +134,7 @@ def _infer_parent(locality: str, kind: str | None, text: str) -> str | None:
 
 def _division_after(f: str, t: str, pos: int, allow_proper: bool = True):
     """`` tỉnh Kon Tum`` / `` xã`` after pos → (division, proper or None, end)."""
-    m = re.match(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE, f[pos:pos + _NEAR])
+    m = _SP_DIV.match(f[pos:pos + _NEAR])
     if not m:
         return None
     end = pos + m.end()

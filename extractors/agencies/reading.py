@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 
-from .vocabulary import _tidy
+from .vocabulary import _listed_head_forms, _tidy
 
 
 # Headings and lead-ins that assign duties to the group that follows.
@@ -70,9 +70,34 @@ def _proper_after(t: str, pos: int) -> tuple[str, int] | None:
 _SOFT_WRAP = re.compile(r"(?<=[\wÀ-ỹ])[^\S\n]*\n(?=[^\S\n]*[a-zđà-ỹ](?![).]))")
 
 
+# A line that ends on a word needing what follows (a determiner, a linking word) goes on in
+# the next, capitalised or not: "các\nSở, ngành", "thuộc\nỦy ban nhân dân".
+_OPEN_END_WRAP = re.compile(r"(?<![\w])(?:các|Các|của|thuộc|trực thuộc)([^\S\n]*\n)(?=[^\S\n]*[A-ZĐÀ-Ỹ])")
+
+
+@functools.cache
+def _head_wrap() -> re.Pattern:
+    """A line ending on the head of a named body, the name on the next line ("Hiệp hội\nDoanh
+    nghiệp tỉnh"); the word before the head is caught to tell a place's last word ("Hải Phòng")."""
+    heads = sorted(set(_listed_head_forms().values()), key=len, reverse=True)
+    return re.compile(r"(?:(?<![\wÀ-ỹ])([\wÀ-ỹ]+)[^\S\n]+)?(?<![\w&])(?:" + "|".join(map(re.escape, heads))
+                      + r")([^\S\n]*\n)(?=[^\S\n]*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*[^\S\n]+[\wÀ-ỹ])")
+
+
+def _join_head(m: re.Match) -> str:
+    if m.group(1) and m.group(1)[0].isupper():
+        return m.group(0)  # "Hải Phòng", "Bộ Xây dựng | Phòng": a place or a name ends there
+    ls = m.string.rfind("\n", 0, m.start()) + 1
+    if not m.group(1) and not m.string[ls:m.start()].strip(" \t|"):
+        return m.group(0)  # a head alone on its line is a table cell, not a wrapped name
+    return m.group(0)[:m.start(2) - m.start()] + " " * len(m.group(2))
+
+
 def _soft_join(t: str) -> str:
     """``t`` with its soft wraps made blanks; the same length, so offsets still hold."""
-    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+    t = _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), t)
+    t = _head_wrap().sub(_join_head, t)
+    return _OPEN_END_WRAP.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), t)
 
 
 def _cut_at_line_end(t: str, end: int) -> bool:
@@ -97,6 +122,13 @@ def _assigned(f: str, start: int) -> bool:
     if not ls and window:
         return False
     return _ASSIGN_PREFIX.fullmatch(f[ls:start]) is not None
+
+
+def _marked(f: str, start: int) -> bool:
+    """Something stands before ``start`` on its line: a list mark or a lead-in ("6. ", "- Giao "),
+    not only blanks and markup (a bare table cell)."""
+    ls = f.rfind("\n", max(0, start - 200), start) + 1
+    return bool(f[ls:start].strip(" \t*_#"))
 
 
 def _line_end(t: str, end: int) -> bool:

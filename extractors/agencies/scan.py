@@ -42,3 +42,5 @@ class _Mention:
     shorthand: bool = False           # a group's head words alone (kept if named in full too)
     anaphor: bool = False             # "Ban Chỉ đạo" alone: the one committee the text names
     member: bool = False              # one of the bodies a shared head names in each unit listed
+    plural_name: str | None = None    # the name with "các" where the text printed none, taken
+                                      # when the document also prints it so

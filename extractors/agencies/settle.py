@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..intervals import Disjoint, Union
-from .naming import _ban_parents, _expand_short_forms, _shared_standing
+from .naming import _ban_parents, _expand_short_forms, _forces_named, _shared_standing, _subunit_parents
 from .scan import _Mention, Scan
 
 
@@ -74,7 +74,8 @@ def settle(s: Scan, cands: list[_Mention], skip: list[tuple[int, int]]) -> list[
     shared = [(c.start, c.end) for c in cands if c.member]
     if shared:
         cands = [c for c in cands if c.member or not any(c.start < hi and lo < c.end for lo, hi in shared)]
-    chosen = _ban_parents(s, _select(cands, skip))
+    chosen = _subunit_parents(s, _ban_parents(s, _select(cands, skip)))
+    _forces_named(s, chosen)
     chosen = _expand_short_forms(s, chosen)
     _shared_standing(chosen, f)
     # "Bộ Tài chính (Vụ Ngân sách nhà nước)", "(qua Vụ Kế hoạch)": the unit a reply is addressed

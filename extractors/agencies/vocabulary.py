@@ -273,6 +273,14 @@ _DIV_WORDS = sorted(DIVISIONS, key=len, reverse=True)
 _DIV_ALT = "|".join(re.escape(d) for d in _DIV_WORDS)
 
 
+# Division words compiled once (hot: read after every head and inside every name).
+_DIV_AT = re.compile(r"(?:" + _DIV_ALT + r")(?![\w])")
+_SP_DIV = re.compile(r"[^\S\n]+(" + _DIV_ALT + r")" + _WE)
+_LINK_DIV = re.compile(r"[^\S\n]+(của|cấp)(?=[^\S\n]+(?:" + _DIV_ALT + r")" + _WE + ")")
+_DIV_BEFORE = re.compile(r"(?:^|[^\w])(?:" + _DIV_ALT + r")\s*$")
+_SCOPE_WORD = re.compile(r"[^\S\n]+(?:cấp|các|" + _DIV_ALT + r")" + _WE)
+_MEMBER_NEXT = re.compile(r"[^\S\n]*(?:,|và(?![\w]))(?:[^\S\n]*(?:" + _DIV_ALT + r")(?![\w]))?")
+_COUNCIL_DIV = re.compile(r"(?:hội đồng nhân dân|hđnd)[^\S\n]+(" + _DIV_ALT + r")" + _WE)
 _TIERS = {"province": 0, "district": 1, "commune": 2}
 
 
