@@ -148,6 +148,145 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
         rows)
 
 
+# --- the measures from the database, in memory proportional to the citation graph only -------
+
+def _citation_arrays(con) -> tuple[list[str], list[int], list[int]]:
+    """Document ids (sorted) and the citation edges as index pairs, read from SQL."""
+    ids = [r[0] for r in con.execute("select id from documents order by id")]
+    index = {d: i for i, d in enumerate(ids)}
+    src, dst = [], []
+    for a, b in con.execute("select citing_id, cited_id from citations"):
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None and i != j:
+            src.append(i)
+            dst.append(j)
+    return ids, src, dst
+
+
+def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
+    """:func:`pagerank` on index arrays (numpy); the same definition and stopping rule."""
+    import numpy as np
+
+    s, d = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    out = np.bincount(s, minlength=n).astype(float)
+    dangling = out == 0
+    rank = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        spread = alpha * rank[dangling].sum() / n
+        share = np.divide(alpha * rank, out, out=np.zeros(n), where=~dangling)
+        new = np.bincount(d, weights=share[s], minlength=n) + ((1.0 - alpha) / n + spread)
+        delta = np.abs(new - rank).sum()
+        rank = new
+        if delta < n * tol:
+            break
+    return rank
+
+
+def _components(n: int, src, dst) -> list[int]:
+    """Weakly connected components numbered 1 = largest (ties: the smallest member id)."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(src, dst):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = [find(i) for i in range(n)]
+    size: dict[int, int] = {}
+    for r in roots:
+        size[r] = size.get(r, 0) + 1
+    order = sorted(size, key=lambda r: (-size[r], r))  # the root is the smallest member
+    number = {r: k for k, r in enumerate(order, start=1)}
+    return [number[r] for r in roots]
+
+
+def _chain_depths(n: int, src, dst) -> list[int]:
+    """:func:`chain_depths` on index arrays: strongly connected components (iterative Tarjan,
+    found in reverse topological order), then the longest chain below each."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(src, dst):
+        succ[a].append(b)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    comp = [-1] * n
+    stack: list[int] = []
+    depth: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, k = work[-1]
+            if k == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            if k < len(succ[v]):
+                work[-1] = (v, k + 1)
+                w = succ[v][k]
+                if index[w] == -1:
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:  # v roots a component; all below it are numbered already
+                members = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    members.append(w)
+                    if w == v:
+                        break
+                c = len(depth)
+                for w in members:
+                    comp[w] = c
+                best = 0
+                for w in members:
+                    for x in succ[w]:
+                        if comp[x] != c:
+                            best = max(best, depth[comp[x]] + 1)
+                depth.append(best)
+    return [depth[comp[i]] for i in range(n)]
+
+
+def store_metrics_sql(con) -> int:
+    """in_degree, pagerank, component and chain_depth of every document, computed from the
+    citations table and written where they changed (``con``: a sqlite3 connection; nothing
+    here commits). Returns the rows written."""
+    ids, src, dst = _citation_arrays(con)
+    n = len(ids)
+    if not n:
+        return 0
+    rank = _pagerank_arrays(n, src, dst)
+    comps = _components(n, src, dst)
+    depths = _chain_depths(n, src, dst)
+    indeg = [0] * n
+    for b in dst:
+        indeg[b] += 1
+    changed = []
+    for i, row in enumerate(con.execute(
+            "select in_degree, pagerank, component, chain_depth from documents order by id").fetchall()):
+        want = (indeg[i], round(float(rank[i]), PAGERANK_DIGITS), comps[i], depths[i])
+        if tuple(row) != want:
+            changed.append((*want, ids[i]))
+    if changed:
+        con.executemany("update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? "
+                        "where id = ?", changed)
+    return len(changed)
+
+
 FORMATS = ("graphml", "gexf", "json")
 
 

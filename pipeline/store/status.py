@@ -108,7 +108,7 @@ def read_effect(relation: str, before: str, after: str = "") -> Reading | None:
     return Reading(effect, provision, excerpt)
 
 
-def _ensure_schema(db: sqlite_utils.Database) -> None:
+def ensure_schema(db: sqlite_utils.Database) -> None:
     have = set(db["documents"].columns_dict)
     for col, typ in STATUS_COLUMNS.items():
         if col not in have:
@@ -241,27 +241,52 @@ def update_status(db) -> dict[str, int]:
     database's tables. ``db``: a path or a ``sqlite_utils.Database``. Returns counts by status."""
     db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
     with db.conn:
-        _ensure_schema(db)
-        docs = {r["id"]: r for r in db.query("select id, label, issued_date from documents")}
-        evidence = _evidence(db, docs)
-        by_doc: dict[str, list[dict]] = {}
-        for e in evidence:
-            by_doc.setdefault(e["document_id"], []).append(e)
-        status = {d: derive(by_doc.get(d, [])) for d in docs}
-        db.execute(f"delete from {EVIDENCE_TABLE}")
-        if evidence:
-            db[EVIDENCE_TABLE].insert_all(sorted(evidence, key=lambda r: r["id"]), batch_size=500)
-        db.conn.executemany("update documents set status = ?, status_since = ?, status_by = ? where id = ?",
-                            [(*status[d], d) for d in sorted(docs)])
-        marks = ",".join("?" * len(WARNING_CODES))
-        db.execute(f"delete from warnings where code in ({marks})", list(WARNING_CODES))
-        warnings = _basis_warnings(db, docs, status)
-        if warnings:
-            db["warnings"].insert_all(sorted(warnings, key=lambda r: r["id"]), replace=True)
+        ensure_schema(db)
+    with db.conn:
+        return refresh_status(db)
+
+
+def _executemany(db: sqlite_utils.Database, sql: str, rows: list[tuple]) -> None:
+    if rows:
+        db.conn.executemany(sql, rows)
+
+
+def refresh_status(db: sqlite_utils.Database) -> dict[str, int]:
+    """:func:`update_status` inside the caller's transaction (nothing here commits); rows are
+    written only where they change."""
+    docs = {r["id"]: r for r in db.query("select id, label, issued_date from documents")}
+    evidence = _evidence(db, docs)
+    by_doc: dict[str, list[dict]] = {}
+    for e in evidence:
+        by_doc.setdefault(e["document_id"], []).append(e)
+    status = {d: derive(by_doc.get(d, [])) for d in docs}
+    old = {r[0]: tuple(r[1:]) for r in db.conn.execute(
+        "select id, status, status_since, status_by from documents")}
+    _executemany(db, "update documents set status = ?, status_since = ?, status_by = ? where id = ?",
+                 [(*status[d], d) for d in sorted(docs) if old.get(d) != tuple(status[d])])
+    cols = list(EVIDENCE_COLUMNS)
+    _sync(db, EVIDENCE_TABLE, cols, sorted(evidence, key=lambda r: r["id"]), "1")
+    marks = ",".join("?" * len(WARNING_CODES))
+    warnings = _basis_warnings(db, docs, status)
+    _sync(db, "warnings", ["id", "document_id", "code", "detail"], sorted(warnings, key=lambda r: r["id"]),
+          f"code in ({marks})", list(WARNING_CODES))
     counts: dict[str, int] = {}
     for st, _, _ in status.values():
         counts[st] = counts.get(st, 0) + 1
     return counts
+
+
+def _sync(db: sqlite_utils.Database, table: str, cols: list[str], rows: list[dict], where: str,
+          params: list | None = None) -> None:
+    """Make the rows of ``table`` matching ``where`` equal to ``rows`` (by id), touching only
+    those that differ."""
+    have = {r[0]: tuple(r) for r in db.conn.execute(
+        f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] where {where}", params or [])}
+    want = {r["id"]: tuple(r[c] for c in cols) for r in rows}
+    _executemany(db, f"delete from [{table}] where id = ?", [(i,) for i in sorted(set(have) - set(want))])
+    _executemany(db, f"insert or replace into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                     f"values ({', '.join('?' * len(cols))})",
+                 [want[i] for i in sorted(want) if have.get(i) != want[i]])
 
 
 # --- reading it back ------------------------------------------------------------------------
