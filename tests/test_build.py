@@ -231,19 +231,19 @@ import sys, time
 sys.path[:0] = [{tests!r}, {root!r}]
 from pathlib import Path
 import build_fixtures as bf
-import pipeline.store.publish as P
+import pipeline.store.incremental as I
+import pipeline.run.build as B
 from pipeline.run.build import build_database
 
+B.code_fingerprint = lambda: "test"     # as in this test run: the build updates in place
+
 stage = {stage!r}
-original = P.publish
-def publish(extractions, sources, path):
-    if stage == "mid-publish":          # a partial file beside the old database
-        Path(path).write_bytes(b"SQLite format 3\\x00 half written")
-        print("PUBLISHING", flush=True); time.sleep(60)
-    original(extractions, sources, path)
-    if stage == "before-swap":          # complete, not yet swapped in
-        print("PUBLISHED", flush=True); time.sleep(60)
-P.publish = publish
+def hold(word):
+    print(word, flush=True); time.sleep(60)
+if stage == "mid-publish":              # rows of the new source written, not committed
+    I.ON_SOURCE = lambda: hold("PUBLISHING")
+if stage == "before-commit":            # every table brought up to date, not committed
+    I.BEFORE_COMMIT = lambda: hold("PUBLISHED")
 build_database([Path({raw!r})], Path({db!r}), workers={workers}, progress=False,
                extractor=bf.slow_extract, version=bf.VERSION)
 print("DONE", flush=True)
@@ -254,7 +254,7 @@ print("DONE", flush=True)
     ("extracting", "EXTRACTING", 1),
     ("extracting", "EXTRACTING", 2),
     ("mid-publish", "PUBLISHING", 2),
-    ("before-swap", "PUBLISHED", 1),
+    ("before-commit", "PUBLISHED", 1),
 ])
 def test_killing_the_build_leaves_the_previous_database(tmp_path, stage, signal_word, workers):
     raw, db = make_corpus(tmp_path, 3), tmp_path / "out" / "v.db"
