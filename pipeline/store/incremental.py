@@ -211,6 +211,7 @@ class Publisher:
         self._agencies()
         self._localities()
         self._standards()
+        self._unused_codes()
         from pipeline.store.graph import store_metrics_sql
         from pipeline.store.status import refresh_status
 
@@ -570,6 +571,16 @@ class Publisher:
             if old.get(uid) != new[uid]:
                 con.execute(f"insert or replace into localities ({', '.join(LOCALITY_COLUMNS)}) "
                             f"values ({', '.join('?' * len(LOCALITY_COLUMNS))})", new[uid])
+
+    def _unused_codes(self) -> None:
+        """A kind or role outside the vocabularies is a row while something uses it."""
+        kinds, roles = set(gazetteer.kinds()), {r["code"] for r in self.labels["roles"]}
+        for table, known, used in (("doc_types", kinds, "select 1 from documents where doc_type = ?"),
+                                   ("roles", roles, "select 1 from task_agencies where role = ?")):
+            for rid, code in self.con.execute(f"select id, code from {table}").fetchall():
+                if code not in known and not self.con.execute(used + " limit 1", (rid,)).fetchone():
+                    self.con.execute(f"delete from {table} where id = ?", (rid,))
+                    (self.type_ids if table == "doc_types" else self.role_ids).pop(code, None)
 
     def _standards(self) -> None:
         con = self.con

@@ -87,9 +87,11 @@ def _on_cluster(client, func, tasks: list, timeout: float | None) -> Iterator[tu
     submit()
     while flight:
         first = min(t for _, t in flight.values())
-        done = wait(list(flight), timeout=max(0.05, first + timeout - time.monotonic()),
-                    return_when="FIRST_COMPLETED").done
-        for f in done:
+        try:
+            wait(list(flight), timeout=max(0.05, first + timeout - time.monotonic()), return_when="FIRST_COMPLETED")
+        except TimeoutError:  # nothing finished in time: look for the one over its budget
+            pass
+        for f in [f for f in flight if f.done()]:
             i, _ = flight.pop(f)
             yield i, f.result()
         now = time.monotonic()
