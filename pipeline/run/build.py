@@ -57,7 +57,9 @@ class BuildReport:
     needs_ocr: int = 0
     duplicates: int = 0
     unchanged: bool = False  # nothing changed: the database was left as it was
+    in_place: bool = False  # the database was updated in place (not written anew)
     seconds: float = 0.0
+    export_seconds: float = 0.0  # of which writing the graph exports
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
     def summary(self) -> str:
@@ -447,8 +449,7 @@ def build_database(
                 sha = "unreadable:" + hashlib.sha256(f"{display}:{exc}".encode()).hexdigest()
         entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
 
-    vkey = hashlib.sha256(json.dumps([full_version, code_fingerprint(), ocr, timeout]).encode()).hexdigest()
-    key = hashlib.sha256(json.dumps([vkey, [(e["path"], e["sha256"]) for e in entries]]).encode()).hexdigest()
+    vkey, key = _keys(entries, full_version, ocr, timeout)
     if manifest.get("key") == key and out.exists() and manifest.get("db") == _stat_key(out):
         counts = manifest.get("counts", {})
         report.unchanged = True
@@ -520,7 +521,10 @@ def build_database(
     finally:
         items.close()
         bar.close()
+    report.in_place = in_place
+    t_export = time.perf_counter()
     _export_graphs(out)
+    report.export_seconds = time.perf_counter() - t_export
 
     counts = _db_counts(out)
     report.documents = counts.get("documents", 0)
@@ -530,13 +534,38 @@ def build_database(
     report.errors = _db_errors(out)
     for path, reason in report.errors:
         _say(f"vanban: {path}: {reason}")
-    write_json_atomic(manifest_file, {
-        "key": key, "vkey": vkey, "db": _stat_key(out), "counts": counts, "errors": report.errors,
-        "files": {e["path"]: {"sha256": e["sha256"], "stat": e["stat"]} for e in entries},
-    })
+    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, entries)
     cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _write_manifest(path: Path, key: str, vkey: str, out: Path, counts: dict, errors: list,
+                    entries: list[dict]) -> None:
+    write_json_atomic(path, {
+        "key": key, "vkey": vkey, "db": _stat_key(out), "counts": counts, "errors": errors,
+        "files": {e["path"]: {"sha256": e["sha256"], "stat": e["stat"]} for e in entries},
+    })
+
+
+def _keys(entries: list[dict], full_version: str, ocr: bool, timeout: float | None) -> tuple[str, str]:
+    vkey = hashlib.sha256(json.dumps([full_version, code_fingerprint(), ocr, timeout]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([vkey, [(e["path"], e["sha256"]) for e in entries]]).encode()).hexdigest()
+    return vkey, key
+
+
+def adopt_database(inputs: list[Path], out: Path, *, version: str | None = None, ocr: bool = True,
+                   timeout: float | None = DEFAULT_TIMEOUT, cache_dir: Path | None = None) -> None:
+    """Record ``out`` as the build of ``inputs`` (its manifest), as if :func:`build_database`
+    had just written it: for a database published by other means (the scale benchmark writes
+    one from templated extraction results), so that the next build updates it in place."""
+    out = Path(out)
+    cache_root = Path(cache_dir) if cache_dir else out.parent / ".cache"
+    if version is None:
+        version = default_extractor()[1]
+    entries = [{"path": d, "file": p, "sha256": sha256_file(p), "stat": _stat_key(p)} for d, p in discover(inputs)]
+    vkey, key = _keys(entries, f"{version}+ingest{INGEST_VERSION}", ocr, timeout)
+    _write_manifest(_manifest_path(cache_root, out), key, vkey, out, _db_counts(out), _db_errors(out), entries)
 
 
 def _changes(entries: list[dict], before: dict[str, str] | None) -> tuple[list[dict], list[str]]:
