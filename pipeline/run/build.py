@@ -83,23 +83,27 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
     a file named explicitly is always taken (it fails later if it is not readable)."""
     found: dict[str, tuple[str, Path]] = {}
 
-    def add(display: str, p: Path) -> None:
-        try:
-            key = str(p.resolve())
-        except OSError:
-            key = display
+    def add(display: str, p: Path, key: str | None = None) -> None:
+        if key is None:
+            try:
+                key = str(p.resolve())
+            except OSError:
+                key = display
         found.setdefault(key, (display, p))
 
     for inp in inputs:
         p = Path(inp)
         if p.is_dir():
+            base = str(p.resolve())  # once per folder: a file's own path is its key beneath it
+            top = str(p)
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                rel = os.path.relpath(root, top)
                 for name in sorted(files):
-                    if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
+                    if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUFFIXES:
                         continue
-                    fp = Path(root) / name
-                    add(fp.as_posix(), fp)
+                    fp = Path(root, name)
+                    add(fp.as_posix(), fp, os.path.normpath(os.path.join(base, rel, name)))
         else:
             add(p.as_posix(), p)
     return sorted(found.values(), key=lambda t: t[0])

@@ -385,91 +385,153 @@ def _stream(con) -> tuple:
     return nodes(), edges()
 
 
-def _graphml(fh, nodes, edges) -> None:
-    from xml.sax.saxutils import escape, quoteattr
+_XML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;",
+                              "\r": "&#13;", "\t": "&#9;"})
 
-    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
-    for i, (name, typ) in enumerate(NODE_ATTRS):
-        fh.write(f'<key id="n{i}" for="node" attr.name="{name}" attr.type="{typ}" />\n')
-    for i, (name, typ) in enumerate(EDGE_ATTRS):
-        fh.write(f'<key id="e{i}" for="edge" attr.name="{name}" attr.type="{typ}" />\n')
-    fh.write('<graph edgedefault="directed">\n')
-    nkey = {n: f"n{i}" for i, (n, _) in enumerate(NODE_ATTRS)}
-    ekey = {n: f"e{i}" for i, (n, _) in enumerate(EDGE_ATTRS)}
-    for nid, attrs in nodes:
-        data = "".join(f'<data key="{nkey[k]}">{escape(str(v))}</data>' for k, v in attrs.items())
-        fh.write(f"<node id={quoteattr(nid)}>{data}</node>\n")
-    for u, v, key, attrs in edges:
-        data = "".join(f'<data key="{ekey[k]}">{escape(str(x))}</data>' for k, x in attrs.items())
-        fh.write(f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>{data}</edge>\n")
-    fh.write("</graph>\n</graphml>\n")
+
+def _x(value) -> str:
+    """Text for an XML attribute or element (double-quoted attributes)."""
+    return str(value).translate(_XML_SPECIAL)
+
+
+class _GraphML:
+    def __init__(self, fh):
+        self.fh = fh
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+        for i, (name, typ) in enumerate(NODE_ATTRS):
+            fh.write(f'<key id="n{i}" for="node" attr.name="{name}" attr.type="{typ}" />\n')
+        for i, (name, typ) in enumerate(EDGE_ATTRS):
+            fh.write(f'<key id="e{i}" for="edge" attr.name="{name}" attr.type="{typ}" />\n')
+        fh.write('<graph edgedefault="directed">\n')
+        self.nkey = {n: f"n{i}" for i, (n, _) in enumerate(NODE_ATTRS)}
+        self.ekey = {n: f"e{i}" for i, (n, _) in enumerate(EDGE_ATTRS)}
+
+    def node(self, nid, attrs) -> None:
+        data = "".join(f'<data key="{self.nkey[k]}">{_x(v)}</data>' for k, v in attrs.items())
+        self.fh.write(f'<node id="{_x(nid)}">{data}</node>\n')
+
+    def edges_start(self) -> None:
+        pass
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        data = "".join(f'<data key="{self.ekey[k]}">{_x(x)}</data>' for k, x in attrs.items())
+        self.fh.write(f'<edge source="{_x(u)}" target="{_x(v)}" id="{_x(key)}">{data}</edge>\n')
+
+    def end(self) -> None:
+        self.fh.write("</graph>\n</graphml>\n")
 
 
 _GEXF_TYPES = {"string": "string", "long": "long", "double": "double"}
 
 
-def _gexf(fh, nodes, edges) -> None:
-    from xml.sax.saxutils import quoteattr
+class _GEXF:
+    def __init__(self, fh):
+        self.fh = fh
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" '
+                 'version="1.2">\n<graph defaultedgetype="directed" mode="static">\n')
+        for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
+            fh.write(f'<attributes class="{cls}" mode="static">\n')
+            for i, (name, typ) in enumerate(attrs):
+                fh.write(f'<attribute id="{i}" title="{name}" type="{_GEXF_TYPES[typ]}" />\n')
+            fh.write("</attributes>\n")
+        self.nidx = {n: i for i, (n, _) in enumerate(NODE_ATTRS)}
+        self.eidx = {n: i for i, (n, _) in enumerate(EDGE_ATTRS)}
+        fh.write("<nodes>\n")
 
-    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" '
-             'version="1.2">\n<graph defaultedgetype="directed" mode="static">\n')
-    for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
-        fh.write(f'<attributes class="{cls}" mode="static">\n')
-        for i, (name, typ) in enumerate(attrs):
-            fh.write(f'<attribute id="{i}" title="{name}" type="{_GEXF_TYPES[typ]}" />\n')
-        fh.write("</attributes>\n")
-    nidx = {n: i for i, (n, _) in enumerate(NODE_ATTRS)}
-    eidx = {n: i for i, (n, _) in enumerate(EDGE_ATTRS)}
-    fh.write("<nodes>\n")
-    for nid, attrs in nodes:
-        vals = "".join(f'<attvalue for="{nidx[k]}" value={quoteattr(str(v))} />' for k, v in attrs.items())
-        label = quoteattr(str(attrs.get("label", nid)))
-        fh.write(f"<node id={quoteattr(nid)} label={label}><attvalues>{vals}</attvalues></node>\n")
-    fh.write("</nodes>\n<edges>\n")
-    for n, (u, v, key, attrs) in enumerate(edges):
-        vals = "".join(f'<attvalue for="{eidx[k]}" value={quoteattr(str(x))} />' for k, x in attrs.items())
-        fh.write(f"<edge id=\"{n}\" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(key)}>"
-                 f"<attvalues>{vals}</attvalues></edge>\n")
-    fh.write("</edges>\n</graph>\n</gexf>\n")
+    def node(self, nid, attrs) -> None:
+        vals = "".join(f'<attvalue for="{self.nidx[k]}" value="{_x(v)}" />' for k, v in attrs.items())
+        label = _x(attrs.get("label", nid))
+        self.fh.write(f'<node id="{_x(nid)}" label="{label}"><attvalues>{vals}</attvalues></node>\n')
+
+    def edges_start(self) -> None:
+        self.fh.write("</nodes>\n<edges>\n")
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        vals = "".join(f'<attvalue for="{self.eidx[k]}" value="{_x(x)}" />' for k, x in attrs.items())
+        self.fh.write(f'<edge id="{n}" source="{_x(u)}" target="{_x(v)}" label="{_x(key)}">'
+                      f"<attvalues>{vals}</attvalues></edge>\n")
+
+    def end(self) -> None:
+        self.fh.write("</edges>\n</graph>\n</gexf>\n")
 
 
-def _json(fh, nodes, edges) -> None:
+class _JSON:
     """networkx node-link form (``nx.node_link_graph(data, edges="edges")`` reads it back)."""
-    fh.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [')
-    for i, (nid, attrs) in enumerate(nodes):
-        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "id": nid}, ensure_ascii=False, sort_keys=True))
-    fh.write('\n],\n"edges": [')
-    for i, (u, v, key, attrs) in enumerate(edges):
-        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "source": u, "target": v, "key": key},
-                                                        ensure_ascii=False, sort_keys=True))
-    fh.write("\n]}\n")
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.first = True
+        self.dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        fh.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [')
+
+    def node(self, nid, attrs) -> None:
+        self.fh.write(("\n" if self.first else ",\n") + self.dumps({**attrs, "id": nid}))
+        self.first = False
+
+    def edges_start(self) -> None:
+        self.fh.write('\n],\n"edges": [')
+        self.first = True
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        self.fh.write(("\n" if self.first else ",\n")
+                      + self.dumps({**attrs, "source": u, "target": v, "key": key}))
+        self.first = False
+
+    def end(self) -> None:
+        self.fh.write("\n]}\n")
 
 
-_WRITERS = {"graphml": _graphml, "gexf": _gexf, "json": _json}
+_WRITERS = {"graphml": _GraphML, "gexf": _GEXF, "json": _JSON}
+
+
+def stream_exports(db_path: str | Path, targets: dict[str, str | Path]) -> list[Path]:
+    """Write exports of a published database (``{format: path}``) in one pass over its rows
+    (memory does not grow with the corpus), each through a temporary file so a reader never
+    sees half of one."""
+    import sqlite3
+
+    for fmt in targets:
+        if fmt not in _WRITERS:
+            raise ValueError(f"format must be one of {FORMATS}")
+    paths = {fmt: Path(p) for fmt, p in targets.items()}
+    tmps = {fmt: p.with_name(f".{p.name}.tmp-{os.getpid()}") for fmt, p in paths.items()}
+    handles = []
+    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        for fmt, tmp in tmps.items():
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            handles.append(open(tmp, "w", encoding="utf-8", buffering=1 << 20))
+        writers = [_WRITERS[fmt](fh) for fmt, fh in zip(tmps, handles)]
+        nodes, edges = _stream(con)
+        for nid, attrs in nodes:
+            for w in writers:
+                w.node(nid, attrs)
+        for w in writers:
+            w.edges_start()
+        for n, (u, v, key, attrs) in enumerate(edges):
+            for w in writers:
+                w.edge(n, u, v, key, attrs)
+        for w in writers:
+            w.end()
+        for fh in handles:
+            fh.close()
+        for fmt in tmps:
+            os.replace(tmps[fmt], paths[fmt])
+    finally:
+        con.close()
+        for fh in handles:
+            fh.close()
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+    return list(paths.values())
 
 
 def stream_export(db_path: str | Path, path: str | Path, fmt: str) -> Path:
-    """Write one export of a published database row by row (memory does not grow with the
-    corpus), through a temporary file so a reader never sees half of one."""
-    import sqlite3
-
-    if fmt not in _WRITERS:
-        raise ValueError(f"format must be one of {FORMATS}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            _WRITERS[fmt](fh, *_stream(con))
-        os.replace(tmp, path)
-    finally:
-        con.close()
-        tmp.unlink(missing_ok=True)
-    return path
+    """One export of a published database, written row by row."""
+    return stream_exports(db_path, {fmt: path})[0]
 
 
 def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
     db_path = Path(db_path)
-    return [stream_export(db_path, db_path.with_name(f"{db_path.stem}.{fmt}"), fmt) for fmt in formats]
+    return stream_exports(db_path, {fmt: db_path.with_name(f"{db_path.stem}.{fmt}") for fmt in formats})
