@@ -60,6 +60,7 @@ class BuildReport:
     in_place: bool = False  # the database was updated in place (not written anew)
     seconds: float = 0.0
     export_seconds: float = 0.0  # of which writing the graph exports
+    wait_seconds: float = 0.0  # of which waiting for the workers' results (reading, extraction)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
     def summary(self) -> str:
@@ -415,6 +416,7 @@ def build_database(
     runner: Runner | None = None,
     cache_dir: Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    exports: str = "wait",
 ) -> BuildReport:
     """Build ``out`` from every .txt/.pdf under ``inputs``; see the module docstring.
 
@@ -422,7 +424,10 @@ def build_database(
     ``EXTRACTOR_VERSION``; ``runner`` to a process pool of ``workers`` (see
     :mod:`pipeline.run.runners.dask_runner` for a cluster); ``ocr=False`` leaves scans as
     ``needs_ocr``; ``cache_dir`` defaults to ``<out dir>/.cache``; ``timeout`` is each
-    file's time budget in seconds in the process pool (``None``: no limit).
+    file's time budget in seconds (``None``: no limit); ``exports``: the graph exports are
+    written before the build returns (``"wait"``), by a detached process once the database
+    is committed (``"background"``: they take seconds per 100,000 documents, the update in
+    place does not), or not at all (``"none"``).
     """
     t0 = time.perf_counter()
     out = Path(out)
@@ -506,7 +511,8 @@ def build_database(
     bar = _tqdm.tqdm(total=len(tasks), desc="vanban", unit="file", file=sys.stderr,
                      disable=not progress or not tasks, dynamic_ncols=True)
 
-    def on_result(i: int, entry: dict) -> None:
+    def on_result(i: int, entry: dict, waited: float) -> None:
+        report.wait_seconds += waited
         if entry.get("timeout") is not None and tasks[i][4] is not None:
             cache.put(tasks[i][1], entry)  # not again until the budget grows
         report.processed += 1
@@ -527,7 +533,10 @@ def build_database(
         bar.close()
     report.in_place = in_place
     t_export = time.perf_counter()
-    _export_graphs(out)
+    if exports == "background":
+        _export_in_background(out)
+    elif exports != "none":
+        _export_graphs(out)
     report.export_seconds = time.perf_counter() - t_export
 
     counts = _db_counts(out)
@@ -600,7 +609,7 @@ def _start(run: Runner, tasks: list[Task], timeout: float | None) -> Iterator[tu
 
 
 def _stream(todo: list[dict], canonical: dict[str, str], tasks: list[Task], results: Iterator,
-            cache: ResultCache, on_result: Callable[[int, dict], None]):
+            cache: ResultCache, on_result: Callable[[int, dict, float], None]):
     """``(source row, Extraction or None)`` for each source to publish, in path order, as the
     workers finish them: a worker's result is held only until the paths with its content have
     gone by, a cached one is read when its turn comes — never the whole corpus at once."""
@@ -614,8 +623,9 @@ def _stream(todo: list[dict], canonical: dict[str, str], tasks: list[Task], resu
             sha, path = e["sha256"], e["path"]
             if sha in index:
                 while sha not in held:
+                    t = time.perf_counter()
                     i, entry = next(results)
-                    on_result(i, entry)
+                    on_result(i, entry, time.perf_counter() - t)
                     held[tasks[i][1]] = entry
                 entry = held[sha]
             else:
@@ -657,6 +667,15 @@ def _export_graphs(out: Path) -> None:
         export_database(out)
     except Exception as exc:  # the database is in place; a failed export must not undo it
         _say(f"vanban: {out}: graph export failed: {type(exc).__name__}: {exc}")
+
+
+def _export_in_background(out: Path) -> None:
+    """The exports written by a detached process (each file replaced whole when done)."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "pipeline.store.graph", str(out)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     cwd=str(Path(__file__).resolve().parents[2]))
 
 
 def _publish_atomically(items, out: Path) -> None:

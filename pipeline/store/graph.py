@@ -535,3 +535,9 @@ def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> 
     """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
     db_path = Path(db_path)
     return stream_exports(db_path, {fmt: db_path.with_name(f"{db_path.stem}.{fmt}") for fmt in formats})
+
+
+if __name__ == "__main__":  # the build's exports in the background: python -m pipeline.store.graph DB
+    import sys
+
+    export_database(sys.argv[1])

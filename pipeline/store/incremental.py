@@ -49,6 +49,7 @@ RAW_TABLES = {
               "spans text, primary key (path, seq)"),
     "_agency_names": "document_id text, agency_id text, spelling text, locality text, n integer",
     "_standard_codes": "document_id text, standard_id text, code text",
+    "_state": "key text primary key, value text",
 }
 RAW_INDEXES = [
     ("_keys", ("k_type", "k_ident", "k_issuer", "k_year")), ("_keys", ("resolved_id", "seq", "path")),
@@ -72,6 +73,13 @@ NOT_UNDER_COMMITTEE = (None, "people_committee", "people_council", "group", "par
 # Test hooks (a build killed mid-publish): called after each source, and before the commit.
 ON_SOURCE: Callable[[], None] | None = None
 BEFORE_COMMIT: Callable[[], None] | None = None
+
+
+class _Unit:
+    """What a kept resolution needs of a gazetteer unit."""
+
+    def __init__(self, id: str, code: int | None, level: str | None):  # noqa: A002
+        self.id, self.code, self.level = id, code, level
 
 
 def _insert(con, table: str, rows: list[dict], replace: bool = False) -> None:
@@ -534,8 +542,21 @@ class Publisher:
         locs = [r[0] for r in con.execute("select locality from agencies where locality is not null order by id")]
         doc_locs = [r[0] for r in con.execute("select distinct issuer_locality from documents "
                                               "where issuer_locality is not null order by issuer_locality")]
-        gaz = Gazetteer(division_hints(names, locs + doc_locs))
-        unit_of = {fold_key(x): gaz.resolve(x) for x in sorted(set(locs + doc_locs))}
+        # The gazetteer is consulted only when the names or localities in use changed: otherwise
+        # the last resolution (kept in _state) places new rows.
+        digest = short_hash(json.dumps([names, locs, doc_locs], ensure_ascii=False), length=32)
+        kept = self.con.execute("select value from _state where key = 'localities'").fetchone()
+        kept = json.loads(kept[0]) if kept else {}
+        if kept.get("digest") == digest:
+            unit_of = {k: _Unit(*v) for k, v in kept["units"].items() if v}
+            gaz = None
+        else:
+            gaz = Gazetteer(division_hints(names, locs + doc_locs))
+            unit_of = {fold_key(x): gaz.resolve(x) for x in sorted(set(locs + doc_locs))}
+            self.con.execute("insert or replace into _state (key, value) values ('localities', ?)", (json.dumps({
+                "digest": digest, "units": {k: [u.id, u.code, u.level] if u else None for k, u in unit_of.items()}},
+                ensure_ascii=False, sort_keys=True),))
+        unit_of = {k: u for k, u in unit_of.items() if u}
         for loc in doc_locs:
             unit = unit_of.get(fold_key(loc))
             uid = unit.id if unit else None
@@ -559,6 +580,8 @@ class Publisher:
             if sets:
                 con.execute(f"update agencies set {', '.join(f'[{c}] = ?' for c in sets)} where id = ?",
                             [want[c] for c in sets] + [aid])
+        if gaz is None:
+            return  # the same units as last time
         new = {}
         for uid in sorted(gaz.units):
             u = gaz.units[uid]
