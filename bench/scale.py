@@ -202,7 +202,22 @@ def template_extraction(i: int, path: str, text: str):
         starts.append(pos)
         pos += len(line) + 1
     body = "\n".join(lines)
-    return Extraction(contract, {}, NormalisedText(body, len(body), starts, [(1, k) for k in range(len(lines))]))
+    return Extraction(contract, _provenance(contract, body), NormalisedText(body, len(body), starts,
+                                                                           [(1, k) for k in range(len(lines))]))
+
+
+def _provenance(contract: dict, body: str) -> dict:
+    """Where each item is printed, as an extractor gives it (so publishing need not search)."""
+    from pipeline.core.models import Span
+
+    def at(needle: str | None) -> list:
+        k = body.find(needle) if needle else -1
+        return [Span(k, k + len(needle), 1, needle)] if k >= 0 else []
+
+    return {"citations": [at(c["number"]) for c in contract["citations"]],
+            "agencies": [at(a["name"]) for a in contract["agencies"]],
+            "tasks": [at(t["text"]) for t in contract["tasks"]],
+            "deadlines": [at(d["text"]) for d in contract["deadlines"]]}
 
 
 def write_database(folder: Path, out: Path) -> int:

@@ -2,8 +2,6 @@
 build caches per source and what the database keeps to re-derive a document's rows."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from pipeline.core.models import Extraction, NormalisedText, Span
 
 
@@ -41,7 +39,9 @@ def extraction_to_json(e: Extraction) -> dict:
     return {
         "contract": e.contract,
         "provenance": _prov_to_json(e.provenance or {}),
-        "text": asdict(e.text) if e.text is not None else None,
+        "text": None if e.text is None else {  # the fields of NormalisedText (asdict, without its deep copies)
+            "text": e.text.text, "footnote_start": e.text.footnote_start, "line_starts": list(e.text.line_starts),
+            "line_origins": [list(o) for o in e.text.line_origins]},
     }
 
 
