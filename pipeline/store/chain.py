@@ -50,8 +50,17 @@ def _lines(con, number, here, there, arrow, direction, max_depth, limit) -> list
         return docs[did]
 
     def children(node: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in con.execute(
-            f"select {there}, relation from citations where {here} = ?", (node,))]
+        # the neighbours and their rows in one indexed query per document shown
+        out = []
+        for r in con.execute(f"""select c.relation, d.id, d.label, d.number, d.issuer, d.issued_date, d.year,
+                                        d.ingested, t.code as kind
+                                 from citations c join documents d on d.id = c.{there}
+                                 left join doc_types t on t.id = d.doc_type where c.{here} = ?""", (node,)):
+            row = dict(r)
+            relation = row.pop("relation")
+            docs.setdefault(row["id"], row)
+            out.append((row["id"], relation))
+        return out
 
     roots = {r["id"]: dict(r) for col in ("number", "id")  # indexed; a label differs from the
              for r in con.execute(_DOC_SQL + f" where d.{col} = ?", (number,))}  # number only unnumbered
