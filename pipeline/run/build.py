@@ -3,18 +3,23 @@
 * **Incremental.** Each source is keyed by the sha256 of its bytes and the version of the
   readers and extractors; its result (contract, provenance, normalised text, or the reason
   it failed) is cached in ``<out dir>/.cache/<sha>-<version>.json``, so only new or changed
-  files are read. Files that left the inputs leave the database, since it is rebuilt from
-  the current file list. When the manifest — every (path, sha256) plus the version and a
+  files are read. When the manifest — every (path, sha256) plus the version and a
   fingerprint of the code — is unchanged and the database is still the one we wrote, the
   build returns at once (file hashes are reused while size, mtime and inode stand).
+* **Published in place.** When the database is the one the last build wrote, with the same
+  code and settings, only the new, changed and removed sources are published into it
+  (:func:`pipeline.store.publish.publish_stream`: their rows, their citations' targets in
+  both directions, the aggregates and graph measures they touch) inside one transaction, so
+  a build killed at any moment leaves the previous database intact. Otherwise a new file is
+  written beside the old one and swapped in with ``os.replace``.
+* **Bounded memory.** Results stream from the workers to the database in path order: a
+  worker's result is held only until its turn, a cached one is read when its turn comes.
 * **Parallel.** Reading and extraction run in ``workers`` processes (default: the CPU
-  count); results are assembled in path order, so the database is the same for any N.
+  count); results are published in path order, so the database is the same for any N.
   A reader that kills its process (a segfault deep in a PDF library) costs that file only,
   and so does a file that runs past its time budget (``timeout``, default 60 s): it is
-  recorded as an error "took over N s" and its worker is replaced.
-* **Atomic.** :func:`pipeline.store.publish.publish` writes a temporary file beside the old
-  database, which is then swapped in with ``os.replace``: a build killed at any moment
-  leaves the previous database intact.
+  recorded as an error "took over N s" and its worker is replaced (in process and on Dask,
+  see :func:`run_with_budget` and :mod:`pipeline.run.runners.dask_runner`).
 * **Robust.** A file that cannot be read prints one line ``vanban: <path>: <reason>``, gets
   a row in ``sources`` with its status (``error``, ``needs_ocr``), and the batch goes on. The
   same bytes under a second name are one document with two sources (``duplicate``).

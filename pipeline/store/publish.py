@@ -208,7 +208,7 @@ def publish_stream(items: Iterable[tuple[dict, Extraction | None]], db_path: str
         else:
             con.execute("PRAGMA journal_mode = DELETE")
             con.execute("PRAGMA synchronous = FULL")
-        con.execute("PRAGMA cache_size = -65536")  # 64 MB of pages, whatever the corpus size
+        con.execute("PRAGMA cache_size = -32768")  # 32 MB of pages, whatever the corpus size
         con.execute("BEGIN IMMEDIATE")
         try:
             pub = Publisher(con, labels())

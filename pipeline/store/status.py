@@ -251,29 +251,44 @@ def _executemany(db: sqlite_utils.Database, sql: str, rows: list[tuple]) -> None
         db.conn.executemany(sql, rows)
 
 
+class _Docs:
+    """``id → {label, issued_date}`` read on demand (the corpus is not held in memory)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.rows: dict[str, dict | None] = {}
+
+    def get(self, did):
+        if did not in self.rows:
+            row = self.db.conn.execute("select id, label, issued_date from documents where id = ?", (did,)).fetchone()
+            self.rows[did] = dict(zip(("id", "label", "issued_date"), row)) if row else None
+        return self.rows[did]
+
+
 def refresh_status(db: sqlite_utils.Database) -> dict[str, int]:
     """:func:`update_status` inside the caller's transaction (nothing here commits); rows are
-    written only where they change."""
-    docs = {r["id"]: r for r in db.query("select id, label, issued_date from documents")}
+    written only where they change, and only documents acted on are held in memory."""
+    docs = _Docs(db)
     evidence = _evidence(db, docs)
     by_doc: dict[str, list[dict]] = {}
     for e in evidence:
         by_doc.setdefault(e["document_id"], []).append(e)
-    status = {d: derive(by_doc.get(d, [])) for d in docs}
-    old = {r[0]: tuple(r[1:]) for r in db.conn.execute(
-        "select id, status, status_since, status_by from documents")}
-    _executemany(db, "update documents set status = ?, status_since = ?, status_by = ? where id = ?",
-                 [(*status[d], d) for d in sorted(docs) if old.get(d) != tuple(status[d])])
+    status = {d: derive(events) for d, events in by_doc.items()}
     cols = list(EVIDENCE_COLUMNS)
     _sync(db, EVIDENCE_TABLE, cols, sorted(evidence, key=lambda r: r["id"]), "1")
+    old = {r[0]: tuple(r[1:]) for r in db.conn.execute(
+        f"select id, status, status_since, status_by from documents where id in "
+        f"(select document_id from {EVIDENCE_TABLE})")}
+    _executemany(db, "update documents set status = ?, status_since = ?, status_by = ? where id = ?",
+                 [(*status[d], d) for d in sorted(status) if old.get(d) != tuple(status[d])])
+    db.conn.execute(f"""update documents set status = 'in_force', status_since = null, status_by = null
+        where (status is not 'in_force' or status_since is not null or status_by is not null)
+          and id not in (select document_id from {EVIDENCE_TABLE})""")
     marks = ",".join("?" * len(WARNING_CODES))
     warnings = _basis_warnings(db, docs, status)
     _sync(db, "warnings", ["id", "document_id", "code", "detail"], sorted(warnings, key=lambda r: r["id"]),
           f"code in ({marks})", list(WARNING_CODES))
-    counts: dict[str, int] = {}
-    for st, _, _ in status.values():
-        counts[st] = counts.get(st, 0) + 1
-    return counts
+    return dict(db.conn.execute("select status, count(*) from documents group by status").fetchall())
 
 
 def _sync(db: sqlite_utils.Database, table: str, cols: list[str], rows: list[dict], where: str,
