@@ -111,8 +111,9 @@ class Publisher:
     """Sources in, tables brought up to date at :meth:`finish`; all on one connection whose
     transaction the caller opened (nothing here commits)."""
 
-    def __init__(self, con: sqlite3.Connection, labels: dict):
+    def __init__(self, con: sqlite3.Connection, labels: dict, fresh: bool = False):
         self.con = con
+        self.fresh = fresh  # an empty database: nothing to remove before adding
         self.labels = labels
         self.kind_names = {code: k["vi"] for code, k in gazetteer.kinds().items()}
         self.type_ids = dict(con.execute("select code, id from doc_types"))
@@ -145,7 +146,8 @@ class Publisher:
     def add(self, source: dict, extraction: Extraction | None) -> None:
         """A new or changed source (its row for ``sources``; its Extraction when it was read)."""
         path = source["path"]
-        self.remove(path)
+        if not self.fresh:
+            self.remove(path)
         conf = source.get("ocr_confidence")
         pages = []
         if isinstance(conf, (list, tuple)):

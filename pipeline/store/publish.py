@@ -211,7 +211,7 @@ def publish_stream(items: Iterable[tuple[dict, Extraction | None]], db_path: str
         con.execute("PRAGMA cache_size = -32768")  # 32 MB of pages, whatever the corpus size
         con.execute("BEGIN IMMEDIATE")
         try:
-            pub = Publisher(con, labels())
+            pub = Publisher(con, labels(), fresh=fresh)
             for path in removed:
                 pub.remove(path)
             for source, extraction in items:
