@@ -127,11 +127,16 @@ def _child_build(folder: str, out: str, workers: int, exports: str = "wait") -> 
 
 
 def _child_write(folder: str, out: str) -> None:
+    from pipeline.store.graph import export_database
+
     t = time.perf_counter()
     docs = write_database(Path(folder), Path(out))
+    t_export = time.perf_counter()
+    export_database(Path(out))  # as a build leaves them
     seconds = time.perf_counter() - t
     own, kids = _rss()
-    print(json.dumps({"seconds": seconds, "in_build": seconds, "exports": 0.0, "documents": docs,
+    print(json.dumps({"seconds": seconds, "in_build": seconds, "exports": time.perf_counter() - t_export,
+                      "documents": docs,
                       "processed": docs, "unchanged": False, "in_place": False,
                       "rss_mb": own, "worker_rss_mb": kids}))
 
@@ -340,6 +345,11 @@ def main(argv=None) -> int:
         from pipeline.run.build import adopt_database
 
         adopt_database([Path(args.child_adopt[0])], Path(args.child_adopt[1]), ocr=False)
+        db = Path(args.child_adopt[1])
+        if not all(db.with_suffix(f".{f}").exists() for f in ("graphml", "gexf", "json")):
+            from pipeline.store.graph import export_database
+
+            export_database(db)
         print("{}")
         return 0
     say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
