@@ -234,7 +234,8 @@ def write_database(folder: Path, out: Path) -> int:
     from pipeline.store.publish import publish_stream
 
     def items():
-        for display, p in discover([folder]):
+        for display, f in discover([folder]):
+            p = Path(f)
             data = p.read_bytes()
             i = int(p.stem.rsplit("-", 1)[-1])
             yield ({"path": display, "sha256": hashlib.sha256(data).hexdigest(), "format": "txt", "pages": 1,

@@ -83,19 +83,20 @@ class BuildReport:
 # --- discovery -----------------------------------------------------------------------------
 
 
-def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
-    """(display path, file) for every .txt/.pdf under the inputs, sorted, each file once.
+def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
+    """(display path, file path) for every file vanban reads under the inputs, sorted, each
+    file once (the two are the same string: a path as the inputs name it).
     Hidden files and folders (``.cache``) and editor lock files (``~$x``) are skipped;
     a file named explicitly is always taken (it fails later if it is not readable)."""
-    found: dict[str, tuple[str, Path]] = {}
+    found: dict[str, tuple[str, str]] = {}
 
-    def add(display: str, p: Path, key: str | None = None) -> None:
+    def add(display: str, p: Path | str, key: str | None = None) -> None:
         if key is None:
             try:
                 key = str(p.resolve())
             except OSError:
                 key = display
-        found.setdefault(key, (display, p))
+        found.setdefault(key, (display, display))  # the display path is the file's path
 
     for inp in inputs:
         p = Path(inp)
@@ -108,8 +109,8 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
                 for name in sorted(files):
                     if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUFFIXES:
                         continue
-                    fp = Path(root, name)
-                    add(fp.as_posix(), fp, os.path.normpath(os.path.join(base, rel, name)))
+                    fp = os.path.join(root, name)
+                    add(fp, fp, os.path.normpath(os.path.join(base, rel, name)))
         else:
             add(p.as_posix(), p)
     return sorted(found.values(), key=lambda t: t[0])
@@ -350,9 +351,9 @@ def _crash_entry(task: Task) -> dict:
 # --- the build -----------------------------------------------------------------------------------
 
 
-def _stat_key(p: Path) -> list[int] | None:
+def _stat_key(p: Path | str) -> list[int] | None:
     try:
-        st = p.stat()
+        st = os.stat(p)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ino]
@@ -462,6 +463,7 @@ def build_database(
             except OSError as exc:
                 sha = "unreadable:" + hashlib.sha256(f"{display}:{exc}".encode()).hexdigest()
         entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
+    del files
 
     vkey, key = _keys(entries, full_version, ocr, timeout)
     if manifest.get("key") == key and out.exists() and manifest.get("db") == _stat_key(out):
@@ -485,7 +487,10 @@ def build_database(
     # settings: only the sources that changed are published. Otherwise a new file.
     in_place = (out.exists() and manifest.get("vkey") == vkey and manifest.get("db") == _stat_key(out)
                 and has_schema(out))
-    todo, removed = _changes(entries, {p: f["sha256"] for p, f in known.items()} if in_place else None)
+    before = {p: f["sha256"] for p, f in known.items()} if in_place else None
+    del manifest, known  # the last build's file list: only its (path, sha256) is needed now
+    todo, removed = _changes(entries, before)
+    del before
 
     # One read per distinct content: the first path (in order) is canonical.
     canonical: dict[str, str] = {}

@@ -216,7 +216,9 @@ def _evidence(db: sqlite_utils.Database, docs: dict[str, dict]) -> list[dict]:
 
 def _basis_warnings(db: sqlite_utils.Database, docs: dict[str, dict], status: dict[str, tuple]) -> list[dict]:
     out = []
-    for c in db.query("select citing_id, cited_id from citations where relation = 'based_on' order by id"):
+    ended = sorted(d for d, (st, _, _) in status.items() if st in TERMINAL)
+    for c in (r for d in ended for r in db.query(  # the citations of what was replaced or repealed only
+            "select id, citing_id, cited_id from citations where cited_id = ? and relation = 'based_on'", [d])):
         st, since, by = status.get(c["cited_id"], ("in_force", None, None))
         if st not in TERMINAL:
             continue
