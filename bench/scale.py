@@ -311,7 +311,7 @@ def _table(r: dict, docs: int, first_name: str) -> list[str]:
     lines = ["| measure | seconds | of which waiting for extraction | of which graph exports | "
              "peak RSS MB (build process / largest worker) |", "|---|---:|---:|---:|---:|"]
     for key, name in (("first", first_name), ("nochange", "re-run, nothing changed"),
-                      ("add_one", "add one document (read, extracted, published in place)"),
+                      ("add_one", "add one document (published in place; read and extracted unless cached)"),
                       ("add_one_bg", "add one more, graph exports in the background (`exports=\"background\"`)")):
         x = r[key]
         lines.append(f"| {name} | {x['seconds']:.2f} | {x.get('extraction_wait', 0):.2f} | {x['exports']:.2f} | "
