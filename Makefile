@@ -8,10 +8,11 @@ RAW := data/raw
 DB := data/out/vanban.db
 CORPUS ?= ../shared/corpus
 SCALE_DOCS ?= 100000
+SCALE_REAL_DOCS ?= 5000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup system-deps extract test test-fast eval serve bench bench-shapes pdfs scans formats eval-formats clean
+.PHONY: help setup system-deps extract test test-fast eval serve bench bench-scale bench-shapes pdfs scans formats eval-formats clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -46,12 +47,15 @@ serve: $(STAMP) ## Serve data/out/vanban.db with Datasette on 127.0.0.1 (after m
 
 bench: $(STAMP) system-deps ## Benchmark ingest → database against bare PDF readers, and OCR against bare tesseract
 	$(BIN)/python bench/run.py --record
-	$(BIN)/python bench/scale.py --docs $(SCALE_DOCS) --record
+	$(BIN)/python bench/scale.py --docs $(SCALE_DOCS) --real-docs $(SCALE_REAL_DOCS) --record
 	$(BIN)/python bench/ocr_bench.py
 	$(MAKE) bench-shapes
 
 bench-shapes: $(STAMP) ## Extraction time per MB on pathological shapes, and a batch of them through vanban build
 	$(BIN)/python bench/shapes.py --record
+
+bench-scale: $(STAMP) ## Scale: a 100,000-document database (written from templates) updated in place, and a real 5,000-document first build
+	$(BIN)/python bench/scale.py --docs $(SCALE_DOCS) --real-docs $(SCALE_REAL_DOCS) --record
 
 pdfs: $(STAMP) ## Re-render the seed PDFs in data/raw from the seed texts
 	$(BIN)/python scripts/make_pdfs.py

@@ -191,11 +191,19 @@ def test_a_crashing_reader_costs_only_its_file(tmp_path):
     assert sum(s == "ok" for s in status.values()) == 5 and report.documents == 5
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_document_over_its_time_budget_is_recorded_and_the_batch_goes_on(tmp_path, capfd, workers):
+def _dask_sync():
+    pytest.importorskip("dask")
+    from pipeline.run.runners.dask_runner import dask_runner
+
+    return dask_runner(scheduler="sync", batch=2)
+
+
+@pytest.mark.parametrize("workers, runner", [(1, None), (2, None), (0, None), (0, _dask_sync)])
+def test_a_document_over_its_time_budget_is_recorded_and_the_batch_goes_on(tmp_path, capfd, workers, runner):
     raw, db = make_corpus(tmp_path, 4), tmp_path / "v.db"
     (raw / "a stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
-    report = build(raw, db, workers=workers, extractor=bf.stalling_extract, timeout=0.5)
+    report = build(raw, db, workers=workers, extractor=bf.stalling_extract, timeout=0.5,
+                   runner=runner() if runner else None)
     con = sqlite3.connect(db)
     rows = dict((Path(p).name, (s, e)) for p, s, e in con.execute("select path, status, error from sources"))
     con.close()
@@ -231,19 +239,19 @@ import sys, time
 sys.path[:0] = [{tests!r}, {root!r}]
 from pathlib import Path
 import build_fixtures as bf
-import pipeline.store.publish as P
+import pipeline.store.incremental as I
+import pipeline.run.build as B
 from pipeline.run.build import build_database
 
+B.code_fingerprint = lambda: "test"     # as in this test run: the build updates in place
+
 stage = {stage!r}
-original = P.publish
-def publish(extractions, sources, path):
-    if stage == "mid-publish":          # a partial file beside the old database
-        Path(path).write_bytes(b"SQLite format 3\\x00 half written")
-        print("PUBLISHING", flush=True); time.sleep(60)
-    original(extractions, sources, path)
-    if stage == "before-swap":          # complete, not yet swapped in
-        print("PUBLISHED", flush=True); time.sleep(60)
-P.publish = publish
+def hold(word):
+    print(word, flush=True); time.sleep(60)
+if stage == "mid-publish":              # rows of the new source written, not committed
+    I.ON_SOURCE = lambda: hold("PUBLISHING")
+if stage == "before-commit":            # every table brought up to date, not committed
+    I.BEFORE_COMMIT = lambda: hold("PUBLISHED")
 build_database([Path({raw!r})], Path({db!r}), workers={workers}, progress=False,
                extractor=bf.slow_extract, version=bf.VERSION)
 print("DONE", flush=True)
@@ -254,7 +262,7 @@ print("DONE", flush=True)
     ("extracting", "EXTRACTING", 1),
     ("extracting", "EXTRACTING", 2),
     ("mid-publish", "PUBLISHING", 2),
-    ("before-swap", "PUBLISHED", 1),
+    ("before-commit", "PUBLISHED", 1),
 ])
 def test_killing_the_build_leaves_the_previous_database(tmp_path, stage, signal_word, workers):
     raw, db = make_corpus(tmp_path, 3), tmp_path / "out" / "v.db"
@@ -325,3 +333,67 @@ def test_real_extractor_builds_the_seeds(tmp_path):
         shutil.copy(p, raw / p.name)
     report = build_database([raw], tmp_path / "v.db", workers=1, progress=False)
     assert report.failed == 0 and report.documents >= 2
+
+
+def _warm() -> None:
+    import build_fixtures  # noqa: F401
+    import pipeline.read.ingest  # noqa: F401
+    import pipeline.run.build  # noqa: F401
+
+
+def test_dask_local_cluster_keeps_the_time_budget(tmp_path):
+    """On a cluster a stalled file is recorded as over its budget and the others still land."""
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+    from pipeline.run.runners.dask_runner import dask_runner
+
+    raw = make_corpus(tmp_path, 3)
+    (raw / "a stall.txt").write_text("Số: 3/KH-UBND\nnội dung", encoding="utf-8")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.run(_warm)  # imports done before the clock starts: the budget is the file's alone
+        report = build(raw, tmp_path / "v.db", runner=dask_runner(client=client), extractor=bf.stalling_extract,
+                       timeout=3)
+    con = sqlite3.connect(tmp_path / "v.db")
+    rows = dict((Path(p).name, (s, e)) for p, s, e in con.execute("select path, status, error from sources"))
+    con.close()
+    assert rows["a stall.txt"] == ("error", "took over 3 s")
+    assert report.documents == 4 and sum(s == "ok" for s, _ in rows.values()) == 4
+
+
+def test_an_update_in_place_equals_a_fresh_build(tmp_path):
+    """New, changed and removed files through the build: the rows of a build from nothing,
+    and a new document takes the citations that waited for it."""
+    from test_incremental import table_rows
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(4):
+        (raw / f"d{i}.txt").write_text(f"Số: {10 + i}/KH-UBND\ncăn cứ {20 + i}/KH-UBND\ncăn cứ 10/KH-UBND\n",
+                                       encoding="utf-8")
+    live = tmp_path / "live" / "v.db"
+    build(raw, live, extractor=bf.citing_extract)
+    (raw / "d9.txt").write_text("Số: 21/KH-UBND\ncăn cứ 13/KH-UBND\n", encoding="utf-8")  # cited by d1
+    (raw / "d2.txt").write_text("Số: 12/KH-UBND\ncăn cứ 11/KH-UBND\n", encoding="utf-8")
+    (raw / "d3.txt").unlink()
+    report = build(raw, live, extractor=bf.citing_extract)
+    assert (report.processed, report.cached) == (2, 2)
+    scratch = tmp_path / "scratch" / "v.db"
+    build(raw, scratch, extractor=bf.citing_extract)
+    got, want = table_rows(live), table_rows(scratch)
+    assert {k: v for k, v in got.items() if k != "sqlite_stat1"} == want
+    con = sqlite3.connect(live)
+    assert con.execute("select ingested, in_degree from documents where number = '21/KH-UBND'").fetchone() == (1, 1)
+    # the removed d3 is still cited (by d9): a stub row again
+    assert con.execute("select ingested, in_degree from documents where number = '13/KH-UBND'").fetchone() == (0, 1)
+    con.close()
+
+
+def test_exports_in_the_background_land_beside_the_database(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "v.db"
+    report = build(raw, db, exports="background")
+    assert report.documents == 3
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(db.with_suffix(f".{f}").exists() for f in ("graphml", "gexf", "json")):
+        time.sleep(0.2)
+    assert {"100/KH-UBND", "101/KH-UBND"} <= graph_documents(db)

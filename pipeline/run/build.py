@@ -3,18 +3,23 @@
 * **Incremental.** Each source is keyed by the sha256 of its bytes and the version of the
   readers and extractors; its result (contract, provenance, normalised text, or the reason
   it failed) is cached in ``<out dir>/.cache/<sha>-<version>.json``, so only new or changed
-  files are read. Files that left the inputs leave the database, since it is rebuilt from
-  the current file list. When the manifest — every (path, sha256) plus the version and a
+  files are read. When the manifest — every (path, sha256) plus the version and a
   fingerprint of the code — is unchanged and the database is still the one we wrote, the
   build returns at once (file hashes are reused while size, mtime and inode stand).
+* **Published in place.** When the database is the one the last build wrote, with the same
+  code and settings, only the new, changed and removed sources are published into it
+  (:func:`pipeline.store.publish.publish_stream`: their rows, their citations' targets in
+  both directions, the aggregates and graph measures they touch) inside one transaction, so
+  a build killed at any moment leaves the previous database intact. Otherwise a new file is
+  written beside the old one and swapped in with ``os.replace``.
+* **Bounded memory.** Results stream from the workers to the database in path order: a
+  worker's result is held only until its turn, a cached one is read when its turn comes.
 * **Parallel.** Reading and extraction run in ``workers`` processes (default: the CPU
-  count); results are assembled in path order, so the database is the same for any N.
+  count); results are published in path order, so the database is the same for any N.
   A reader that kills its process (a segfault deep in a PDF library) costs that file only,
   and so does a file that runs past its time budget (``timeout``, default 60 s): it is
-  recorded as an error "took over N s" and its worker is replaced.
-* **Atomic.** :func:`pipeline.store.publish.publish` writes a temporary file beside the old
-  database, which is then swapped in with ``os.replace``: a build killed at any moment
-  leaves the previous database intact.
+  recorded as an error "took over N s" and its worker is replaced (in process and on Dask,
+  see :func:`run_with_budget` and :mod:`pipeline.run.runners.dask_runner`).
 * **Robust.** A file that cannot be read prints one line ``vanban: <path>: <reason>``, gets
   a row in ``sources`` with its status (``error``, ``needs_ocr``), and the batch goes on. The
   same bytes under a second name are one document with two sources (``duplicate``).
@@ -57,7 +62,10 @@ class BuildReport:
     needs_ocr: int = 0
     duplicates: int = 0
     unchanged: bool = False  # nothing changed: the database was left as it was
+    in_place: bool = False  # the database was updated in place (not written anew)
     seconds: float = 0.0
+    export_seconds: float = 0.0  # of which writing the graph exports
+    wait_seconds: float = 0.0  # of which waiting for the workers' results (reading, extraction)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
     def summary(self) -> str:
@@ -75,29 +83,34 @@ class BuildReport:
 # --- discovery -----------------------------------------------------------------------------
 
 
-def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
-    """(display path, file) for every .txt/.pdf under the inputs, sorted, each file once.
+def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
+    """(display path, file path) for every file vanban reads under the inputs, sorted, each
+    file once (the two are the same string: a path as the inputs name it).
     Hidden files and folders (``.cache``) and editor lock files (``~$x``) are skipped;
     a file named explicitly is always taken (it fails later if it is not readable)."""
-    found: dict[str, tuple[str, Path]] = {}
+    found: dict[str, tuple[str, str]] = {}
 
-    def add(display: str, p: Path) -> None:
-        try:
-            key = str(p.resolve())
-        except OSError:
-            key = display
-        found.setdefault(key, (display, p))
+    def add(display: str, p: Path | str, key: str | None = None) -> None:
+        if key is None:
+            try:
+                key = str(p.resolve())
+            except OSError:
+                key = display
+        found.setdefault(key, (display, display))  # the display path is the file's path
 
     for inp in inputs:
         p = Path(inp)
         if p.is_dir():
+            base = str(p.resolve())  # once per folder: a file's own path is its key beneath it
+            top = str(p)
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                rel = os.path.relpath(root, top)
                 for name in sorted(files):
-                    if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
+                    if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUFFIXES:
                         continue
-                    fp = Path(root) / name
-                    add(fp.as_posix(), fp)
+                    fp = os.path.join(root, name)
+                    add(fp, fp, os.path.normpath(os.path.join(base, rel, name)))
         else:
             add(p.as_posix(), p)
     return sorted(found.values(), key=lambda t: t[0])
@@ -225,13 +238,13 @@ def process_runner(workers: int, timeout: float | None = None) -> Runner:
     Each worker holds one task at a time, so the parent always knows which file a worker
     is on: a worker that dies (a segfault deep in a PDF library) costs that file only, and
     a file still running after ``timeout`` seconds has its worker killed and recorded as
-    "took over N s". Either way a fresh worker takes the dead one's place. (``workers=0``
-    has no time budget: nothing can stop a call in its own process.)"""
+    "took over N s". Either way a fresh worker takes the dead one's place. With ``workers=0``
+    the budget is kept by an alarm signal in this process (see :func:`run_with_budget`)."""
 
     def run(func, tasks: list[Task]) -> Iterator[tuple[int, dict]]:
         if workers <= 0:
             for i, t in enumerate(tasks):
-                yield i, func(t)
+                yield i, run_with_budget(func, t, timeout)
             return
         ctx = _context()
         queue = list(range(len(tasks)))[::-1]  # popped from the end: path order
@@ -285,6 +298,36 @@ def process_runner(workers: int, timeout: float | None = None) -> Runner:
     return run
 
 
+class OverBudget(BaseException):
+    """Raised by the alarm in the middle of a file's work (not an Exception: work() must not
+    record it as an extraction failure)."""
+
+
+def run_with_budget(func, task: Task, timeout: float | None) -> dict:
+    """``func(task)`` in this process, stopped after ``timeout`` seconds by SIGALRM and
+    recorded as "took over N s". The alarm exists in the main thread only: elsewhere (a
+    thread pool) the call runs without a budget."""
+    import signal
+    import threading
+
+    if not timeout or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        return func(task)
+
+    def ring(_signum, _frame):
+        raise OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return func(task)
+    except OverBudget:
+        return timeout_entry(task, timeout)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _seconds(timeout: float) -> str:
     return f"{timeout:g}"
 
@@ -308,9 +351,9 @@ def _crash_entry(task: Task) -> dict:
 # --- the build -----------------------------------------------------------------------------------
 
 
-def _stat_key(p: Path) -> list[int] | None:
+def _stat_key(p: Path | str) -> list[int] | None:
     try:
-        st = p.stat()
+        st = os.stat(p)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ino]
@@ -379,6 +422,7 @@ def build_database(
     runner: Runner | None = None,
     cache_dir: Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    exports: str = "wait",
 ) -> BuildReport:
     """Build ``out`` from every .txt/.pdf under ``inputs``; see the module docstring.
 
@@ -386,7 +430,10 @@ def build_database(
     ``EXTRACTOR_VERSION``; ``runner`` to a process pool of ``workers`` (see
     :mod:`pipeline.run.runners.dask_runner` for a cluster); ``ocr=False`` leaves scans as
     ``needs_ocr``; ``cache_dir`` defaults to ``<out dir>/.cache``; ``timeout`` is each
-    file's time budget in seconds in the process pool (``None``: no limit).
+    file's time budget in seconds (``None``: no limit); ``exports``: the graph exports are
+    written before the build returns (``"wait"``), by a detached process once the database
+    is committed (``"background"``: they take seconds per 100,000 documents, the update in
+    place does not), or not at all (``"none"``).
     """
     t0 = time.perf_counter()
     out = Path(out)
@@ -416,10 +463,9 @@ def build_database(
             except OSError as exc:
                 sha = "unreadable:" + hashlib.sha256(f"{display}:{exc}".encode()).hexdigest()
         entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
+    del files
 
-    key = hashlib.sha256(json.dumps(
-        [full_version, code_fingerprint(), ocr, timeout, [(e["path"], e["sha256"]) for e in entries]],
-    ).encode()).hexdigest()
+    vkey, key = _keys(entries, full_version, ocr, timeout)
     if manifest.get("key") == key and out.exists() and manifest.get("db") == _stat_key(out):
         counts = manifest.get("counts", {})
         report.unchanged = True
@@ -435,81 +481,192 @@ def build_database(
         report.seconds = time.perf_counter() - t0
         return report
 
+    from pipeline.store.publish import has_schema
+
+    # In place when the database is the one the last build wrote, with the same code and
+    # settings: only the sources that changed are published. Otherwise a new file.
+    in_place = (out.exists() and manifest.get("vkey") == vkey and manifest.get("db") == _stat_key(out)
+                and has_schema(out))
+    before = {p: f["sha256"] for p, f in known.items()} if in_place else None
+    del manifest, known  # the last build's file list: only its (path, sha256) is needed now
+    todo, removed = _changes(entries, before)
+    del before
+
     # One read per distinct content: the first path (in order) is canonical.
     canonical: dict[str, str] = {}
     for e in entries:
         canonical.setdefault(e["sha256"], e["path"])
     cache = ResultCache(cache_root, full_version)
-    results: dict[str, dict] = {}
     tasks: list[Task] = []
-    for e in entries:
+    planned: set[str] = set()
+    for e in todo:
         sha = e["sha256"]
-        if canonical[sha] != e["path"] or sha in results:
+        if sha in planned:
             continue
+        planned.add(sha)
         hit = None if sha.startswith("unreadable:") else cache.get(sha)
         if hit is not None and hit.get("timeout") is not None and (
                 timeout is None or timeout > hit["timeout"]):
             hit = None  # it ran out of a shorter budget than it has now: try again
-        if hit is not None:
-            results[sha] = hit
-            report.cached += 1
-        else:
+        if hit is None:
             store = None if sha.startswith("unreadable:") else cache_root
             tasks.append((str(e["file"]), sha, ocr, extractor, store, full_version))
+    report.cached = len({e["sha256"] for e in entries}) - len(tasks)
 
-    if tasks:
-        import tqdm as _tqdm
+    import tqdm as _tqdm
 
-        _tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
-        n = (os.cpu_count() or 1) if workers is None else workers
-        run = runner or process_runner(n, timeout)
-        bar = _tqdm.tqdm(total=len(tasks), desc="vanban", unit="file", file=sys.stderr,
-                         disable=not progress, dynamic_ncols=True)
-        try:
-            for i, entry in run(work, tasks):
-                results[tasks[i][1]] = entry
-                if entry.get("timeout") is not None and tasks[i][4] is not None:
-                    cache.put(tasks[i][1], entry)  # not again until the budget grows
-                report.processed += 1
-                bar.update(1)
-        finally:
-            bar.close()
+    _tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
+    n = (os.cpu_count() or 1) if workers is None else workers
+    run = runner or process_runner(n, timeout)
+    bar = _tqdm.tqdm(total=len(tasks), desc="vanban", unit="file", file=sys.stderr,
+                     disable=not progress or not tasks, dynamic_ncols=True)
 
-    # Assemble in path order: the same database whatever the order of completion.
-    extractions: list[Extraction] = []
-    source_rows: list[dict] = []
-    for e in entries:
-        sha, path = e["sha256"], e["path"]
-        entry = results[sha]
-        row = {**entry["source"], "path": path}
-        if canonical[sha] != path and row["status"] == SourceStatus.OK.value:
-            row.update(status=SourceStatus.DUPLICATE.value, error=f"same content as {canonical[sha]}")
-        if row["status"] in (SourceStatus.ERROR.value, SourceStatus.NEEDS_OCR.value):
-            report.errors.append((path, row["error"] or row["status"]))
-            _say(f"vanban: {path}: {row['error'] or row['status']}")
-        source_rows.append(row)
-        if entry.get("extraction") is not None:
-            ex = extraction_from_json(entry["extraction"])
-            ex.contract = {**ex.contract, "source": {**(ex.contract.get("source") or {}), "path": path,
-                                                     "sha256": sha, "format": row["format"],
-                                                     "pages": row["pages"]}}
-            extractions.append(ex)
+    def on_result(i: int, entry: dict, waited: float) -> None:
+        report.wait_seconds += waited
+        if entry.get("timeout") is not None and tasks[i][4] is not None:
+            cache.put(tasks[i][1], entry)  # not again until the budget grows
+        report.processed += 1
+        bar.update(1)
 
-    _publish_atomically(extractions, source_rows, out)
-    _export_graphs(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(out)
+    items = _stream(todo, canonical, tasks, _start(run, tasks, timeout), cache, on_result)
+    try:
+        if in_place:
+            from pipeline.store.publish import publish_stream
+
+            publish_stream(items, out, fresh=False, removed=removed)
+        else:
+            _publish_atomically(items, out)
+    finally:
+        items.close()
+        bar.close()
+    report.in_place = in_place
+    t_export = time.perf_counter()
+    if exports == "background":
+        _export_in_background(out)
+    elif exports != "none":
+        _export_graphs(out)
+    report.export_seconds = time.perf_counter() - t_export
 
     counts = _db_counts(out)
     report.documents = counts.get("documents", 0)
     report.failed = counts.get("status_error", 0)
     report.needs_ocr = counts.get("status_needs_ocr", 0)
     report.duplicates = counts.get("status_duplicate", 0)
-    write_json_atomic(manifest_file, {
-        "key": key, "db": _stat_key(out), "counts": counts, "errors": report.errors,
-        "files": {e["path"]: {"sha256": e["sha256"], "stat": e["stat"]} for e in entries},
-    })
+    report.errors = _db_errors(out)
+    for path, reason in report.errors:
+        _say(f"vanban: {path}: {reason}")
+    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, entries)
     cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _write_manifest(path: Path, key: str, vkey: str, out: Path, counts: dict, errors: list,
+                    entries: list[dict]) -> None:
+    write_json_atomic(path, {
+        "key": key, "vkey": vkey, "db": _stat_key(out), "counts": counts, "errors": errors,
+        "files": {e["path"]: {"sha256": e["sha256"], "stat": e["stat"]} for e in entries},
+    })
+
+
+def _keys(entries: list[dict], full_version: str, ocr: bool, timeout: float | None) -> tuple[str, str]:
+    vkey = hashlib.sha256(json.dumps([full_version, code_fingerprint(), ocr, timeout]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([vkey, [(e["path"], e["sha256"]) for e in entries]]).encode()).hexdigest()
+    return vkey, key
+
+
+def adopt_database(inputs: list[Path], out: Path, *, version: str | None = None, ocr: bool = True,
+                   timeout: float | None = DEFAULT_TIMEOUT, cache_dir: Path | None = None) -> None:
+    """Record ``out`` as the build of ``inputs`` (its manifest), as if :func:`build_database`
+    had just written it: for a database published by other means (the scale benchmark writes
+    one from templated extraction results), so that the next build updates it in place."""
+    out = Path(out)
+    cache_root = Path(cache_dir) if cache_dir else out.parent / ".cache"
+    if version is None:
+        version = default_extractor()[1]
+    entries = [{"path": d, "file": p, "sha256": sha256_file(p), "stat": _stat_key(p)} for d, p in discover(inputs)]
+    vkey, key = _keys(entries, f"{version}+ingest{INGEST_VERSION}", ocr, timeout)
+    _write_manifest(_manifest_path(cache_root, out), key, vkey, out, _db_counts(out), _db_errors(out), entries)
+
+
+def _changes(entries: list[dict], before: dict[str, str] | None) -> tuple[list[dict], list[str]]:
+    """The sources to publish (in path order) and the paths to remove, against the (path →
+    sha256) of the last build (``None``: everything, into a new file). A path sharing its
+    content with a changed one is taken again: which copy is canonical may have moved."""
+    if before is None:
+        return entries, []
+    now = {e["path"] for e in entries}
+    removed = sorted(set(before) - now)
+    changed = [e for e in entries if before.get(e["path"]) != e["sha256"]]
+    shas = {e["sha256"] for e in changed} | {before[p] for p in removed}
+    shas |= {before[e["path"]] for e in changed if e["path"] in before}
+    return [e for e in entries if before.get(e["path"]) != e["sha256"] or e["sha256"] in shas], removed
+
+
+def _start(run: Runner, tasks: list[Task], timeout: float | None) -> Iterator[tuple[int, dict]]:
+    """The runner's results; a runner that takes a time budget is given the build's."""
+    import inspect
+
+    if not tasks:
+        return iter(())
+    try:
+        takes_budget = "timeout" in inspect.signature(run).parameters
+    except (TypeError, ValueError):
+        takes_budget = False
+    return run(work, tasks, timeout=timeout) if takes_budget else run(work, tasks)
+
+
+def _stream(todo: list[dict], canonical: dict[str, str], tasks: list[Task], results: Iterator,
+            cache: ResultCache, on_result: Callable[[int, dict, float], None]):
+    """``(source row, Extraction or None)`` for each source to publish, in path order, as the
+    workers finish them: a worker's result is held only until the paths with its content have
+    gone by, a cached one is read when its turn comes — never the whole corpus at once."""
+    index = {t[1]: i for i, t in enumerate(tasks)}
+    left: dict[str, int] = {}
+    for e in todo:
+        left[e["sha256"]] = left.get(e["sha256"], 0) + 1
+    held: dict[str, dict] = {}
+    try:
+        for e in todo:
+            sha, path = e["sha256"], e["path"]
+            if sha in index:
+                while sha not in held:
+                    t = time.perf_counter()
+                    i, entry = next(results)
+                    on_result(i, entry, time.perf_counter() - t)
+                    held[tasks[i][1]] = entry
+                entry = held[sha]
+            else:
+                entry = cache.get(sha) or _crash_entry((path, sha))
+            left[sha] -= 1
+            if not left[sha]:
+                held.pop(sha, None)
+            row = {**entry["source"], "path": path}
+            if canonical[sha] != path and row["status"] == SourceStatus.OK.value:
+                row.update(status=SourceStatus.DUPLICATE.value, error=f"same content as {canonical[sha]}")
+            extraction = None
+            if entry.get("extraction") is not None:
+                extraction = extraction_from_json(entry["extraction"])
+                extraction.contract = {**extraction.contract, "source": {
+                    **(extraction.contract.get("source") or {}), "path": path, "sha256": sha,
+                    "format": row["format"], "pages": row["pages"]}}
+            yield row, extraction
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers when publishing failed half-way
+
+
+def _db_errors(db: Path) -> list[tuple[str, str]]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [(p, r) for p, r in con.execute(
+            "select path, coalesce(error, status) from sources where status in ('error', 'needs_ocr') "
+            "order by path")]
+    finally:
+        con.close()
 
 
 def _export_graphs(out: Path) -> None:
@@ -522,14 +679,24 @@ def _export_graphs(out: Path) -> None:
         _say(f"vanban: {out}: graph export failed: {type(exc).__name__}: {exc}")
 
 
-def _publish_atomically(extractions: list[Extraction], sources: list[dict], out: Path) -> None:
-    from pipeline.store.publish import publish
+def _export_in_background(out: Path) -> None:
+    """The exports written by a detached process (each file replaced whole when done)."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "pipeline.store.graph", str(out)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     cwd=str(Path(__file__).resolve().parents[2]))
+
+
+def _publish_atomically(items, out: Path) -> None:
+    """A new database written beside the old one, then swapped in."""
+    from pipeline.store.publish import publish_stream
 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
-        publish(extractions, sources, tmp)
+        publish_stream(items, tmp, fresh=True)
         with open(tmp, "rb+") as fh:  # on disk before it takes the old one's place
             os.fsync(fh.fileno())
         os.replace(tmp, out)

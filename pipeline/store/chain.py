@@ -22,23 +22,26 @@ _DOC_SQL = """select d.id, d.label, d.number, d.issuer, d.issued_date, d.year, d
                from documents d left join doc_types t on t.id = d.doc_type"""
 
 
-def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max_depth: int = 20) -> list[str]:
+def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max_depth: int = 20,
+                limit: int = 2000) -> list[str]:
     """The tree as text lines; one tree per document matching ``number`` (or label, or id).
 
     Walks the citations table through its indexes, one look-up per document shown, so
-    the time depends on the size of the tree, not of the corpus."""
+    the time depends on the size of the tree, not of the corpus. A document reached again
+    by another branch is listed ``[see above]`` without its own chain (a tree of every path
+    grows exponentially in a dense graph); at most ``limit`` lines."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {sorted(DIRECTIONS)}")
     here, there, arrow = DIRECTIONS[direction]
     con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
-        return _lines(con, number, here, there, arrow, direction, max_depth)
+        return _lines(con, number, here, there, arrow, direction, max_depth, limit)
     finally:
         con.close()
 
 
-def _lines(con, number, here, there, arrow, direction, max_depth) -> list[str]:
+def _lines(con, number, here, there, arrow, direction, max_depth, limit) -> list[str]:
     docs: dict[str, dict] = {}
 
     def doc(did: str) -> dict:
@@ -47,8 +50,17 @@ def _lines(con, number, here, there, arrow, direction, max_depth) -> list[str]:
         return docs[did]
 
     def children(node: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in con.execute(
-            f"select {there}, relation from citations where {here} = ?", (node,))]
+        # the neighbours and their rows in one indexed query per document shown
+        out = []
+        for r in con.execute(f"""select c.relation, d.id, d.label, d.number, d.issuer, d.issued_date, d.year,
+                                        d.ingested, t.code as kind
+                                 from citations c join documents d on d.id = c.{there}
+                                 left join doc_types t on t.id = d.doc_type where c.{here} = ?""", (node,)):
+            row = dict(r)
+            relation = row.pop("relation")
+            docs.setdefault(row["id"], row)
+            out.append((row["id"], relation))
+        return out
 
     roots = {r["id"]: dict(r) for col in ("number", "id")  # indexed; a label differs from the
              for r in con.execute(_DOC_SQL + f" where d.{col} = ?", (number,))}  # number only unnumbered
@@ -59,13 +71,19 @@ def _lines(con, number, here, there, arrow, direction, max_depth) -> list[str]:
         return [f"no document numbered {number!r}"]
     lines: list[str] = []
 
+    expanded: set[str] = set(roots)
+
     def walk(node: str, prefix: str, seen: tuple[str, ...]) -> None:
         kids = sorted(children(node), key=lambda e: (doc(e[0])["label"], e[1]))
         for i, (child, relation) in enumerate(kids):
+            if len(lines) >= limit:
+                lines.append(f"{prefix}… (more than {limit} lines: not shown)")
+                return
             last = i == len(kids) - 1
-            loop = " [cycle]" if child in seen else ""
-            lines.append(f"{prefix}{'└── ' if last else '├── '}{relation} {arrow} {_describe(doc(child))}{loop}")
-            if not loop and len(seen) < max_depth:
+            mark = " [cycle]" if child in seen else " [see above]" if child in expanded else ""
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{relation} {arrow} {_describe(doc(child))}{mark}")
+            if not mark and len(seen) < max_depth:
+                expanded.add(child)  # a document shared by two branches is expanded once
                 walk(child, prefix + ("    " if last else "│   "), seen + (child,))
 
     for root in sorted(roots.values(), key=lambda d: d["id"]):

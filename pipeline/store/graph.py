@@ -148,6 +148,145 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
         rows)
 
 
+# --- the measures from the database, in memory proportional to the citation graph only -------
+
+def _citation_arrays(con) -> tuple[list[str], list[int], list[int]]:
+    """Document ids (sorted) and the citation edges as index pairs, read from SQL."""
+    ids = [r[0] for r in con.execute("select id from documents order by id")]
+    index = {d: i for i, d in enumerate(ids)}
+    src, dst = [], []
+    for a, b in con.execute("select citing_id, cited_id from citations"):
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None and i != j:
+            src.append(i)
+            dst.append(j)
+    return ids, src, dst
+
+
+def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
+    """:func:`pagerank` on index arrays (numpy); the same definition and stopping rule."""
+    import numpy as np
+
+    s, d = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    out = np.bincount(s, minlength=n).astype(float)
+    dangling = out == 0
+    rank = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        spread = alpha * rank[dangling].sum() / n
+        share = np.divide(alpha * rank, out, out=np.zeros(n), where=~dangling)
+        new = np.bincount(d, weights=share[s], minlength=n) + ((1.0 - alpha) / n + spread)
+        delta = np.abs(new - rank).sum()
+        rank = new
+        if delta < n * tol:
+            break
+    return rank
+
+
+def _components(n: int, src, dst) -> list[int]:
+    """Weakly connected components numbered 1 = largest (ties: the smallest member id)."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(src, dst):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = [find(i) for i in range(n)]
+    size: dict[int, int] = {}
+    for r in roots:
+        size[r] = size.get(r, 0) + 1
+    order = sorted(size, key=lambda r: (-size[r], r))  # the root is the smallest member
+    number = {r: k for k, r in enumerate(order, start=1)}
+    return [number[r] for r in roots]
+
+
+def _chain_depths(n: int, src, dst) -> list[int]:
+    """:func:`chain_depths` on index arrays: strongly connected components (iterative Tarjan,
+    found in reverse topological order), then the longest chain below each."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(src, dst):
+        succ[a].append(b)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    comp = [-1] * n
+    stack: list[int] = []
+    depth: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, k = work[-1]
+            if k == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            if k < len(succ[v]):
+                work[-1] = (v, k + 1)
+                w = succ[v][k]
+                if index[w] == -1:
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:  # v roots a component; all below it are numbered already
+                members = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    members.append(w)
+                    if w == v:
+                        break
+                c = len(depth)
+                for w in members:
+                    comp[w] = c
+                best = 0
+                for w in members:
+                    for x in succ[w]:
+                        if comp[x] != c:
+                            best = max(best, depth[comp[x]] + 1)
+                depth.append(best)
+    return [depth[comp[i]] for i in range(n)]
+
+
+def store_metrics_sql(con) -> int:
+    """in_degree, pagerank, component and chain_depth of every document, computed from the
+    citations table and written where they changed (``con``: a sqlite3 connection; nothing
+    here commits). Returns the rows written."""
+    ids, src, dst = _citation_arrays(con)
+    n = len(ids)
+    if not n:
+        return 0
+    rank = _pagerank_arrays(n, src, dst)
+    comps = _components(n, src, dst)
+    depths = _chain_depths(n, src, dst)
+    indeg = [0] * n
+    for b in dst:
+        indeg[b] += 1
+    changed = []
+    for i, row in enumerate(con.execute(
+            "select in_degree, pagerank, component, chain_depth from documents order by id").fetchall()):
+        want = (indeg[i], round(float(rank[i]), PAGERANK_DIGITS), comps[i], depths[i])
+        if tuple(row) != want:
+            changed.append((*want, ids[i]))
+    if changed:
+        con.executemany("update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? "
+                        "where id = ?", changed)
+    return len(changed)
+
+
 FORMATS = ("graphml", "gexf", "json")
 
 
@@ -246,91 +385,159 @@ def _stream(con) -> tuple:
     return nodes(), edges()
 
 
-def _graphml(fh, nodes, edges) -> None:
-    from xml.sax.saxutils import escape, quoteattr
+_XML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;",
+                              "\r": "&#13;", "\t": "&#9;"})
 
-    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
-    for i, (name, typ) in enumerate(NODE_ATTRS):
-        fh.write(f'<key id="n{i}" for="node" attr.name="{name}" attr.type="{typ}" />\n')
-    for i, (name, typ) in enumerate(EDGE_ATTRS):
-        fh.write(f'<key id="e{i}" for="edge" attr.name="{name}" attr.type="{typ}" />\n')
-    fh.write('<graph edgedefault="directed">\n')
-    nkey = {n: f"n{i}" for i, (n, _) in enumerate(NODE_ATTRS)}
-    ekey = {n: f"e{i}" for i, (n, _) in enumerate(EDGE_ATTRS)}
-    for nid, attrs in nodes:
-        data = "".join(f'<data key="{nkey[k]}">{escape(str(v))}</data>' for k, v in attrs.items())
-        fh.write(f"<node id={quoteattr(nid)}>{data}</node>\n")
-    for u, v, key, attrs in edges:
-        data = "".join(f'<data key="{ekey[k]}">{escape(str(x))}</data>' for k, x in attrs.items())
-        fh.write(f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>{data}</edge>\n")
-    fh.write("</graph>\n</graphml>\n")
+
+def _x(value) -> str:
+    """Text for an XML attribute or element (double-quoted attributes)."""
+    return str(value).translate(_XML_SPECIAL)
+
+
+class _GraphML:
+    def __init__(self, fh):
+        self.fh = fh
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+        for i, (name, typ) in enumerate(NODE_ATTRS):
+            fh.write(f'<key id="n{i}" for="node" attr.name="{name}" attr.type="{typ}" />\n')
+        for i, (name, typ) in enumerate(EDGE_ATTRS):
+            fh.write(f'<key id="e{i}" for="edge" attr.name="{name}" attr.type="{typ}" />\n')
+        fh.write('<graph edgedefault="directed">\n')
+        self.nkey = {n: f"n{i}" for i, (n, _) in enumerate(NODE_ATTRS)}
+        self.ekey = {n: f"e{i}" for i, (n, _) in enumerate(EDGE_ATTRS)}
+
+    def node(self, nid, attrs) -> None:
+        data = "".join(f'<data key="{self.nkey[k]}">{_x(v)}</data>' for k, v in attrs.items())
+        self.fh.write(f'<node id="{_x(nid)}">{data}</node>\n')
+
+    def edges_start(self) -> None:
+        pass
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        data = "".join(f'<data key="{self.ekey[k]}">{_x(x)}</data>' for k, x in attrs.items())
+        self.fh.write(f'<edge source="{_x(u)}" target="{_x(v)}" id="{_x(key)}">{data}</edge>\n')
+
+    def end(self) -> None:
+        self.fh.write("</graph>\n</graphml>\n")
 
 
 _GEXF_TYPES = {"string": "string", "long": "long", "double": "double"}
 
 
-def _gexf(fh, nodes, edges) -> None:
-    from xml.sax.saxutils import quoteattr
+class _GEXF:
+    def __init__(self, fh):
+        self.fh = fh
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" '
+                 'version="1.2">\n<graph defaultedgetype="directed" mode="static">\n')
+        for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
+            fh.write(f'<attributes class="{cls}" mode="static">\n')
+            for i, (name, typ) in enumerate(attrs):
+                fh.write(f'<attribute id="{i}" title="{name}" type="{_GEXF_TYPES[typ]}" />\n')
+            fh.write("</attributes>\n")
+        self.nidx = {n: i for i, (n, _) in enumerate(NODE_ATTRS)}
+        self.eidx = {n: i for i, (n, _) in enumerate(EDGE_ATTRS)}
+        fh.write("<nodes>\n")
 
-    fh.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" '
-             'version="1.2">\n<graph defaultedgetype="directed" mode="static">\n')
-    for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
-        fh.write(f'<attributes class="{cls}" mode="static">\n')
-        for i, (name, typ) in enumerate(attrs):
-            fh.write(f'<attribute id="{i}" title="{name}" type="{_GEXF_TYPES[typ]}" />\n')
-        fh.write("</attributes>\n")
-    nidx = {n: i for i, (n, _) in enumerate(NODE_ATTRS)}
-    eidx = {n: i for i, (n, _) in enumerate(EDGE_ATTRS)}
-    fh.write("<nodes>\n")
-    for nid, attrs in nodes:
-        vals = "".join(f'<attvalue for="{nidx[k]}" value={quoteattr(str(v))} />' for k, v in attrs.items())
-        label = quoteattr(str(attrs.get("label", nid)))
-        fh.write(f"<node id={quoteattr(nid)} label={label}><attvalues>{vals}</attvalues></node>\n")
-    fh.write("</nodes>\n<edges>\n")
-    for n, (u, v, key, attrs) in enumerate(edges):
-        vals = "".join(f'<attvalue for="{eidx[k]}" value={quoteattr(str(x))} />' for k, x in attrs.items())
-        fh.write(f"<edge id=\"{n}\" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(key)}>"
-                 f"<attvalues>{vals}</attvalues></edge>\n")
-    fh.write("</edges>\n</graph>\n</gexf>\n")
+    def node(self, nid, attrs) -> None:
+        vals = "".join(f'<attvalue for="{self.nidx[k]}" value="{_x(v)}" />' for k, v in attrs.items())
+        label = _x(attrs.get("label", nid))
+        self.fh.write(f'<node id="{_x(nid)}" label="{label}"><attvalues>{vals}</attvalues></node>\n')
+
+    def edges_start(self) -> None:
+        self.fh.write("</nodes>\n<edges>\n")
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        vals = "".join(f'<attvalue for="{self.eidx[k]}" value="{_x(x)}" />' for k, x in attrs.items())
+        self.fh.write(f'<edge id="{n}" source="{_x(u)}" target="{_x(v)}" label="{_x(key)}">'
+                      f"<attvalues>{vals}</attvalues></edge>\n")
+
+    def end(self) -> None:
+        self.fh.write("</edges>\n</graph>\n</gexf>\n")
 
 
-def _json(fh, nodes, edges) -> None:
+class _JSON:
     """networkx node-link form (``nx.node_link_graph(data, edges="edges")`` reads it back)."""
-    fh.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [')
-    for i, (nid, attrs) in enumerate(nodes):
-        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "id": nid}, ensure_ascii=False, sort_keys=True))
-    fh.write('\n],\n"edges": [')
-    for i, (u, v, key, attrs) in enumerate(edges):
-        fh.write(("," if i else "") + "\n" + json.dumps({**attrs, "source": u, "target": v, "key": key},
-                                                        ensure_ascii=False, sort_keys=True))
-    fh.write("\n]}\n")
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.first = True
+        self.dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        fh.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [')
+
+    def node(self, nid, attrs) -> None:
+        self.fh.write(("\n" if self.first else ",\n") + self.dumps({**attrs, "id": nid}))
+        self.first = False
+
+    def edges_start(self) -> None:
+        self.fh.write('\n],\n"edges": [')
+        self.first = True
+
+    def edge(self, n, u, v, key, attrs) -> None:
+        self.fh.write(("\n" if self.first else ",\n")
+                      + self.dumps({**attrs, "source": u, "target": v, "key": key}))
+        self.first = False
+
+    def end(self) -> None:
+        self.fh.write("\n]}\n")
 
 
-_WRITERS = {"graphml": _graphml, "gexf": _gexf, "json": _json}
+_WRITERS = {"graphml": _GraphML, "gexf": _GEXF, "json": _JSON}
+
+
+def stream_exports(db_path: str | Path, targets: dict[str, str | Path]) -> list[Path]:
+    """Write exports of a published database (``{format: path}``) in one pass over its rows
+    (memory does not grow with the corpus), each through a temporary file so a reader never
+    sees half of one."""
+    import sqlite3
+
+    for fmt in targets:
+        if fmt not in _WRITERS:
+            raise ValueError(f"format must be one of {FORMATS}")
+    paths = {fmt: Path(p) for fmt, p in targets.items()}
+    tmps = {fmt: p.with_name(f".{p.name}.tmp-{os.getpid()}") for fmt, p in paths.items()}
+    handles = []
+    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        for fmt, tmp in tmps.items():
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            handles.append(open(tmp, "w", encoding="utf-8", buffering=1 << 20))
+        writers = [_WRITERS[fmt](fh) for fmt, fh in zip(tmps, handles)]
+        nodes, edges = _stream(con)
+        for nid, attrs in nodes:
+            for w in writers:
+                w.node(nid, attrs)
+        for w in writers:
+            w.edges_start()
+        for n, (u, v, key, attrs) in enumerate(edges):
+            for w in writers:
+                w.edge(n, u, v, key, attrs)
+        for w in writers:
+            w.end()
+        for fh in handles:
+            fh.close()
+        for fmt in tmps:
+            os.replace(tmps[fmt], paths[fmt])
+    finally:
+        con.close()
+        for fh in handles:
+            fh.close()
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+    return list(paths.values())
 
 
 def stream_export(db_path: str | Path, path: str | Path, fmt: str) -> Path:
-    """Write one export of a published database row by row (memory does not grow with the
-    corpus), through a temporary file so a reader never sees half of one."""
-    import sqlite3
-
-    if fmt not in _WRITERS:
-        raise ValueError(f"format must be one of {FORMATS}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            _WRITERS[fmt](fh, *_stream(con))
-        os.replace(tmp, path)
-    finally:
-        con.close()
-        tmp.unlink(missing_ok=True)
-    return path
+    """One export of a published database, written row by row."""
+    return stream_exports(db_path, {fmt: path})[0]
 
 
 def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
     db_path = Path(db_path)
-    return [stream_export(db_path, db_path.with_name(f"{db_path.stem}.{fmt}"), fmt) for fmt in formats]
+    return stream_exports(db_path, {fmt: db_path.with_name(f"{db_path.stem}.{fmt}") for fmt in formats})
+
+
+if __name__ == "__main__":  # the build's exports in the background: python -m pipeline.store.graph DB
+    import sys
+
+    export_database(sys.argv[1])

@@ -1,14 +1,18 @@
-"""Write the corpus to a new SQLite file for Datasette (sqlite-utils).
+"""The SQLite database for Datasette: its schema, and publishing sources into it.
 
-``publish(extractions, sources, db_path)`` builds every table from the contract
-objects (rows assembled by :mod:`pipeline.store.rows`), stores the graph measures
-(:mod:`pipeline.store.graph`), adds full-text search, indexes and views. The same inputs
-give a byte-identical file: rows go in sorted by primary key, nothing records a time.
-The caller swaps the new file into place.
+``publish(extractions, sources, db_path)`` writes a new file from the contract objects;
+``publish_stream(items, db_path, fresh=...)`` takes ``(source row, Extraction or None)``
+pairs one at a time — a new file, or the existing database updated in place for the
+sources given (and ``removed``) inside one transaction. Both go through
+:class:`pipeline.store.incremental.Publisher`, so an update gives the same rows as a
+publish from scratch. The same inputs in the same order give a byte-identical file:
+nothing records a time.
 """
 from __future__ import annotations
 
 import functools
+import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlite_utils
@@ -16,7 +20,6 @@ import yaml
 
 import gazetteer
 from pipeline.core.models import Extraction
-from pipeline.store.rows import Rows, assemble
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
 # Folds case and marks but leaves đ/Đ alone: the *_folded columns cover that.
@@ -127,48 +130,123 @@ VIEWS = {
 }
 
 
-def _create_schema(db: sqlite_utils.Database) -> None:
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Every table, index, full-text index and view of an empty database."""
+    from pipeline.store.incremental import create_raw_tables
+    from pipeline.store.status import ensure_schema
+
     for name, columns, pk, fks in SCHEMA:
         db[name].create(columns, pk=pk, foreign_keys=fks)
         for column, _other, _ in fks:
             db[name].create_index([column], if_not_exists=True)
+    _lookups(db)
+    for table, columns in EXTRA_INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    # Tasks and agencies: kept in step by triggers as rows come and go.
+    for table, columns in FTS.items():
+        db[table].enable_fts(columns, tokenize=TOKENIZE, create_triggers=True)
+    # Documents: one index over documents + document_texts, keyed by the documents rowid,
+    # kept by the publisher (Datasette: fts_table / fts_pk in metadata.yml).
+    db.execute(f"create virtual table documents_fts using fts5({', '.join(DOCUMENTS_FTS_COLUMNS)}, "
+               f"tokenize='{TOKENIZE}')")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    ensure_schema(db)
+    create_raw_tables(db)
 
 
-def _lookups(db: sqlite_utils.Database, rows: Rows) -> tuple[dict, dict]:
-    """Fill doc_types and roles with Table.lookup, in code order so ids never move."""
+def _lookups(db: sqlite_utils.Database) -> None:
+    """doc_types and roles, in code order so ids never move (a code outside the vocabularies
+    is added after them when it first appears)."""
     kinds = gazetteer.kinds()
-    used = {d["doc_type"] for d in rows.documents.values() if d["doc_type"]}
-    type_ids = {}
-    for code in sorted(set(kinds) | used):
-        extra = {"name_vi": kinds.get(code, {}).get("vi"), "name_en": kinds.get(code, {}).get("en")}
-        type_ids[code] = db["doc_types"].lookup({"code": code}, extra)
+    for code in sorted(kinds):
+        db["doc_types"].lookup({"code": code}, {"name_vi": kinds[code].get("vi"), "name_en": kinds[code].get("en")})
     roles = {r["code"]: r for r in labels()["roles"]}
-    role_ids = {}
-    for code in sorted(set(roles) | {t["role"] for t in rows.task_agencies.values()}):
-        extra = {"name_vi": roles.get(code, {}).get("vi"), "name_en": roles.get(code, {}).get("en")}
-        role_ids[code] = db["roles"].lookup({"code": code}, extra)
-    return type_ids, role_ids
+    for code in sorted(roles):
+        db["roles"].lookup({"code": code}, {"name_vi": roles[code].get("vi"), "name_en": roles[code].get("en")})
 
 
-def _split_texts(docs: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Document rows without their large text, and the ``document_texts`` rows holding it."""
-    texts = [{"document_id": d["id"], **{c: d.get(c) for c in TEXT_COLUMNS}} for d in docs]
-    return [{k: v for k, v in d.items() if k not in TEXT_COLUMNS} for d in docs], texts
+def has_schema(db_path: str | Path) -> bool:
+    """Whether ``db_path`` is a database this version can update in place."""
+    from pipeline.store.incremental import RAW_TABLES
+
+    try:
+        con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+    return {name for name, *_ in SCHEMA} | set(RAW_TABLES) <= names
 
 
-def _documents_search(db: sqlite_utils.Database) -> None:
-    cols = ", ".join(DOCUMENTS_FTS_COLUMNS)
-    db.execute(f"create virtual table documents_fts using fts5({cols}, tokenize='{TOKENIZE}')")
-    db.execute(f"""insert into documents_fts (rowid, {cols})
-                   select d.rowid, d.kind_name, d.number, d.title, t.text, t.text_folded
-                   from documents d left join document_texts t on t.document_id = d.id
-                   order by d.rowid""")
+def publish_stream(items: Iterable[tuple[dict, Extraction | None]], db_path: str | Path, *,
+                   fresh: bool = True, removed: Iterable[str] = (), graph_dir: str | Path | None = None) -> int:
+    """Publish ``(source row, Extraction or None)`` pairs, consumed one at a time.
+
+    ``fresh``: a new database at ``db_path`` (any file there is replaced); otherwise the
+    database there is updated in place — the sources given replace theirs, ``removed`` paths
+    leave — in one transaction: a crash leaves it as it was. Returns the sources taken."""
+    from pipeline.store.incremental import Publisher
+
+    db_path = Path(db_path)
+    if fresh:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+    con = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        if fresh:
+            # A fresh file that the caller swaps in (after its own fsync): no journal, no syncs.
+            # Neither setting is stored in the file, so the bytes are the same either way.
+            con.execute("PRAGMA journal_mode = MEMORY")
+            con.execute("PRAGMA synchronous = OFF")
+            create_schema(sqlite_utils.Database(con))
+        else:
+            con.execute("PRAGMA journal_mode = DELETE")
+            con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA cache_size = -32768")  # 32 MB of pages, whatever the corpus size
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            pub = Publisher(con, labels(), fresh=fresh)
+            for path in removed:
+                pub.remove(path)
+            for source, extraction in items:
+                pub.add(source, extraction)
+            pub.finish()
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        if fresh:
+            con.execute("ANALYZE")
+    finally:
+        con.close()
+    if graph_dir is not None:
+        from pipeline.store.graph import stream_export
+
+        for fmt in ("graphml", "gexf", "json"):
+            stream_export(db_path, Path(graph_dir) / f"vanban.{fmt}", fmt)
+    return pub.added
 
 
-def _insert(db: sqlite_utils.Database, table: str, items, key) -> None:
-    ordered = sorted(items, key=key)
-    if ordered:
-        db[table].insert_all(ordered, batch_size=500)
+def paired(extractions: Iterable[Extraction], sources: list[dict]) -> list[tuple[dict, Extraction | None]]:
+    """``(source row, Extraction)`` in path order: a source without an Extraction has None, an
+    Extraction without a source row gets one (status ok)."""
+    by_path = {s["path"]: dict(s) for s in sources}
+    out: dict[str, tuple[dict, Extraction | None]] = {}
+    for e in extractions:
+        path = (e.contract.get("source") or {}).get("path")
+        if path in out:
+            continue  # one reading per path
+        out[path] = (by_path.pop(path, None) or {"path": path, "status": "ok"}, e)
+    for path, s in by_path.items():
+        out.setdefault(path, (s, None))
+    return [out[p] for p in sorted(out, key=lambda p: p or "")]
 
 
 def publish(extractions: list[Extraction], sources: list[dict], db_path: str | Path,
@@ -177,61 +255,4 @@ def publish(extractions: list[Extraction], sources: list[dict], db_path: str | P
 
     With ``graph_dir``, the graph is also exported there (``vanban.graphml``, ``.gexf``, ``.json``).
     """
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-
-    kind_names = {code: k["vi"] for code, k in gazetteer.kinds().items()}
-    rows = assemble(extractions, sources, labels()["agency_kinds"], kind_names, labels()["group_words"])
-    db = sqlite_utils.Database(db_path)
-    # A fresh file that the caller swaps in (after its own fsync): no journal, no syncs.
-    # Neither setting is stored in the file, so the bytes are the same either way.
-    db.conn.execute("PRAGMA journal_mode = MEMORY")
-    db.conn.execute("PRAGMA synchronous = OFF")
-    with db.conn:
-        _create_schema(db)
-        type_ids, role_ids = _lookups(db, rows)
-        by_id = lambda r: r["id"]  # noqa: E731
-        _insert(db, "localities", rows.localities.values(), by_id)
-        _insert(db, "agencies", rows.agencies.values(), by_id)
-        docs = [{**d, "doc_type": type_ids.get(d["doc_type"]), "kind_name": kind_names.get(d["doc_type"])}
-                for d in rows.documents.values()]
-        docs, texts = _split_texts(docs)
-        _insert(db, "documents", docs, by_id)
-        _insert(db, "document_texts", texts, lambda r: r["document_id"])
-        _insert(db, "sources", rows.sources, lambda r: r["path"])
-        _insert(db, "source_pages", rows.source_pages, lambda r: (r["source_path"], r["page"]))
-        _insert(db, "citations", rows.citations.values(), by_id)
-        _insert(db, "citation_mentions", rows.citation_mentions, by_id)
-        _insert(db, "standards", rows.standards.values(), by_id)
-        _insert(db, "document_standards", rows.document_standards.values(),
-                lambda r: (r["document_id"], r["standard_id"]))
-        _insert(db, "document_agencies", rows.document_agencies.values(),
-                lambda r: (r["document_id"], r["agency_id"]))
-        _insert(db, "agency_mentions", rows.agency_mentions, by_id)
-        _insert(db, "tasks", rows.tasks, by_id)
-        links = [{**t, "role": role_ids[t["role"]]} for t in rows.task_agencies.values()]
-        _insert(db, "task_agencies", links, lambda r: (r["task_id"], r["agency_id"], r["role"]))
-        _insert(db, "deadlines", rows.deadlines, by_id)
-        _insert(db, "warnings", rows.warnings, by_id)
-
-    from pipeline.store.graph import build_graph, export_graph, store_metrics  # reads the tables just written
-    from pipeline.store.status import update_status
-    graph = build_graph(db)
-    with db.conn:
-        store_metrics(db, graph)
-    update_status(db)  # legal status from the citations just written
-    if graph_dir is not None:
-        export_graph(graph, graph_dir)
-
-    with db.conn:
-        for table, columns in EXTRA_INDEXES:
-            db[table].create_index(columns, if_not_exists=True)
-        for table, columns in FTS.items():
-            db[table].enable_fts(columns, tokenize=TOKENIZE)
-        _documents_search(db)
-        for name, sql in VIEWS.items():
-            db.create_view(name, sql.strip())
-    db.conn.execute("ANALYZE")
-    db.close()
+    publish_stream(paired(extractions, sources), db_path, fresh=True, graph_dir=graph_dir)

@@ -191,6 +191,12 @@ def assemble(extractions: list[Extraction], sources: list[dict], kinds: list[dic
 
 def _add_sections(rows: Rows, agencies: _Agencies, did: str, e: Extraction, doc_id_for,
                   kind_names: dict) -> None:
+    _add_citations(rows, agencies, did, e, doc_id_for, kind_names)
+    add_own_sections(rows, agencies, did, e)
+
+
+def _add_citations(rows: Rows, agencies: _Agencies, did: str, e: Extraction, doc_id_for,
+                   kind_names: dict) -> None:
     c = e.contract
     # Citations: one row per (citing, cited); a stub document row for what is not ingested.
     for i, cit in enumerate(c.get("citations", [])):
@@ -233,6 +239,12 @@ def _add_sections(rows: Rows, agencies: _Agencies, did: str, e: Extraction, doc_
                 "id": "cm" + short_hash(cid, start, end), "citation_id": cid, "document_id": did,
                 "page": page, "start": start, "end": end, "text": text})
 
+
+
+def add_own_sections(rows: Rows, agencies: _Agencies, did: str, e: Extraction) -> None:
+    """Standards, agencies, tasks, deadlines and warnings of one ingested document: rows that
+    depend on the document alone (its citations resolve against the corpus)."""
+    c = e.contract
     for i, std in enumerate(c.get("standards", [])):
         code = " ".join((std.get("code") or "").split())
         if not code:

@@ -108,7 +108,7 @@ def read_effect(relation: str, before: str, after: str = "") -> Reading | None:
     return Reading(effect, provision, excerpt)
 
 
-def _ensure_schema(db: sqlite_utils.Database) -> None:
+def ensure_schema(db: sqlite_utils.Database) -> None:
     have = set(db["documents"].columns_dict)
     for col, typ in STATUS_COLUMNS.items():
         if col not in have:
@@ -216,7 +216,9 @@ def _evidence(db: sqlite_utils.Database, docs: dict[str, dict]) -> list[dict]:
 
 def _basis_warnings(db: sqlite_utils.Database, docs: dict[str, dict], status: dict[str, tuple]) -> list[dict]:
     out = []
-    for c in db.query("select citing_id, cited_id from citations where relation = 'based_on' order by id"):
+    ended = sorted(d for d, (st, _, _) in status.items() if st in TERMINAL)
+    for c in (r for d in ended for r in db.query(  # the citations of what was replaced or repealed only
+            "select id, citing_id, cited_id from citations where cited_id = ? and relation = 'based_on'", [d])):
         st, since, by = status.get(c["cited_id"], ("in_force", None, None))
         if st not in TERMINAL:
             continue
@@ -241,27 +243,67 @@ def update_status(db) -> dict[str, int]:
     database's tables. ``db``: a path or a ``sqlite_utils.Database``. Returns counts by status."""
     db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
     with db.conn:
-        _ensure_schema(db)
-        docs = {r["id"]: r for r in db.query("select id, label, issued_date from documents")}
-        evidence = _evidence(db, docs)
-        by_doc: dict[str, list[dict]] = {}
-        for e in evidence:
-            by_doc.setdefault(e["document_id"], []).append(e)
-        status = {d: derive(by_doc.get(d, [])) for d in docs}
-        db.execute(f"delete from {EVIDENCE_TABLE}")
-        if evidence:
-            db[EVIDENCE_TABLE].insert_all(sorted(evidence, key=lambda r: r["id"]), batch_size=500)
-        db.conn.executemany("update documents set status = ?, status_since = ?, status_by = ? where id = ?",
-                            [(*status[d], d) for d in sorted(docs)])
-        marks = ",".join("?" * len(WARNING_CODES))
-        db.execute(f"delete from warnings where code in ({marks})", list(WARNING_CODES))
-        warnings = _basis_warnings(db, docs, status)
-        if warnings:
-            db["warnings"].insert_all(sorted(warnings, key=lambda r: r["id"]), replace=True)
-    counts: dict[str, int] = {}
-    for st, _, _ in status.values():
-        counts[st] = counts.get(st, 0) + 1
-    return counts
+        ensure_schema(db)
+    with db.conn:
+        return refresh_status(db)
+
+
+def _executemany(db: sqlite_utils.Database, sql: str, rows: list[tuple]) -> None:
+    if rows:
+        db.conn.executemany(sql, rows)
+
+
+class _Docs:
+    """``id → {label, issued_date}`` read on demand (the corpus is not held in memory)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.rows: dict[str, dict | None] = {}
+
+    def get(self, did):
+        if did not in self.rows:
+            row = self.db.conn.execute("select id, label, issued_date from documents where id = ?", (did,)).fetchone()
+            self.rows[did] = dict(zip(("id", "label", "issued_date"), row)) if row else None
+        return self.rows[did]
+
+
+def refresh_status(db: sqlite_utils.Database) -> dict[str, int]:
+    """:func:`update_status` inside the caller's transaction (nothing here commits); rows are
+    written only where they change, and only documents acted on are held in memory."""
+    docs = _Docs(db)
+    evidence = _evidence(db, docs)
+    by_doc: dict[str, list[dict]] = {}
+    for e in evidence:
+        by_doc.setdefault(e["document_id"], []).append(e)
+    status = {d: derive(events) for d, events in by_doc.items()}
+    cols = list(EVIDENCE_COLUMNS)
+    _sync(db, EVIDENCE_TABLE, cols, sorted(evidence, key=lambda r: r["id"]), "1")
+    old = {r[0]: tuple(r[1:]) for r in db.conn.execute(
+        f"select id, status, status_since, status_by from documents where id in "
+        f"(select document_id from {EVIDENCE_TABLE})")}
+    _executemany(db, "update documents set status = ?, status_since = ?, status_by = ? where id = ?",
+                 [(*status[d], d) for d in sorted(status) if old.get(d) != tuple(status[d])])
+    db.conn.execute(f"""update documents set status = 'in_force', status_since = null, status_by = null
+        where (status is not 'in_force' or status_since is not null or status_by is not null)
+          and id not in (select document_id from {EVIDENCE_TABLE})""")
+    marks = ",".join("?" * len(WARNING_CODES))
+    warnings = _basis_warnings(db, docs, status)
+    _sync(db, "warnings", ["id", "document_id", "code", "detail"], sorted(warnings, key=lambda r: r["id"]),
+          f"code in ({marks})", list(WARNING_CODES))
+    return dict(db.conn.execute("select status, count(*) from documents group by status").fetchall())
+
+
+def _sync(db: sqlite_utils.Database, table: str, cols: list[str], rows: list[dict], where: str,
+          params: list | None = None) -> None:
+    """Make the rows of ``table`` matching ``where`` equal to ``rows`` (by id), touching only
+    those that differ."""
+    have = {r[0]: tuple(r) for r in db.conn.execute(
+        f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] where {where}", params or [])}
+    want = {r["id"]: tuple(r[c] for c in cols) for r in rows}
+    _executemany(db, f"delete from [{table}] where id = ?", [(i,) for i in sorted(set(have) - set(want))])
+    _executemany(db, f"insert or replace into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                     f"values ({', '.join('?' * len(cols))})",
+                 [want[i] for i in sorted(want) if have.get(i) != want[i]])
 
 
 # --- reading it back ------------------------------------------------------------------------
