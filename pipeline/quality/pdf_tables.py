@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.text.tables import bar_rows
+
 _BAR = "|"
 _PIPE_ROW = re.compile(r"^\|.*\|$")
 _PIPE_RULE = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*$")
@@ -42,33 +44,9 @@ def pipe_cells(line: str) -> list[str]:
 
 
 def flat_rows(lines: list[str]) -> list[list[str]]:
-    """Rows of cells of a table printed one cell per run of lines between "|" lines. Two
-    bars in a row close a row, or stand for an empty cell: a new row when the row holds as
-    many cells as the first row or the next cell is a row number."""
-    rows: list[list[str]] = []
-    row: list[str] = []
-    cell: list[str] = []
-    bars = 0
-    for line in lines:
-        if line.strip() == _BAR:
-            if cell:
-                row.append(" ".join(cell))
-                cell = []
-            bars += 1
-            continue
-        if bars >= 2 and row:
-            if not rows or len(row) >= len(rows[0]) or _is_opener(line):
-                rows.append(row)
-                row = []
-            else:
-                row.extend([""] * (bars - 1))
-        bars = 0
-        cell.append(line.strip())
-    if cell:
-        row.append(" ".join(cell))
-    if row:
-        rows.append(row)
-    return [[plain(c) for c in r] for r in rows]
+    """Rows of cells of a table printed one cell per run of lines between "|" lines
+    (:func:`pipeline.text.tables.bar_rows`), emphasis marks dropped."""
+    return [[plain(c) for c in r] for r in bar_rows(lines, _is_opener)]
 
 
 def _names_columns(row: list[str]) -> bool:

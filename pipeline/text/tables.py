@@ -84,13 +84,43 @@ _BAR = "|"
 _ROW_OPENER = re.compile(r"^\**\s*(?:\d{1,3}(?:\.\d{1,3}){0,2}|[IVX]{1,5}|[A-Z])\.?\s*\**$")
 
 
-def flat_tables(raw: str) -> list[list[list[str]]]:
-    """Tables a web page printed one cell per run of lines, each cell after a line that is
-    only "|" and each row closed by one ("|" / "STT" / "|" / "Nội dung" / … / "|" / "|" /
-    "1" / …), as rows of cell strings. A table is a run of lines without a blank one.
+def bar_rows(lines: list[str], opens_row=None) -> list[list[str]]:
+    """Rows of cell strings of one table printed one cell per run of lines, each cell after a
+    line that is only "|" and each row closed by one. "|" twice in a row closes a row, or
+    stands for an empty cell: it is a new row when the row holds all the first row's cells
+    already or the next cell opens a row (``opens_row``: a row number by default)."""
+    opens_row = opens_row or _ROW_OPENER.match
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    bars = 0
+    for raw in lines:
+        line = raw.strip()
+        if line == _BAR:
+            if cell:
+                row.append(" ".join(cell))
+                cell = []
+            bars += 1
+            continue
+        if bars >= 2 and row:
+            if not rows or len(row) >= len(rows[0]) or opens_row(line):
+                rows.append(row)
+                row = []
+            else:
+                row.extend([""] * (bars - 1))
+        bars = 0
+        cell.append(line)
+    if cell:
+        row.append(" ".join(cell))
+    if row:
+        rows.append(row)
+    return rows
 
-    "|" twice in a row closes a row, or stands for an empty cell: it is a new row when the
-    row holds all the header's cells already or the next cell is a row number."""
+
+def flat_tables(raw: str) -> list[list[list[str]]]:
+    """Tables a web page printed one cell per run of lines (:func:`bar_rows`: "|" / "STT" /
+    "|" / "Nội dung" / … / "|" / "|" / "1" / …), as rows of cell strings. A table is a run of
+    lines without a blank one."""
     blocks: list[list[list[str]]] = []
     lines = raw.splitlines()
     i = 0
@@ -98,29 +128,10 @@ def flat_tables(raw: str) -> list[list[list[str]]]:
         if lines[i].strip() != _BAR:
             i += 1
             continue
-        rows, row, cell, bars = [], [], [], 0
+        start = i
         while i < len(lines) and lines[i].strip():
-            line = lines[i].strip()
             i += 1
-            if line == _BAR:
-                if cell:
-                    row.append(" ".join(cell))
-                    cell = []
-                bars += 1
-                continue
-            if bars >= 2 and row:
-                width = len(rows[0]) if rows else None
-                if width is None or len(row) >= width or _ROW_OPENER.match(line):
-                    rows.append(row)
-                    row = []
-                else:
-                    row.extend([""] * (bars - 1))
-            bars = 0
-            cell.append(line)
-        if cell:
-            row.append(" ".join(cell))
-        if row:
-            rows.append(row)
+        rows = bar_rows(lines[start:i])
         if len(rows) >= 2 and max(len(r) for r in rows) >= 3:
             blocks.append(_spanned_numbers(rows))
     return blocks
