@@ -313,13 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.record:
-        results = ROOT / "bench" / "RESULTS.md"
-        old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n\n"
-        head = old.split("<!-- run -->")[0]
-        scale = old.partition("<!-- scale -->")[2].partition("<!-- /scale -->")[0]  # bench/scale.py's
-        results.write_text(head + "<!-- run -->\n" + f"Recorded {time.strftime('%Y-%m-%d')}, "
-                           f"`python bench/run.py --pages {args.pages} --workers {args.workers}`.\n\n" + text + "\n"
-                           + (f"\n<!-- scale -->{scale}<!-- /scale -->\n" if scale else ""), encoding="utf-8")
+        from bench.results import record
+
+        results = record("run", f"Recorded {time.strftime('%Y-%m-%d')}, "
+                         f"`python bench/run.py --pages {args.pages} --workers {args.workers}`.\n\n" + text)
         say(f"bench: recorded in {results.relative_to(ROOT)}")
     return 0
 

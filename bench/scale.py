@@ -388,14 +388,11 @@ def main(argv=None) -> int:
     text = "\n".join(out)
     print(text)
     if args.record:
-        results = ROOT / "bench" / "RESULTS.md"
-        old = results.read_text(encoding="utf-8")
-        head, _, rest = old.partition("<!-- scale -->")
-        tail = rest.partition("<!-- /scale -->")[2] if rest else ""
-        results.write_text(head.rstrip("\n") + "\n\n<!-- scale -->\n## Scale (`bench/scale.py`)\n\nRecorded "
-                           f"{time.strftime('%Y-%m-%d')}, `python bench/scale.py --docs {args.docs} "
-                           f"--real-docs {args.real_docs}`.\n\n" + text + "\n<!-- /scale -->\n" + tail,
-                           encoding="utf-8")
+        from bench.results import record
+
+        record("scale", "## Scale (`bench/scale.py`)\n\nRecorded "
+               f"{time.strftime('%Y-%m-%d')}, `python bench/scale.py --docs {args.docs} "
+               f"--real-docs {args.real_docs}`.\n\n" + text)
         say("bench: recorded in bench/RESULTS.md")
     return 0
 

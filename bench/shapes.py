@@ -165,13 +165,10 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if args.record:
-        results_md = ROOT / "bench" / "RESULTS.md"
-        old = results_md.read_text(encoding="utf-8")
-        head, _, rest = old.partition("<!-- shapes -->")
-        tail = rest.partition("<!-- /shapes -->")[2] if rest else ""
-        results_md.write_text(head.rstrip("\n") + "\n\n<!-- shapes -->\n## Pathological shapes (`bench/shapes.py`)\n\n"
-                              f"Recorded {time.strftime('%Y-%m-%d')}, `python bench/shapes.py --mb {args.mb:g}`.\n\n"
-                              + text + "\n<!-- /shapes -->\n" + tail, encoding="utf-8")
+        from bench.results import record
+
+        record("shapes", "## Pathological shapes (`bench/shapes.py`)\n\n"
+               f"Recorded {time.strftime('%Y-%m-%d')}, `python bench/shapes.py --mb {args.mb:g}`.\n\n" + text)
         print("bench: recorded in bench/RESULTS.md", file=sys.stderr)
     if not args.no_batch and (b["missing"] or b["exit"]):
         return 1
