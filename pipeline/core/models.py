@@ -150,6 +150,10 @@ class Context:
     parent_locality: str | None = None
     citations: Section | None = None
     agencies: Section | None = None
+    # The agencies component's reading of the text (extractors.agencies.analysis): every
+    # mention named, for the tasks extractor to place agencies in duties. Typed loosely:
+    # the model layer knows no extractor.
+    agency_analysis: object | None = None
 
     @property
     def year(self) -> int | None:
