@@ -334,17 +334,12 @@ def proper_name_at(text: str) -> str | None:
 LINE_MAX = 1000
 
 
-def _lines(text: str, limit: int | None = None, tail: bool = False) -> list[tuple[int, str]]:
-    """(offset, line) of the lines of ``text`` (the first ``limit``), each cut to
-    ``LINE_MAX`` characters: its first ones, or with ``tail`` its last ones."""
+def _lines(text: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, line) of the first ``limit`` lines of ``text``, each cut to its first
+    ``LINE_MAX`` characters."""
     out, pos = [], 0
-    for line in text.split("\n") if limit is None else text.split("\n", limit)[:limit]:
-        if len(line) <= LINE_MAX:
-            out.append((pos, line))
-        elif tail:
-            out.append((pos + len(line) - LINE_MAX, line[-LINE_MAX:]))
-        else:
-            out.append((pos, line[:LINE_MAX]))
+    for line in text.split("\n", limit)[:limit]:
+        out.append((pos, line[:LINE_MAX]))
         pos += len(line) + 1
     return out
 
