@@ -3,7 +3,8 @@
 A Vietnamese administrative document opens with two columns — issuing body | national
 motto, then number | place and date (a Công văn adds its ``V/v …`` summary under the
 number) — then the kind heading (KẾ HOẠCH), the title (trích yếu), and ends with the
-signature block (TM./KT. …, position, name), often side by side with ``Nơi nhận``.
+signature block (TM./KT. …, position, name), often side by side with ``Nơi nhận``: the
+normaliser finds that block (pipeline.text.signature); this module writes its parts.
 Sources lose parts of it (a draft's blank number, a header cut off, OCR damage): each
 missing field is ``None`` with a warning, never an error. Words are matched without
 diacritics where OCR breaks them (``KÊ HOẠCH``, ``ngay … thang``, ``CHU TỊCH``).
@@ -23,11 +24,11 @@ from pipeline.text.normalize import (
     ends_dangling,
     is_all_caps,
 )
+from pipeline.text.signature import AUTHORITY as _AUTHORITY, position_at as _position_at, signature_line
 from extractors.registry import component
 from pipeline.core.dates import impossible_date, iso_day, iso_month, valid_year
 
 HEADER_LINES = 16  # the header block sits in the first lines of page 1
-SIGNATURE_LINES = 40
 
 
 @functools.cache
@@ -42,12 +43,6 @@ def _fkey(text: str) -> str:
 @functools.cache
 def _kinds() -> dict[str, str]:
     return {_fkey(w): code for code, kind in kinds().items() for w in kind["headings"]}
-
-
-@functools.cache
-def _positions() -> list[tuple[str, str]]:
-    """(folded, printed) positions, longest first."""
-    return sorted(((_fkey(p), p) for p in terms()["positions"]), key=lambda x: -len(x[0]))
 
 
 @functools.cache
@@ -284,31 +279,6 @@ def _local_issuer(caps: str) -> Issuer | None:
     return Issuer(official_case(caps), place or None, level)
 
 
-def _position_at(caps: str) -> tuple[str, str] | None:
-    """(printed position, remainder) when ``caps`` opens with a position; exact spelling
-    first (THỨ TRƯỞNG and THỦ TRƯỞNG fold alike), then without diacritics (OCR)."""
-    upper = " ".join(caps.upper().split())
-    printed_re, folded_re, printed_of = _position_res()
-    if m := printed_re.match(upper):
-        return m.group(1), upper[m.end(1):].strip()
-    if m := folded_re.match(fold_chars(caps)):
-        return printed_of[m.group(1)], caps[m.end(1):].strip()
-    return None
-
-
-@functools.cache
-def _position_res() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
-    """The positions as printed and folded, longest first, each followed by a space or the
-    end (one scan instead of one comparison per position); folded → the first printed."""
-    def alternation(words):
-        return re.compile("(" + "|".join(map(re.escape, words)) + r")(?= |\Z)")
-
-    printed_of: dict[str, str] = {}
-    for folded, printed in _positions():
-        printed_of.setdefault(folded, printed)
-    return (alternation(p for _, p in _positions()), alternation(f for f, _ in _positions()), printed_of)
-
-
 def issuer_of_authority_line(line: str) -> Issuer | None:
     """``CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM`` → the UBND; ``THỦ TƯỚNG CHÍNH PHỦ`` →
     the Prime Minister; ``BỘ TRƯỞNG BỘ TÀI CHÍNH`` → the Ministry."""
@@ -336,8 +306,6 @@ _PLACE_DATE = re.compile(r"(?:^|\s)([^\d,:;]{2,40}?)" + _DATE_TAIL)
 # else, its place in capitalised words (folded text: checked on the printed line).
 _PLACE_DATE_NO_COMMA = re.compile(
     r"^\s*((?:\S+\s+){0,4}?\S+)\s+ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\s*$")
-# "TL.BỘ TRƯỞNG": OCR and text tools drop the space after the dot
-_AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(?:[.:]\s*|\s+)(\S.*)$")
 # What follows the title or ends the header block: the legal basis, the addressee, the
 # preamble, or the first item.
 _ENDS_TITLE = re.compile(
@@ -346,21 +314,6 @@ _ENDS_TITLE = re.compile(
 # Openings of a preamble that a title may also start with ("Triển khai xây dựng …"):
 # they end the title only after its first line.
 _PREAMBLE = re.compile(r"^(?:Thực hiện|Triển khai|Để |Nhằm |Trên cơ sở|Thời gian qua)")
-
-
-def _is_name_word(word: str, first: bool) -> bool:
-    """``Bình``; first word only: the one-letter ``Y`` / ``H`` of Ê Đê names; ``H'Hen``."""
-    if first and len(word) == 1:
-        return word.isupper() and word.isalpha()
-    parts = word.split("'")
-    return all(p.isalpha() and p[0].isupper() and (p[1:].islower() or not p[1:]) for p in parts) \
-        and len(parts) <= 2 and len(word) > 1
-
-
-def _is_person_name(text: str) -> bool:
-    """2–6 capitalised words of letters only: ``Nguyễn Thanh Bình``, ``Y Dhăm Ênuôl``."""
-    words = text.replace("’", "'").split()
-    return 2 <= len(words) <= 6 and all(_is_name_word(w, i == 0) for i, w in enumerate(words))
 
 
 def proper_name_at(text: str) -> str | None:
@@ -376,23 +329,17 @@ def proper_name_at(text: str) -> str | None:
     return " ".join(words) or None
 
 
-# A header field or a signature line is far shorter than this; a longer line is body text,
-# read only as far as this (its start for the header, its end for the signature), so that
-# one enormous line costs no more than a paragraph.
+# A header field is far shorter than this; a longer line is body text, read only as far as
+# this (its start), so that one enormous line costs no more than a paragraph.
 LINE_MAX = 1000
 
 
-def _lines(text: str, limit: int | None = None, tail: bool = False) -> list[tuple[int, str]]:
-    """(offset, line) of the lines of ``text`` (the first ``limit``), each cut to
-    ``LINE_MAX`` characters: its first ones, or with ``tail`` its last ones."""
+def _lines(text: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, line) of the first ``limit`` lines of ``text``, each cut to its first
+    ``LINE_MAX`` characters."""
     out, pos = [], 0
-    for line in text.split("\n") if limit is None else text.split("\n", limit)[:limit]:
-        if len(line) <= LINE_MAX:
-            out.append((pos, line))
-        elif tail:
-            out.append((pos + len(line) - LINE_MAX, line[-LINE_MAX:]))
-        else:
-            out.append((pos, line[:LINE_MAX]))
+    for line in text.split("\n", limit)[:limit]:
+        out.append((pos, line[:LINE_MAX]))
         pos += len(line) + 1
     return out
 
@@ -740,134 +687,39 @@ def title_of_letter(zone: list[tuple[int, str]]) -> tuple[str | None, list[tuple
 # --- signature ------------------------------------------------------------------------
 
 
-def _trailing_caps(line: str) -> str | None:
-    """The capital words that end a line: ``- Như trên; PHÓ CHỦ TỊCH`` → ``PHÓ CHỦ TỊCH``
-    (text tools that drop the gap glue the signature column to ``Nơi nhận``)."""
-    words = line.split()
-    i = len(words)
-    while i > 0 and (words[i - 1].isupper() or words[i - 1] in ("T/M", "K/T", "T/L")):
-        i -= 1
-    tail = words[i:]
-    # start at the first word that opens an authority or a position
-    for j in range(len(tail)):
-        run = " ".join(tail[j:])
-        if _AUTHORITY.match(run) or _position_at(run):
-            return run
-    return None
-
-
 def _signature_parts(line: str) -> tuple[str, str] | None:
     """(``authority`` | ``position``, written form) for a signature-block line."""
-    run = line if is_all_caps(line) else _trailing_caps(line)
-    if not run:
+    found = signature_line(line)
+    if found is None:
         return None
+    kind, run = found
+    return kind, (_authority_written(run) if kind == "authority" else _position_written(run))
+
+
+def _position_written(run: str) -> str:
+    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``; ``Q. CHỦ TỊCH`` (held ad interim) → ``Q. Chủ tịch``."""
     m = _AUTHORITY.match(run)
-    if m and m.group(1).upper() in terms()["acting_prefixes"] and _position_at(m.group(2)):
-        # "Q. CHỦ TỊCH": the signer's own position, held ad interim
-        return "position", terms()["acting_prefixes"][m.group(1).upper()] + " " + _position_case(m.group(2))
-    if m:
-        return "authority", authority_case(m.group(1), m.group(2))
-    if _position_at(run):
-        return "position", _position_case(run)
-    return None
+    acting = terms()["acting_prefixes"]
+    if m and m.group(1).upper() in acting and _position_at(m.group(2)):
+        return acting[m.group(1).upper()] + " " + _position_case(m.group(2))
+    return _position_case(run)
 
 
-def _scan_signature(lines: list[tuple[int, str]]) -> tuple[str | None, int | None, str | None, str | None]:
-    """(name, its offset, position, authority) reading ``lines`` upwards (see extract_signer)."""
-    noise = {n.lower() for n in terms()["signature_noise"]}
-    lines = [piece for pos, raw in lines for piece in _unflatten_signature(pos, raw)]
-    name = name_pos = position = authority = None
-    tail: list[tuple[int, str]] = []  # a name wrapped over lines ("Lê Tấn" / "Cận"), read upwards
-    for pos, raw in reversed(lines):
-        text = raw.strip()
-        if not text or text.lower() in noise:
-            continue
-        if position is None and authority is None and _name_piece(text) and (
-                name is None or len(f"{text} {name}".split()) <= 4 and len(text.split()) == 1):
-            tail.insert(0, (pos, text))
-            joined = " ".join(t for _, t in tail)
-            if _is_person_name(joined):
-                name, name_pos = joined, tail[0][0]
-            continue
-        if text.startswith(("-", "+", "•", "Nơi nhận")):
-            found = _signature_parts(text)  # "- Như trên; KT. CHỦ TỊCH"
-        else:
-            found = _signature_parts(text)
-            if found is None and not is_all_caps(text) and (len(text) > 60 or text.endswith((".", ";", ":"))):
-                break  # the body
-        if found is None:
-            continue
-        kind, value = found
-        if kind == "position" and position is None and authority is None:
-            position = value
-        elif kind == "authority" and authority is None:
-            authority = value
-    if name and len(tail) > 1 and position is None and authority is None:
-        return None, None, None, None  # words stacked at the end ("Stt" / "Stt"), not a signature
-    if name and len(set(name.split())) < len(name.split()):
-        return None, None, position, authority
-    return name, name_pos, position, authority
+def _authority_written(run: str) -> str:
+    m = _AUTHORITY.match(run)
+    return authority_case(m.group(1), m.group(2))
 
 
-def _unflatten_signature(pos: int, line: str) -> list[tuple[int, str]]:
-    """A signature block flattened onto one line (``KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn
-    An``) → its authority, position and name lines, with their offsets."""
-    words = line.split()
-    k = len(words)
-    while k > 0 and not is_all_caps(words[k - 1]) and _is_name_word(words[k - 1], False):
-        k -= 1
-    caps = " ".join(words[:k])
-    if k == 0 or k == len(words) or not is_all_caps(caps) or not _is_person_name(" ".join(words[k:])):
-        return [(pos, line)]
-    name_at = line.rfind(" ".join(words[k:]))
-    out = [(pos, caps)]
-    for j in range(1, k):  # the position that closes the capitals ("… THỨ TRƯỞNG")
-        suffix = " ".join(words[j:k])
-        found = _position_at(suffix)
-        if found and not found[1]:
-            out = [(pos, " ".join(words[:j])), (pos + line.find(suffix), suffix)]
-            break
-    return out + [(pos + name_at, line[name_at:])]
-
-
-def _name_piece(text: str) -> bool:
-    """A line of 1–4 capitalised name words (a whole name, or part of one wrapped)."""
-    words = text.replace("’", "'").split()
-    return 1 <= len(words) <= 6 and all(_is_name_word(w, i == 0) for i, w in enumerate(words))
-
-
-def _block_before_annex(lines: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
-    """When an annex follows the signature (a Quy chế or Kế hoạch ban hành kèm theo), the
-    lines up to the signer's name under the last authority or position line."""
-    for i in range(len(lines) - 1, -1, -1):
-        text = lines[i][1].strip()
-        if not (is_all_caps(text) and (_AUTHORITY.match(text) or _position_at(text))):
-            continue
-        for j in range(i + 1, min(i + 8, len(lines))):
-            if _is_person_name(lines[j][1].strip()):
-                return lines[:j + 1]
-    return None
-
-
-def extract_signer(ctx: Context, body: str) -> tuple[dict | None, Span | None]:
-    """Name, position and authority from the end of the body.
-
-    Reading upwards: the signer's name is the lowest person-name line; the position is the
-    nearest position line above it; the authority the nearest TM./KT./TL. line above that
-    (``TM. Ủy ban nhân dân / KT. Chủ tịch`` keeps ``KT. Chủ tịch``). ``Nơi nhận`` items
-    in between are skipped; a running paragraph ends the block. When the end of the body
-    holds no signature (an annex follows it), the last signature block above is read.
-    """
-    lines = _lines(body, tail=True)
-    name, name_pos, position, authority = _scan_signature(lines[-SIGNATURE_LINES:])
-    if name is None:
-        block = _block_before_annex(lines)
-        if block is not None:
-            name, name_pos, position, authority = _scan_signature(block[-SIGNATURE_LINES:])
-    if name is None and position is None:
+def extract_signer(ctx: Context) -> tuple[dict | None, Span | None]:
+    """Name, position and authority of the signature block the text layer found
+    (``NormalisedText.signature``), written in official case."""
+    sig = ctx.text.signature
+    if sig is None:
         return None, None
-    span = ctx.text.span(name_pos, name_pos + len(name)) if name else None
-    return {"name": name, "position": position, "authority": authority}, span
+    position = _position_written(sig.position) if sig.position else None
+    authority = _authority_written(sig.authority) if sig.authority else None
+    span = ctx.text.span(sig.name_start, sig.name_start + len(sig.name)) if sig.name else None
+    return {"name": sig.name, "position": position, "authority": authority}, span
 
 
 # --- issuer when the header block is gone ---------------------------------------------
@@ -1052,7 +904,7 @@ def extract_header(ctx: Context) -> Section:
                                 + ("" if number else "; no number")
                                 + ("" if issued else "; no place/date line")))
 
-    signer, signer_span = extract_signer(ctx, body)
+    signer, signer_span = extract_signer(ctx)
     if signer is None or not signer.get("name"):
         warnings.append(warning("missing_signer", "no signer name found in the signature block"))
     if signer_span:

@@ -1093,7 +1093,7 @@ def _default_find_deadlines():
     return find_deadlines
 
 
-@component("tasks", requires=("text", "document", "agencies"))
+@component("tasks", requires=("text", "document", "agencies", "agency_analysis"))
 def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> Section:
     """Tasks of a document, as contract dicts with the spans of their text.
 

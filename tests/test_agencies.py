@@ -740,3 +740,36 @@ def test_member_lists_wraps_regional_units_and_associations(text, issuer, expect
 def test_an_abbreviation_names_the_body_as_it_was_named_then(date, expected):
     ctx = make_ctx("Nơi nhận:\n- VCCI;\n- Lưu: VT.", "Bộ Tài chính", None, None, date)
     assert names(ctx) == {(expected, None)}
+
+
+def test_the_analysis_is_made_once_and_read_by_tasks_through_its_declared_field(monkeypatch):
+    """The agencies component assigns its analysis to ``Context.agency_analysis``; the tasks
+    extractor's entry points read that field instead of scanning the text again."""
+    from extractors.agencies import analysis
+    from extractors.registry import components
+
+    text = "3. Sở Nội vụ\n- Chủ trì, phối hợp với Sở Tài chính rà soát biên chế năm 2027.\n"
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Cao Bằng", "Cao Bằng", "province")
+    runs = []
+    real = analysis._analyse
+    monkeypatch.setattr(analysis, "_analyse", lambda c: runs.append(c) or real(c))
+    import extractors.agencies as agencies
+    monkeypatch.setattr(agencies, "_analyse", analysis._analyse)
+    assert ctx.agency_analysis is None
+    section = extract_agencies(ctx)
+    assert ctx.agency_analysis is not None and len(runs) == 1
+    line = ctx.text.text.index("- Chủ trì")
+    assert [h.name for h in find_agencies(ctx, line, len(text))] == ["Sở Tài chính"]
+    assert canonical_agency("Sở Nội vụ", ctx) == ("Sở Nội vụ", "Cao Bằng")
+    assert len(runs) == 1  # read from the field, not made again
+    assert {i["name"] for i in section.items} == {"Sở Nội vụ", "Sở Tài chính"}
+    tasks = next(c for c in components() if c.name == "tasks")
+    agencies_component = next(c for c in components() if c.name == "agencies")
+    assert "agency_analysis" in tasks.requires and "agency_analysis" in agencies_component.assigns
+
+
+def test_without_the_component_the_analysis_is_made_and_not_kept():
+    text = "- Sở Y tế chủ trì kiểm tra an toàn thực phẩm.\n"
+    ctx = make_ctx(text, "Ủy ban nhân dân tỉnh Cao Bằng", "Cao Bằng", "province")
+    assert [h.name for h in find_agencies(ctx, 0, len(text))] == ["Sở Y tế"]
+    assert ctx.agency_analysis is None

@@ -37,3 +37,9 @@ def test_a_new_component_registers_with_a_decorator():
         assert comps[-1].fn is probe and comps[-1].assigns == ("probe_section",)
     finally:
         registry._REGISTRY.pop("probe_section")
+
+
+def test_tasks_before_the_agencies_analysis_is_assigned_is_refused():
+    with pytest.raises(ValueError, match="agency_analysis"):
+        registry.check_order([registry.Component("tasks_like", print, ("text",), ("x",)),
+                              registry.Component("reader", print, ("agency_analysis",), ("y",))])

@@ -1,6 +1,6 @@
 """Agencies: every body a document names, once per canonical name and locality.
 
-The text is scanned once (cached on the Context) by patterns compiled from the gazetteer:
+The text is scanned once (the analysis assigned to ``Context.agency_analysis``) by patterns compiled from the gazetteer:
 national bodies (``agencies.tsv``), named local bodies (``local_agencies.tsv``), kinds of
 local bodies and how each is named (``body_kinds.tsv``), plural groups (``groups.tsv``),
 People's Committees and their groups ("UBND các tỉnh, TP trực thuộc TW", "HĐND, UBND xã",
@@ -36,7 +36,7 @@ import re
 from extractors.registry import component
 from pipeline.core.models import Context, Section
 
-from .analysis import AgencyHit, _analyse
+from .analysis import AgencyHit, _analyse, analysis_of
 from .groups import _group_name
 from .matching import find_mentions
 from .placing import _place, _Resolver
@@ -55,17 +55,18 @@ _POSITIONS = re.compile(
     r"chi cục trưởng|cục trưởng|tổng cục trưởng|chánh văn phòng|cvp|pcvp|ct|pct|gđ|pgđ)\s*)*")
 
 
-@component("agencies", requires=("text", "document", "locality"))
+@component("agencies", requires=("text", "document", "locality"), assigns=("agencies", "agency_analysis"))
 def extract_agencies(ctx: Context) -> Section:
-    """Every body named in the document, once per (canonical name, locality)."""
-    a = _analyse(ctx)
+    """Every body named in the document, once per (canonical name, locality); the analysis
+    behind it is assigned to ``ctx.agency_analysis`` for the tasks extractor."""
+    a = ctx.agency_analysis = _analyse(ctx)
     return Section(items=[dict(i) for i in a.items],
                    spans=[[ctx.text.span(s, e) for s, e in sp] for sp in a.spans])
 
 
 def find_agencies(ctx: Context, start: int, end: int) -> list[AgencyHit]:
     """Agency mentions inside ``ctx.text.text[start:end]``, named as extract_agencies names them."""
-    return [h for h in _analyse(ctx).hits if h.start >= start and h.end <= end]
+    return [h for h in analysis_of(ctx).hits if h.start >= start and h.end <= end]
 
 
 def canonical_agency(raw: str, ctx: Context) -> tuple[str, str | None] | None:
@@ -80,7 +81,7 @@ def canonical_agency(raw: str, ctx: Context) -> tuple[str, str | None] | None:
         covered = (_POSITIONS.fullmatch(fold(raw[:best.start])) is not None
                    and not re.search(r"\w", raw[best.end:]))
         if best.group and covered:
-            known = _analyse(ctx).group_names.get(best.group)
+            known = analysis_of(ctx).group_names.get(best.group)
             fm = [best.form or ""]
             return known or _group_name(best.group, fm, fm), best.locality
         if best.name and covered:

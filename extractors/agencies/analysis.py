@@ -1,6 +1,8 @@
 """From mentions to agencies: groups named from all their mentions, names completed where the
 text prints them in full elsewhere, the letterhead counted once, and mentions counted per
-(name, locality); cached on the Context for find_agencies and the tasks extractor."""
+(name, locality). The agencies component keeps the result on the Context's declared
+``agency_analysis`` field, which find_agencies and canonical_agency (the tasks extractor's
+entry points) read."""
 from __future__ import annotations
 
 import functools
@@ -34,13 +36,14 @@ class _Analysis:
     group_names: dict[tuple, str] = field(default_factory=dict)
 
 
+def analysis_of(ctx: Context) -> _Analysis:
+    """The analysis the agencies component assigned, or (a caller that ran no pipeline, as the
+    tests do) one made now and not kept."""
+    return ctx.agency_analysis if ctx.agency_analysis is not None else _analyse(ctx)
+
+
 def _analyse(ctx: Context) -> _Analysis:
     t = ctx.text.text
-    key = (len(t), hash(t), ctx.locality, ctx.level, ctx.parent_locality,
-           str((ctx.document or {}).get("issuer")), (ctx.document or {}).get("issued_date"))
-    cached = getattr(ctx, "_agency_analysis", None)
-    if cached and cached[0] == key:
-        return cached[1]
     place = _place(ctx)
     mentions = find_mentions(t, place)
     f = fold(t)
@@ -114,12 +117,7 @@ def _analyse(ctx: Context) -> _Analysis:
         i = order[k]
         items[i]["mentions"] += 1
         spans[i].append((h.start, h.end))
-    result = _Analysis(hits, items, spans, names)
-    try:
-        object.__setattr__(ctx, "_agency_analysis", (key, result))
-    except (AttributeError, TypeError):
-        pass
-    return result
+    return _Analysis(hits, items, spans, names)
 
 
 _RECIPIENTS = re.compile(r"(?m)^[^\S\n]*[*_]*[^\S\n]*(?:Nơi nhận|NƠI NHẬN)[^\S\n]*[*_]*[^\S\n]*:")

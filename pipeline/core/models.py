@@ -84,6 +84,21 @@ class TextTable:
     end: int = -1
 
 
+@dataclass(frozen=True)
+class Signature:
+    """The signature block closing the body (pipeline.text.signature), its parts as printed:
+    ``authority`` the TM./KT./TL./TUQ. line ("KT. CHỦ TỊCH"), ``position`` the signer's
+    ("PHÓ CHỦ TỊCH", "Q. GIÁM ĐỐC"), ``name`` the signer's name at ``name_start``; ``start``
+    and ``end`` bound the lines it was read from (normalised offsets)."""
+
+    start: int
+    end: int
+    name: str | None = None
+    name_start: int | None = None
+    position: str | None = None
+    authority: str | None = None
+
+
 @dataclass
 class NormalisedText:
     """Normalised document text, one logical line (heading, paragraph, item) per ``\\n``,
@@ -93,7 +108,8 @@ class NormalisedText:
     follow it. ``line_origins`` maps the start offset of every logical line to its
     source (page, character offset in that page's raw text). ``tables`` are the document's
     tables, read once from the raw pages (pipeline.text.tables); ``header`` the header block
-    read column by column where the reader laid it out (a PDF's first page), one field a line.
+    read column by column where the reader laid it out (a PDF's first page), one field a line;
+    ``signature`` the signer block that closes the body (None: none found).
     """
 
     text: str
@@ -102,6 +118,7 @@ class NormalisedText:
     line_origins: list[tuple[int, int]] = field(default_factory=list)
     tables: list[TextTable] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    signature: Signature | None = None
 
     @property
     def body(self) -> str:
@@ -150,6 +167,10 @@ class Context:
     parent_locality: str | None = None
     citations: Section | None = None
     agencies: Section | None = None
+    # The agencies component's reading of the text (extractors.agencies.analysis): every
+    # mention named, for the tasks extractor to place agencies in duties. Typed loosely:
+    # the model layer knows no extractor.
+    agency_analysis: object | None = None
 
     @property
     def year(self) -> int | None:

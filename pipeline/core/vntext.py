@@ -138,3 +138,12 @@ def fold_key(text: str | None) -> str:
     if quick.isascii():  # then it equals the full folding below (checked on every code point)
         return " ".join(quick.split())
     return " ".join(strip_marks(text).casefold().split())
+
+
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
+
+
+def is_all_caps(line: str) -> bool:
+    """At least two letters, and no letter in lower case (read at C speed: a long line of
+    capitals costs no more than its length)."""
+    return line.isupper() and _TWO_LETTERS.search(line) is not None

@@ -10,7 +10,9 @@ The work is a chain of small named steps, each a plain function tested on its ow
   (:func:`split_footnotes`);
 * reflow: :func:`should_join` decides whether a PDF/OCR line break is soft.
 
-The result keeps, for every logical line, the page and character where it began in the
+The result also carries the structure read once for every extractor: the tables
+(pipeline.text.tables), the header columns and the signature block (pipeline.text.signature).
+It keeps, for every logical line, the page and character where it began in the
 source, so extractors can report provenance (``NormalisedText.origin_at``).
 """
 from __future__ import annotations
@@ -26,9 +28,11 @@ from gazetteer import load_yaml
 
 from pipeline.core.models import NormalisedText
 from pipeline.text.markers import opens_line, read_marker, strip_marker
+from pipeline.text.signature import find_signature
 from pipeline.text.tables import find_tables
 # Tone placement (hoà → hòa, UỶ → ỦY) lives with the other Vietnamese text primitives.
 from pipeline.core.vntext import TONE_TABLE
+from pipeline.core.vntext import is_all_caps  # noqa: F401  (re-exported)
 from pipeline.core.vntext import place_tones as fix_tone_placement  # noqa: F401  (re-exported)
 
 # --- character steps -------------------------------------------------------------------
@@ -478,15 +482,6 @@ def starts_item(line: str) -> bool:
 @functools.cache
 def _openings_or_labels() -> re.Pattern:
     return re.compile(f"(?:{_OPENINGS.pattern})|(?:{_labels().pattern})")
-
-
-_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
-
-
-def is_all_caps(line: str) -> bool:
-    """At least two letters, and no letter in lower case (read at C speed: a long line of
-    capitals costs no more than its length)."""
-    return line.isupper() and _TWO_LETTERS.search(line) is not None
 
 
 # Words that cannot end a Vietnamese sentence or heading: a line ending in one runs on.
@@ -974,10 +969,12 @@ def normalize_pages(pages: list[str], ocr: bool = False, paragraphs: bool = Fals
         if group is logical:
             footnote_start = pos
     text = "\n".join(text_parts)
-    return NormalisedText(text=text, footnote_start=min(footnote_start, len(text)),
+    footnote_start = min(footnote_start, len(text))
+    return NormalisedText(text=text, footnote_start=footnote_start,
                           line_starts=starts, line_origins=origins,
                           tables=find_tables(source_pages, text, normalize_line),
-                          header=tidy_header_lines(header_lines or []))
+                          header=tidy_header_lines(header_lines or []),
+                          signature=find_signature(text[:footnote_start]))
 
 
 def normalize_text(raw: str) -> NormalisedText:
