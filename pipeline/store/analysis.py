@@ -16,13 +16,13 @@ import datetime as dt
 import html
 import itertools
 import os
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from pipeline.store.access import read_only
 
 ENV_VAR = "VANBAN_DB"
 DEFAULT_DB = Path("data") / "out" / "vanban.db"
@@ -116,7 +116,7 @@ def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
         raise FileNotFoundError(
             f"no database at {path}: build it with `make extract` "
             f"(or `vanban build data/raw --out {path}`), or point {ENV_VAR} at one")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(path)
     return sqlite_utils.Database(conn)
 
 

@@ -9,6 +9,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from pipeline.store.access import db_option, read_only
+
 DIRECTIONS = {"citing": ("cited_id", "citing_id", "←"), "cited": ("citing_id", "cited_id", "→")}
 
 
@@ -33,7 +35,7 @@ def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {sorted(DIRECTIONS)}")
     here, there, arrow = DIRECTIONS[direction]
-    con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    con = read_only(db_path)
     con.row_factory = sqlite3.Row
     try:
         return _lines(con, number, here, there, arrow, direction, max_depth, limit)
@@ -134,8 +136,7 @@ def _click_command():
 
     @click.command("chain")
     @click.argument("number")
-    @click.option("--db", "db_path", default="data/out/vanban.db", show_default=True,
-                  type=click.Path(exists=True, dir_okay=False), help="Database built by `vanban build`.")
+    @db_option
     @click.option("--direction", type=click.Choice(sorted(DIRECTIONS)), default="citing", show_default=True,
                   help="citing: documents resting on NUMBER; cited: what NUMBER rests on.")
     def chain(number: str, db_path: str, direction: str) -> None:

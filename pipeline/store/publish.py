@@ -20,6 +20,7 @@ import yaml
 
 import gazetteer
 from pipeline.core.models import Extraction
+from pipeline.store.access import read_only
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
 # Folds case and marks but leaves đ/Đ alone: the *_folded columns cover that.
@@ -171,7 +172,7 @@ def has_schema(db_path: str | Path) -> bool:
     from pipeline.store.incremental import RAW_TABLES
 
     try:
-        con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+        con = read_only(db_path)
     except sqlite3.Error:
         return False
     try:

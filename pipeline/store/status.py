@@ -28,6 +28,7 @@ import sqlite_utils
 from gazetteer import load_yaml
 
 from pipeline.core.identity import short_hash
+from pipeline.store.access import db_option
 
 STATUSES = ("in_force", "amended", "partly_repealed", "replaced", "repealed")
 TERMINAL = ("replaced", "repealed")
@@ -348,8 +349,7 @@ def _click_command():
 
     @click.command("status")
     @click.argument("number")
-    @click.option("--db", "db_path", default="data/out/vanban.db", show_default=True,
-                  type=click.Path(exists=True, dir_okay=False), help="Database built by `vanban build`.")
+    @db_option
     def status(number: str, db_path: str) -> None:
         """Print a document's legal status (in force, amended, repealed …) with its evidence.
 

@@ -14,6 +14,8 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
+from pipeline.store.access import db_option, read_only
+
 NATIONAL = "(trung ương / national)"
 NO_AGENCY = "(chưa rõ cơ quan / no agency named)"
 
@@ -26,7 +28,7 @@ def cascade_sql() -> str:
 
 def cascade_rows(db_path: str | Path, number: str) -> list[dict]:
     """Rows of the cascade of ``number`` (number, label or id), ordered by locality and agency."""
-    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    conn = read_only(db_path)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(cascade_sql(), {"number": number})]
@@ -71,8 +73,7 @@ def _click_command():
 
     @click.command("cascade")
     @click.argument("number")
-    @click.option("--db", "db_path", default="data/out/vanban.db", show_default=True,
-                  type=click.Path(exists=True, dir_okay=False), help="Database built by `vanban build`.")
+    @db_option
     def cascade(number: str, db_path: str) -> None:
         """Duties flowing down from NUMBER, by locality and agency.
 

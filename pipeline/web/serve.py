@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import yaml
+from pipeline.store.access import read_only
 
 METADATA_PATH = Path(__file__).with_name("metadata.yml")
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "default_page_size": 50}
@@ -26,7 +27,7 @@ def is_vanban_db(db_path: str | Path | None) -> bool:
     """Whether the SQLite file holds vanban's tables (documents and citations)."""
     if not db_path or not Path(db_path).is_file():
         return False
-    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    conn = read_only(db_path)
     try:
         names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         return {"documents", "citations"} <= names
