@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import islice
 from dataclasses import dataclass, field
 
 from gazetteer import load_yaml
@@ -235,6 +234,13 @@ class _Doc:
     def hits_in(self, s: int, e: int) -> list[Hit]:
         return [h for h in self.hits[bisect_left(self._starts, s):bisect_left(self._starts, e)] if h.end <= e]
 
+    def _from(self, pos: int):
+        """The hits from ``pos`` on, in order (by index: ``islice`` would walk the list from
+        its start on every call)."""
+        hits = self.hits
+        for i in range(bisect_left(self._starts, pos), len(hits)):
+            yield hits[i]
+
     def open_ended(self, h: Hit) -> bool:
         m = _OPEN_ENDED.match(self.text, h.end, min(len(self.text), h.end + 60))
         # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan": individuals make the
@@ -243,7 +249,7 @@ class _Doc:
 
     def hit_at(self, pos: int, end: int) -> Hit | None:
         """The agency that starts at ``pos`` (after spaces and a "các"), if any."""
-        for h in islice(self.hits, bisect_left(self._starts, pos), None):
+        for h in self._from(pos):
             if h.start >= end or h.end > end or h.start - pos > 24:
                 return None  # a name running past the segment is not in it
             gap = self.text[pos:h.start]
@@ -318,7 +324,7 @@ class _Doc:
             if pos < end and self.text[pos - 1].isalnum() and self.text[pos].isalnum():
                 # one body per letter of a shared word ("Bí thư tỉnh ủy, Chủ tịch UBND các tỉnh:
                 # A, B" names each Tỉnh ủy on a letter of "tỉnh"): all of them, then the word
-                for h in islice(self.hits, bisect_left(self._starts, pos), None):
+                for h in self._from(pos):
                     if h.start != pos or h.end > end:
                         break
                     found.append(h)
@@ -434,7 +440,7 @@ class _Doc:
         out: list[Hit] = []
         for m in (cue or _COUNTERPART).finditer(self.text, s, e):
             pos, first = m.end(), True
-            for h in islice(self.hits, bisect_left(self._starts, pos), None):
+            for h in self._from(pos):
                 if h.start >= e:
                     break
                 gap = self.text[pos:h.start]

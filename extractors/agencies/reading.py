@@ -100,11 +100,14 @@ def _soft_join(t: str) -> str:
     return _OPEN_END_WRAP.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), t)
 
 
+# Lower-case words to the line's end: matched from a position, so a long line is read only as
+# far as its first other character (not cut out whole on every call).
+_LOWER_TO_LINE_END = re.compile(r"(?:[^\S\n]+[a-zđà-ỹ]+)*[^\S\n]*(?:\n|\Z)")
+
+
 def _cut_at_line_end(t: str, end: int) -> bool:
     """Only lower-case words (or nothing) follow ``end`` on its line, and no punctuation."""
-    nl = t.find("\n", end)
-    rest = t[end: nl if nl >= 0 else len(t)]
-    return re.fullmatch(r"(?:[^\S\n]+[a-zđà-ỹ]+)*[^\S\n]*", rest) is not None
+    return _LOWER_TO_LINE_END.match(t, end) is not None
 
 
 def _fold_keep_abbr(f: str, t: str) -> str:
@@ -131,6 +134,11 @@ def _marked(f: str, start: int) -> bool:
     return bool(f[ls:start].strip(" \t*_#"))
 
 
+# What may follow a name to its line's end: no word at all, or "trên địa bàn …" / ": …" (matched
+# from the position: a long line is not cut out on every call).
+_NO_WORD_TO_LINE_END = re.compile(r"[^\w\n]*(?:\n|\Z)")
+_AREA_OR_COLON = re.compile(r"[^\S\n]*(?:trên địa bàn|:)", re.I)
+
+
 def _line_end(t: str, end: int) -> bool:
-    rest = t[end: (t.find("\n", end) if t.find("\n", end) >= 0 else len(t))]
-    return not re.search(r"\w", rest) or bool(re.fullmatch(r"\s*(?:trên địa bàn.*|:.*)?", rest, re.I))
+    return bool(_NO_WORD_TO_LINE_END.match(t, end) or _AREA_OR_COLON.match(t, end))
