@@ -98,7 +98,7 @@ def _discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str, tuple
         p = Path(inp)
         if p.is_dir():
             # once per folder: a file's own path is its key beneath it (no per-file resolve)
-            for display, key, stat in _walk(str(p), str(p.resolve())):
+            for display, key, stat in _walk(str(p), str(p.resolve()).rstrip(os.sep)):
                 found.setdefault(key, (display, display, stat))
         else:
             try:
@@ -129,16 +129,17 @@ def _walk(top: str, base: str) -> Iterator[tuple[str, str, tuple | None]]:
                 is_dir = False
             if is_dir:
                 if not name.startswith(".") and not e.is_symlink():
-                    below.append((e.path, os.path.join(key_root, name)))
+                    below.append((e.path, f"{key_root}{os.sep}{name}"))
                 continue
-            if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUFFIXES:
+            dot = name.rfind(".")  # hidden files (a leading dot) are skipped anyway
+            if dot <= 0 or name.startswith("~$") or name[dot:].lower() not in SUFFIXES:
                 continue
             try:
                 st = e.stat()
                 stat = (st.st_size, st.st_mtime_ns, st.st_ino)
             except OSError:
                 stat = None
-            yield e.path, os.path.join(key_root, name), stat
+            yield e.path, f"{key_root}{os.sep}{name}", stat
         stack.extend(reversed(below))
 
 
@@ -521,6 +522,9 @@ def build_database(
     file_changes = _file_changes(entries, stored)
     del manifest, known, stored  # the last build's file list: only its (path, sha256) is needed now
     todo, removed = _changes(entries, before)
+    # The cache is pruned (a walk of every entry) only when results may have fallen out of
+    # use: a new file, or content removed or replaced — not on every added document.
+    prune = before is None or bool(removed) or any(before.get(e["path"], e["sha256"]) != e["sha256"] for e in todo)
     del before
 
     # One read per distinct content: the first path (in order) is canonical.
@@ -589,7 +593,8 @@ def build_database(
     for path, reason in report.errors:
         _say(f"vanban: {path}: {reason}")
     _write_manifest(manifest_file, key, vkey, out, counts, report.errors, file_changes)
-    cache.prune({e["sha256"] for e in entries})
+    if prune:
+        cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
 
