@@ -88,32 +88,59 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
     file once (the two are the same string: a path as the inputs name it).
     Hidden files and folders (``.cache``) and editor lock files (``~$x``) are skipped;
     a file named explicitly is always taken (it fails later if it is not readable)."""
-    found: dict[str, tuple[str, str]] = {}
+    return [(d, p) for d, p, _ in _discover(inputs)]
 
-    def add(display: str, p: Path | str, key: str | None = None) -> None:
-        if key is None:
-            try:
-                key = str(p.resolve())
-            except OSError:
-                key = display
-        found.setdefault(key, (display, display))  # the display path is the file's path
 
+def _discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str, tuple | None]]:
+    """:func:`discover` with each file's :func:`_stat_key`, taken in the same pass."""
+    found: dict[str, tuple[str, str, tuple | None]] = {}
     for inp in inputs:
         p = Path(inp)
         if p.is_dir():
-            base = str(p.resolve())  # once per folder: a file's own path is its key beneath it
-            top = str(p)
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                rel = os.path.relpath(root, top)
-                for name in sorted(files):
-                    if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUFFIXES:
-                        continue
-                    fp = os.path.join(root, name)
-                    add(fp, fp, os.path.normpath(os.path.join(base, rel, name)))
+            # once per folder: a file's own path is its key beneath it (no per-file resolve)
+            for display, key, stat in _walk(str(p), str(p.resolve()).rstrip(os.sep)):
+                found.setdefault(key, (display, display, stat))
         else:
-            add(p.as_posix(), p)
+            try:
+                key = str(p.resolve())
+            except OSError:
+                key = p.as_posix()
+            found.setdefault(key, (p.as_posix(), p.as_posix(), _stat_key(p)))
     return sorted(found.values(), key=lambda t: t[0])
+
+
+def _walk(top: str, base: str) -> Iterator[tuple[str, str, tuple | None]]:
+    """(path, key, stat key) of the readable-looking files under ``top`` (``base``: its
+    resolved path); like ``os.walk``: symbolic links to folders are not followed."""
+    stack = [(top, base)]
+    while stack:
+        root, key_root = stack.pop()
+        try:
+            with os.scandir(root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        below = []
+        for e in entries:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not e.is_symlink():
+                    below.append((e.path, f"{key_root}{os.sep}{name}"))
+                continue
+            dot = name.rfind(".")  # hidden files (a leading dot) are skipped anyway
+            if dot <= 0 or name.startswith("~$") or name[dot:].lower() not in SUFFIXES:
+                continue
+            try:
+                st = e.stat()
+                stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+            except OSError:
+                stat = None
+            yield e.path, f"{key_root}{os.sep}{name}", stat
+        stack.extend(reversed(below))
 
 
 def code_fingerprint() -> str:
@@ -351,12 +378,12 @@ def _crash_entry(task: Task) -> dict:
 # --- the build -----------------------------------------------------------------------------------
 
 
-def _stat_key(p: Path | str) -> list[int] | None:
+def _stat_key(p: Path | str) -> tuple[int, int, int] | None:
     try:
         st = os.stat(p)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _say(msg: str, bar=None) -> None:
@@ -444,19 +471,22 @@ def build_database(
         version = version or ext_version
     full_version = f"{version or '0'}+ingest{INGEST_VERSION}"
 
-    files = discover(inputs)
+    files = _discover(inputs)
     report.sources = len(files)
     manifest_file = _manifest_path(cache_root, out)
     manifest = _load_json(manifest_file)
-    known = manifest.get("files", {})
+    recorded, stored = _load_files(_files_path(manifest_file))
+    known = stored
+    if "files" in manifest:  # a manifest of the older form: every file in the JSON
+        recorded = manifest.get("key")
+        known = {p: (f["sha256"], *(f["stat"] or (None, None, None))) for p, f in manifest["files"].items()}
 
     # Hashes: reused while a file's size, mtime and inode are unchanged.
     entries: list[dict] = []
-    for display, p in files:
-        stat = _stat_key(p)
+    for display, p, stat in files:
         old = known.get(display)
-        if stat is not None and old and old.get("stat") == stat:
-            sha = old["sha256"]
+        if stat is not None and old and old[1:] == stat:
+            sha = old[0]
         else:
             try:
                 sha = sha256_file(p)
@@ -466,7 +496,7 @@ def build_database(
     del files
 
     vkey, key = _keys(entries, full_version, ocr, timeout)
-    if manifest.get("key") == key and out.exists() and manifest.get("db") == _stat_key(out):
+    if manifest.get("key") == key and out.exists() and _same_stat(manifest.get("db"), out):
         counts = manifest.get("counts", {})
         report.unchanged = True
         report.documents = counts.get("documents", 0)
@@ -485,11 +515,16 @@ def build_database(
 
     # In place when the database is the one the last build wrote, with the same code and
     # settings: only the sources that changed are published. Otherwise a new file.
-    in_place = (out.exists() and manifest.get("vkey") == vkey and manifest.get("db") == _stat_key(out)
-                and has_schema(out))
-    before = {p: f["sha256"] for p, f in known.items()} if in_place else None
-    del manifest, known  # the last build's file list: only its (path, sha256) is needed now
+    # (the file list is the last build's only if it was recorded with the manifest's key)
+    in_place = (out.exists() and manifest.get("vkey") == vkey and _same_stat(manifest.get("db"), out)
+                and recorded == manifest.get("key") and has_schema(out))
+    before = {p: f[0] for p, f in known.items()} if in_place else None
+    file_changes = _file_changes(entries, stored)
+    del manifest, known, stored  # the last build's file list: only its (path, sha256) is needed now
     todo, removed = _changes(entries, before)
+    # The cache is pruned (a walk of every entry) only when results may have fallen out of
+    # use: a new file, or content removed or replaced — not on every added document.
+    prune = before is None or bool(removed) or any(before.get(e["path"], e["sha256"]) != e["sha256"] for e in todo)
     del before
 
     # One read per distinct content: the first path (in order) is canonical.
@@ -557,18 +592,79 @@ def build_database(
     report.errors = _db_errors(out)
     for path, reason in report.errors:
         _say(f"vanban: {path}: {reason}")
-    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, entries)
-    cache.prune({e["sha256"] for e in entries})
+    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, file_changes)
+    if prune:
+        cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _same_stat(recorded, path: Path) -> bool:
+    return recorded is not None and tuple(recorded) == _stat_key(path)
+
+
+def _files_path(manifest_file: Path) -> Path:
+    return manifest_file.with_name(manifest_file.name.removesuffix(".json") + ".files.sqlite")
+
+
+def _load_files(path: Path) -> tuple[str | None, dict[str, tuple]]:
+    """The key of the build that recorded the file list at ``path``, and the list: path →
+    (sha256, size, mtime_ns, inode). One read; (None, {}) when there is none."""
+    if not path.exists():
+        return None, {}
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("select value from meta where name = 'key'").fetchone()
+            files = {r[0]: r[1:] for r in con.execute("select path, sha256, size, mtime_ns, ino from files")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None, {}
+    return (row[0] if row else None), files
+
+
+def _file_rows(entries: list[dict]) -> list[tuple]:
+    return [(e["path"], e["sha256"], *(e["stat"] or (None, None, None))) for e in entries]
+
+
+def _file_changes(entries: list[dict], known: dict[str, tuple]) -> tuple[list[tuple], list[str]]:
+    """The rows of the file list to write and the paths to delete: what differs from ``known``."""
+    rows = [r for r in _file_rows(entries) if known.get(r[0]) != r[1:]]
+    gone = set(known).difference(e["path"] for e in entries)
+    return rows, sorted(gone)
+
+
 def _write_manifest(path: Path, key: str, vkey: str, out: Path, counts: dict, errors: list,
-                    entries: list[dict]) -> None:
-    write_json_atomic(path, {
-        "key": key, "vkey": vkey, "db": _stat_key(out), "counts": counts, "errors": errors,
-        "files": {e["path"]: {"sha256": e["sha256"], "stat": e["stat"]} for e in entries},
-    })
+                    file_changes: tuple[list[tuple], list[str]]) -> None:
+    """The file list (a SQLite file beside the manifest, updated by its changes only, in one
+    transaction), then the manifest. A crash between the two leaves a manifest whose database
+    stamp no longer matches: the next build writes a new database rather than trust either."""
+    rows, gone = file_changes
+    files = _files_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _update_files(files, key, rows, gone)
+    except sqlite3.DatabaseError:  # unreadable: written anew
+        for suffix in ("", "-journal"):
+            Path(str(files) + suffix).unlink(missing_ok=True)
+        _update_files(files, key, rows, gone)
+    write_json_atomic(path, {"key": key, "vkey": vkey, "db": _stat_key(out), "counts": counts, "errors": errors})
+
+
+def _update_files(files: Path, key: str, rows: list[tuple], gone: list[str]) -> None:
+    con = sqlite3.connect(files, isolation_level=None)
+    try:
+        con.execute("create table if not exists files (path text primary key, sha256 text not null, "
+                    "size integer, mtime_ns integer, ino integer)")
+        con.execute("create table if not exists meta (name text primary key, value text)")
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany("delete from files where path = ?", ((p,) for p in gone))
+        con.executemany("insert or replace into files values (?, ?, ?, ?, ?)", rows)
+        con.execute("insert or replace into meta values ('key', ?)", (key,))
+        con.execute("COMMIT")
+    finally:
+        con.close()
 
 
 def _keys(entries: list[dict], full_version: str, ocr: bool, timeout: float | None) -> tuple[str, str]:
@@ -586,9 +682,11 @@ def adopt_database(inputs: list[Path], out: Path, *, version: str | None = None,
     cache_root = Path(cache_dir) if cache_dir else out.parent / ".cache"
     if version is None:
         version = default_extractor()[1]
-    entries = [{"path": d, "file": p, "sha256": sha256_file(p), "stat": _stat_key(p)} for d, p in discover(inputs)]
+    entries = [{"path": d, "file": p, "sha256": sha256_file(p), "stat": stat} for d, p, stat in _discover(inputs)]
     vkey, key = _keys(entries, f"{version}+ingest{INGEST_VERSION}", ocr, timeout)
-    _write_manifest(_manifest_path(cache_root, out), key, vkey, out, _db_counts(out), _db_errors(out), entries)
+    manifest_file = _manifest_path(cache_root, out)
+    known = _load_files(_files_path(manifest_file))[1]
+    _write_manifest(manifest_file, key, vkey, out, _db_counts(out), _db_errors(out), _file_changes(entries, known))
 
 
 def _changes(entries: list[dict], before: dict[str, str] | None) -> tuple[list[dict], list[str]]:

@@ -150,17 +150,17 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
 
 # --- the measures from the database, in memory proportional to the citation graph only -------
 
-def _citation_arrays(con) -> tuple[list[str], list[int], list[int]]:
-    """Document ids (sorted) and the citation edges as index pairs, read from SQL."""
+def _citation_arrays(con):
+    """Document ids (sorted) and the citation edges as index arrays (numpy), read from SQL."""
+    import numpy as np
+
     ids = [r[0] for r in con.execute("select id from documents order by id")]
-    index = {d: i for i, d in enumerate(ids)}
-    src, dst = [], []
-    for a, b in con.execute("select citing_id, cited_id from citations"):
-        i, j = index.get(a), index.get(b)
-        if i is not None and j is not None and i != j:
-            src.append(i)
-            dst.append(j)
-    return ids, src, dst
+    index = {d: i for i, d in enumerate(ids)}.get
+    rows = con.execute("select citing_id, cited_id from citations").fetchall()
+    pairs = np.fromiter((x for a, b in rows for x in (index(a, -1), index(b, -1))),
+                        dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+    keep = (pairs[:, 0] >= 0) & (pairs[:, 1] >= 0) & (pairs[:, 0] != pairs[:, 1])
+    return ids, pairs[keep, 0], pairs[keep, 1]
 
 
 def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
@@ -182,109 +182,97 @@ def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, 
     return rank
 
 
-def _components(n: int, src, dst) -> list[int]:
+def _sparse(n: int, src, dst):
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+
+
+def _components(n: int, src, dst):
     """Weakly connected components numbered 1 = largest (ties: the smallest member id)."""
-    parent = list(range(n))
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(src, dst):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = [find(i) for i in range(n)]
-    size: dict[int, int] = {}
-    for r in roots:
-        size[r] = size.get(r, 0) + 1
-    order = sorted(size, key=lambda r: (-size[r], r))  # the root is the smallest member
-    number = {r: k for k, r in enumerate(order, start=1)}
-    return [number[r] for r in roots]
+    m, label = connected_components(_sparse(n, src, dst), directed=True, connection="weak")
+    size = np.bincount(label, minlength=m)
+    first = np.full(m, n, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(n))  # each component's smallest member
+    number = np.empty(m, dtype=np.int64)
+    number[np.lexsort((first, -size))] = np.arange(1, m + 1)
+    return number[label]
 
 
-def _chain_depths(n: int, src, dst) -> list[int]:
-    """:func:`chain_depths` on index arrays: strongly connected components (iterative Tarjan,
-    found in reverse topological order), then the longest chain below each."""
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for a, b in zip(src, dst):
-        succ[a].append(b)
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    comp = [-1] * n
-    stack: list[int] = []
-    depth: list[int] = []
-    counter = 0
-    for root in range(n):
-        if index[root] != -1:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, k = work[-1]
-            if k == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on_stack[v] = True
-            if k < len(succ[v]):
-                work[-1] = (v, k + 1)
-                w = succ[v][k]
-                if index[w] == -1:
-                    work.append((w, 0))
-                elif on_stack[w]:
-                    low[v] = min(low[v], index[w])
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:  # v roots a component; all below it are numbered already
-                members = []
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    members.append(w)
-                    if w == v:
-                        break
-                c = len(depth)
-                for w in members:
-                    comp[w] = c
-                best = 0
-                for w in members:
-                    for x in succ[w]:
-                        if comp[x] != c:
-                            best = max(best, depth[comp[x]] + 1)
-                depth.append(best)
-    return [depth[comp[i]] for i in range(n)]
+def _chain_depths(n: int, src, dst):
+    """:func:`chain_depths` on index arrays: strongly connected components (scipy), then the
+    longest chain below each over the condensation, sinks first."""
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    s, d = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    m, comp = connected_components(_sparse(n, s, d), directed=True, connection="strong")
+    cs, cd = comp[s], comp[d]
+    keep = cs != cd
+    cs, cd = cs[keep], cd[keep]
+    order = _sinks_first(m, cs, cd)
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = np.arange(m)
+    cs, cd = rank[cs], rank[cd]  # components renumbered so that every edge goes to a smaller one
+    by = np.argsort(cs, kind="stable")
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(cs, minlength=m)))).tolist()
+    succ = cd[by].tolist()
+    depth = [0] * m
+    get = depth.__getitem__
+    for c in range(m):  # sequential by nature; the loop only touches components with edges
+        a, b = ptr[c], ptr[c + 1]
+        if a != b:
+            depth[c] = 1 + max(map(get, succ[a:b]))
+    return np.asarray(depth, dtype=np.int64)[rank[comp]]
+
+
+def _sinks_first(m: int, cs, cd):
+    """An order of the condensation's components in which every edge goes backwards. scipy
+    numbers strong components as Tarjan finds them (sinks first); checked, else Kahn's order."""
+    import numpy as np
+
+    if not len(cs) or bool((cs > cd).all()):
+        return np.arange(m)
+    out = np.bincount(cs, minlength=m).tolist()
+    by = np.argsort(cd, kind="stable")
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(cd, minlength=m)))).tolist()
+    pred = cs[by].tolist()
+    order = [c for c in range(m) if not out[c]]
+    for c in order:  # grows while it is walked
+        for p in pred[ptr[c]:ptr[c + 1]]:
+            out[p] -= 1
+            if not out[p]:
+                order.append(p)
+    return np.asarray(order, dtype=np.int64)
 
 
 def store_metrics_sql(con) -> int:
     """in_degree, pagerank, component and chain_depth of every document, computed from the
     citations table and written where they changed (``con``: a sqlite3 connection; nothing
     here commits). Returns the rows written."""
+    import numpy as np
+
     ids, src, dst = _citation_arrays(con)
     n = len(ids)
     if not n:
         return 0
-    rank = _pagerank_arrays(n, src, dst)
-    comps = _components(n, src, dst)
-    depths = _chain_depths(n, src, dst)
-    indeg = [0] * n
-    for b in dst:
-        indeg[b] += 1
-    changed = []
-    for i, row in enumerate(con.execute(
-            "select in_degree, pagerank, component, chain_depth from documents order by id").fetchall()):
-        want = (indeg[i], round(float(rank[i]), PAGERANK_DIGITS), comps[i], depths[i])
-        if tuple(row) != want:
-            changed.append((*want, ids[i]))
-    if changed:
+    want = np.empty(n, dtype=[("in_degree", "i8"), ("pagerank", "f8"), ("component", "i8"), ("chain_depth", "i8")])
+    want["in_degree"] = np.bincount(dst, minlength=n)
+    want["pagerank"] = [round(x, PAGERANK_DIGITS) for x in _pagerank_arrays(n, src, dst).tolist()]
+    want["component"] = _components(n, src, dst)
+    want["chain_depth"] = _chain_depths(n, src, dst)
+    have = np.fromiter(con.execute(
+        "select coalesce(in_degree, -1), coalesce(pagerank, -1.0), coalesce(component, -1), "
+        "coalesce(chain_depth, -1) from documents order by id"), dtype=want.dtype, count=n)
+    changed = np.flatnonzero(have != want)
+    if changed.size:
         con.executemany("update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? "
-                        "where id = ?", changed)
-    return len(changed)
+                        "where id = ?", ((*want[i].tolist(), ids[i]) for i in changed.tolist()))
+    return int(changed.size)
 
 
 FORMATS = ("graphml", "gexf", "json")
