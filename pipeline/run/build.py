@@ -38,7 +38,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.run.cache import ResultCache, extraction_from_json, extraction_to_json, write_json_atomic
+from pipeline.run.cache import ResultCache, write_json_atomic
+from pipeline.store.codec import extraction_from_json, extraction_to_json
 from pipeline.read.ingest import INGEST_VERSION, SUFFIXES, IngestError, read_source, sha256_file
 from pipeline.core.models import Extraction, Source, SourceStatus
 

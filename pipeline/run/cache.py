@@ -1,4 +1,5 @@
-"""The per-source result cache of the batch build, and the JSON form of an Extraction.
+"""The per-source result cache of the batch build (the JSON form of an Extraction is
+pipeline/store/codec.py).
 
 One file per (content, extractor version): ``<dir>/<sha256>-<version>.json`` holding the
 source's row for the ``sources`` table and, when it was read, its Extraction (contract,
@@ -11,10 +12,6 @@ import json
 import os
 import re
 from pathlib import Path
-
-from pipeline.store.codec import (  # noqa: F401  (the JSON form, imported from here by callers)
-    extraction_from_json, extraction_to_json, span_from_json, span_to_json,
-)
 
 CACHE_FORMAT = 1
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections import Counter
 from collections.abc import Callable
 
 import sqlite_utils
