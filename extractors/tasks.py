@@ -24,7 +24,8 @@ from pipeline.core.models import Context, Section
 
 from .outline import (Node, appendix_part, clean, heading_kind, is_closing, is_duty_subsection,
                       is_not_duty, is_stop, parse_outline, tolerant_letters)
-from .deadlines import TABLE_FIELD
+from .agencies import canonical_agency, find_agencies as default_find_agencies
+from .deadlines import TABLE_FIELD, find_deadlines as default_find_deadlines, is_past
 from .tables import Row, Table, find_tables, row_ref
 from .registry import component
 
@@ -1059,21 +1060,9 @@ def _within(node: Node, scope: Node) -> bool:
     return any(a is scope for a in node.ancestors())
 
 
-def _default_find_agencies():
-    try:
-        from .agencies import find_agencies
-    except ImportError:  # the agencies extractor is not there yet: tasks name nobody
-        return None
-    return find_agencies
-
-
 def _canonical(raw: str, ctx: Context) -> tuple[str, str | None] | None:
     """The agency extractor's name for a raw name, or None (open-ended or unknown)."""
     if not raw or _OPEN_ENDED.search(raw):
-        return None
-    try:
-        from .agencies import canonical_agency
-    except ImportError:
         return None
     try:
         return canonical_agency(raw, ctx)
@@ -1084,19 +1073,7 @@ def _canonical(raw: str, ctx: Context) -> tuple[str, str | None] | None:
 def _is_past(deadline: dict, issued: str | None, year: int | None) -> bool:
     """A period over before the document was issued ("Từ ngày 07 đến ngày 09/9/2023, … đã
     xảy ra mưa lớn") is no task's time limit."""
-    try:
-        from .deadlines import is_past
-    except ImportError:
-        return False
     return is_past(deadline, issued, year, keep_strong=True)
-
-
-def _default_find_deadlines():
-    try:
-        from .deadlines import find_deadlines
-    except ImportError:
-        return None
-    return find_deadlines
 
 
 @component("tasks", requires=("text", "document", "agencies", "agency_analysis"))
@@ -1106,8 +1083,8 @@ def extract_tasks(ctx: Context, *, find_agencies=None, find_deadlines=None) -> S
     ``find_agencies(ctx, start, end)`` and ``find_deadlines(text, year)`` default to the
     agencies and deadlines extractors; tests may pass their own.
     """
-    find_agencies = find_agencies or _default_find_agencies()
-    find_deadlines = find_deadlines or _default_find_deadlines()
+    find_agencies = find_agencies or default_find_agencies
+    find_deadlines = find_deadlines or default_find_deadlines
     body_end = len(ctx.text.body)
     hits = [_as_hit(h) for h in (find_agencies(ctx, 0, body_end) if find_agencies else [])]
     ex = _Extractor(ctx, hits, find_deadlines)

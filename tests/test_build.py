@@ -192,7 +192,6 @@ def test_a_crashing_reader_costs_only_its_file(tmp_path):
 
 
 def _dask_sync():
-    pytest.importorskip("dask")
     from pipeline.run.runners.dask_runner import dask_runner
 
     return dask_runner(scheduler="sync", batch=2)
@@ -298,7 +297,6 @@ def test_killing_the_build_leaves_the_previous_database(tmp_path, stage, signal_
 # --- runners ----------------------------------------------------------------------------------
 
 def test_dask_runner_gives_the_same_database(tmp_path):
-    pytest.importorskip("dask")
     from pipeline.run.runners.dask_runner import dask_runner
 
     raw = make_corpus(tmp_path, 5)
@@ -311,7 +309,6 @@ def test_dask_runner_gives_the_same_database(tmp_path):
 def test_dask_local_cluster_gives_the_same_database(tmp_path):
     """The per-file stage on a real distributed cluster: two worker processes, tasks and
     results pickled across, as on many machines."""
-    pytest.importorskip("dask.distributed")
     from dask.distributed import Client, LocalCluster
     from pipeline.run.runners.dask_runner import dask_runner
 
@@ -343,7 +340,6 @@ def _warm() -> None:
 
 def test_dask_local_cluster_keeps_the_time_budget(tmp_path):
     """On a cluster a stalled file is recorded as over its budget and the others still land."""
-    pytest.importorskip("dask.distributed")
     from dask.distributed import Client, LocalCluster
     from pipeline.run.runners.dask_runner import dask_runner
 
