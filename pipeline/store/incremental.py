@@ -427,7 +427,8 @@ class Publisher:
 
     # --- stubs -------------------------------------------------------------------------------
 
-    _CITERS = ("select {cols} from _keys k join documents d on d.source_path = k.path and d.ingested = 1 "
+    # In path order straight from the index: the first citer found ends the walk.
+    _CITERS = ("select {cols} from _keys k indexed by idx__keys_resolved_id_path_seq join documents d on d.source_path = k.path and d.ingested = 1 "
                "where k.resolved_id = ? and k.seq > 0 and d.id != ? {extra} order by k.path, k.seq limit 1")
 
     def _first(self, did: str, cols: str, extra: str = ""):
