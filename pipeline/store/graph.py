@@ -202,7 +202,8 @@ def _components(n: int, src, dst):
     m, label = connected_components(_sparse(n, src, dst), directed=True, connection="weak")
     size = np.bincount(label, minlength=m)
     first = np.full(m, n, dtype=np.int64)
-    np.minimum.at(first, label, np.arange(n))  # each component's smallest member
+    seen, at = np.unique(label, return_index=True)  # each component's first (smallest) member
+    first[seen] = at
     number = np.empty(m, dtype=np.int64)
     number[np.lexsort((first, -size))] = np.arange(1, m + 1)
     return number[label]
