@@ -152,15 +152,20 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
 
 def _citation_arrays(con):
     """Document ids (sorted) and the citation edges as index arrays (numpy), read from SQL."""
+    from itertools import repeat
+
     import numpy as np
 
     ids = [r[0] for r in con.execute("select id from documents order by id")]
     index = {d: i for i, d in enumerate(ids)}.get
+    # The two id columns only (an index covers them), mapped column by column.
     rows = con.execute("select citing_id, cited_id from citations").fetchall()
-    pairs = np.fromiter((x for a, b in rows for x in (index(a, -1), index(b, -1))),
-                        dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
-    keep = (pairs[:, 0] >= 0) & (pairs[:, 1] >= 0) & (pairs[:, 0] != pairs[:, 1])
-    return ids, pairs[keep, 0], pairs[keep, 1]
+    n = len(rows)
+    citing, cited = zip(*rows) if n else ((), ())
+    src = np.fromiter(map(index, citing, repeat(-1, n)), dtype=np.int64, count=n)
+    dst = np.fromiter(map(index, cited, repeat(-1, n)), dtype=np.int64, count=n)
+    keep = (src >= 0) & (dst >= 0) & (src != dst)
+    return ids, src[keep], dst[keep]
 
 
 def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
@@ -197,7 +202,8 @@ def _components(n: int, src, dst):
     m, label = connected_components(_sparse(n, src, dst), directed=True, connection="weak")
     size = np.bincount(label, minlength=m)
     first = np.full(m, n, dtype=np.int64)
-    np.minimum.at(first, label, np.arange(n))  # each component's smallest member
+    seen, at = np.unique(label, return_index=True)  # each component's first (smallest) member
+    first[seen] = at
     number = np.empty(m, dtype=np.int64)
     number[np.lexsort((first, -size))] = np.arange(1, m + 1)
     return number[label]

@@ -56,6 +56,10 @@ RAW_INDEXES = [
     ("_agency_names", ("document_id",)), ("_agency_names", ("agency_id",)),
     ("_standard_codes", ("document_id",)), ("_standard_codes", ("standard_id",)),
     ("documents", ("source_path",)), ("documents", ("issuer_locality",)), ("sources", ("sha256",)),
+    # Covering indexes: an add reads counts, spellings and edges without the table rows.
+    ("_agency_names", ("agency_id", "spelling", "locality", "n")), ("document_agencies", ("agency_id", "mentions")),
+    ("documents", ("issuer",)), ("documents", ("issuer_locality", "locality_id")),
+    ("citations", ("citing_id", "cited_id")),
 ]
 DOC_COLUMNS = ["id", "doc_type", "kind_name", "number", "label", "issuer", "issuer_id", "issuer_locality",
                "locality_id", "place", "issued_date", "year", "title", "signer_name", "signer_position",
@@ -245,12 +249,24 @@ class Publisher:
                         resolved = found[0]
                 new = document_id((t, i, *resolved))
                 where = "k_type is ? and k_ident is ? and k_issuer is ? and k_year is ?"
-                moved = con.execute(f"select path, seq, resolved_id from _keys where {where} "
-                                    f"and resolved_id is not ?", (t, i, issuer, year, new)).fetchall()
-                if not moved:
-                    continue
-                con.execute(f"update _keys set resolved_id = ?, r_year = ? where {where}",
-                            (new, resolved[1], t, i, issuer, year))
+                args = (t, i, issuer, year)
+                # The rows of one key share a resolution once resolved: when it stays, only the
+                # rows added since (unresolved) move — read through the resolved_id index.
+                kept = con.execute(f"select resolved_id from _keys where {where} and resolved_id is not null "
+                                   f"limit 1", args).fetchone()
+                if kept and kept[0] == new:
+                    moved = con.execute(f"select path, seq, resolved_id from _keys indexed by "
+                                        f"idx__keys_resolved_id_seq_path where resolved_id is null and {where}",
+                                        args).fetchall()
+                    for path, seq, _ in moved:
+                        con.execute("update _keys set resolved_id = ?, r_year = ? where path = ? and seq = ?",
+                                    (new, resolved[1], path, seq))
+                else:
+                    moved = con.execute(f"select path, seq, resolved_id from _keys where {where} "
+                                        f"and resolved_id is not ?", args + (new,)).fetchall()
+                    if moved:
+                        con.execute(f"update _keys set resolved_id = ?, r_year = ? where {where}",
+                                    (new, resolved[1], *args))
                 for path, seq, old in moved:
                     if seq == 0:
                         self.dids.update(x for x in (old, new) if x)
@@ -411,7 +427,8 @@ class Publisher:
 
     # --- stubs -------------------------------------------------------------------------------
 
-    _CITERS = ("select {cols} from _keys k join documents d on d.source_path = k.path and d.ingested = 1 "
+    # In path order straight from the index: the first citer found ends the walk.
+    _CITERS = ("select {cols} from _keys k indexed by idx__keys_resolved_id_path_seq join documents d on d.source_path = k.path and d.ingested = 1 "
                "where k.resolved_id = ? and k.seq > 0 and d.id != ? {extra} order by k.path, k.seq limit 1")
 
     def _first(self, did: str, cols: str, extra: str = ""):

@@ -209,6 +209,9 @@ def publish_stream(items: Iterable[tuple[dict, Extraction | None]], db_path: str
         else:
             con.execute("PRAGMA journal_mode = DELETE")
             con.execute("PRAGMA synchronous = FULL")
+            from pipeline.store.incremental import create_raw_tables
+
+            create_raw_tables(sqlite_utils.Database(con))  # indexes added since the file was made
         con.execute("PRAGMA cache_size = -32768")  # 32 MB of pages, whatever the corpus size
         con.execute("BEGIN IMMEDIATE")
         try:
