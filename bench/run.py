@@ -94,6 +94,7 @@ def m_pdfplumber(files: list[Path], budget: float = 120.0, **_) -> dict:
 def m_stages(files: list[Path], out: Path, **_) -> dict:
     """Every stage in this one process, timed apart."""
     import pipeline.store.graph as graph
+    import pipeline.store.measures as measures
     from pipeline.run.extract import build_context, extract_context
     from pipeline.read.ingest import read_source
     from pipeline.store.publish import publish
@@ -115,8 +116,9 @@ def m_stages(files: list[Path], out: Path, **_) -> dict:
         sources.append({"path": str(f), "sha256": src.sha256, "format": str(src.format),
                         "pages": src.page_count, "status": "ok", "error": None})
     spent = {"graph": 0.0}
-    for name in ("build_graph", "store_metrics", "store_metrics_sql"):  # the publisher's is the SQL one
-        original = getattr(graph, name, None)
+    # the publisher's measures are the SQL ones
+    for module, name in ((graph, "build_graph"), (graph, "store_metrics"), (measures, "store_metrics_sql")):
+        original = getattr(module, name, None)
         if original is None:
             continue
 
@@ -127,7 +129,7 @@ def m_stages(files: list[Path], out: Path, **_) -> dict:
             finally:
                 spent["graph"] += time.perf_counter() - t
 
-        setattr(graph, name, timed)
+        setattr(module, name, timed)
     out.unlink(missing_ok=True)
     t = time.perf_counter()
     publish(extractions, sources, out)

@@ -64,8 +64,12 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--no-ocr", is_flag=True, help="Leave scans without a text layer as needs_ocr.")
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Seconds a file may take; one over it is recorded as an error and the batch goes on.")
+@click.option("--exports", type=click.Choice(["wait", "background", "none"]), default="wait", show_default=True,
+              help="Graph exports (GraphML, GEXF, JSON) beside the database: written before the command "
+                   "returns, by a detached process once the database is committed (about a minute per "
+                   "100,000 documents; a later build stops one that is still running), or not at all.")
 def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: bool, no_ocr: bool,
-          timeout: float) -> None:
+          timeout: float, exports: str) -> None:
     """Build the SQLite database (and graph exports) from folders of documents.
 
     Example: vanban build data/raw --out data/out/vanban.db --workers 2
@@ -74,7 +78,7 @@ def build(inputs: tuple[str, ...], out: str, workers: int | None, no_progress: b
 
     report = build_database([Path(p) for p in inputs], Path(out), workers=workers,
                             progress=not no_progress, ocr=not no_ocr,
-                            timeout=timeout if timeout > 0 else None)
+                            timeout=timeout if timeout > 0 else None, exports=exports)
     click.echo(report.summary() if hasattr(report, "summary") else str(report), err=True)
 
 

@@ -20,6 +20,7 @@ import build_fixtures as bf
 from pdf_fixtures import ROOT
 import pipeline.run.build as build_module
 from pipeline.run.build import build_database, discover
+from pipeline.store import background
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 TESTS = ROOT / "tests"
@@ -390,6 +391,69 @@ def test_exports_in_the_background_land_beside_the_database(tmp_path):
     report = build(raw, db, exports="background")
     assert report.documents == 3
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not all(db.with_suffix(f".{f}").exists() for f in ("graphml", "gexf", "json")):
+    def done() -> bool:  # the files in place, and the export's pid file taken away
+        return all(db.with_suffix(f".{f}").exists() for f in ("graphml", "gexf", "json")) \
+            and not background.pid_path(db).exists()
+
+    while time.monotonic() < deadline and not done():
         time.sleep(0.2)
+    assert done()
     assert {"100/KH-UBND", "101/KH-UBND"} <= graph_documents(db)
+
+
+# A reader holding the database's read lock, as a long export does (about a minute at 100,000
+# documents), named like the export module; it says "ready" once it holds the lock.
+_HOLD = textwrap.dedent("""
+    import sqlite3, sys, time
+    con = sqlite3.connect(sys.argv[1], isolation_level=None)
+    con.execute("begin")
+    con.execute("select count(*) from documents").fetchone()
+    print("ready", flush=True)
+    time.sleep(120)
+""")
+
+
+def test_an_update_stops_an_export_still_reading_the_database_as_it_was(tmp_path):
+    raw, db = make_corpus(tmp_path, 2), tmp_path / "v.db"
+    build(raw, db, exports="none")
+    reader = subprocess.Popen([sys.executable, "-c", _HOLD, str(db), "pipeline.store.background"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        background.pid_path(db).write_text(str(reader.pid))
+        (raw / "doc 05.txt").write_text("Số: 105/KH-UBND\n" + sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+        report = build(raw, db, exports="none")  # without the stop: "database is locked" at the commit
+        assert report.in_place and report.documents == 4
+        reader.wait(timeout=10)  # stopped (it would sleep two minutes); reaped by the stop
+        assert not background.pid_path(db).exists()
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+
+
+def test_a_pid_file_of_another_program_is_not_signalled(tmp_path):
+    db = tmp_path / "v.db"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        background.pid_path(db).write_text(str(other.pid))
+        assert background.stop(db) is False
+        assert other.poll() is None
+        assert not background.pid_path(db).exists()  # stale: removed
+    finally:
+        other.kill()
+
+
+def test_an_update_in_place_walks_the_cache_at_most_once_a_day(tmp_path):
+    raw, db = make_corpus(tmp_path, 3), tmp_path / "v.db"
+    build(raw, db, exports="none")
+    cache = tmp_path / ".cache"
+    stale = cache / f"{'0' * 64}-an_older_version.json"  # what a prune removes
+    stale.write_text("{}", encoding="utf-8")
+    (raw / "doc 00.txt").unlink()
+    assert build(raw, db, exports="none").in_place
+    assert stale.exists()  # pruned less than a day ago: no walk of every entry
+    os.utime(cache / ".pruned", (time.time() - 2 * 86400,) * 2)
+    (raw / "doc 01.txt").unlink()
+    assert build(raw, db, exports="none").in_place
+    assert not stale.exists()

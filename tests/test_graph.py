@@ -158,7 +158,7 @@ def test_array_measures_match_the_graph_definitions(seed):
 
     import numpy as np
 
-    from pipeline.store.graph import _chain_depths, _components
+    from pipeline.store.measures import _chain_depths, _components
 
     rng = random.Random(seed)
     n = rng.randint(1, 30)
@@ -182,10 +182,33 @@ def test_array_measures_match_the_graph_definitions(seed):
 def test_condensation_order_puts_every_edge_backwards(edges, m):
     import numpy as np
 
-    from pipeline.store.graph import _sinks_first
+    from pipeline.store.measures import _sinks_first
 
     cs = np.array([a for a, _ in edges], dtype=np.int64)
     cd = np.array([b for _, b in edges], dtype=np.int64)
     pos = {c: k for k, c in enumerate(_sinks_first(m, cs, cd).tolist())}
     assert sorted(pos) == list(range(m))
     assert all(pos[a] > pos[b] for a, b in edges)
+
+
+@pytest.mark.parametrize("ids, dangling", [
+    (["d1", "d2", "d3"], "d9"),  # one width: read as fixed-width strings
+    (["d1", "d2", "d3"], "d99"),  # an edge to an id of another width: the general path
+    (["d1", "d22", "d3"], "d9"),  # ids of several widths: the general path
+])
+def test_citation_arrays_index_edges_into_the_sorted_ids(ids, dangling):
+    import sqlite3
+
+    from pipeline.store.measures import _citation_arrays
+
+    con = sqlite3.connect(":memory:")
+    con.execute("create table documents (id text primary key)")
+    con.execute("create table citations (id text primary key, citing_id text, cited_id text)")
+    con.executemany("insert into documents values (?)", [(i,) for i in reversed(ids)])
+    edges = [(ids[2], ids[0]), (ids[0], ids[1]), (ids[1], dangling), (ids[1], ids[1]), (ids[0], None)]
+    con.executemany("insert into citations values (?, ?, ?)", [(f"c{k}", a, b) for k, (a, b) in enumerate(edges)])
+    got, src, dst = _citation_arrays(con)
+    names = [g.decode() if isinstance(g, bytes) else g for g in got.tolist()]
+    assert names == sorted(ids)
+    # the dangling edge, the self-citation and the edge to nothing are left out
+    assert sorted(zip(src.tolist(), dst.tolist())) == [(0, 1), (2, 0)]

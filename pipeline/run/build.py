@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.run.cache import ResultCache, write_json_atomic
+from pipeline.store import background
 from pipeline.store.codec import extraction_from_json, extraction_to_json
 from pipeline.read.ingest import INGEST_VERSION, SUFFIXES, IngestError, read_source, sha256_file
 from pipeline.core.models import Extraction, Source, SourceStatus
@@ -94,34 +95,37 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
 
 def _discover(inputs: Iterable[str | os.PathLike]) -> list[tuple[str, str, tuple | None]]:
     """:func:`discover` with each file's :func:`_stat_key`, taken in the same pass."""
+    inputs = [Path(i) for i in inputs]
+    if len(inputs) == 1 and inputs[0].is_dir():  # the common case: nothing to merge
+        return sorted((path, path, stat) for path, stat in _walk(str(inputs[0])))
     found: dict[str, tuple[str, str, tuple | None]] = {}
-    for inp in inputs:
-        p = Path(inp)
+    for p in inputs:
         if p.is_dir():
             # once per folder: a file's own path is its key beneath it (no per-file resolve)
-            for display, key, stat in _walk(str(p), str(p.resolve()).rstrip(os.sep)):
-                found.setdefault(key, (display, display, stat))
+            top, base = str(p), str(p.resolve()).rstrip(os.sep)
+            for path, stat in _walk(top):
+                found.setdefault(base + path[len(top):], (path, path, stat))
         else:
             try:
                 key = str(p.resolve())
             except OSError:
                 key = p.as_posix()
             found.setdefault(key, (p.as_posix(), p.as_posix(), _stat_key(p)))
-    return sorted(found.values(), key=lambda t: t[0])
+    return sorted(found.values())
 
 
-def _walk(top: str, base: str) -> Iterator[tuple[str, str, tuple | None]]:
-    """(path, key, stat key) of the readable-looking files under ``top`` (``base``: its
-    resolved path); like ``os.walk``: symbolic links to folders are not followed."""
-    stack = [(top, base)]
+def _walk(top: str) -> list[tuple[str, tuple | None]]:
+    """(path, stat key) of the readable-looking files under ``top``, in no particular order;
+    like ``os.walk``: symbolic links to folders are not followed. One stat call per file is
+    the floor of a change check (an edit in place changes the file, not its folder)."""
+    found: list[tuple[str, tuple | None]] = []
+    stack = [top]
     while stack:
-        root, key_root = stack.pop()
         try:
-            with os.scandir(root) as it:
-                entries = sorted(it, key=lambda e: e.name)
+            with os.scandir(stack.pop()) as it:
+                entries = list(it)
         except OSError:
             continue
-        below = []
         for e in entries:
             name = e.name
             try:
@@ -130,18 +134,17 @@ def _walk(top: str, base: str) -> Iterator[tuple[str, str, tuple | None]]:
                 is_dir = False
             if is_dir:
                 if not name.startswith(".") and not e.is_symlink():
-                    below.append((e.path, f"{key_root}{os.sep}{name}"))
+                    stack.append(e.path)
                 continue
             dot = name.rfind(".")  # hidden files (a leading dot) are skipped anyway
             if dot <= 0 or name.startswith("~$") or name[dot:].lower() not in SUFFIXES:
                 continue
             try:
                 st = e.stat()
-                stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+                found.append((e.path, (st.st_size, st.st_mtime_ns, st.st_ino)))
             except OSError:
-                stat = None
-            yield e.path, f"{key_root}{os.sep}{name}", stat
-        stack.extend(reversed(below))
+                found.append((e.path, None))
+    return found
 
 
 def code_fingerprint() -> str:
@@ -157,9 +160,17 @@ def code_fingerprint() -> str:
 
 
 def default_extractor() -> tuple[Extractor, str]:
-    from pipeline.run import extract
+    from pipeline.run.version import extractor_version
 
-    return extract.extract_source, str(extract.EXTRACTOR_VERSION)
+    return extract_default, extractor_version()
+
+
+def extract_default(source: Source) -> Extraction:
+    """:func:`pipeline.run.extract.extract_source`, imported on first use: a build with
+    nothing to read does not load the extractors."""
+    from pipeline.run.extract import extract_source
+
+    return extract_source(source)
 
 
 # --- the per-file work (runs in a worker process) ---------------------------------------------
@@ -476,26 +487,10 @@ def build_database(
     report.sources = len(files)
     manifest_file = _manifest_path(cache_root, out)
     manifest = _load_json(manifest_file)
-    recorded, stored = _load_files(_files_path(manifest_file))
-    known = stored
-    if "files" in manifest:  # a manifest of the older form: every file in the JSON
-        recorded = manifest.get("key")
-        known = {p: (f["sha256"], *(f["stat"] or (None, None, None))) for p, f in manifest["files"].items()}
-
-    # Hashes: reused while a file's size, mtime and inode are unchanged.
-    entries: list[dict] = []
-    for display, p, stat in files:
-        old = known.get(display)
-        if stat is not None and old and old[1:] == stat:
-            sha = old[0]
-        else:
-            try:
-                sha = sha256_file(p)
-            except OSError as exc:
-                sha = "unreadable:" + hashlib.sha256(f"{display}:{exc}".encode()).hexdigest()
-        entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
-    del files
-
+    recorded, known = _load_files(_files_path(manifest_file))
+    survey = _survey(files, known)
+    entries = survey.entries
+    del files, known
     vkey, key = _keys(entries, full_version, ocr, timeout)
     if manifest.get("key") == key and out.exists() and _same_stat(manifest.get("db"), out):
         counts = manifest.get("counts", {})
@@ -519,20 +514,19 @@ def build_database(
     # (the file list is the last build's only if it was recorded with the manifest's key)
     in_place = (out.exists() and manifest.get("vkey") == vkey and _same_stat(manifest.get("db"), out)
                 and recorded == manifest.get("key") and has_schema(out))
-    before = {p: f[0] for p, f in known.items()} if in_place else None
-    file_changes = _file_changes(entries, stored)
-    del manifest, known, stored  # the last build's file list: only its (path, sha256) is needed now
-    todo, removed = _changes(entries, before)
+    todo, removed = survey.changes(in_place)
+    cache = ResultCache(cache_root, full_version)
     # The cache is pruned (a walk of every entry) only when results may have fallen out of
-    # use: a new file, or content removed or replaced — not on every added document.
-    prune = before is None or bool(removed) or any(before.get(e["path"], e["sha256"]) != e["sha256"] for e in todo)
-    del before
+    # use: a new file (other code or settings), or content removed or replaced — and then,
+    # on an update in place, at most once a day (an unused entry is kept a week anyway).
+    prune = not in_place or ((bool(removed) or survey.replaced()) and cache.prune_due())
 
     # One read per distinct content: the first path (in order) is canonical.
+    wanted = {e["sha256"] for e in todo}
     canonical: dict[str, str] = {}
     for e in entries:
-        canonical.setdefault(e["sha256"], e["path"])
-    cache = ResultCache(cache_root, full_version)
+        if e["sha256"] in wanted:
+            canonical.setdefault(e["sha256"], e["path"])
     tasks: list[Task] = []
     planned: set[str] = set()
     for e in todo:
@@ -548,6 +542,9 @@ def build_database(
             store = None if sha.startswith("unreadable:") else cache_root
             tasks.append((str(e["file"]), sha, ocr, extractor, store, full_version))
     report.cached = len({e["sha256"] for e in entries}) - len(tasks)
+
+    if tasks and extractor is extract_default:
+        import pipeline.run.extract  # noqa: F401 — loaded once here, not in each forked worker
 
     import tqdm as _tqdm
 
@@ -566,6 +563,7 @@ def build_database(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)
+    background.stop(out)  # an export of the database as it was: stale, and its read lock would block the commit
     items = _stream(todo, canonical, tasks, _start(run, tasks, timeout), cache, on_result)
     try:
         if in_place:
@@ -580,7 +578,7 @@ def build_database(
     report.in_place = in_place
     t_export = time.perf_counter()
     if exports == "background":
-        _export_in_background(out)
+        background.start(out)
     elif exports != "none":
         _export_graphs(out)
     report.export_seconds = time.perf_counter() - t_export
@@ -593,7 +591,7 @@ def build_database(
     report.errors = _db_errors(out)
     for path, reason in report.errors:
         _say(f"vanban: {path}: {reason}")
-    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, file_changes)
+    _write_manifest(manifest_file, key, vkey, out, counts, report.errors, (survey.rows, sorted(survey.gone)))
     if prune:
         cache.prune({e["sha256"] for e in entries})
     report.seconds = time.perf_counter() - t0
@@ -625,15 +623,57 @@ def _load_files(path: Path) -> tuple[str | None, dict[str, tuple]]:
     return (row[0] if row else None), files
 
 
-def _file_rows(entries: list[dict]) -> list[tuple]:
-    return [(e["path"], e["sha256"], *(e["stat"] or (None, None, None))) for e in entries]
+def _file_row(path: str, sha: str, stat: tuple | None) -> tuple:
+    return (path, sha, *(stat or (None, None, None)))
 
 
-def _file_changes(entries: list[dict], known: dict[str, tuple]) -> tuple[list[tuple], list[str]]:
-    """The rows of the file list to write and the paths to delete: what differs from ``known``."""
-    rows = [r for r in _file_rows(entries) if known.get(r[0]) != r[1:]]
-    gone = set(known).difference(e["path"] for e in entries)
-    return rows, sorted(gone)
+@dataclass
+class _Survey:
+    """The files found, against the file list of the last build."""
+
+    entries: list[dict]  # every file: path, file, sha256, stat (in path order)
+    rows: list[tuple]  # rows of the file list that are new or differ from the last build's
+    gone: dict[str, str]  # path → last sha256, of the files no longer there
+    changed: list[tuple[str, str | None, str]]  # (path, last sha256 or None, sha256): content changed
+
+    def changes(self, in_place: bool) -> tuple[list[dict], list[str]]:
+        """The sources to publish (in path order) and the paths to remove (``in_place``
+        False: everything, into a new file). A path sharing its content with a changed one
+        is taken again: which copy is canonical may have moved."""
+        if not in_place:
+            return self.entries, []
+        shas = set(self.gone.values())
+        for _path, old, new in self.changed:
+            shas.add(new)
+            if old is not None:
+                shas.add(old)
+        return [e for e in self.entries if e["sha256"] in shas], sorted(self.gone)
+
+    def replaced(self) -> bool:
+        """Some path's content was replaced (not only new files)."""
+        return any(old is not None for _path, old, _new in self.changed)
+
+
+def _survey(files: list[tuple[str, str, tuple | None]], known: dict[str, tuple]) -> _Survey:
+    """Each file's sha256 — reused while its size, mtime and inode stand — and what differs
+    from ``known`` (path → (sha256, size, mtime_ns, inode); emptied as it is read)."""
+    entries, rows, changed = [], [], []
+    for display, p, stat in files:
+        old = known.pop(display, None)
+        if old is not None and stat is not None and old[1:] == stat:
+            sha = old[0]
+        else:
+            try:
+                sha = sha256_file(p)
+            except OSError as exc:
+                sha = "unreadable:" + hashlib.sha256(f"{display}:{exc}".encode()).hexdigest()
+            row = _file_row(display, sha, stat)
+            if old is None or old != row[1:]:
+                rows.append(row)
+            if old is None or old[0] != sha:
+                changed.append((display, old[0] if old else None, sha))
+        entries.append({"path": display, "file": p, "sha256": sha, "stat": stat})
+    return _Survey(entries, rows, {p: f[0] for p, f in known.items()}, changed)
 
 
 def _write_manifest(path: Path, key: str, vkey: str, out: Path, counts: dict, errors: list,
@@ -669,8 +709,10 @@ def _update_files(files: Path, key: str, rows: list[tuple], gone: list[str]) -> 
 
 
 def _keys(entries: list[dict], full_version: str, ocr: bool, timeout: float | None) -> tuple[str, str]:
+    """The key of the code and settings, and of those with every (path, sha256)."""
     vkey = hashlib.sha256(json.dumps([full_version, code_fingerprint(), ocr, timeout]).encode()).hexdigest()
-    key = hashlib.sha256(json.dumps([vkey, [(e["path"], e["sha256"]) for e in entries]]).encode()).hexdigest()
+    listing = "\0".join([f"{e['path']}\0{e['sha256']}" for e in entries])  # no path holds a NUL
+    key = hashlib.sha256(f"{vkey}\0{listing}".encode("utf-8", "surrogatepass")).hexdigest()
     return vkey, key
 
 
@@ -686,22 +728,9 @@ def adopt_database(inputs: list[Path], out: Path, *, version: str | None = None,
     entries = [{"path": d, "file": p, "sha256": sha256_file(p), "stat": stat} for d, p, stat in _discover(inputs)]
     vkey, key = _keys(entries, f"{version}+ingest{INGEST_VERSION}", ocr, timeout)
     manifest_file = _manifest_path(cache_root, out)
-    known = _load_files(_files_path(manifest_file))[1]
-    _write_manifest(manifest_file, key, vkey, out, _db_counts(out), _db_errors(out), _file_changes(entries, known))
-
-
-def _changes(entries: list[dict], before: dict[str, str] | None) -> tuple[list[dict], list[str]]:
-    """The sources to publish (in path order) and the paths to remove, against the (path →
-    sha256) of the last build (``None``: everything, into a new file). A path sharing its
-    content with a changed one is taken again: which copy is canonical may have moved."""
-    if before is None:
-        return entries, []
-    now = {e["path"] for e in entries}
-    removed = sorted(set(before) - now)
-    changed = [e for e in entries if before.get(e["path"]) != e["sha256"]]
-    shas = {e["sha256"] for e in changed} | {before[p] for p in removed}
-    shas |= {before[e["path"]] for e in changed if e["path"] in before}
-    return [e for e in entries if before.get(e["path"]) != e["sha256"] or e["sha256"] in shas], removed
+    gone = set(_load_files(_files_path(manifest_file))[1]).difference(e["path"] for e in entries)
+    rows = [_file_row(e["path"], e["sha256"], e["stat"]) for e in entries]
+    _write_manifest(manifest_file, key, vkey, out, _db_counts(out), _db_errors(out), (rows, sorted(gone)))
 
 
 def _start(run: Runner, tasks: list[Task], timeout: float | None) -> Iterator[tuple[int, dict]]:
@@ -776,15 +805,6 @@ def _export_graphs(out: Path) -> None:
         export_database(out)
     except Exception as exc:  # the database is in place; a failed export must not undo it
         _say(f"vanban: {out}: graph export failed: {type(exc).__name__}: {exc}")
-
-
-def _export_in_background(out: Path) -> None:
-    """The exports written by a detached process (each file replaced whole when done)."""
-    import subprocess
-
-    subprocess.Popen([sys.executable, "-m", "pipeline.store.graph", str(out)], start_new_session=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     cwd=str(Path(__file__).resolve().parents[2]))
 
 
 def _publish_atomically(items, out: Path) -> None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 CACHE_FORMAT = 1
+PRUNE_EVERY = 86400  # seconds: an update in place walks the whole cache at most once a day
 
 
 def version_tag(version: str) -> str:
@@ -46,6 +47,15 @@ class ResultCache:
         entry = {"format": CACHE_FORMAT, "version": self.version, **entry}
         write_json_atomic(self.path(sha), entry)
 
+    def prune_due(self) -> bool:
+        """Whether the last :meth:`prune` is more than :data:`PRUNE_EVERY` seconds old."""
+        import time
+
+        try:
+            return time.time() - (self.root / ".pruned").stat().st_mtime > PRUNE_EVERY
+        except OSError:
+            return True
+
     def prune(self, keep: set[str]) -> int:
         """Remove entries of other versions, and of this one whose sha is not in ``keep``
         and which are older than a week (a file taken out and put back stays cheap)."""
@@ -53,6 +63,8 @@ class ResultCache:
 
         removed = 0
         week_ago = time.time() - 7 * 86400
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / ".pruned").touch()
         for p in self.root.glob("*-*.json"):
             sha, _, tag = p.stem.partition("-")
             if len(sha) != 64:

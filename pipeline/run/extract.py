@@ -7,32 +7,17 @@ must not lose a document's citations.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.core.models import Context, Extraction, Section, Source, SourceFormat, warning
+from pipeline.run.version import extractor_version
 from pipeline.text.normalize import normalize_pages
 
 SCHEMA = "vanban.extraction/1"
 SECTIONS = ("citations", "standards", "agencies", "tasks", "deadlines")
-_ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger(__name__)
-
-
-@functools.cache
-def extractor_version() -> str:
-    """A digest of the extraction code and vocabularies: a change re-runs what it affects."""
-    digest = hashlib.sha256()
-    for folder, patterns in (("extractors", ("*.py",)), ("gazetteer", ("*.py", "*.tsv", "*.yml")),
-                             ("pipeline", ("text/*.py", "read/ocr_repair.py", "run/extract.py", "core/*.py"))):
-        for pattern in patterns:
-            for path in sorted((_ROOT / folder).glob(pattern)):
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def __getattr__(name: str):  # EXTRACTOR_VERSION, computed on first use

@@ -28,8 +28,8 @@ def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max
                 limit: int = 2000) -> list[str]:
     """The tree as text lines; one tree per document matching ``number`` (or label, or id).
 
-    Walks the citations table through its indexes, one look-up per document shown, so
-    the time depends on the size of the tree, not of the corpus. A document reached again
+    Walks the citations table through its indexes, a level of the tree per query, so the
+    time depends on the size of the tree, not of the corpus. A document reached again
     by another branch is listed ``[see above]`` without its own chain (a tree of every path
     grows exponentially in a dense graph); at most ``limit`` lines."""
     if direction not in DIRECTIONS:
@@ -51,18 +51,28 @@ def _lines(con, number, here, there, arrow, direction, max_depth, limit) -> list
             docs[did] = dict(con.execute(_DOC_SQL + " where d.id = ?", (did,)).fetchone())
         return docs[did]
 
+    kids: dict[str, list[tuple[str, str]]] = {}  # node → [(neighbour, relation)]
+
+    def fetch(nodes: list[str]) -> None:
+        # the neighbours of a batch of documents and their rows, in one indexed query
+        for at in range(0, len(nodes), 500):
+            batch = nodes[at:at + 500]
+            for node in batch:
+                kids.setdefault(node, [])
+            for r in con.execute(f"""select c.{here} as node, c.relation, d.id, d.label, d.number, d.issuer,
+                                            d.issued_date, d.year, d.ingested, t.code as kind
+                                     from citations c join documents d on d.id = c.{there}
+                                     left join doc_types t on t.id = d.doc_type
+                                     where c.{here} in ({', '.join('?' * len(batch))})""", batch):
+                row = dict(r)
+                node, relation = row.pop("node"), row.pop("relation")
+                docs.setdefault(row["id"], row)
+                kids[node].append((row["id"], relation))
+
     def children(node: str) -> list[tuple[str, str]]:
-        # the neighbours and their rows in one indexed query per document shown
-        out = []
-        for r in con.execute(f"""select c.relation, d.id, d.label, d.number, d.issuer, d.issued_date, d.year,
-                                        d.ingested, t.code as kind
-                                 from citations c join documents d on d.id = c.{there}
-                                 left join doc_types t on t.id = d.doc_type where c.{here} = ?""", (node,)):
-            row = dict(r)
-            relation = row.pop("relation")
-            docs.setdefault(row["id"], row)
-            out.append((row["id"], relation))
-        return out
+        if node not in kids:
+            fetch([node])
+        return kids[node]
 
     roots = {r["id"]: dict(r) for col in ("number", "id")  # indexed; a label differs from the
              for r in con.execute(_DOC_SQL + f" where d.{col} = ?", (number,))}  # number only unnumbered
@@ -72,6 +82,16 @@ def _lines(con, number, here, there, arrow, direction, max_depth, limit) -> list
     if not roots:
         return [f"no document numbered {number!r}"]
     lines: list[str] = []
+    # Breadth first, a level per query while the tree stays within the line limit: a query per
+    # level, not per document shown (the walk below fetches what this leaves out).
+    frontier, fetched = sorted(roots), 0
+    for _ in range(max_depth):
+        new = [n for n in frontier if n not in kids]
+        if not new or fetched > limit:
+            break
+        fetch(new)
+        fetched += sum(len(kids[n]) for n in new)
+        frontier = sorted({child for n in new for child, _ in kids[n]})
 
     expanded: set[str] = set(roots)
 

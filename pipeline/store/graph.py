@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 import sqlite_utils
 
-PAGERANK_DIGITS = 8
+from pipeline.store.measures import PAGERANK_DIGITS
 
 
 def _db(db) -> sqlite_utils.Database:
@@ -146,139 +146,6 @@ def store_metrics(db, g: nx.MultiDiGraph) -> None:
     db.conn.executemany(
         "update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? where id = ?",
         rows)
-
-
-# --- the measures from the database, in memory proportional to the citation graph only -------
-
-def _citation_arrays(con):
-    """Document ids (sorted) and the citation edges as index arrays (numpy), read from SQL."""
-    from itertools import repeat
-
-    import numpy as np
-
-    ids = [r[0] for r in con.execute("select id from documents order by id")]
-    index = {d: i for i, d in enumerate(ids)}.get
-    # The two id columns only (an index covers them), mapped column by column.
-    rows = con.execute("select citing_id, cited_id from citations").fetchall()
-    n = len(rows)
-    citing, cited = zip(*rows) if n else ((), ())
-    src = np.fromiter(map(index, citing, repeat(-1, n)), dtype=np.int64, count=n)
-    dst = np.fromiter(map(index, cited, repeat(-1, n)), dtype=np.int64, count=n)
-    keep = (src >= 0) & (dst >= 0) & (src != dst)
-    return ids, src[keep], dst[keep]
-
-
-def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
-    """:func:`pagerank` on index arrays (numpy); the same definition and stopping rule."""
-    import numpy as np
-
-    s, d = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-    out = np.bincount(s, minlength=n).astype(float)
-    dangling = out == 0
-    rank = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        spread = alpha * rank[dangling].sum() / n
-        share = np.divide(alpha * rank, out, out=np.zeros(n), where=~dangling)
-        new = np.bincount(d, weights=share[s], minlength=n) + ((1.0 - alpha) / n + spread)
-        delta = np.abs(new - rank).sum()
-        rank = new
-        if delta < n * tol:
-            break
-    return rank
-
-
-def _sparse(n: int, src, dst):
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    return csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-
-
-def _components(n: int, src, dst):
-    """Weakly connected components numbered 1 = largest (ties: the smallest member id)."""
-    import numpy as np
-    from scipy.sparse.csgraph import connected_components
-
-    m, label = connected_components(_sparse(n, src, dst), directed=True, connection="weak")
-    size = np.bincount(label, minlength=m)
-    first = np.full(m, n, dtype=np.int64)
-    seen, at = np.unique(label, return_index=True)  # each component's first (smallest) member
-    first[seen] = at
-    number = np.empty(m, dtype=np.int64)
-    number[np.lexsort((first, -size))] = np.arange(1, m + 1)
-    return number[label]
-
-
-def _chain_depths(n: int, src, dst):
-    """:func:`chain_depths` on index arrays: strongly connected components (scipy), then the
-    longest chain below each over the condensation, sinks first."""
-    import numpy as np
-    from scipy.sparse.csgraph import connected_components
-
-    s, d = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-    m, comp = connected_components(_sparse(n, s, d), directed=True, connection="strong")
-    cs, cd = comp[s], comp[d]
-    keep = cs != cd
-    cs, cd = cs[keep], cd[keep]
-    order = _sinks_first(m, cs, cd)
-    rank = np.empty(m, dtype=np.int64)
-    rank[order] = np.arange(m)
-    cs, cd = rank[cs], rank[cd]  # components renumbered so that every edge goes to a smaller one
-    by = np.argsort(cs, kind="stable")
-    ptr = np.concatenate(([0], np.cumsum(np.bincount(cs, minlength=m)))).tolist()
-    succ = cd[by].tolist()
-    depth = [0] * m
-    get = depth.__getitem__
-    for c in range(m):  # sequential by nature; the loop only touches components with edges
-        a, b = ptr[c], ptr[c + 1]
-        if a != b:
-            depth[c] = 1 + max(map(get, succ[a:b]))
-    return np.asarray(depth, dtype=np.int64)[rank[comp]]
-
-
-def _sinks_first(m: int, cs, cd):
-    """An order of the condensation's components in which every edge goes backwards. scipy
-    numbers strong components as Tarjan finds them (sinks first); checked, else Kahn's order."""
-    import numpy as np
-
-    if not len(cs) or bool((cs > cd).all()):
-        return np.arange(m)
-    out = np.bincount(cs, minlength=m).tolist()
-    by = np.argsort(cd, kind="stable")
-    ptr = np.concatenate(([0], np.cumsum(np.bincount(cd, minlength=m)))).tolist()
-    pred = cs[by].tolist()
-    order = [c for c in range(m) if not out[c]]
-    for c in order:  # grows while it is walked
-        for p in pred[ptr[c]:ptr[c + 1]]:
-            out[p] -= 1
-            if not out[p]:
-                order.append(p)
-    return np.asarray(order, dtype=np.int64)
-
-
-def store_metrics_sql(con) -> int:
-    """in_degree, pagerank, component and chain_depth of every document, computed from the
-    citations table and written where they changed (``con``: a sqlite3 connection; nothing
-    here commits). Returns the rows written."""
-    import numpy as np
-
-    ids, src, dst = _citation_arrays(con)
-    n = len(ids)
-    if not n:
-        return 0
-    want = np.empty(n, dtype=[("in_degree", "i8"), ("pagerank", "f8"), ("component", "i8"), ("chain_depth", "i8")])
-    want["in_degree"] = np.bincount(dst, minlength=n)
-    want["pagerank"] = [round(x, PAGERANK_DIGITS) for x in _pagerank_arrays(n, src, dst).tolist()]
-    want["component"] = _components(n, src, dst)
-    want["chain_depth"] = _chain_depths(n, src, dst)
-    have = np.fromiter(con.execute(
-        "select coalesce(in_degree, -1), coalesce(pagerank, -1.0), coalesce(component, -1), "
-        "coalesce(chain_depth, -1) from documents order by id"), dtype=want.dtype, count=n)
-    changed = np.flatnonzero(have != want)
-    if changed.size:
-        con.executemany("update documents set in_degree = ?, pagerank = ?, component = ?, chain_depth = ? "
-                        "where id = ?", ((*want[i].tolist(), ids[i]) for i in changed.tolist()))
-    return int(changed.size)
 
 
 FORMATS = ("graphml", "gexf", "json")
@@ -529,9 +396,3 @@ def export_database(db_path: str | Path, formats: tuple[str, ...] = FORMATS) -> 
     """The graph of a published database, exported beside it (``vanban.db`` → ``vanban.graphml`` …)."""
     db_path = Path(db_path)
     return stream_exports(db_path, {fmt: db_path.with_name(f"{db_path.stem}.{fmt}") for fmt in formats})
-
-
-if __name__ == "__main__":  # the build's exports in the background: python -m pipeline.store.graph DB
-    import sys
-
-    export_database(sys.argv[1])

@@ -60,6 +60,10 @@ RAW_INDEXES = [
     ("_agency_names", ("agency_id", "spelling", "locality", "n")), ("document_agencies", ("agency_id", "mentions")),
     ("documents", ("issuer",)), ("documents", ("issuer_locality", "locality_id")),
     ("citations", ("citing_id", "cited_id")),
+    # a chain walked either way reads the edges from the index alone
+    ("citations", ("cited_id", "citing_id", "relation")), ("citations", ("citing_id", "cited_id", "relation")),
+    ("documents", ("id", "in_degree", "pagerank", "component", "chain_depth")),  # the measures, in id order
+    ("documents", ("ingested",)),  # the build's count of documents read
 ]
 DOC_COLUMNS = ["id", "doc_type", "kind_name", "number", "label", "issuer", "issuer_id", "issuer_locality",
                "locality_id", "place", "issued_date", "year", "title", "signer_name", "signer_position",
@@ -94,11 +98,19 @@ def _insert(con, table: str, rows: list[dict], replace: bool = False) -> None:
                     f"values ({', '.join('?' * len(cols))})", [tuple(r[c] for c in cols) for r in rows])
 
 
+# A stub takes a field its first citation leaves out from the next citation that has it: these
+# hold only the citations that have it, so a field no citation has costs no walk of every citer.
+STUB_FILLS = ("issuer", "title", "issuer_locality", "issued_date")
+
+
 def create_raw_tables(db: sqlite_utils.Database) -> None:
     for name, cols in RAW_TABLES.items():
         db.execute(f"create table if not exists [{name}] ({cols})")
     for table, cols in RAW_INDEXES:
         db[table].create_index(list(cols), if_not_exists=True)
+    for name in STUB_FILLS:
+        db.execute(f"create index if not exists idx__keys_with_{name} on _keys (resolved_id, path, seq) "
+                   f"where {name} is not null")
 
 
 def pack(e: Extraction) -> bytes:
@@ -225,7 +237,7 @@ class Publisher:
         self._localities()
         self._standards()
         self._unused_codes()
-        from pipeline.store.graph import store_metrics_sql
+        from pipeline.store.measures import store_metrics_sql
         from pipeline.store.status import refresh_status
 
         store_metrics_sql(self.con)
@@ -428,12 +440,18 @@ class Publisher:
     # --- stubs -------------------------------------------------------------------------------
 
     # In path order straight from the index: the first citer found ends the walk.
-    _CITERS = ("select {cols} from _keys k indexed by idx__keys_resolved_id_path_seq join documents d on d.source_path = k.path and d.ingested = 1 "
+    _CITERS = ("select {cols} from _keys k indexed by {index} join documents d on d.source_path = k.path and d.ingested = 1 "
                "where k.resolved_id = ? and k.seq > 0 and d.id != ? {extra} order by k.path, k.seq limit 1")
 
-    def _first(self, did: str, cols: str, extra: str = ""):
+    def _first(self, did: str, cols: str, having: str | None = None):
+        """The first citer's ``cols``; ``having``: the first citer that has this field."""
         cols = ", ".join("k." + c.strip() for c in cols.split(","))
-        return self.con.execute(self._CITERS.format(cols=cols, extra=extra), (did, did)).fetchone()
+        if having is None:
+            sql = self._CITERS.format(cols=cols, index="idx__keys_resolved_id_path_seq", extra="")
+        else:
+            assert having in STUB_FILLS
+            sql = self._CITERS.format(cols=cols, index=f"idx__keys_with_{having}", extra=f"and k.{having} is not null")
+        return self.con.execute(sql, (did, did)).fetchone()
 
     def _stub(self, did: str) -> dict | None:
         """The stub row of a document cited but not ingested: the first citation (in path
@@ -445,13 +463,13 @@ class Publisher:
         label = R._label(kind, number, title, issuer, year)
         loc_for_id = issuer_loc
         if issuer is None:
-            hit = self._first(did, "issuer, issuer_locality", "and k.issuer is not null")
+            hit = self._first(did, "issuer, issuer_locality", "issuer")
             if hit:
                 issuer, loc_for_id = hit
         filled = {"title": title, "issuer_locality": issuer_loc, "issued_date": date}
         for name in filled:
             if filled[name] is None:
-                hit = self._first(did, name, f"and k.{name} is not null")
+                hit = self._first(did, name, name)
                 filled[name] = hit[0] if hit else None
         title, issuer_loc, date = filled["title"], filled["issuer_locality"], filled["issued_date"]
         return {
