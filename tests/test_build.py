@@ -457,3 +457,16 @@ def test_an_update_in_place_walks_the_cache_at_most_once_a_day(tmp_path):
     (raw / "doc 01.txt").unlink()
     assert build(raw, db, exports="none").in_place
     assert not stale.exists()
+
+
+def test_the_extractor_version_covers_code_in_subpackages(tmp_path, monkeypatch):
+    import pipeline.run.version as version
+
+    for rel in ("extractors/agencies/scan.py", "extractors/header.py", "gazetteer/kinds.yml",
+                "pipeline/text/normalize.py", "pipeline/run/extract.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(version, "_ROOT", tmp_path)
+    before = version.extractor_version.__wrapped__()
+    (tmp_path / "extractors/agencies/scan.py").write_text("x = 2\n", encoding="utf-8")
+    assert version.extractor_version.__wrapped__() != before
