@@ -25,6 +25,7 @@ from pipeline.text.normalize import (
     is_all_caps,
 )
 from pipeline.text.signature import AUTHORITY as _AUTHORITY, position_at as _position_at, signature_line
+from pipeline.text.limits import LINE_MAX
 from extractors.registry import component
 from pipeline.core.dates import impossible_date, iso_day, iso_month, valid_year
 
@@ -327,11 +328,6 @@ def proper_name_at(text: str) -> str | None:
         else:
             break
     return " ".join(words) or None
-
-
-# A header field is far shorter than this; a longer line is body text, read only as far as
-# this (its start), so that one enormous line costs no more than a paragraph.
-LINE_MAX = 1000
 
 
 def _lines(text: str, limit: int) -> list[tuple[int, str]]:

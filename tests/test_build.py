@@ -470,3 +470,27 @@ def test_the_extractor_version_covers_code_in_subpackages(tmp_path, monkeypatch)
     before = version.extractor_version.__wrapped__()
     (tmp_path / "extractors/agencies/scan.py").write_text("x = 2\n", encoding="utf-8")
     assert version.extractor_version.__wrapped__() != before
+
+
+_WARMED = []
+
+
+def _warm_note() -> None:
+    _WARMED.append(True)
+
+
+def _double_and_warmed(task):
+    return {"value": task * 2, "warmed": bool(_WARMED)}
+
+
+def test_a_worker_started_early_takes_the_first_files_or_is_stopped():
+    import multiprocessing
+
+    run = build_module.process_runner(2)
+    run.start_early(_double_and_warmed, _warm_note)
+    got = sorted(run(_double_and_warmed, [1, 2, 3]))
+    assert [r["value"] for _, r in got] == [2, 4, 6]
+    assert any(r["warmed"] for _, r in got) and not all(r["warmed"] for _, r in got)  # one of the two was early
+    run.start_early(_double_and_warmed, _warm_note)  # a build that finds nothing to read
+    run.close()
+    assert multiprocessing.active_children() == []

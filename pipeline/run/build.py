@@ -11,11 +11,16 @@
   (:func:`pipeline.store.publish.publish_stream`: their rows, their citations' targets in
   both directions, the aggregates and graph measures they touch) inside one transaction, so
   a build killed at any moment leaves the previous database intact. Otherwise a new file is
-  written beside the old one and swapped in with ``os.replace``.
+  written beside the old one and swapped in with ``os.replace``. Graph exports still being
+  written in the background for the previous database are stopped first
+  (:mod:`pipeline.store.background`).
 * **Bounded memory.** Results stream from the workers to the database in path order: a
   worker's result is held only until its turn, a cached one is read when its turn comes.
 * **Parallel.** Reading and extraction run in ``workers`` processes (default: the CPU
   count); results are published in path order, so the database is the same for any N.
+  With the default extractor and a spare core, one worker starts at once and loads the
+  extractor's vocabularies while the files are surveyed, so adding one new document does
+  not wait for that start-up.
   A reader that kills its process (a segfault deep in a PDF library) costs that file only,
   and so does a file that runs past its time budget (``timeout``, default 60 s): it is
   recorded as an error "took over N s" and its worker is replaced (in process and on Dask,
@@ -42,7 +47,7 @@ from pipeline.run.cache import ResultCache, write_json_atomic
 from pipeline.store import background
 from pipeline.store.codec import extraction_from_json, extraction_to_json
 from pipeline.read.ingest import INGEST_VERSION, SUFFIXES, IngestError, read_source, sha256_file
-from pipeline.core.models import Extraction, Source, SourceStatus
+from pipeline.core.models import Extraction, Source, SourceFormat, SourceStatus
 
 Extractor = Callable[[Source], Extraction]
 # A task: (path, sha256, ocr, extractor, cache root, version). A runner maps work() over tasks.
@@ -223,9 +228,15 @@ def _context():
     return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
 
-def _worker_loop(conn, func) -> None:
-    """A pool worker: run ``func`` on each task received until told to stop."""
+def _worker_loop(conn, func, warm: Callable[[], None] | None = None) -> None:
+    """A pool worker: run ``func`` on each task received until told to stop (``warm`` first)."""
     _one_ocr_worker()
+    if warm is not None:
+        try:
+            os.nice(5)  # a head start taken from idle time: the build's own work comes first
+            warm()
+        except Exception:  # noqa: BLE001 — only a head start: the task will say what is wrong
+            pass
     while True:
         try:
             msg = conn.recv()
@@ -240,9 +251,9 @@ def _worker_loop(conn, func) -> None:
 class _Worker:
     """One worker process, its pipe, and the task it holds (``index``) since ``started``."""
 
-    def __init__(self, ctx, func):
+    def __init__(self, ctx, func, warm: Callable[[], None] | None = None):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_loop, args=(child, func), daemon=True)
+        self.proc = ctx.Process(target=_worker_loop, args=(child, func, warm), daemon=True)
         self.proc.start()
         child.close()  # the worker holds the only other end: its death reads as EOF here
         self.index: int | None = None
@@ -280,14 +291,30 @@ def process_runner(workers: int, timeout: float | None = None) -> Runner:
     "took over N s". Either way a fresh worker takes the dead one's place. With ``workers=0``
     the budget is kept by an alarm signal in this process (see :func:`run_with_budget`)."""
 
+    spare: list[_Worker] = []
+
+    def start_early(func, warm: Callable[[], None]) -> None:
+        """One worker started now, running ``warm``, for the next run: its start-up (the
+        extractor loading its vocabularies) overlaps the build's survey of the files."""
+        if workers > 0 and not spare:
+            spare.append(_Worker(_context(), func, warm))
+
+    def close() -> None:
+        """Stop a worker started early that no run took."""
+        while spare:
+            spare.pop().stop(kill=True)
+
     def run(func, tasks: list[Task]) -> Iterator[tuple[int, dict]]:
         if workers <= 0:
-            for i, t in enumerate(tasks):
-                yield i, run_with_budget(func, t, timeout)
-            return
+            return ((i, run_with_budget(func, t, timeout)) for i, t in enumerate(tasks))
+        results = pooled(func, tasks)
+        next(results)  # the workers are started on their first files now, not when the first result is asked for
+        return results
+
+    def pooled(func, tasks: list[Task]) -> Iterator:
         ctx = _context()
         queue = list(range(len(tasks)))[::-1]  # popped from the end: path order
-        pool = [_Worker(ctx, func) for _ in range(min(workers, len(tasks)))]
+        pool = [spare.pop() if spare else _Worker(ctx, func) for _ in range(min(workers, len(tasks)))]
 
         def feed(k: int) -> None:
             while queue:
@@ -306,6 +333,7 @@ def process_runner(workers: int, timeout: float | None = None) -> Runner:
         try:
             for k in range(len(pool)):
                 feed(k)
+            yield None  # started (see run)
             while True:
                 busy = [k for k, w in enumerate(pool) if w.index is not None]
                 if not busy:
@@ -334,6 +362,7 @@ def process_runner(workers: int, timeout: float | None = None) -> Runner:
             for w in pool:
                 w.stop(kill=w.index is not None)
 
+    run.start_early, run.close = start_early, close
     return run
 
 
@@ -475,12 +504,37 @@ def build_database(
     place does not), or not at all (``"none"``).
     """
     t0 = time.perf_counter()
-    out = Path(out)
-    cache_root = Path(cache_dir) if cache_dir else out.parent / ".cache"
-    report = BuildReport(out=out)
     if extractor is None:
         extractor, ext_version = default_extractor()
         version = version or ext_version
+    n = (os.cpu_count() or 1) if workers is None else workers
+    run = runner or process_runner(n, timeout)
+    if extractor is extract_default and hasattr(run, "start_early") and (os.cpu_count() or 1) > 1:
+        run.start_early(work, _warm)  # a spare core: one worker loads the extractor meanwhile
+    try:
+        return _build(inputs, Path(out), run, progress, ocr, extractor, version, cache_dir, timeout, exports, t0)
+    finally:
+        getattr(run, "close", lambda: None)()
+
+
+def _warm() -> None:
+    """The default extractor run once on a few lines: its vocabularies and patterns are loaded
+    and compiled on first use (about two seconds), here before the first file arrives."""
+    extract_default(Source("warm.txt", "", SourceFormat.TXT, [WARM_TEXT]))
+
+
+WARM_TEXT = """ỦY BAN NHÂN DÂN TỈNH A
+Số: 1/KH-UBND
+KẾ HOẠCH
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Quyết định số 19/2014/QĐ-TTg;
+1. Sở Tài chính chủ trì, phối hợp với Ủy ban nhân dân các xã thực hiện trước ngày 15/9/2025; báo cáo hằng quý.
+"""
+
+
+def _build(inputs, out: Path, run: Runner, progress: bool, ocr: bool, extractor: Extractor, version: str | None,
+           cache_dir, timeout: float | None, exports: str, t0: float) -> BuildReport:
+    cache_root = Path(cache_dir) if cache_dir else out.parent / ".cache"
+    report = BuildReport(out=out)
     full_version = f"{version or '0'}+ingest{INGEST_VERSION}"
 
     files = _discover(inputs)
@@ -543,14 +597,9 @@ def build_database(
             tasks.append((str(e["file"]), sha, ocr, extractor, store, full_version))
     report.cached = len({e["sha256"] for e in entries}) - len(tasks)
 
-    if tasks and extractor is extract_default:
-        import pipeline.run.extract  # noqa: F401 — loaded once here, not in each forked worker
-
     import tqdm as _tqdm
 
     _tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
-    n = (os.cpu_count() or 1) if workers is None else workers
-    run = runner or process_runner(n, timeout)
     bar = _tqdm.tqdm(total=len(tasks), desc="vanban", unit="file", file=sys.stderr,
                      disable=not progress or not tasks, dynamic_ncols=True)
 

@@ -11,6 +11,13 @@ from __future__ import annotations
 PAGERANK_DIGITS = 8
 
 
+def prepare() -> None:
+    """Load numpy and scipy's graph routines now: a build calls this before the sources
+    arrive, while its workers are still reading them, rather than after the last one."""
+    import numpy  # noqa: F401
+    import scipy.sparse.csgraph  # noqa: F401
+
+
 def _citation_arrays(con):
     """Document ids (sorted, a numpy array) and the citation edges as index arrays into them.
 

@@ -20,6 +20,7 @@ import yaml
 
 import gazetteer
 from pipeline.core.models import Extraction
+from pipeline.store import measures
 from pipeline.store.access import read_only
 
 LABELS_PATH = Path(__file__).with_name("labels.yml")
@@ -216,6 +217,7 @@ def publish_stream(items: Iterable[tuple[dict, Extraction | None]], db_path: str
         con.execute("BEGIN IMMEDIATE")
         try:
             pub = Publisher(con, labels(), fresh=fresh)
+            measures.prepare()
             for path in removed:
                 pub.remove(path)
             for source, extraction in items:

@@ -21,11 +21,9 @@ from gazetteer import load_yaml
 from pipeline.core.models import Signature
 from pipeline.core.vntext import fold_chars
 from pipeline.core.vntext import is_all_caps
+from pipeline.text.limits import LINE_MAX
 
 SIGNATURE_LINES = 40  # the block is read in the last lines of the body (or above an annex)
-# A signature line is far shorter than this; a longer line is read only by its end, so that
-# one enormous line costs no more than a paragraph.
-LINE_MAX = 1000
 
 # "TL.BỘ TRƯỞNG": OCR and text tools drop the space after the dot
 AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(?:[.:]\s*|\s+)(\S.*)$")
