@@ -323,6 +323,23 @@ def _table(r: dict, docs: int, first_name: str) -> list[str]:
     return lines
 
 
+def _kept_subsection(title: str) -> list[str]:
+    """The subsection of the recorded scale section whose heading holds ``title`` (``--only``
+    measured the other one), under a note that it is from an earlier run."""
+    from bench.results import RESULTS
+
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    section = text.partition("<!-- scale -->")[2].partition("<!-- /scale -->")[0]
+    for part in section.split("\n### ")[1:]:
+        heading, _, body = part.partition("\n")
+        if title in heading:
+            body = body.split("\nBenchmark wall time")[0].strip()
+            note = "(From an earlier run: not measured by this one.)"
+            body = body if note in body else f"{note}\n\n{body}"
+            return [f"### {heading}", "", body, ""]
+    return []
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="vanban scale benchmark")
     ap.add_argument("--docs", type=int, default=100_000, help="documents of the database written from templates")
@@ -384,6 +401,8 @@ def main(argv=None) -> int:
                     f"{f['documents'] / f['seconds']:.1f} documents/s.", ""]
         out += _table(r, args.real_docs, "first full build (cold cache)")
         out.append("")
+    if args.only and args.record:  # the other corpus as recorded before, marked as such
+        out += _kept_subsection("a real first build" if args.only == "write" else "database written from")
     out.append(f"Benchmark wall time: {time.perf_counter() - started:.0f} s.")
     text = "\n".join(out)
     print(text)
