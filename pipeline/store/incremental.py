@@ -64,6 +64,7 @@ RAW_INDEXES = [
     ("citations", ("cited_id", "citing_id", "relation")), ("citations", ("citing_id", "cited_id", "relation")),
     ("documents", ("id", "in_degree", "pagerank", "component", "chain_depth")),  # the measures, in id order
     ("documents", ("ingested",)),  # the build's count of documents read
+    ("sources", ("document_id",)),  # the copies of a document, and the sources without one
 ]
 DOC_COLUMNS = ["id", "doc_type", "kind_name", "number", "label", "issuer", "issuer_id", "issuer_locality",
                "locality_id", "place", "issued_date", "year", "title", "signer_name", "signer_position",
@@ -140,6 +141,7 @@ class Publisher:
         self.sids: set[str] = set()
         self.recite: set[str] = set()  # paths whose citations resolve anew
         self.derived: set[str] = set()
+        self.doubtful: set[str] = set()  # ids a source's link may dangle on: rows deleted, ids given
         self.added = 0
 
     # --- sources in ------------------------------------------------------------------------
@@ -175,6 +177,8 @@ class Publisher:
             self._add_raw(path, source.get("sha256"), status, error, extraction)
         else:
             doc_id = source.get("document_id")
+            if doc_id is not None:
+                self.doubtful.add(doc_id)  # the caller's id: checked like a deleted row's
         _insert(self.con, "sources", [{
             "path": path, "sha256": source.get("sha256"), "format": source.get("format"),
             "pages": source.get("pages"), "status": status, "error": error, "document_id": doc_id,
@@ -187,9 +191,10 @@ class Publisher:
     def _copies(self) -> None:
         """Sources without an Extraction: the same bytes under another name are its document;
         a caller's id must point at a row."""
-        self.con.execute("""update sources set document_id = null where document_id is not null
+        # Only a row deleted here, or an id a caller gave, can leave a link dangling.
+        self.con.execute("""update sources set document_id = null where document_id in (select value from json_each(?))
             and path not in (select path from _extractions)
-            and document_id not in (select id from documents)""")
+            and document_id not in (select id from documents)""", (json.dumps(sorted(self.doubtful)),))
         self.con.execute("""update sources set document_id = (
                 select s2.document_id from sources s2 join _extractions e on e.path = s2.path
                 where s2.sha256 = sources.sha256 order by s2.path limit 1)
@@ -415,6 +420,7 @@ class Publisher:
             con.execute("delete from documents_fts where rowid = ?", (row[0],))
         con.execute("delete from document_texts where document_id = ?", (did,))
         con.execute("delete from documents where id = ?", (did,))
+        self.doubtful.add(did)
         self._forget_names(did)
         self.cited.add(did)  # still cited? a stub takes its place
 
