@@ -5,6 +5,7 @@ import io
 import json
 
 import networkx as nx
+from hypothesis import given, strategies as st
 import pytest
 
 from pipeline.store.chain import chain_lines, print_chain
@@ -212,3 +213,21 @@ def test_citation_arrays_index_edges_into_the_sorted_ids(ids, dangling):
     assert names == sorted(ids)
     # the dangling edge, the self-citation and the edge to nothing are left out
     assert sorted(zip(src.tolist(), dst.tolist())) == [(0, 1), (2, 0)]
+
+
+@given(st.lists(st.binary(min_size=1, max_size=3), min_size=1, max_size=40),
+       st.lists(st.binary(min_size=1, max_size=3), max_size=40),
+       st.integers(min_value=1, max_value=16))
+def test_id_positions_agree_with_a_plain_search(suffixes, others, prefix):
+    """Ids sharing their first 8 bytes (a long common prefix) or not, of any width up to 16."""
+    import numpy as np
+
+    from pipeline.store.measures import _positions
+
+    width = prefix + 3
+    ids = np.array(sorted({b"p" * prefix + s for s in suffixes}), dtype=f"S{width}")
+    queries = np.concatenate([ids, np.array([b"p" * prefix + s for s in others] + [b"q"], dtype=f"S{width}")])
+    plain, fast = np.searchsorted(ids, queries), _positions(ids, queries)
+    found = ids[np.minimum(plain, len(ids) - 1)] == queries
+    assert (plain[found] == fast[found]).all()
+    assert not (ids[np.minimum(fast, len(ids) - 1)] == queries)[~found].any()

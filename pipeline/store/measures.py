@@ -44,10 +44,35 @@ def _citation_arrays(con):
     if not n or not len(pairs):
         empty = np.zeros(0, dtype=np.int64)
         return ids, empty, empty
-    pos = np.searchsorted(ids, pairs.ravel()).reshape(-1, 2)
+    pos = _positions(ids, pairs.ravel()).reshape(-1, 2)
     found = ids[np.minimum(pos, n - 1)] == pairs
     keep = found.all(axis=1) & (pos[:, 0] != pos[:, 1])
     return ids, pos[keep, 0].astype(np.int64), pos[keep, 1].astype(np.int64)
+
+
+def _positions(ids, queries):
+    """``np.searchsorted(ids, queries)`` where a query is found, for sorted ``ids``. Byte
+    strings of up to 16 bytes are searched by their first 8 as an integer (several times
+    faster than comparing strings); the rare ids sharing those 8 bytes, by the whole string."""
+    import numpy as np
+
+    width = ids.dtype.itemsize
+    if ids.dtype.kind != "S" or width > 16 or not len(ids):
+        return np.searchsorted(ids, queries)
+
+    def head(a):
+        padded = np.zeros((len(a), 16), dtype=np.uint8)
+        padded[:, :width] = a.view(np.uint8).reshape(-1, width)
+        return padded.view(">u8")[:, 0].astype(np.uint64)  # big-endian: byte order is number order
+
+    keys, wanted = head(ids), head(queries)
+    pos = np.searchsorted(keys, wanted, "left")
+    twin = np.zeros(len(keys) + 1, dtype=bool)  # the first of ids sharing their 8 bytes
+    twin[:-2] = keys[1:] == keys[:-1]
+    shared = twin[pos]
+    if shared.any():
+        pos[shared] = np.searchsorted(ids, queries[shared])
+    return pos
 
 
 def _pagerank_arrays(n: int, src, dst, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 200):
