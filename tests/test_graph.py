@@ -151,7 +151,7 @@ def test_chain_command(gold_db):
     assert "replaces → 02/KH-UBND" in result.output
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(40))
 def test_array_measures_match_the_graph_definitions(seed):
     """The array forms used on the database (scipy/numpy) agree with the networkx definitions
     on random citation graphs with cycles; components numbered 1 = largest, ties by smallest id."""
@@ -170,7 +170,9 @@ def test_array_measures_match_the_graph_definitions(seed):
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
     g.add_edges_from(pairs)
-    assert _chain_depths(n, src, dst).tolist() == [chain_depths(g)[i] for i in range(n)]
+    want_depths = [chain_depths(g)[i] for i in range(n)]
+    assert _chain_depths(n, src, dst).tolist() == want_depths
+    assert _chain_depths(n, src, dst, rounds=1).tolist() == want_depths  # the rest one at a time
     comps = sorted(nx.weakly_connected_components(g), key=lambda s: (-len(s), min(s)))
     want = {i: k for k, s in enumerate(comps, start=1) for i in s}
     assert _components(n, src, dst).tolist() == [want[i] for i in range(n)]
@@ -231,3 +233,14 @@ def test_id_positions_agree_with_a_plain_search(suffixes, others, prefix):
     found = ids[np.minimum(plain, len(ids) - 1)] == queries
     assert (plain[found] == fast[found]).all()
     assert not (ids[np.minimum(fast, len(ids) - 1)] == queries)[~found].any()
+
+
+def test_a_chain_deeper_than_the_peeled_levels_keeps_its_depths():
+    import numpy as np
+
+    from pipeline.store.measures import _chain_depths
+
+    n = 600  # each document cites the one before; a cycle of two at the bottom
+    src = np.array([i for i in range(1, n)] + [0], dtype=np.int64)
+    dst = np.array([i - 1 for i in range(1, n)] + [1], dtype=np.int64)
+    assert _chain_depths(n, src, dst).tolist() == [0, 0] + list(range(1, n - 1))

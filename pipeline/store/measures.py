@@ -116,9 +116,14 @@ def _components(n: int, src, dst):
     return number[label]
 
 
-def _chain_depths(n: int, src, dst):
+def _chain_depths(n: int, src, dst, rounds: int = 256):
     """:func:`pipeline.store.graph.chain_depths` on index arrays: strongly connected
-    components (scipy), then the longest chain below each over the condensation, sinks first."""
+    components (scipy), then the longest chain below each over the condensation.
+
+    The condensation is peeled from its sinks, a level of the tree per numpy step: a
+    component's depth is the round in which the last of the components it cites is done.
+    After ``rounds`` levels (a chain of that many documents is rare) the rest is finished
+    one component at a time, sinks first."""
     import numpy as np
     from scipy.sparse.csgraph import connected_components
 
@@ -127,18 +132,39 @@ def _chain_depths(n: int, src, dst):
     cs, cd = comp[s], comp[d]
     keep = cs != cd
     cs, cd = cs[keep], cd[keep]
-    order = _sinks_first(m, cs, cd)
-    rank = np.empty(m, dtype=np.int64)
-    rank[order] = np.arange(m)
-    cs, cd = rank[cs], rank[cd]  # components renumbered so that every edge goes to a smaller one
-    by = np.argsort(cs, kind="stable")
-    ptr = np.concatenate(([0], np.cumsum(np.bincount(cs, minlength=m)))).tolist()
-    succ = cd[by].tolist()
-    depth = [0] * m
-    get = depth.__getitem__
-    for c in np.unique(cs).tolist():  # sequential by nature; only components with edges, in order
-        depth[c] = 1 + max(map(get, succ[ptr[c]:ptr[c + 1]]))
-    return np.asarray(depth, dtype=np.int64)[rank[comp]]
+    left = np.bincount(cs, minlength=m)  # citations not yet done, per component
+    by = np.argsort(cd, kind="stable")
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(cd, minlength=m))))
+    citers = cs[by]  # the components citing each one, grouped by it
+    depth = np.zeros(m, dtype=np.int64)
+    done = left == 0
+    frontier = np.flatnonzero(done)
+    level = 0
+    while frontier.size and level < rounds:
+        starts, sizes = ptr[frontier], ptr[frontier + 1] - ptr[frontier]
+        total = int(sizes.sum())
+        if not total:
+            frontier = frontier[:0]
+            break
+        # every citer of the frontier, once per citation
+        at = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes) + np.arange(total)
+        who, times = np.unique(citers[at], return_counts=True)
+        left[who] -= times
+        level += 1
+        frontier = who[left[who] == 0]
+        depth[frontier] = level
+        done[frontier] = True
+    if not done.all():  # deeper than ``rounds``: the rest in an order where what it cites comes first
+        order = _sinks_first(m, cs, cd)
+        by_src = np.argsort(cs, kind="stable")
+        sptr = np.concatenate(([0], np.cumsum(np.bincount(cs, minlength=m)))).tolist()
+        succ = cd[by_src].tolist()
+        values = depth.tolist()
+        get = values.__getitem__
+        for c in order[~done[order]].tolist():
+            values[c] = 1 + max(map(get, succ[sptr[c]:sptr[c + 1]]))
+        depth = np.asarray(values, dtype=np.int64)
+    return depth[comp]
 
 
 def _sinks_first(m: int, cs, cd):
