@@ -292,15 +292,21 @@ def _measure(corpus: Path, db: Path, docs: int, workers: int, first: str, say, r
         if r["nochange"]["unchanged"]:
             break
     say(f"bench: no change {r['nochange']}")
-    (corpus / f"added-{docs + 1:06d}.txt").write_text(document(docs + 1), encoding="utf-8")
+    # Documents no run has seen (numbered past the corpus by the clock): read and extracted,
+    # not taken from the cache of an earlier run.
+    fresh = docs + 1 + 2 * (int(time.time()) % 1_000_000)
+    (corpus / f"added-{fresh}.txt").write_text(document(fresh), encoding="utf-8")
     r["add_one"] = build(corpus, db, workers)
     say(f"bench: add one {r['add_one']}")
-    (corpus / f"added-{docs + 2:06d}.txt").write_text(document(docs + 2), encoding="utf-8")
+    (corpus / f"added-{fresh + 1}.txt").write_text(document(fresh + 1), encoding="utf-8")
     r["add_one_bg"] = build(corpus, db, workers, "background")
     say(f"bench: add one, exports in the background {r['add_one_bg']}")
+    from pipeline.store.background import pid_path
+
     time.sleep(1)
-    while list(db.parent.glob(".*.tmp-*")):  # the background exports, before the chain queries
+    while pid_path(db).exists() or list(db.parent.glob(".*.tmp-*")):  # the exports, before the chain queries
         time.sleep(1)
+    time.sleep(5)  # the exporting process gone, the machine quiet again
     r["chain"] = chain_ms(db, docs)
     say(f"bench: chain {r['chain']}")
     r["size_mb"] = db.stat().st_size / 1e6
@@ -311,8 +317,8 @@ def _table(r: dict, docs: int, first_name: str) -> list[str]:
     lines = ["| measure | seconds | of which waiting for extraction | of which graph exports | "
              "peak RSS MB (build process / largest worker) |", "|---|---:|---:|---:|---:|"]
     for key, name in (("first", first_name), ("nochange", "re-run, nothing changed"),
-                      ("add_one", "add one document (published in place; read and extracted unless cached)"),
-                      ("add_one_bg", "add one more, graph exports in the background (`exports=\"background\"`)")):
+                      ("add_one", "add one new document (read, extracted, published in place)"),
+                      ("add_one_bg", "add one more new document, graph exports in the background (`exports=\"background\"`)")):
         x = r[key]
         lines.append(f"| {name} | {x['seconds']:.2f} | {x.get('extraction_wait', 0):.2f} | {x['exports']:.2f} | "
                      f"{x['rss_mb']:.0f} / {x['worker_rss_mb']:.0f} |")
