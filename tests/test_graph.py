@@ -244,3 +244,31 @@ def test_a_chain_deeper_than_the_peeled_levels_keeps_its_depths():
     src = np.array([i for i in range(1, n)] + [0], dtype=np.int64)
     dst = np.array([i - 1 for i in range(1, n)] + [1], dtype=np.int64)
     assert _chain_depths(n, src, dst).tolist() == [0, 0] + list(range(1, n - 1))
+
+
+def test_chain_reads_documents_from_a_covering_index_also_in_an_older_database(gold_db, tmp_path):
+    """An index added after a database was first analysed gets its statistics at the next
+    publish, so the chain's join reads document rows from it, not from the table."""
+    import shutil
+    import sqlite3
+
+    import sqlite_utils
+
+    from pipeline.store.chain import neighbours_sql
+    from pipeline.store.incremental import create_raw_tables
+
+    db = shutil.copy(gold_db, tmp_path / "old.db")
+    con = sqlite3.connect(db)
+    name = "idx_documents_id_label_number_issuer_issued_date_year_ingested_doc_type"
+    con.execute(f"drop index {name}")
+    con.execute(f"create index {name} on documents (id, label, number, issuer, issued_date, year, ingested, doc_type)")
+    con.commit()
+
+    def plan() -> str:
+        return " / ".join(r[-1] for r in con.execute("explain query plan " + neighbours_sql("cited_id", "citing_id", 2),
+                                                      ("a", "b")))
+
+    assert f"COVERING INDEX {name}" not in plan()  # unanalysed, the unique id index wins
+    create_raw_tables(sqlite_utils.Database(con))
+    assert f"COVERING INDEX {name}" in plan()
+    assert "COVERING INDEX idx_citations_cited_id_citing_id_relation" in plan()

@@ -24,6 +24,16 @@ _DOC_SQL = """select d.id, d.label, d.number, d.issuer, d.issued_date, d.year, d
                from documents d left join doc_types t on t.id = d.doc_type"""
 
 
+def neighbours_sql(here: str, there: str, n: int) -> str:
+    """The neighbours of ``n`` documents and what the tree prints of them: edges and rows both
+    read from covering indexes (citations by either end; documents by id with these columns)."""
+    return f"""select c.{here} as node, c.relation, d.id, d.label, d.number, d.issuer,
+                      d.issued_date, d.year, d.ingested, t.code as kind
+               from citations c join documents d on d.id = c.{there}
+               left join doc_types t on t.id = d.doc_type
+               where c.{here} in ({', '.join('?' * n)})"""
+
+
 def chain_lines(db_path: str | Path, number: str, direction: str = "citing", max_depth: int = 20,
                 limit: int = 2000) -> list[str]:
     """The tree as text lines; one tree per document matching ``number`` (or label, or id).
@@ -59,11 +69,7 @@ def _lines(con, number, here, there, arrow, direction, max_depth, limit) -> list
             batch = nodes[at:at + 500]
             for node in batch:
                 kids.setdefault(node, [])
-            for r in con.execute(f"""select c.{here} as node, c.relation, d.id, d.label, d.number, d.issuer,
-                                            d.issued_date, d.year, d.ingested, t.code as kind
-                                     from citations c join documents d on d.id = c.{there}
-                                     left join doc_types t on t.id = d.doc_type
-                                     where c.{here} in ({', '.join('?' * len(batch))})""", batch):
+            for r in con.execute(neighbours_sql(here, there, len(batch)), batch):
                 row = dict(r)
                 node, relation = row.pop("node"), row.pop("relation")
                 docs.setdefault(row["id"], row)

@@ -63,6 +63,8 @@ RAW_INDEXES = [
     # a chain walked either way reads the edges from the index alone
     ("citations", ("cited_id", "citing_id", "relation")), ("citations", ("citing_id", "cited_id", "relation")),
     ("documents", ("id", "in_degree", "pagerank", "component", "chain_depth")),  # the measures, in id order
+    # what a chain prints of a document: a tree read from page cache or disk touches one leaf a node
+    ("documents", ("id", "label", "number", "issuer", "issued_date", "year", "ingested", "doc_type")),
     ("documents", ("ingested",)),  # the build's count of documents read
     ("sources", ("document_id",)),  # the copies of a document, and the sources without one
 ]
@@ -112,6 +114,19 @@ def create_raw_tables(db: sqlite_utils.Database) -> None:
     for name in STUB_FILLS:
         db.execute(f"create index if not exists idx__keys_with_{name} on _keys (resolved_id, path, seq) "
                    f"where {name} is not null")
+    _analyze_new_indexes(db)
+
+
+def _analyze_new_indexes(db: sqlite_utils.Database) -> None:
+    """Statistics for an index added to a database analysed before: without them the planner
+    takes the unique id index over a covering one (a fresh database is analysed whole after
+    its first publish)."""
+    if not db["sqlite_stat1"].exists():
+        return
+    for (name,) in db.execute("""select name from sqlite_master where type = 'index'
+                                  and name not in (select idx from sqlite_stat1 where idx is not null)
+                                  and tbl_name in (select tbl from sqlite_stat1)""").fetchall():
+        db.execute(f"ANALYZE [{name}]")
 
 
 def pack(e: Extraction) -> bytes:
